@@ -1,0 +1,72 @@
+/**
+ * The tenant fixture: a plain-data description of an Entra ID tenant that the simulator serves as Graph.
+ * Documented in docs/tenant-fixture.md; its JSON Schema is schemas/tenant-fixture.schema.json.
+ */
+
+export interface FixtureLicense {
+  readonly skuId: string;
+  /** servicePlanIds switched off in this assignment. */
+  readonly disabledPlans: readonly string[];
+}
+
+export interface FixtureServicePlan {
+  readonly servicePlanId: string;
+  readonly servicePlanName: string;
+}
+
+export interface FixtureSku {
+  readonly skuId: string;
+  readonly skuPartNumber: string;
+  /** Seats bought (`prepaidUnits.enabled`). */
+  readonly prepaidUnits: number;
+  readonly servicePlans: readonly FixtureServicePlan[];
+}
+
+export interface FixtureUser {
+  readonly id: string;
+  readonly userPrincipalName: string;
+  readonly displayName: string;
+  readonly department?: string | null;
+  readonly jobTitle?: string | null;
+  /** ISO 3166-1 alpha-2; null when never set (direct assignment then fails). */
+  readonly usageLocation?: string | null;
+  readonly accountEnabled?: boolean;
+  /** Licenses assigned directly to the user. */
+  readonly licenses?: readonly FixtureLicense[];
+}
+
+export interface FixtureGroup {
+  readonly id: string;
+  readonly displayName: string;
+  readonly description?: string | null;
+  readonly securityEnabled: boolean;
+  readonly mailEnabled: boolean;
+  readonly mailNickname?: string;
+  /** [] for a security group, ["Unified"] for a Microsoft 365 group. */
+  readonly groupTypes: readonly string[];
+  /** Object ids of direct members: users or groups (nested groups do not license their members). */
+  readonly members?: readonly string[];
+  /** Licenses assigned to the group (group-based licensing). */
+  readonly licenses?: readonly FixtureLicense[];
+}
+
+export interface FixtureLicensingRules {
+  /** Pairs of servicePlanIds that may not both be enabled for one user. */
+  readonly mutuallyExclusivePlans?: readonly (readonly [string, string])[];
+  /** A plan that needs at least one of `requires` enabled for the same user. */
+  readonly planDependencies?: readonly { readonly plan: string; readonly requires: readonly string[] }[];
+}
+
+export interface TenantFixture {
+  readonly organization: {
+    readonly id: string;
+    readonly displayName: string;
+    /** The directory's country, inherited as usage location by group-based licensing. */
+    readonly countryLetterCode: string;
+    readonly defaultDomain: string;
+  };
+  readonly subscribedSkus: readonly FixtureSku[];
+  readonly users: readonly FixtureUser[];
+  readonly groups?: readonly FixtureGroup[];
+  readonly rules?: FixtureLicensingRules;
+}
