@@ -7,7 +7,7 @@ function copyTree(from, to) {
     const source = path.join(from, entry.name);
     const target = path.join(to, entry.name);
     if (entry.isDirectory()) copyTree(source, target);
-    else if (/\.(json|yml)$/.test(entry.name)) {
+    else if (/\.(json|yml|pem)$/.test(entry.name)) {
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.copyFileSync(source, target);
     }

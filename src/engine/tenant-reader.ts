@@ -1,0 +1,9 @@
+import type { SkuSnapshot, UserLicenseSnapshot } from '../domain/licenses';
+
+/** What the engine needs to read from the directory; Graph is one implementation. */
+export interface TenantReader {
+  organizationId(): Promise<string>;
+  subscribedSkus(): Promise<SkuSnapshot[]>;
+  /** Visits every user once, page by page, without holding the whole tenant in memory. */
+  forEachUser(visit: (user: UserLicenseSnapshot) => void): Promise<void>;
+}

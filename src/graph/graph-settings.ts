@@ -1,0 +1,16 @@
+/** How the bot reaches Microsoft Graph: the endpoint and the credential, as chosen by configuration. */
+export type GraphCredentialSettings =
+  | { readonly kind: 'development-token'; readonly token: string }
+  | { readonly kind: 'managed-identity'; readonly clientId?: string }
+  | { readonly kind: 'client-secret'; readonly tenantId: string; readonly clientId: string; readonly clientSecret: string }
+  | { readonly kind: 'certificate'; readonly tenantId: string; readonly clientId: string; readonly certificatePath: string };
+
+export interface GraphSettings {
+  /** `https://graph.microsoft.com`, or the tenant simulator's loopback address; no version segment. */
+  readonly baseUrl: string;
+  readonly credential: GraphCredentialSettings;
+  /** A CA certificate (PEM) to trust for this endpoint only: the simulator's, on loopback. */
+  readonly trustedCertificatePath?: string;
+}
+
+export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';

@@ -1,0 +1,94 @@
+import { PageIterator, type Client, type PageCollection } from '@microsoft/microsoft-graph-client';
+import type { LicenseAssignmentSnapshot, SkuSnapshot, UserLicenseSnapshot } from '../domain/licenses';
+import type { TenantReader } from '../engine/tenant-reader';
+
+/** Graph returns up to 999 directory objects per page: the fewest requests for a full read. */
+const PAGE_SIZE = 999;
+const USER_LICENSE_PROPERTIES = ['id', 'userPrincipalName', 'accountEnabled', 'usageLocation', 'licenseAssignmentStates'];
+
+interface GraphSku {
+  skuId: string;
+  skuPartNumber: string;
+  consumedUnits?: number;
+  prepaidUnits?: { enabled?: number };
+  servicePlans?: { servicePlanId: string; servicePlanName: string }[];
+}
+
+interface GraphUser {
+  id: string;
+  userPrincipalName?: string;
+  accountEnabled?: boolean | null;
+  usageLocation?: string | null;
+  licenseAssignmentStates?: {
+    skuId?: string | null;
+    assignedByGroup?: string | null;
+    disabledPlans?: string[];
+    state?: string | null;
+    error?: string | null;
+  }[];
+}
+
+/** Reads the tenant's licensing picture through Graph: SKUs, and every user's per-source assignments. */
+export class GraphTenantReader implements TenantReader {
+  constructor(private readonly client: Client) {}
+
+  async organizationId(): Promise<string> {
+    const response = (await this.client.api('/organization').select(['id']).get()) as { value: { id: string }[] };
+    const organization = response.value[0];
+    if (!organization) throw new Error('Graph returned no organization for this tenant.');
+    return organization.id;
+  }
+
+  async subscribedSkus(): Promise<SkuSnapshot[]> {
+    const response = (await this.client
+      .api('/subscribedSkus')
+      .select(['skuId', 'skuPartNumber', 'consumedUnits', 'prepaidUnits', 'servicePlans'])
+      .get()) as { value: GraphSku[] };
+    return response.value.map((sku) => ({
+      skuId: sku.skuId,
+      skuPartNumber: sku.skuPartNumber,
+      prepaidUnits: sku.prepaidUnits?.enabled ?? 0,
+      consumedUnits: sku.consumedUnits ?? 0,
+      servicePlans: (sku.servicePlans ?? []).map((p) => ({
+        servicePlanId: p.servicePlanId,
+        servicePlanName: p.servicePlanName,
+      })),
+    }));
+  }
+
+  async forEachUser(visit: (user: UserLicenseSnapshot) => void): Promise<void> {
+    const firstPage = (await this.client
+      .api('/users')
+      .select(USER_LICENSE_PROPERTIES)
+      .top(PAGE_SIZE)
+      .get()) as PageCollection;
+    const iterator = new PageIterator(this.client, firstPage, (item: GraphUser) => {
+      visit(toUserSnapshot(item));
+      return true;
+    });
+    await iterator.iterate();
+  }
+}
+
+function toUserSnapshot(user: GraphUser): UserLicenseSnapshot {
+  return {
+    id: user.id,
+    userPrincipalName: user.userPrincipalName ?? user.id,
+    accountEnabled: user.accountEnabled ?? true,
+    usageLocation: user.usageLocation ?? null,
+    licenseAssignmentStates: (user.licenseAssignmentStates ?? []).flatMap(
+      (row): LicenseAssignmentSnapshot[] =>
+        row.skuId
+          ? [
+              {
+                skuId: row.skuId.toLowerCase(),
+                assignedByGroup: row.assignedByGroup ?? null,
+                disabledPlans: row.disabledPlans ?? [],
+                state: row.state ?? null,
+                error: row.error ?? null,
+              },
+            ]
+          : []
+    ),
+  };
+}

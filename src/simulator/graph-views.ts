@@ -1,0 +1,131 @@
+import type { Directory, DirectoryGroup, DirectoryUser } from './directory';
+
+/** Graph v1.0 wire shapes of the simulated directory's objects (validated against the shared schema). */
+
+export const USER_TYPE = 'microsoft.graph.user';
+export const GROUP_TYPE = 'microsoft.graph.group';
+
+/** Graph v1.0 returns these user properties when no $select is given. */
+export const USER_DEFAULT_PROPERTIES = [
+  'businessPhones',
+  'displayName',
+  'givenName',
+  'jobTitle',
+  'mail',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+  'surname',
+  'userPrincipalName',
+  'id',
+] as const;
+
+export const USER_PROPERTIES = new Set<string>([
+  ...USER_DEFAULT_PROPERTIES,
+  'accountEnabled',
+  'assignedLicenses',
+  'createdDateTime',
+  'department',
+  'licenseAssignmentStates',
+  'mailNickname',
+  'usageLocation',
+  'userType',
+]);
+
+export const GROUP_DEFAULT_PROPERTIES = [
+  'id',
+  'createdDateTime',
+  'description',
+  'displayName',
+  'groupTypes',
+  'mail',
+  'mailEnabled',
+  'mailNickname',
+  'securityEnabled',
+] as const;
+
+export const GROUP_PROPERTIES = new Set<string>([
+  ...GROUP_DEFAULT_PROPERTIES,
+  'assignedLicenses',
+  'licenseProcessingState',
+]);
+
+export function userView(directory: Directory, user: DirectoryUser): Record<string, unknown> {
+  return {
+    id: user.id,
+    businessPhones: [],
+    displayName: user.displayName,
+    givenName: user.givenName,
+    surname: user.surname,
+    jobTitle: user.jobTitle,
+    mail: user.userPrincipalName,
+    mailNickname: user.userPrincipalName.split('@')[0],
+    mobilePhone: null,
+    officeLocation: null,
+    preferredLanguage: null,
+    userPrincipalName: user.userPrincipalName,
+    userType: 'Member',
+    accountEnabled: user.accountEnabled,
+    createdDateTime: user.createdDateTime,
+    department: user.department,
+    usageLocation: user.usageLocation,
+    assignedLicenses: directory.assignedLicenses(user),
+    licenseAssignmentStates: directory.licenseAssignmentStates(user),
+  };
+}
+
+export function groupView(group: DirectoryGroup): Record<string, unknown> {
+  return {
+    id: group.id,
+    createdDateTime: group.createdDateTime,
+    description: group.description,
+    displayName: group.displayName,
+    groupTypes: group.groupTypes,
+    mail: group.mailEnabled ? `${group.mailNickname}@example.invalid` : null,
+    mailEnabled: group.mailEnabled,
+    mailNickname: group.mailNickname,
+    securityEnabled: group.securityEnabled,
+    assignedLicenses: [...group.licenses].map(([skuId, a]) => ({
+      skuId,
+      disabledPlans: [...a.disabledPlans],
+    })),
+    // Graph returns null for a group that has never had licenses (BEHAVIOUR.md §1, unverified).
+    licenseProcessingState: group.licenses.size > 0 ? { state: 'ProcessingComplete' } : null,
+  };
+}
+
+export function subscribedSkuViews(directory: Directory): Record<string, unknown>[] {
+  const consumed = directory.consumedUnits();
+  const tenantId = directory.organization.id;
+  return [...directory.skus.values()].map((sku) => ({
+    id: `${tenantId}_${sku.skuId}`,
+    accountId: tenantId,
+    accountName: directory.organization.displayName,
+    appliesTo: 'User',
+    capabilityStatus: 'Enabled',
+    consumedUnits: consumed.get(sku.skuId) ?? 0,
+    skuId: sku.skuId,
+    skuPartNumber: sku.skuPartNumber,
+    subscriptionIds: [],
+    prepaidUnits: { enabled: sku.prepaidUnits, suspended: 0, warning: 0, lockedOut: 0 },
+    servicePlans: sku.servicePlans.map((plan) => ({
+      servicePlanId: plan.servicePlanId,
+      servicePlanName: plan.servicePlanName,
+      provisioningStatus: 'Success',
+      appliesTo: 'User',
+    })),
+  }));
+}
+
+export function organizationView(directory: Directory): Record<string, unknown> {
+  const org = directory.organization;
+  return {
+    id: org.id,
+    displayName: org.displayName,
+    countryLetterCode: org.countryLetterCode,
+    tenantType: 'AAD',
+    verifiedDomains: [
+      { capabilities: 'Email, OfficeCommunicationsOnline', isDefault: true, isInitial: true, name: org.defaultDomain, type: 'Managed' },
+    ],
+  };
+}
