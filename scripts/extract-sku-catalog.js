@@ -1,4 +1,4 @@
-// Regenerates src/simulator/sku-catalog.json from Microsoft's published product and service-plan list
+// Regenerates src/simulator/sku-catalog.json and src/domain/product-names.json from Microsoft's published product and service-plan list
 // (../shared/graph/product-names-and-service-plan-identifiers.csv), so that simulated SKUs carry real ids.
 // Usage: node scripts/extract-sku-catalog.js
 const fs = require('fs');
@@ -10,13 +10,15 @@ const csv = fs.readFileSync(
   'utf8'
 );
 const catalog = {};
+const productNames = {};
 for (const line of csv.split(/\r?\n/).slice(1)) {
   // Display names may be quoted and contain commas; the five columns after it never do.
   const cells = line.match(/^(?:"[^"]*"|[^,]*),([^,]+),([^,]+),([^,]+),([^,]+),/);
   if (!cells) continue;
   const [, skuPartNumber, skuId, servicePlanName, servicePlanId] = cells;
-  if (!WANTED.includes(skuPartNumber)) continue;
   const displayName = line.startsWith('"') ? line.slice(1, line.indexOf('"', 1)) : line.split(',')[0];
+  productNames[skuPartNumber] ??= displayName;
+  if (!WANTED.includes(skuPartNumber)) continue;
   const sku = (catalog[skuPartNumber] ??= { skuId, skuPartNumber, displayName, servicePlans: [] });
   if (!sku.servicePlans.some((p) => p.servicePlanId === servicePlanId)) {
     sku.servicePlans.push({ servicePlanId, servicePlanName });
@@ -25,5 +27,9 @@ for (const line of csv.split(/\r?\n/).slice(1)) {
 fs.writeFileSync(
   path.join(__dirname, '..', 'src', 'simulator', 'sku-catalog.json'),
   JSON.stringify(catalog, null, 2) + '\n'
+);
+fs.writeFileSync(
+  path.join(__dirname, '..', 'src', 'domain', 'product-names.json'),
+  JSON.stringify(productNames, null, 1) + '\n'
 );
 console.log(Object.values(catalog).map((s) => `${s.skuPartNumber}: ${s.servicePlans.length} plans`).join('\n'));

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { DEVELOPMENT_TOKEN } from './development-token';
 import { Directory } from './directory';
 import { loopbackTlsOptions } from './loopback-certificate';
 import { GraphError, errorBody, newRequestId, notFound } from './graph-error';
@@ -20,8 +21,7 @@ import {
 import { applySelect, decodeSkipToken, encodeSkipToken, parseODataQuery } from './odata-query';
 import type { TenantFixture } from './tenant-fixture';
 
-/** The token the simulator accepts unless told otherwise; printed at start so a developer can use it. */
-export const DEVELOPMENT_TOKEN = 'tenant-simulator-development-token';
+export { DEVELOPMENT_TOKEN };
 
 export interface SimulatorOptions {
   readonly tenant: TenantFixture;

@@ -1,0 +1,162 @@
+import { existsSync } from 'node:fs';
+import type { GraphCredentialSettings, GraphSettings } from './graph/graph-settings';
+import { DEVELOPMENT_TOKEN } from './simulator/development-token';
+import { LOOPBACK_CERTIFICATE_PATH } from './simulator/loopback-certificate';
+
+/** Bot Framework identity; absent when running anonymously for the Agents Playground. */
+export interface BotIdentity {
+  readonly appId: string;
+  readonly password: string;
+  readonly appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
+  readonly appTenantId: string;
+}
+
+export interface BotSettings {
+  readonly port: number;
+  readonly host: string;
+  readonly botIdentity: BotIdentity | null;
+  /** The only tenant whose activities are served; null means "the tenant Graph reports". */
+  readonly tenantId: string | null;
+  readonly graph: GraphSettings;
+  readonly adminGroupId: string | null;
+  readonly approverGroupId: string | null;
+}
+
+/** A setting that is missing or malformed; its message names the setting and what is expected. */
+export class ConfigError extends Error {}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function required(env: Env, name: string, why: string): string {
+  const value = text(env, name);
+  if (value === undefined) throw new ConfigError(`${name} is required ${why}.`);
+  return value;
+}
+
+function guid(env: Env, name: string): string | undefined {
+  const value = text(env, name);
+  if (value !== undefined && !GUID.test(value)) {
+    throw new ConfigError(`${name} must be a GUID such as 00000000-0000-0000-0000-000000000000 (got "${value}").`);
+  }
+  return value?.toLowerCase();
+}
+
+function port(env: Env, name: string, fallback: number): number {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < 1 || parsed > 65535) {
+    throw new ConfigError(`${name} must be a port number between 1 and 65535 (got "${value}").`);
+  }
+  return parsed;
+}
+
+function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], fallback?: T): T {
+  const value = text(env, name) ?? fallback;
+  if (value === undefined) throw new ConfigError(`${name} is required: one of ${choices.join(', ')}.`);
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new ConfigError(`${name} must be one of ${choices.join(', ')} (got "${value}").`);
+  }
+  return value as T;
+}
+
+function existingFile(env: Env, name: string): string | undefined {
+  const value = text(env, name);
+  if (value !== undefined && !existsSync(value)) {
+    throw new ConfigError(`${name} names a file that does not exist: "${value}".`);
+  }
+  return value;
+}
+
+/** GRAPH_BASE_URL as an origin: `https://graph.microsoft.com`, or the simulator's loopback address. */
+function graphBaseUrl(env: Env): URL {
+  const value = required(env, 'GRAPH_BASE_URL', '(https://graph.microsoft.com, or the tenant simulator\'s URL)');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`GRAPH_BASE_URL must be an absolute URL such as https://graph.microsoft.com (got "${value}").`);
+  }
+  if (url.protocol !== 'https:') {
+    throw new ConfigError(`GRAPH_BASE_URL must use https, as Microsoft Graph does (got "${value}").`);
+  }
+  if (!/^\/?(v1\.0\/?)?$/.test(url.pathname) || url.search || url.hash) {
+    throw new ConfigError(`GRAPH_BASE_URL must be just the endpoint, without a path other than /v1.0 (got "${value}").`);
+  }
+  return url;
+}
+
+function graphCredential(env: Env, loopback: boolean): GraphCredentialSettings {
+  const kind = oneOf(
+    env,
+    'GRAPH_CREDENTIAL',
+    ['development-token', 'managed-identity', 'client-secret', 'certificate'] as const,
+    loopback ? 'development-token' : undefined
+  );
+  const forCredential = `when GRAPH_CREDENTIAL is ${kind}`;
+  switch (kind) {
+    case 'development-token':
+      if (!loopback) {
+        throw new ConfigError('GRAPH_CREDENTIAL=development-token is only for a loopback Graph endpoint (the tenant simulator).');
+      }
+      return { kind, token: text(env, 'GRAPH_TOKEN') ?? DEVELOPMENT_TOKEN };
+    case 'managed-identity':
+      return { kind, clientId: guid(env, 'AZURE_CLIENT_ID') };
+    case 'client-secret':
+      return {
+        kind,
+        tenantId: required(env, 'AZURE_TENANT_ID', forCredential),
+        clientId: required(env, 'AZURE_CLIENT_ID', forCredential),
+        clientSecret: required(env, 'AZURE_CLIENT_SECRET', forCredential),
+      };
+    case 'certificate':
+      required(env, 'AZURE_CLIENT_CERTIFICATE_PATH', forCredential);
+      return {
+        kind,
+        tenantId: required(env, 'AZURE_TENANT_ID', forCredential),
+        clientId: required(env, 'AZURE_CLIENT_ID', forCredential),
+        certificatePath: existingFile(env, 'AZURE_CLIENT_CERTIFICATE_PATH') as string,
+      };
+  }
+}
+
+function botIdentity(env: Env, tenantId: string | undefined): BotIdentity | null {
+  const appId = guid(env, 'BOT_ID');
+  if (appId === undefined) return null;
+  const appType = oneOf(env, 'BOT_TYPE', ['SingleTenant', 'MultiTenant', 'UserAssignedMSI'] as const, 'SingleTenant');
+  const password = appType === 'UserAssignedMSI' ? '' : required(env, 'BOT_PASSWORD', 'when BOT_ID is set');
+  const appTenantId = guid(env, 'BOT_TENANT_ID') ?? tenantId;
+  if (appType !== 'MultiTenant' && appTenantId === undefined) {
+    throw new ConfigError(`BOT_TENANT_ID (or TENANT_ID) is required when BOT_TYPE is ${appType}.`);
+  }
+  return { appId, password, appType, appTenantId: appTenantId ?? '' };
+}
+
+/** Reads and checks every setting once, at start-up. Throws ConfigError naming the first bad one. */
+export function readBotSettings(env: Env): BotSettings {
+  const tenantId = guid(env, 'TENANT_ID');
+  const base = graphBaseUrl(env);
+  const loopback = LOOPBACK_HOSTS.has(base.hostname);
+  return {
+    port: port(env, 'PORT', 3978),
+    host: text(env, 'HOST') ?? '127.0.0.1',
+    botIdentity: botIdentity(env, tenantId),
+    tenantId: tenantId ?? null,
+    graph: {
+      baseUrl: base.origin,
+      credential: graphCredential(env, loopback),
+      trustedCertificatePath:
+        existingFile(env, 'GRAPH_CA_CERTIFICATE') ?? (loopback ? LOOPBACK_CERTIFICATE_PATH : undefined),
+    },
+    adminGroupId: guid(env, 'ADMIN_GROUP_ID') ?? null,
+    approverGroupId: guid(env, 'APPROVER_GROUP_ID') ?? null,
+  };
+}

@@ -1,0 +1,36 @@
+import type { BotSettings } from './config';
+import { errorText } from './error-text';
+import { createGraphClient } from './graph/graph-client';
+import { GraphTenantReader } from './graph/graph-tenant-reader';
+import { startBotServer, type RunningBotServer } from './teams/bot-server';
+
+/** Something start-up could not do that is not a malformed setting, said in one sentence. */
+export class StartupError extends Error {}
+
+/** Builds the parts from checked settings and starts listening. */
+export async function startBot(
+  settings: BotSettings,
+  log: (line: string) => void = console.log
+): Promise<RunningBotServer & { tenantId: string }> {
+  const reader = new GraphTenantReader(createGraphClient(settings.graph));
+  let tenantId = settings.tenantId;
+  if (tenantId === null) {
+    try {
+      tenantId = await reader.organizationId();
+    } catch (error) {
+      const reason = errorText(error);
+      throw new StartupError(
+        `Could not read the tenant id from Graph at ${settings.graph.baseUrl} (${reason}); set TENANT_ID or check GRAPH_BASE_URL and the Graph credential.`
+      );
+    }
+  }
+  try {
+    const server = await startBotServer({ settings, tenantId, reader, log });
+    return { ...server, tenantId };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new StartupError(`Port ${settings.port} on ${settings.host} is already in use; set PORT to a free port.`);
+    }
+    throw error;
+  }
+}

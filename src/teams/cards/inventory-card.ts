@@ -1,0 +1,40 @@
+import type { Attachment } from 'botbuilder';
+import type { Inventory } from '../../domain/inventory';
+import { productName } from '../../domain/product-names';
+import template from './inventory.json';
+import { renderCard } from './render-card';
+
+const count = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`;
+
+export function inventoryCard(inventory: Inventory, readAt: Date): Attachment {
+  const notes: string[] = [];
+  if (inventory.disabledLicensedUsers > 0) {
+    notes.push(`${plural(inventory.disabledLicensedUsers, 'disabled account holds', 'disabled accounts hold')} licenses.`);
+  }
+  if (inventory.licensedUsersWithoutUsageLocation > 0) {
+    notes.push(
+      `${plural(inventory.licensedUsersWithoutUsageLocation, 'licensed user has', 'licensed users have')} no usage location.`
+    );
+  }
+  if (inventory.unknownSkuIds.length > 0) {
+    notes.push(`Users hold SKUs the tenant no longer lists: ${inventory.unknownSkuIds.join(', ')}.`);
+  }
+  return renderCard(template, {
+    userCount: count(inventory.userCount),
+    licensedUserCount: count(inventory.licensedUserCount),
+    readAt: readAt.toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
+    skus: inventory.skus.map((sku) => ({
+      name: productName(sku.skuPartNumber),
+      partNumber: sku.skuPartNumber,
+      prepaid: count(sku.prepaidUnits),
+      consumed: count(sku.consumedUnits),
+      available: count(sku.availableUnits),
+      availableColor: sku.availableUnits === 0 ? 'Attention' : 'Default',
+      directOnly: count(sku.directOnly),
+      inheritedOnly: count(sku.inheritedOnly),
+      both: count(sku.both),
+    })),
+    notes,
+  });
+}
