@@ -56,6 +56,8 @@ export class TenantSimulator {
   private readonly routes: Route[];
   private server: Server | null = null;
   private base = '';
+  /** Called for every request received, before it is answered (tests and benchmarks count calls). */
+  onRequest: ((method: string, url: string) => void) | null = null;
 
   constructor(options: SimulatorOptions) {
     this.directory = new Directory(options.tenant);
@@ -116,6 +118,7 @@ export class TenantSimulator {
       });
       res.end(text);
     };
+    this.onRequest?.(req.method ?? '', req.url ?? '');
     // Drain any body so keep-alive connections stay usable.
     req.resume();
     req.on('end', () => {

@@ -1,0 +1,49 @@
+import { readBotSettings } from '../../src/config';
+import { TenantSimulator } from '../../src/simulator/simulator-server';
+import { buildDemoTenant } from '../../src/simulator/scenarios/demo-tenant';
+import type { TenantFixture } from '../../src/simulator/tenant-fixture';
+import { startBot } from '../../src/start-bot';
+import { ConnectorStandIn } from './connector-stand-in';
+
+/** The bot on its real HTTP endpoint, Graph served by the simulator, replies caught by a connector stand-in. */
+export interface BotUnderTest {
+  readonly botUrl: string;
+  readonly serviceUrl: string;
+  readonly connector: ConnectorStandIn;
+  readonly simulator: TenantSimulator;
+  readonly logs: string[];
+  /** POSTs an activity to /api/messages as Teams would; returns the HTTP status. */
+  post(activity: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export async function startBotUnderTest(
+  options: { tenant?: TenantFixture; env?: Record<string, string> } = {}
+): Promise<BotUnderTest> {
+  const simulator = new TenantSimulator({ tenant: options.tenant ?? buildDemoTenant() });
+  const graphUrl = await simulator.start();
+  const connector = new ConnectorStandIn();
+  const serviceUrl = await connector.start();
+  const logs: string[] = [];
+  const settings = readBotSettings({ GRAPH_BASE_URL: graphUrl, ...options.env });
+  // PORT=0 is not a valid setting for people; tests ask the OS for a free port.
+  const bot = await startBot({ ...settings, port: 0 }, (line) => logs.push(line));
+  return {
+    botUrl: bot.url,
+    serviceUrl,
+    connector,
+    simulator,
+    logs,
+    post: (activity, headers = {}) =>
+      fetch(`${bot.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(activity),
+      }),
+    stop: async () => {
+      await bot.stop();
+      await connector.stop();
+      await simulator.stop();
+    },
+  };
+}

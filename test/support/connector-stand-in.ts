@@ -1,0 +1,105 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** An activity the bot sent to the Bot Connector service, as received on the wire. */
+export interface SentActivity {
+  readonly method: string;
+  readonly path: string;
+  readonly conversationId: string;
+  readonly authorization: string | undefined;
+  readonly body: {
+    type: string;
+    text?: string;
+    attachments?: { contentType: string; content: Record<string, unknown> }[];
+    replyToId?: string;
+    [key: string]: unknown;
+  };
+}
+
+/**
+ * A loopback stand-in for the Bot Connector service (the activity's serviceUrl): records what the bot
+ * sends and answers as the connector does, with the new activity's id.
+ */
+export class ConnectorStandIn {
+  readonly sent: SentActivity[] = [];
+  private server: Server | null = null;
+  private waiters: (() => void)[] = [];
+  private counter = 0;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const match = /^\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
+        if (match) {
+          const body = chunks.length > 0 ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+          this.sent.push({
+            method: req.method ?? '',
+            path: req.url ?? '',
+            conversationId: decodeURIComponent(match[1]),
+            authorization: req.headers.authorization,
+            body,
+          });
+          this.waiters.splice(0).forEach((wake) => wake());
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: `sent-${++this.counter}` }));
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Messages (not typing indicators) the bot has sent so far. */
+  messages(): SentActivity[] {
+    return this.sent.filter((a) => a.body.type === 'message');
+  }
+
+  /** Waits until `count` messages have arrived, or fails after `timeoutMs`. */
+  async waitForMessages(count: number, timeoutMs = 10_000): Promise<SentActivity[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.messages().length < count) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new Error(`Expected ${count} bot messages, got ${this.messages().length}: ${JSON.stringify(this.messages().map((m) => m.body.text ?? m.body.attachments?.[0]?.contentType))}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.messages();
+  }
+}
+
+/** The Adaptive Card of a message, or undefined. */
+export function cardOf(activity: SentActivity): Record<string, unknown> | undefined {
+  return activity.body.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')
+    ?.content;
+}
+
+/** Every text in a card, in order: what a reader of the card sees. */
+export function cardTexts(card: unknown): string[] {
+  const texts: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const element = node as Record<string, unknown>;
+      if (typeof element.text === 'string') texts.push(element.text);
+      if (typeof element.title === 'string') texts.push(element.title);
+      Object.values(element).forEach(walk);
+    }
+  };
+  walk(card);
+  return texts;
+}
