@@ -1,0 +1,55 @@
+import { InventoryTally } from '../src/domain/inventory';
+import type { LicenseAssignmentSnapshot, SkuSnapshot, UserLicenseSnapshot } from '../src/domain/licenses';
+
+const E3: SkuSnapshot = { skuId: 'sku-e3', skuPartNumber: 'ENTERPRISEPACK', prepaidUnits: 10, consumedUnits: 4, servicePlans: [] };
+const EMS: SkuSnapshot = { skuId: 'sku-ems', skuPartNumber: 'EMS', prepaidUnits: 3, consumedUnits: 3, servicePlans: [] };
+
+const direct = (skuId: string): LicenseAssignmentSnapshot => ({ skuId, assignedByGroup: null, disabledPlans: [], state: 'Active', error: 'None' });
+const fromGroup = (skuId: string, group: string): LicenseAssignmentSnapshot => ({ skuId, assignedByGroup: group, disabledPlans: [], state: 'Active', error: 'None' });
+const user = (id: string, rows: LicenseAssignmentSnapshot[], extra: Partial<UserLicenseSnapshot> = {}): UserLicenseSnapshot => ({
+  id,
+  userPrincipalName: `${id}@contoso.example`,
+  accountEnabled: true,
+  usageLocation: 'US',
+  licenseAssignmentStates: rows,
+  ...extra,
+});
+
+describe('the inventory says how each SKU is held', () => {
+  it('counts a user once per SKU as direct only, inherited only, or both', () => {
+    const tally = new InventoryTally([E3, EMS]);
+    tally.add(user('a', [direct('sku-e3')]));
+    tally.add(user('b', [fromGroup('sku-e3', 'g1')]));
+    // Two groups and a direct assignment: still one user holding the SKU both ways.
+    tally.add(user('c', [direct('sku-e3'), fromGroup('sku-e3', 'g1'), fromGroup('sku-e3', 'g2')]));
+    tally.add(user('d', [fromGroup('sku-e3', 'g1'), fromGroup('sku-e3', 'g2'), direct('sku-ems')]));
+    const e3 = tally.result().skus[0];
+    expect([e3.directOnly, e3.inheritedOnly, e3.both]).toEqual([1, 2, 1]);
+    expect(tally.result().skus[1].directOnly).toBe(1);
+  });
+
+  it('reports seats prepaid, consumed and available, never negative', () => {
+    const overused: SkuSnapshot = { ...EMS, prepaidUnits: 2, consumedUnits: 3 };
+    const [e3, ems] = new InventoryTally([E3, overused]).result().skus;
+    expect([e3.prepaidUnits, e3.consumedUnits, e3.availableUnits]).toEqual([10, 4, 6]);
+    expect(ems.availableUnits).toBe(0);
+  });
+
+  it('counts licensed users that are disabled or have no usage location, and ignores unlicensed users', () => {
+    const tally = new InventoryTally([E3]);
+    tally.add(user('off', [direct('sku-e3')], { accountEnabled: false }));
+    tally.add(user('nowhere', [direct('sku-e3')], { usageLocation: null }));
+    tally.add(user('unlicensed', [], { accountEnabled: false, usageLocation: null }));
+    const result = tally.result();
+    expect(result.userCount).toBe(3);
+    expect(result.licensedUserCount).toBe(2);
+    expect(result.disabledLicensedUsers).toBe(1);
+    expect(result.licensedUsersWithoutUsageLocation).toBe(1);
+  });
+
+  it('names SKUs that users hold but the tenant does not list', () => {
+    const tally = new InventoryTally([E3]);
+    tally.add(user('a', [direct('sku-retired')]));
+    expect(tally.result().unknownSkuIds).toEqual(['sku-retired']);
+  });
+});
