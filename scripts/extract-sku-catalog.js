@@ -4,9 +4,25 @@
 const fs = require('fs');
 const path = require('path');
 
-const WANTED = ['EMS', 'EMSPREMIUM', 'ENTERPRISEPACK', 'ENTERPRISEPREMIUM', 'STANDARDPACK', 'SPE_E3', 'SPE_E5', 'AAD_PREMIUM'];
+const WANTED = [
+  'EMS',
+  'EMSPREMIUM',
+  'ENTERPRISEPACK',
+  'ENTERPRISEPREMIUM',
+  'STANDARDPACK',
+  'SPE_E3',
+  'SPE_E5',
+  'AAD_PREMIUM',
+];
 const csv = fs.readFileSync(
-  path.join(__dirname, '..', '..', 'shared', 'graph', 'product-names-and-service-plan-identifiers.csv'),
+  path.join(
+    __dirname,
+    '..',
+    '..',
+    'shared',
+    'graph',
+    'product-names-and-service-plan-identifiers.csv'
+  ),
   'utf8'
 );
 const catalog = {};
@@ -16,7 +32,9 @@ for (const line of csv.split(/\r?\n/).slice(1)) {
   const cells = line.match(/^(?:"[^"]*"|[^,]*),([^,]+),([^,]+),([^,]+),([^,]+),/);
   if (!cells) continue;
   const [, skuPartNumber, skuId, servicePlanName, servicePlanId] = cells;
-  const displayName = line.startsWith('"') ? line.slice(1, line.indexOf('"', 1)) : line.split(',')[0];
+  const displayName = line.startsWith('"')
+    ? line.slice(1, line.indexOf('"', 1))
+    : line.split(',')[0];
   productNames[skuPartNumber] ??= displayName;
   if (!WANTED.includes(skuPartNumber)) continue;
   const sku = (catalog[skuPartNumber] ??= { skuId, skuPartNumber, displayName, servicePlans: [] });
@@ -32,4 +50,8 @@ fs.writeFileSync(
   path.join(__dirname, '..', 'src', 'domain', 'product-names.json'),
   JSON.stringify(productNames, null, 1) + '\n'
 );
-console.log(Object.values(catalog).map((s) => `${s.skuPartNumber}: ${s.servicePlans.length} plans`).join('\n'));
+console.log(
+  Object.values(catalog)
+    .map((s) => `${s.skuPartNumber}: ${s.servicePlans.length} plans`)
+    .join('\n')
+);

@@ -44,7 +44,9 @@ function required(env: Env, name: string, why: string): string {
 function guid(env: Env, name: string): string | undefined {
   const value = text(env, name);
   if (value !== undefined && !GUID.test(value)) {
-    throw new ConfigError(`${name} must be a GUID such as 00000000-0000-0000-0000-000000000000 (got "${value}").`);
+    throw new ConfigError(
+      `${name} must be a GUID such as 00000000-0000-0000-0000-000000000000 (got "${value}").`
+    );
   }
   return value?.toLowerCase();
 }
@@ -61,7 +63,8 @@ function port(env: Env, name: string, fallback: number): number {
 
 function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], fallback?: T): T {
   const value = text(env, name) ?? fallback;
-  if (value === undefined) throw new ConfigError(`${name} is required: one of ${choices.join(', ')}.`);
+  if (value === undefined)
+    throw new ConfigError(`${name} is required: one of ${choices.join(', ')}.`);
   if (!(choices as readonly string[]).includes(value)) {
     throw new ConfigError(`${name} must be one of ${choices.join(', ')} (got "${value}").`);
   }
@@ -78,18 +81,28 @@ function existingFile(env: Env, name: string): string | undefined {
 
 /** GRAPH_BASE_URL as an origin: `https://graph.microsoft.com`, or the simulator's loopback address. */
 function graphBaseUrl(env: Env): URL {
-  const value = required(env, 'GRAPH_BASE_URL', '(https://graph.microsoft.com, or the tenant simulator\'s URL)');
+  const value = required(
+    env,
+    'GRAPH_BASE_URL',
+    "(https://graph.microsoft.com, or the tenant simulator's URL)"
+  );
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`GRAPH_BASE_URL must be an absolute URL such as https://graph.microsoft.com (got "${value}").`);
+    throw new ConfigError(
+      `GRAPH_BASE_URL must be an absolute URL such as https://graph.microsoft.com (got "${value}").`
+    );
   }
   if (url.protocol !== 'https:') {
-    throw new ConfigError(`GRAPH_BASE_URL must use https, as Microsoft Graph does (got "${value}").`);
+    throw new ConfigError(
+      `GRAPH_BASE_URL must use https, as Microsoft Graph does (got "${value}").`
+    );
   }
   if (!/^\/?(v1\.0\/?)?$/.test(url.pathname) || url.search || url.hash) {
-    throw new ConfigError(`GRAPH_BASE_URL must be just the endpoint, without a path other than /v1.0 (got "${value}").`);
+    throw new ConfigError(
+      `GRAPH_BASE_URL must be just the endpoint, without a path other than /v1.0 (got "${value}").`
+    );
   }
   return url;
 }
@@ -105,7 +118,9 @@ function graphCredential(env: Env, loopback: boolean): GraphCredentialSettings {
   switch (kind) {
     case 'development-token':
       if (!loopback) {
-        throw new ConfigError('GRAPH_CREDENTIAL=development-token is only for a loopback Graph endpoint (the tenant simulator).');
+        throw new ConfigError(
+          'GRAPH_CREDENTIAL=development-token is only for a loopback Graph endpoint (the tenant simulator).'
+        );
       }
       return { kind, token: text(env, 'GRAPH_TOKEN') ?? DEVELOPMENT_TOKEN };
     case 'managed-identity':
@@ -131,8 +146,14 @@ function graphCredential(env: Env, loopback: boolean): GraphCredentialSettings {
 function botIdentity(env: Env, tenantId: string | undefined): BotIdentity | null {
   const appId = guid(env, 'BOT_ID');
   if (appId === undefined) return null;
-  const appType = oneOf(env, 'BOT_TYPE', ['SingleTenant', 'MultiTenant', 'UserAssignedMSI'] as const, 'SingleTenant');
-  const password = appType === 'UserAssignedMSI' ? '' : required(env, 'BOT_PASSWORD', 'when BOT_ID is set');
+  const appType = oneOf(
+    env,
+    'BOT_TYPE',
+    ['SingleTenant', 'MultiTenant', 'UserAssignedMSI'] as const,
+    'SingleTenant'
+  );
+  const password =
+    appType === 'UserAssignedMSI' ? '' : required(env, 'BOT_PASSWORD', 'when BOT_ID is set');
   const appTenantId = guid(env, 'BOT_TENANT_ID') ?? tenantId;
   if (appType !== 'MultiTenant' && appTenantId === undefined) {
     throw new ConfigError(`BOT_TENANT_ID (or TENANT_ID) is required when BOT_TYPE is ${appType}.`);
@@ -154,7 +175,8 @@ export function readBotSettings(env: Env): BotSettings {
       baseUrl: base.origin,
       credential: graphCredential(env, loopback),
       trustedCertificatePath:
-        existingFile(env, 'GRAPH_CA_CERTIFICATE') ?? (loopback ? LOOPBACK_CERTIFICATE_PATH : undefined),
+        existingFile(env, 'GRAPH_CA_CERTIFICATE') ??
+        (loopback ? LOOPBACK_CERTIFICATE_PATH : undefined),
     },
     adminGroupId: guid(env, 'ADMIN_GROUP_ID') ?? null,
     approverGroupId: guid(env, 'APPROVER_GROUP_ID') ?? null,

@@ -4,7 +4,9 @@ export function errorText(error: unknown): string {
   const cause = (error as { cause?: unknown }).cause;
   if (cause instanceof Error) {
     const code = (cause as NodeJS.ErrnoException).code;
-    return `${error.message}: ${code ? `${code} ` : ''}${cause.message}`.replace(/\s+/g, ' ').trim();
+    return `${error.message}: ${code ? `${code} ` : ''}${cause.message}`
+      .replace(/\s+/g, ' ')
+      .trim();
   }
   // The Graph client reports a request that got no HTTP answer as statusCode -1 and drops the cause.
   if ((error as { statusCode?: number }).statusCode === -1) {

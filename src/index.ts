@@ -6,7 +6,9 @@ import { StartupError, startBot } from './start-bot';
 async function main(): Promise<void> {
   const settings = readBotSettings(process.env);
   const bot = await startBot(settings);
-  console.log(`License migration bot for tenant ${bot.tenantId} listening on ${bot.url}/api/messages`);
+  console.log(
+    `License migration bot for tenant ${bot.tenantId} listening on ${bot.url}/api/messages`
+  );
   const shutdown = () => {
     void bot.stop().then(() => process.exit(0));
   };

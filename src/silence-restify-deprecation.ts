@@ -5,7 +5,8 @@
 const emitWarning = process.emitWarning.bind(process);
 process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
   const options = rest[0];
-  const code = typeof options === 'object' && options !== null ? (options as { code?: string }).code : rest[1];
+  const code =
+    typeof options === 'object' && options !== null ? (options as { code?: string }).code : rest[1];
   if (code === 'DEP0111') return;
   (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
 }) as typeof process.emitWarning;

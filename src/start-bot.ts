@@ -29,7 +29,9 @@ export async function startBot(
     return { ...server, tenantId };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new StartupError(`Port ${settings.port} on ${settings.host} is already in use; set PORT to a free port.`);
+      throw new StartupError(
+        `Port ${settings.port} on ${settings.host} is already in use; set PORT to a free port.`
+      );
     }
     throw error;
   }

@@ -33,15 +33,32 @@ describe('settings are read from the environment and checked once', () => {
     [{ GRAPH_BASE_URL: 'graph.microsoft.com' }, /^GRAPH_BASE_URL must be an absolute URL/],
     [{ GRAPH_BASE_URL: 'http://127.0.0.1:1' }, /^GRAPH_BASE_URL must use https/],
     [{ GRAPH_BASE_URL: `${SIMULATOR}/beta/users` }, /^GRAPH_BASE_URL must be just the endpoint/],
-    [{ GRAPH_BASE_URL: SIMULATOR, PORT: 'abc' }, /^PORT must be a port number between 1 and 65535 \(got "abc"\)/],
+    [
+      { GRAPH_BASE_URL: SIMULATOR, PORT: 'abc' },
+      /^PORT must be a port number between 1 and 65535 \(got "abc"\)/,
+    ],
     [{ GRAPH_BASE_URL: SIMULATOR, PORT: '70000' }, /^PORT must be a port number/],
     [{ GRAPH_BASE_URL: SIMULATOR, TENANT_ID: 'contoso' }, /^TENANT_ID must be a GUID/],
-    [{ GRAPH_BASE_URL: SIMULATOR, BOT_ID: '11111111-2222-4333-8444-555555555555' }, /^BOT_PASSWORD is required when BOT_ID is set/],
     [
-      { GRAPH_BASE_URL: SIMULATOR, BOT_ID: '11111111-2222-4333-8444-555555555555', BOT_PASSWORD: 'x' },
+      { GRAPH_BASE_URL: SIMULATOR, BOT_ID: '11111111-2222-4333-8444-555555555555' },
+      /^BOT_PASSWORD is required when BOT_ID is set/,
+    ],
+    [
+      {
+        GRAPH_BASE_URL: SIMULATOR,
+        BOT_ID: '11111111-2222-4333-8444-555555555555',
+        BOT_PASSWORD: 'x',
+      },
       /^BOT_TENANT_ID \(or TENANT_ID\) is required when BOT_TYPE is SingleTenant/,
     ],
-    [{ GRAPH_BASE_URL: SIMULATOR, BOT_TYPE: 'Anything', BOT_ID: '11111111-2222-4333-8444-555555555555' }, /^BOT_TYPE must be one of/],
+    [
+      {
+        GRAPH_BASE_URL: SIMULATOR,
+        BOT_TYPE: 'Anything',
+        BOT_ID: '11111111-2222-4333-8444-555555555555',
+      },
+      /^BOT_TYPE must be one of/,
+    ],
     [{ GRAPH_BASE_URL: 'https://graph.microsoft.com' }, /^GRAPH_CREDENTIAL is required: one of/],
     [
       { GRAPH_BASE_URL: 'https://graph.microsoft.com', GRAPH_CREDENTIAL: 'development-token' },

@@ -1,12 +1,44 @@
 import { InventoryTally } from '../src/domain/inventory';
-import type { LicenseAssignmentSnapshot, SkuSnapshot, UserLicenseSnapshot } from '../src/domain/licenses';
+import type {
+  LicenseAssignmentSnapshot,
+  SkuSnapshot,
+  UserLicenseSnapshot,
+} from '../src/domain/licenses';
 
-const E3: SkuSnapshot = { skuId: 'sku-e3', skuPartNumber: 'ENTERPRISEPACK', prepaidUnits: 10, consumedUnits: 4, servicePlans: [] };
-const EMS: SkuSnapshot = { skuId: 'sku-ems', skuPartNumber: 'EMS', prepaidUnits: 3, consumedUnits: 3, servicePlans: [] };
+const E3: SkuSnapshot = {
+  skuId: 'sku-e3',
+  skuPartNumber: 'ENTERPRISEPACK',
+  prepaidUnits: 10,
+  consumedUnits: 4,
+  servicePlans: [],
+};
+const EMS: SkuSnapshot = {
+  skuId: 'sku-ems',
+  skuPartNumber: 'EMS',
+  prepaidUnits: 3,
+  consumedUnits: 3,
+  servicePlans: [],
+};
 
-const direct = (skuId: string): LicenseAssignmentSnapshot => ({ skuId, assignedByGroup: null, disabledPlans: [], state: 'Active', error: 'None' });
-const fromGroup = (skuId: string, group: string): LicenseAssignmentSnapshot => ({ skuId, assignedByGroup: group, disabledPlans: [], state: 'Active', error: 'None' });
-const user = (id: string, rows: LicenseAssignmentSnapshot[], extra: Partial<UserLicenseSnapshot> = {}): UserLicenseSnapshot => ({
+const direct = (skuId: string): LicenseAssignmentSnapshot => ({
+  skuId,
+  assignedByGroup: null,
+  disabledPlans: [],
+  state: 'Active',
+  error: 'None',
+});
+const fromGroup = (skuId: string, group: string): LicenseAssignmentSnapshot => ({
+  skuId,
+  assignedByGroup: group,
+  disabledPlans: [],
+  state: 'Active',
+  error: 'None',
+});
+const user = (
+  id: string,
+  rows: LicenseAssignmentSnapshot[],
+  extra: Partial<UserLicenseSnapshot> = {}
+): UserLicenseSnapshot => ({
   id,
   userPrincipalName: `${id}@contoso.example`,
   accountEnabled: true,

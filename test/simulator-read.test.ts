@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { DEVELOPMENT_TOKEN, TenantSimulator } from '../src/simulator/simulator-server';
 import { LOOPBACK_CERTIFICATE_PATH } from '../src/simulator/loopback-certificate';
-import { DEMO_PEOPLE, DEMO_TENANT_ID, buildDemoTenant } from '../src/simulator/scenarios/demo-tenant';
+import {
+  DEMO_PEOPLE,
+  DEMO_TENANT_ID,
+  buildDemoTenant,
+} from '../src/simulator/scenarios/demo-tenant';
 import type { TenantFixture } from '../src/simulator/tenant-fixture';
 import { Agent } from 'undici';
 import { expectGraphShape, graphValidator } from './support/graph-schema';
@@ -38,7 +42,9 @@ describe('the tenant simulator serves Graph v1.0 reads', () => {
   it('requires a bearer token on every request, answering 401 InvalidAuthenticationToken', async () => {
     const missing = await get('/v1.0/users', null);
     expect(missing.status).toBe(401);
-    expect(missing.body).toMatchObject({ error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty.' } });
+    expect(missing.body).toMatchObject({
+      error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty.' },
+    });
     expectGraphShape(missing.body, 'graphErrorResponse');
     expect((await get('/v1.0/users', 'some-other-token')).status).toBe(401);
   });
@@ -47,7 +53,11 @@ describe('the tenant simulator serves Graph v1.0 reads', () => {
     const { status, body } = await get('/v1.0/subscribedSkus');
     expect(status).toBe(200);
     expectGraphShape(body, 'microsoft.graph.subscribedSkuCollectionResponse');
-    const skus = body.value as { skuId: string; consumedUnits: number; prepaidUnits: { enabled: number } }[];
+    const skus = body.value as {
+      skuId: string;
+      consumedUnits: number;
+      prepaidUnits: { enabled: number };
+    }[];
     expect(skus.map((s) => [s.skuId, s.consumedUnits, s.prepaidUnits.enabled])).toEqual([
       [EMS, 1000, 1100],
       [E3, 200, 250],
@@ -61,7 +71,8 @@ describe('the tenant simulator serves Graph v1.0 reads', () => {
   });
 
   it('pages users by $top with an absolute @odata.nextLink, every page valid', async () => {
-    let next: string | undefined = `/v1.0/users?$select=id,assignedLicenses,licenseAssignmentStates&$top=300`;
+    let next: string | undefined =
+      `/v1.0/users?$select=id,assignedLicenses,licenseAssignmentStates&$top=300`;
     const ids = new Set<string>();
     let pages = 0;
     while (next) {
@@ -79,7 +90,10 @@ describe('the tenant simulator serves Graph v1.0 reads', () => {
 
   it('returns only the selected properties, and the default set without $select', async () => {
     const selected = await get(`/v1.0/users/${DEMO_PEOPLE.admin.id}?$select=id,usageLocation`);
-    expect(Object.keys(selected.body).filter((k) => !k.startsWith('@'))).toEqual(['id', 'usageLocation']);
+    expect(Object.keys(selected.body).filter((k) => !k.startsWith('@'))).toEqual([
+      'id',
+      'usageLocation',
+    ]);
     const plain = await get(`/v1.0/users/${DEMO_PEOPLE.admin.id}`);
     expect(plain.body).toHaveProperty('userPrincipalName', 'AdeleV@contoso.example');
     // licenseAssignmentStates is returned only on $select, as on real Graph.
@@ -95,11 +109,26 @@ describe('the tenant simulator serves Graph v1.0 reads', () => {
 
   it.each([
     ['/v1.0/users?$top=1000', 400, 'BadRequest', /Invalid page size specified: '1000'/],
-    ['/v1.0/users?$select=id,favouriteColour', 400, 'BadRequest', /Could not find a property named 'favouriteColour'/],
-    ['/v1.0/users/00000000-0000-4000-8000-000000000000', 404, 'Request_ResourceNotFound', /does not exist/],
-    ['/v1.0/users?$filter=startswith(displayName,%27A%27)', 400, 'Request_UnsupportedQuery', /Unsupported/],
+    [
+      '/v1.0/users?$select=id,favouriteColour',
+      400,
+      'BadRequest',
+      /Could not find a property named 'favouriteColour'/,
+    ],
+    [
+      '/v1.0/users/00000000-0000-4000-8000-000000000000',
+      404,
+      'Request_ResourceNotFound',
+      /does not exist/,
+    ],
+    [
+      '/v1.0/users?$filter=startswith(displayName,%27A%27)',
+      400,
+      'Request_UnsupportedQuery',
+      /Unsupported/,
+    ],
     ['/v1.0/nothingHere', 400, 'BadRequest', /Resource not found for the segment 'nothingHere'/],
-  ])('answers %s with %d %s in Graph\'s error envelope', async (path, status, code, message) => {
+  ])("answers %s with %d %s in Graph's error envelope", async (path, status, code, message) => {
     const response = await get(path);
     expect(response.status).toBe(status);
     expectGraphShape(response.body, 'graphErrorResponse');
@@ -113,23 +142,54 @@ describe('the tenant simulator serves Graph v1.0 reads', () => {
     [`assignedLicenses/any(x:x/skuId eq ${E3})`, 200],
     [`id in ('${DEMO_PEOPLE.admin.id}','${DEMO_PEOPLE.approver1.id}')`, 2],
   ])('filters users by %s', async (filter, expected) => {
-    const { body } = await get(`/v1.0/users?$count=true&$top=999&$select=id&$filter=${encodeURIComponent(filter)}`);
+    const { body } = await get(
+      `/v1.0/users?$count=true&$top=999&$select=id&$filter=${encodeURIComponent(filter)}`
+    );
     expect(body['@odata.count']).toBe(expected);
   });
 });
 
 describe('license views derived from per-source assignments', () => {
   const SPLIT: TenantFixture = {
-    organization: { id: DEMO_TENANT_ID, displayName: 'Contoso', countryLetterCode: 'US', defaultDomain: 'contoso.example' },
+    organization: {
+      id: DEMO_TENANT_ID,
+      displayName: 'Contoso',
+      countryLetterCode: 'US',
+      defaultDomain: 'contoso.example',
+    },
     subscribedSkus: [
-      { skuId: E3, skuPartNumber: 'ENTERPRISEPACK', prepaidUnits: 10, servicePlans: [{ servicePlanId: TEAMS, servicePlanName: 'TEAMS1' }] },
+      {
+        skuId: E3,
+        skuPartNumber: 'ENTERPRISEPACK',
+        prepaidUnits: 10,
+        servicePlans: [{ servicePlanId: TEAMS, servicePlanName: 'TEAMS1' }],
+      },
     ],
     users: [
-      { id: 'u-both', userPrincipalName: 'both@contoso.example', displayName: 'Both Ways', usageLocation: 'US', licenses: [{ skuId: E3, disabledPlans: [TEAMS] }] },
-      { id: 'u-group', userPrincipalName: 'group@contoso.example', displayName: 'Group Only', usageLocation: 'US' },
+      {
+        id: 'u-both',
+        userPrincipalName: 'both@contoso.example',
+        displayName: 'Both Ways',
+        usageLocation: 'US',
+        licenses: [{ skuId: E3, disabledPlans: [TEAMS] }],
+      },
+      {
+        id: 'u-group',
+        userPrincipalName: 'group@contoso.example',
+        displayName: 'Group Only',
+        usageLocation: 'US',
+      },
     ],
     groups: [
-      { id: 'g-e3', displayName: 'E3 users', securityEnabled: true, mailEnabled: false, groupTypes: [], members: ['u-both', 'u-group'], licenses: [{ skuId: E3, disabledPlans: [] }] },
+      {
+        id: 'g-e3',
+        displayName: 'E3 users',
+        securityEnabled: true,
+        mailEnabled: false,
+        groupTypes: [],
+        members: ['u-both', 'u-group'],
+        licenses: [{ skuId: E3, disabledPlans: [] }],
+      },
     ],
   };
 
@@ -139,13 +199,21 @@ describe('license views derived from per-source assignments', () => {
     try {
       const headers = { authorization: `Bearer ${DEVELOPMENT_TOKEN}` };
       const user = (await (
-        await fetch(`${base}/v1.0/users/u-both?$select=id,assignedLicenses,licenseAssignmentStates`, { headers, dispatcher: trust } as RequestInit)
-      ).json()) as { assignedLicenses: unknown[]; licenseAssignmentStates: { assignedByGroup: string | null }[] };
+        await fetch(
+          `${base}/v1.0/users/u-both?$select=id,assignedLicenses,licenseAssignmentStates`,
+          { headers, dispatcher: trust } as RequestInit
+        )
+      ).json()) as {
+        assignedLicenses: unknown[];
+        licenseAssignmentStates: { assignedByGroup: string | null }[];
+      };
       expect(graphValidator('microsoft.graph.user')(user)).toBe(true);
       expect(user.licenseAssignmentStates.map((r) => r.assignedByGroup)).toEqual([null, 'g-e3']);
       // Enabled plans are a union: Teams is disabled directly but enabled by the group, so nothing is disabled.
       expect(user.assignedLicenses).toEqual([{ skuId: E3, disabledPlans: [] }]);
-      const skus = (await (await fetch(`${base}/v1.0/subscribedSkus`, { headers, dispatcher: trust } as RequestInit)).json()) as {
+      const skus = (await (
+        await fetch(`${base}/v1.0/subscribedSkus`, { headers, dispatcher: trust } as RequestInit)
+      ).json()) as {
         value: { consumedUnits: number }[];
       };
       expect(skus.value[0].consumedUnits).toBe(2);

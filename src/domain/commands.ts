@@ -13,16 +13,47 @@ export const COMMANDS: readonly CommandInfo[] = [
   {
     name: 'inventory',
     usage: 'inventory',
-    description: 'Seats per license, and how many users hold each directly, through a group, or both.',
+    description:
+      'Seats per license, and how many users hold each directly, through a group, or both.',
     available: true,
   },
   { name: 'status', usage: 'status', description: 'Where the migration stands.', available: false },
-  { name: 'plan', usage: 'plan', description: 'Propose licensing groups from the direct assignments.', available: false },
-  { name: 'assign', usage: 'assign', description: 'Fill the groups and assign their licenses.', available: false },
-  { name: 'verify', usage: 'verify', description: 'Check every user inherits what they hold directly.', available: false },
-  { name: 'errors', usage: 'errors', description: 'Group members in license error, with the fix.', available: false },
-  { name: 'waves', usage: 'waves [25,250,rest]', description: 'Propose removal waves.', available: false },
-  { name: 'report', usage: 'report', description: "Every user's state and decision, as CSV.", available: false },
+  {
+    name: 'plan',
+    usage: 'plan',
+    description: 'Propose licensing groups from the direct assignments.',
+    available: false,
+  },
+  {
+    name: 'assign',
+    usage: 'assign',
+    description: 'Fill the groups and assign their licenses.',
+    available: false,
+  },
+  {
+    name: 'verify',
+    usage: 'verify',
+    description: 'Check every user inherits what they hold directly.',
+    available: false,
+  },
+  {
+    name: 'errors',
+    usage: 'errors',
+    description: 'Group members in license error, with the fix.',
+    available: false,
+  },
+  {
+    name: 'waves',
+    usage: 'waves [25,250,rest]',
+    description: 'Propose removal waves.',
+    available: false,
+  },
+  {
+    name: 'report',
+    usage: 'report',
+    description: "Every user's state and decision, as CSV.",
+    available: false,
+  },
 ];
 
 /** Levenshtein distance: how many single-character edits turn `a` into `b`. */
@@ -46,7 +77,8 @@ export function closestCommand(text: string): CommandInfo {
   let bestScore = Number.POSITIVE_INFINITY;
   for (const command of COMMANDS) {
     // A typed prefix ("inv") is closer than any edit distance.
-    const score = word.length > 0 && command.name.startsWith(word) ? 0 : editDistance(word, command.name);
+    const score =
+      word.length > 0 && command.name.startsWith(word) ? 0 : editDistance(word, command.name);
     if (score < bestScore) {
       best = command;
       bestScore = score;

@@ -40,7 +40,8 @@ export class InventoryTally {
   private noUsageLocation = 0;
 
   constructor(private readonly skus: readonly SkuSnapshot[]) {
-    for (const sku of skus) this.counts.set(sku.skuId, { directOnly: 0, inheritedOnly: 0, both: 0 });
+    for (const sku of skus)
+      this.counts.set(sku.skuId, { directOnly: 0, inheritedOnly: 0, both: 0 });
   }
 
   add(user: UserLicenseSnapshot): void {

@@ -5,7 +5,10 @@ export interface SkuSnapshot {
   readonly skuPartNumber: string;
   readonly prepaidUnits: number;
   readonly consumedUnits: number;
-  readonly servicePlans: readonly { readonly servicePlanId: string; readonly servicePlanName: string }[];
+  readonly servicePlans: readonly {
+    readonly servicePlanId: string;
+    readonly servicePlanName: string;
+  }[];
 }
 
 export interface LicenseAssignmentSnapshot {

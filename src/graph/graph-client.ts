@@ -20,7 +20,11 @@ function tokenCredential(
         ? new ManagedIdentityCredential({ clientId: settings.clientId })
         : new ManagedIdentityCredential();
     case 'client-secret':
-      return new ClientSecretCredential(settings.tenantId, settings.clientId, settings.clientSecret);
+      return new ClientSecretCredential(
+        settings.tenantId,
+        settings.clientId,
+        settings.clientSecret
+      );
     case 'certificate':
       return new ClientCertificateCredential(settings.tenantId, settings.clientId, {
         certificatePath: settings.certificatePath,

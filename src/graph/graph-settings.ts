@@ -2,8 +2,18 @@
 export type GraphCredentialSettings =
   | { readonly kind: 'development-token'; readonly token: string }
   | { readonly kind: 'managed-identity'; readonly clientId?: string }
-  | { readonly kind: 'client-secret'; readonly tenantId: string; readonly clientId: string; readonly clientSecret: string }
-  | { readonly kind: 'certificate'; readonly tenantId: string; readonly clientId: string; readonly certificatePath: string };
+  | {
+      readonly kind: 'client-secret';
+      readonly tenantId: string;
+      readonly clientId: string;
+      readonly clientSecret: string;
+    }
+  | {
+      readonly kind: 'certificate';
+      readonly tenantId: string;
+      readonly clientId: string;
+      readonly certificatePath: string;
+    };
 
 export interface GraphSettings {
   /** `https://graph.microsoft.com`, or the tenant simulator's loopback address; no version segment. */

@@ -1,10 +1,20 @@
 import { PageIterator, type Client, type PageCollection } from '@microsoft/microsoft-graph-client';
-import type { LicenseAssignmentSnapshot, SkuSnapshot, UserLicenseSnapshot } from '../domain/licenses';
+import type {
+  LicenseAssignmentSnapshot,
+  SkuSnapshot,
+  UserLicenseSnapshot,
+} from '../domain/licenses';
 import type { TenantReader } from '../engine/tenant-reader';
 
 /** Graph returns up to 999 directory objects per page: the fewest requests for a full read. */
 const PAGE_SIZE = 999;
-const USER_LICENSE_PROPERTIES = ['id', 'userPrincipalName', 'accountEnabled', 'usageLocation', 'licenseAssignmentStates'];
+const USER_LICENSE_PROPERTIES = [
+  'id',
+  'userPrincipalName',
+  'accountEnabled',
+  'usageLocation',
+  'licenseAssignmentStates',
+];
 
 interface GraphSku {
   skuId: string;
@@ -33,7 +43,9 @@ export class GraphTenantReader implements TenantReader {
   constructor(private readonly client: Client) {}
 
   async organizationId(): Promise<string> {
-    const response = (await this.client.api('/organization').select(['id']).get()) as { value: { id: string }[] };
+    const response = (await this.client.api('/organization').select(['id']).get()) as {
+      value: { id: string }[];
+    };
     const organization = response.value[0];
     if (!organization) throw new Error('Graph returned no organization for this tenant.');
     return organization.id;

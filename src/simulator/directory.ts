@@ -56,7 +56,10 @@ export class Directory {
   readonly groups = new Map<string, DirectoryGroup>();
   private readonly usersByUpn = new Map<string, string>();
 
-  constructor(fixture: TenantFixture, private readonly now: () => Date = () => new Date()) {
+  constructor(
+    fixture: TenantFixture,
+    private readonly now: () => Date = () => new Date()
+  ) {
     this.organization = fixture.organization;
     this.skus = new Map(fixture.subscribedSkus.map((sku) => [sku.skuId, sku]));
     const created = this.now().toISOString();
@@ -144,7 +147,10 @@ export class Directory {
           : new Set([...sofar].filter((plan) => disabled.has(plan)))
       );
     }
-    return [...merged].map(([skuId, disabled]) => ({ skuId, disabledPlans: [...(disabled ?? [])] }));
+    return [...merged].map(([skuId, disabled]) => ({
+      skuId,
+      disabledPlans: [...(disabled ?? [])],
+    }));
   }
 
   /** Seats in use per SKU: one per distinct user holding it, however many sources it has. */

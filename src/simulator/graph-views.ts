@@ -125,7 +125,13 @@ export function organizationView(directory: Directory): Record<string, unknown> 
     countryLetterCode: org.countryLetterCode,
     tenantType: 'AAD',
     verifiedDomains: [
-      { capabilities: 'Email, OfficeCommunicationsOnline', isDefault: true, isInitial: true, name: org.defaultDomain, type: 'Managed' },
+      {
+        capabilities: 'Email, OfficeCommunicationsOnline',
+        isDefault: true,
+        isInitial: true,
+        name: org.defaultDomain,
+        type: 'Managed',
+      },
     ],
   };
 }

@@ -63,7 +63,9 @@ export class TenantSimulator {
     this.directory = new Directory(options.tenant);
     this.token = options.token ?? DEVELOPMENT_TOKEN;
     this.routes = [
-      this.route('GET', '/organization', () => this.collection('organization', [organizationView(this.directory)])),
+      this.route('GET', '/organization', () =>
+        this.collection('organization', [organizationView(this.directory)])
+      ),
       this.route('GET', '/subscribedSkus', (c) =>
         this.collection('subscribedSkus', subscribedSkuViews(this.directory), c)
       ),
@@ -110,7 +112,8 @@ export class TenantSimulator {
     const respond = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       const text = body === undefined ? '' : JSON.stringify(body);
       res.writeHead(status, {
-        'content-type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8',
+        'content-type':
+          'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8',
         'odata-version': '4.0',
         'request-id': requestId,
         'client-request-id': clientRequestId ?? requestId,
@@ -130,8 +133,16 @@ export class TenantSimulator {
         const route = candidates.find((r) => r.method === req.method);
         if (!route) {
           throw candidates.length > 0
-            ? new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.')
-            : new GraphError(400, 'BadRequest', `Resource not found for the segment '${lastSegment(path)}'.`);
+            ? new GraphError(
+                405,
+                'Request_BadRequest',
+                'Specified HTTP method is not allowed for the request target.'
+              )
+            : new GraphError(
+                400,
+                'BadRequest',
+                `Resource not found for the segment '${lastSegment(path)}'.`
+              );
         }
         const params = route.pattern.exec(path)?.slice(1) ?? [];
         respond(200, route.handler({ url, params, baseUrl: this.base }));
@@ -153,7 +164,11 @@ export class TenantSimulator {
     }
     const match = /^Bearer\s+(.+)$/i.exec(authorization);
     if (!match || match[1] !== this.token) {
-      throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
+      throw new GraphError(
+        401,
+        'InvalidAuthenticationToken',
+        'Access token validation failure. Invalid audience.'
+      );
     }
   }
 
@@ -167,7 +182,9 @@ export class TenantSimulator {
     const offset = query?.skipToken ? decodeSkipToken(query.skipToken) : 0;
     const size = query?.top ?? pageSize;
     const page = items.slice(offset, offset + size);
-    const body: Record<string, unknown> = { '@odata.context': `${this.base}/v1.0/$metadata#${entitySet}` };
+    const body: Record<string, unknown> = {
+      '@odata.context': `${this.base}/v1.0/$metadata#${entitySet}`,
+    };
     if (query?.count) body['@odata.count'] = items.length;
     body.value = page;
     if (context && offset + size < items.length) {
@@ -185,7 +202,13 @@ export class TenantSimulator {
     const users = [...this.directory.users.values()]
       .filter((user) => matches(user, this.directory))
       .map((user) =>
-        applySelect(userView(this.directory, user), query.select, USER_DEFAULT_PROPERTIES, USER_TYPE, USER_PROPERTIES)
+        applySelect(
+          userView(this.directory, user),
+          query.select,
+          USER_DEFAULT_PROPERTIES,
+          USER_TYPE,
+          USER_PROPERTIES
+        )
       );
     return this.collection('users', users, context);
   }
@@ -196,14 +219,26 @@ export class TenantSimulator {
     const query = parseODataQuery(context.url.searchParams);
     return {
       '@odata.context': `${this.base}/v1.0/$metadata#users/$entity`,
-      ...applySelect(userView(this.directory, user), query.select, USER_DEFAULT_PROPERTIES, USER_TYPE, USER_PROPERTIES),
+      ...applySelect(
+        userView(this.directory, user),
+        query.select,
+        USER_DEFAULT_PROPERTIES,
+        USER_TYPE,
+        USER_PROPERTIES
+      ),
     };
   }
 
   private listGroups(context: RequestContext): Record<string, unknown> {
     const query = parseODataQuery(context.url.searchParams);
     const groups = [...this.directory.groups.values()].map((group) =>
-      applySelect(groupView(group), query.select, GROUP_DEFAULT_PROPERTIES, GROUP_TYPE, GROUP_PROPERTIES)
+      applySelect(
+        groupView(group),
+        query.select,
+        GROUP_DEFAULT_PROPERTIES,
+        GROUP_TYPE,
+        GROUP_PROPERTIES
+      )
     );
     return this.collection('groups', groups, context);
   }
@@ -214,7 +249,13 @@ export class TenantSimulator {
     const query = parseODataQuery(context.url.searchParams);
     return {
       '@odata.context': `${this.base}/v1.0/$metadata#groups/$entity`,
-      ...applySelect(groupView(group), query.select, GROUP_DEFAULT_PROPERTIES, GROUP_TYPE, GROUP_PROPERTIES),
+      ...applySelect(
+        groupView(group),
+        query.select,
+        GROUP_DEFAULT_PROPERTIES,
+        GROUP_TYPE,
+        GROUP_PROPERTIES
+      ),
     };
   }
 
@@ -225,17 +266,33 @@ export class TenantSimulator {
     const members = [...group.members].flatMap((id) => {
       const user = this.directory.users.get(id);
       if (user) {
-        return [{
-          '@odata.type': `#${USER_TYPE}`,
-          ...applySelect(userView(this.directory, user), query.select, USER_DEFAULT_PROPERTIES, USER_TYPE, USER_PROPERTIES),
-        }];
+        return [
+          {
+            '@odata.type': `#${USER_TYPE}`,
+            ...applySelect(
+              userView(this.directory, user),
+              query.select,
+              USER_DEFAULT_PROPERTIES,
+              USER_TYPE,
+              USER_PROPERTIES
+            ),
+          },
+        ];
       }
       const nested = this.directory.groups.get(id);
       if (nested) {
-        return [{
-          '@odata.type': `#${GROUP_TYPE}`,
-          ...applySelect(groupView(nested), query.select, GROUP_DEFAULT_PROPERTIES, GROUP_TYPE, GROUP_PROPERTIES),
-        }];
+        return [
+          {
+            '@odata.type': `#${GROUP_TYPE}`,
+            ...applySelect(
+              groupView(nested),
+              query.select,
+              GROUP_DEFAULT_PROPERTIES,
+              GROUP_TYPE,
+              GROUP_PROPERTIES
+            ),
+          },
+        ];
       }
       return [];
     });

@@ -54,7 +54,10 @@ export interface FixtureLicensingRules {
   /** Pairs of servicePlanIds that may not both be enabled for one user. */
   readonly mutuallyExclusivePlans?: readonly (readonly [string, string])[];
   /** A plan that needs at least one of `requires` enabled for the same user. */
-  readonly planDependencies?: readonly { readonly plan: string; readonly requires: readonly string[] }[];
+  readonly planDependencies?: readonly {
+    readonly plan: string;
+    readonly requires: readonly string[];
+  }[];
 }
 
 export interface TenantFixture {

@@ -29,7 +29,11 @@ const FORMS: readonly FilterForm[] = [
       const ids = new Set([...m[1].matchAll(/'([^']*)'/g)].map((x) => x[1]));
       if (ids.size > 15) {
         // Graph limits `in` to 15 values for directory objects.
-        throw new GraphError(400, 'Request_UnsupportedQuery', 'Too many values in the in operator. The maximum is 15.');
+        throw new GraphError(
+          400,
+          'Request_UnsupportedQuery',
+          'Too many values in the in operator. The maximum is 15.'
+        );
       }
       return (user) => ids.has(user.id);
     },
@@ -50,5 +54,9 @@ export function parseUserFilter(filter: string | null): UserPredicate {
     const match = form.pattern.exec(text);
     if (match) return form.build(match);
   }
-  throw new GraphError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified: '${text}'.`);
+  throw new GraphError(
+    400,
+    'Request_UnsupportedQuery',
+    `Unsupported or invalid query filter clause specified: '${text}'.`
+  );
 }

@@ -30,7 +30,9 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
     if (isFromServedTenant(context.activity, options.tenantId)) return true;
     options.log(`Refused a ${context.activity.type} activity from another tenant.`);
     if (context.activity.type === 'message') {
-      await context.sendActivity('This bot serves one organization only, and this conversation is not in it.');
+      await context.sendActivity(
+        'This bot serves one organization only, and this conversation is not in it.'
+      );
     } else if (context.activity.type === 'invoke') {
       await context.sendActivity({ type: 'invokeResponse', value: { status: 403 } });
     }

@@ -35,7 +35,10 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   const server = restify.createServer({ name: 'license-migration-bot' });
   server.use(restify.plugins.bodyParser());
   registerMessagesRoute(server, adapter, app);
-  registerHealthRoute(server, () => ({ tenantId: options.tenantId, authenticated: settings.botIdentity !== null }));
+  registerHealthRoute(server, () => ({
+    tenantId: options.tenantId,
+    authenticated: settings.botIdentity !== null,
+  }));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

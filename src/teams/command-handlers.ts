@@ -16,7 +16,10 @@ export async function replyWithHelp(context: TurnContext): Promise<void> {
   await context.sendActivity(MessageFactory.attachment(helpCard()));
 }
 
-export async function replyWithInventory(context: TurnContext, deps: CommandDependencies): Promise<void> {
+export async function replyWithInventory(
+  context: TurnContext,
+  deps: CommandDependencies
+): Promise<void> {
   let inventory;
   try {
     inventory = await takeInventory(deps.reader);

@@ -68,7 +68,9 @@ export class ConnectorStandIn {
     while (this.messages().length < count) {
       const left = deadline - Date.now();
       if (left <= 0) {
-        throw new Error(`Expected ${count} bot messages, got ${this.messages().length}: ${JSON.stringify(this.messages().map((m) => m.body.text ?? m.body.attachments?.[0]?.contentType))}`);
+        throw new Error(
+          `Expected ${count} bot messages, got ${this.messages().length}: ${JSON.stringify(this.messages().map((m) => m.body.text ?? m.body.attachments?.[0]?.contentType))}`
+        );
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
@@ -84,8 +86,9 @@ export class ConnectorStandIn {
 
 /** The Adaptive Card of a message, or undefined. */
 export function cardOf(activity: SentActivity): Record<string, unknown> | undefined {
-  return activity.body.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')
-    ?.content;
+  return activity.body.attachments?.find(
+    (a) => a.contentType === 'application/vnd.microsoft.card.adaptive'
+  )?.content;
 }
 
 /** Every text in a card, in order: what a reader of the card sees. */

@@ -5,7 +5,15 @@ import addFormats from 'ajv-formats';
 import type { ValidateFunction } from 'ajv';
 
 /** Validators for Graph types from the official v1.0 schema subset in ../shared/graph/. */
-const schemaPath = join(__dirname, '..', '..', '..', 'shared', 'graph', 'graph-licensing.schema.json');
+const schemaPath = join(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  'shared',
+  'graph',
+  'graph-licensing.schema.json'
+);
 const schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as { $id: string };
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);

@@ -51,6 +51,8 @@ export function channelMention(text: string, options: ActivityOptions): Record<s
       team: { id: '19:it-admins@thread.tacv2' },
       channel: { id: '19:license-migration@thread.tacv2' },
     },
-    entities: [{ type: 'mention', text: mention, mentioned: { id: BOT_MRI, name: 'License Migration' } }],
+    entities: [
+      { type: 'mention', text: mention, mentioned: { id: BOT_MRI, name: 'License Migration' } },
+    ],
   };
 }

@@ -13,11 +13,36 @@ export const DEMO_DOMAIN = 'contoso.example';
 
 /** People the Playground knows by name (see .m365agentsplayground.yml); the rest are generated. */
 export const DEMO_PEOPLE = {
-  admin: { id: '7b3e9a10-2c4d-4e5f-8a6b-1c2d3e4f5a60', name: 'Adele Vance', mailNickname: 'AdeleV', department: 'IT' },
-  approver1: { id: '8c4fab21-3d5e-4f60-9b7c-2d3e4f5a6b71', name: 'Lee Gu', mailNickname: 'LeeG', department: 'IT' },
-  approver2: { id: '9d50bc32-4e6f-4071-8c8d-3e4f5a6b7c82', name: 'Nestor Wilke', mailNickname: 'NestorW', department: 'Operations' },
-  finance: { id: 'ae61cd43-5f70-4182-9d9e-4f5a6b7c8d93', name: 'Megan Bowen', mailNickname: 'MeganB', department: 'Finance' },
-  sales: { id: 'bf72de54-6081-4293-8eaf-5a6b7c8d9ea4', name: 'Alex Wilber', mailNickname: 'AlexW', department: 'Sales' },
+  admin: {
+    id: '7b3e9a10-2c4d-4e5f-8a6b-1c2d3e4f5a60',
+    name: 'Adele Vance',
+    mailNickname: 'AdeleV',
+    department: 'IT',
+  },
+  approver1: {
+    id: '8c4fab21-3d5e-4f60-9b7c-2d3e4f5a6b71',
+    name: 'Lee Gu',
+    mailNickname: 'LeeG',
+    department: 'IT',
+  },
+  approver2: {
+    id: '9d50bc32-4e6f-4071-8c8d-3e4f5a6b7c82',
+    name: 'Nestor Wilke',
+    mailNickname: 'NestorW',
+    department: 'Operations',
+  },
+  finance: {
+    id: 'ae61cd43-5f70-4182-9d9e-4f5a6b7c8d93',
+    name: 'Megan Bowen',
+    mailNickname: 'MeganB',
+    department: 'Finance',
+  },
+  sales: {
+    id: 'bf72de54-6081-4293-8eaf-5a6b7c8d9ea4',
+    name: 'Alex Wilber',
+    mailNickname: 'AlexW',
+    department: 'Sales',
+  },
 } as const;
 
 export const DEMO_ADMIN_GROUP_ID = 'c083ef65-7192-43a4-9fb0-6b7c8d9eafb5';
@@ -26,10 +51,66 @@ export const DEMO_APPROVER_GROUP_ID = 'd194f076-82a3-44b5-80c1-7c8d9eafb0c6';
 const EMS = catalogSku('EMS', 1100);
 const OFFICE_E3 = catalogSku('ENTERPRISEPACK', 250);
 
-const DEPARTMENTS_OTHER_THAN_FINANCE = ['Sales', 'Marketing', 'IT', 'Operations', 'HR', 'Legal', 'Engineering'];
+const DEPARTMENTS_OTHER_THAN_FINANCE = [
+  'Sales',
+  'Marketing',
+  'IT',
+  'Operations',
+  'HR',
+  'Legal',
+  'Engineering',
+];
 const USAGE_LOCATIONS = ['US', 'US', 'US', 'GB', 'DE', 'CA'];
-const GIVEN_NAMES = ['Ava', 'Ben', 'Chloe', 'Dan', 'Ella', 'Finn', 'Grace', 'Hugo', 'Isla', 'Jack', 'Kira', 'Liam', 'Maya', 'Noah', 'Olga', 'Paul', 'Quinn', 'Rosa', 'Sam', 'Tara'];
-const SURNAMES = ['Adams', 'Brooks', 'Carter', 'Diaz', 'Evans', 'Fischer', 'Garcia', 'Hughes', 'Ito', 'Jensen', 'Kowalski', 'Lopez', 'Meyer', 'Nakamura', 'Olsen', 'Patel', 'Quintero', 'Rossi', 'Smith', 'Tanaka', 'Ueda', 'Vargas', 'Weber', 'Xu', 'Young', 'Zimmer'];
+const GIVEN_NAMES = [
+  'Ava',
+  'Ben',
+  'Chloe',
+  'Dan',
+  'Ella',
+  'Finn',
+  'Grace',
+  'Hugo',
+  'Isla',
+  'Jack',
+  'Kira',
+  'Liam',
+  'Maya',
+  'Noah',
+  'Olga',
+  'Paul',
+  'Quinn',
+  'Rosa',
+  'Sam',
+  'Tara',
+];
+const SURNAMES = [
+  'Adams',
+  'Brooks',
+  'Carter',
+  'Diaz',
+  'Evans',
+  'Fischer',
+  'Garcia',
+  'Hughes',
+  'Ito',
+  'Jensen',
+  'Kowalski',
+  'Lopez',
+  'Meyer',
+  'Nakamura',
+  'Olsen',
+  'Patel',
+  'Quintero',
+  'Rossi',
+  'Smith',
+  'Tanaka',
+  'Ueda',
+  'Vargas',
+  'Weber',
+  'Xu',
+  'Young',
+  'Zimmer',
+];
 
 const DEMO_USER_COUNT = 1000;
 const FINANCE_COUNT = 200;

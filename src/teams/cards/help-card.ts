@@ -5,7 +5,10 @@ import { renderCard } from './render-card';
 
 export function helpCard(): Attachment {
   return renderCard(template, {
-    commands: COMMANDS.filter((c) => c.available).map(({ usage, description }) => ({ usage, description })),
+    commands: COMMANDS.filter((c) => c.available).map(({ usage, description }) => ({
+      usage,
+      description,
+    })),
     upcoming: COMMANDS.filter((c) => !c.available).map((c) => c.name),
   });
 }

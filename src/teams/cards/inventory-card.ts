@@ -10,7 +10,9 @@ const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 
 export function inventoryCard(inventory: Inventory, readAt: Date): Attachment {
   const notes: string[] = [];
   if (inventory.disabledLicensedUsers > 0) {
-    notes.push(`${plural(inventory.disabledLicensedUsers, 'disabled account holds', 'disabled accounts hold')} licenses.`);
+    notes.push(
+      `${plural(inventory.disabledLicensedUsers, 'disabled account holds', 'disabled accounts hold')} licenses.`
+    );
   }
   if (inventory.licensedUsersWithoutUsageLocation > 0) {
     notes.push(
@@ -18,7 +20,9 @@ export function inventoryCard(inventory: Inventory, readAt: Date): Attachment {
     );
   }
   if (inventory.unknownSkuIds.length > 0) {
-    notes.push(`Users hold SKUs the tenant no longer lists: ${inventory.unknownSkuIds.join(', ')}.`);
+    notes.push(
+      `Users hold SKUs the tenant no longer lists: ${inventory.unknownSkuIds.join(', ')}.`
+    );
   }
   return renderCard(template, {
     userCount: count(inventory.userCount),

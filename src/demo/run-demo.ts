@@ -1,0 +1,87 @@
+import '../silence-restify-deprecation';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, readBotSettings } from '../config';
+import { buildDemoTenant } from '../simulator/scenarios/demo-tenant';
+import { TenantSimulator } from '../simulator/simulator-server';
+import { StartupError, startBot } from '../start-bot';
+import { startPlayground } from './playground-process';
+
+/**
+ * `npm start`: the embedded demo with no configuration at all. The tenant simulator with the demo tenant
+ * (unless GRAPH_BASE_URL names another Graph), the bot wired to it, and the Agents Playground pointed at
+ * the bot, all on loopback. Prints one line: the URL to open. Ctrl-C stops all three.
+ */
+
+const projectRoot = join(__dirname, '..', '..');
+const devTools = join(projectRoot, 'devTools');
+
+interface Stoppable {
+  stop(): Promise<void>;
+}
+
+function optionalPort(name: string, fallback: number): number {
+  const value = process.env[name]?.trim();
+  if (!value) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) > 65535) {
+    throw new ConfigError(`${name} must be a port number between 0 and 65535 (got "${value}").`);
+  }
+  return Number(value);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(devTools, { recursive: true });
+  const botLog = join(devTools, 'bot.log');
+  const log = (line: string) => appendFileSync(botLog, `${new Date().toISOString()} ${line}\n`);
+  const running: Stoppable[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    // Reverse start order: the Playground first, so it stops calling the bot, then the bot, then Graph.
+    for (const part of running.reverse()) await part.stop().catch(() => undefined);
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+
+  try {
+    const simulatorPort = optionalPort('SIMULATOR_PORT', 0);
+    const playgroundPort = optionalPort('PLAYGROUND_PORT', 56150);
+    let graphBaseUrl = process.env.GRAPH_BASE_URL?.trim();
+    if (!graphBaseUrl) {
+      const simulator = new TenantSimulator({ tenant: buildDemoTenant() });
+      graphBaseUrl = await simulator.start(simulatorPort).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === 'EADDRINUSE'
+          ? new StartupError(
+              `SIMULATOR_PORT ${simulatorPort} is already in use; set SIMULATOR_PORT to a free port.`
+            )
+          : error;
+      });
+      running.push(simulator);
+      log(`Tenant simulator (demo tenant) at ${graphBaseUrl}`);
+    }
+    const settings = readBotSettings({ ...process.env, GRAPH_BASE_URL: graphBaseUrl });
+    const bot = await startBot(settings, log);
+    running.push(bot);
+    log(`Bot at ${bot.url}/api/messages for tenant ${bot.tenantId}`);
+    const playground = await startPlayground({
+      botEndpoint: `${bot.url}/api/messages`,
+      port: playgroundPort,
+      configPath: join(projectRoot, '.m365agentsplayground.yml'),
+      logFile: join(devTools, 'playground.log'),
+      cwd: devTools,
+    });
+    running.push(playground);
+    console.log(
+      `License migration demo ready: open ${playground.url} (Agents Playground; bot ${bot.url}, Graph ${graphBaseUrl}; Ctrl-C stops all).`
+    );
+  } catch (error) {
+    if (error instanceof ConfigError) console.error(`Configuration error: ${error.message}`);
+    else if (error instanceof StartupError) console.error(`Cannot start: ${error.message}`);
+    else console.error(error);
+    await stopAll(1);
+  }
+}
+
+void main();
