@@ -1,0 +1,76 @@
+import { DEVELOPMENT_TOKEN } from './development-token';
+import { TenantFixtureError, loadTenant } from './load-tenant';
+import { TenantSimulator } from './simulator-server';
+
+/**
+ * npm run simulator -- --tenant <fixture.json | scenario> --port <n> [--token <t>]
+ * Serves the tenant as Graph v1.0 on https://127.0.0.1:<port>, printing its base URL.
+ */
+
+const USAGE =
+  'Usage: npm run simulator -- --tenant <fixture.json | demo | empty> --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>]';
+
+class UsageError extends Error {}
+
+interface CliOptions {
+  tenant: string;
+  port: number;
+  token: string;
+}
+
+function parseArguments(args: readonly string[]): CliOptions {
+  const values = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i];
+    if (!name.startsWith('--')) throw new UsageError(`Unexpected argument "${name}".`);
+    const value = args[i + 1];
+    if (value === undefined || value.startsWith('--'))
+      throw new UsageError(`${name} needs a value.`);
+    values.set(name.slice(2), value);
+    i++;
+  }
+  for (const name of values.keys()) {
+    if (!['tenant', 'port', 'token', 'time-scale', 'faults'].includes(name)) {
+      throw new UsageError(`Unknown option --${name}.`);
+    }
+  }
+  for (const pending of ['time-scale', 'faults']) {
+    if (values.has(pending)) {
+      throw new UsageError(`--${pending} is not supported by this version of the simulator yet.`);
+    }
+  }
+  const tenant = values.get('tenant');
+  if (!tenant) throw new UsageError('--tenant is required.');
+  const portText = values.get('port') ?? '0';
+  if (!/^\d+$/.test(portText) || Number(portText) > 65535) {
+    throw new UsageError(`--port must be a port number between 0 and 65535 (got "${portText}").`);
+  }
+  const token = values.get('token') ?? DEVELOPMENT_TOKEN;
+  return { tenant, port: Number(portText), token };
+}
+
+async function main(): Promise<void> {
+  const options = parseArguments(process.argv.slice(2));
+  const simulator = new TenantSimulator({
+    tenant: loadTenant(options.tenant),
+    token: options.token,
+  });
+  const baseUrl = await simulator.start(options.port);
+  const users = simulator.directory.users.size;
+  console.log(baseUrl);
+  console.error(
+    `Tenant simulator: ${options.tenant} (${users} users) at ${baseUrl}/v1.0; bearer token "${options.token}". Ctrl-C stops it.`
+  );
+  const stop = () => void simulator.stop().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof UsageError) console.error(`${error.message}\n${USAGE}`);
+  else if (error instanceof TenantFixtureError) console.error(error.message);
+  else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+    console.error(`The port is already in use: ${(error as Error).message}`);
+  else console.error(error);
+  process.exit(2);
+});
