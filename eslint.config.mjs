@@ -1,13 +1,29 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const nodeCommonJsGlobals = {
+  require: 'readonly',
+  module: 'writable',
+  exports: 'writable',
+  __dirname: 'readonly',
+  process: 'readonly',
+  console: 'readonly',
+  Buffer: 'readonly',
+};
+
 export default tseslint.config(
-  { ignores: ['lib/**', 'node_modules/**', 'coverage/**', 'devTools/**', '*.js', '*.mjs'] },
+  { ignores: ['lib/**', 'node_modules/**', 'coverage/**', 'devTools/**', 'test-output/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // Plain Node scripts and tool configs are CommonJS.
+    files: ['**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: nodeCommonJsGlobals },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   }
 );

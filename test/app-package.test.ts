@@ -49,7 +49,14 @@ function loadManifest(): ManifestShape {
 /** Where @microsoft/app-manifest keeps its copy of the schema for a manifest version. */
 function bundledSchemaPath(manifestVersion: string): string {
   const packageRoot = dirname(require.resolve('@microsoft/app-manifest/package.json'));
-  return join(packageRoot, 'build', 'json-schemas', 'teams', `v${manifestVersion}`, 'MicrosoftTeams.schema.json');
+  return join(
+    packageRoot,
+    'build',
+    'json-schemas',
+    'teams',
+    `v${manifestVersion}`,
+    'MicrosoftTeams.schema.json'
+  );
 }
 
 function officialSchemaUrl(manifestVersion: string): string {
@@ -63,7 +70,9 @@ function officialSchemaUrl(manifestVersion: string): string {
 async function validate(manifest: ManifestShape): Promise<string[]> {
   const schemaFile = bundledSchemaPath(manifest.manifestVersion);
   if (!existsSync(schemaFile)) {
-    throw new Error(`@microsoft/app-manifest has no bundled schema for ${manifest.manifestVersion}`);
+    throw new Error(
+      `@microsoft/app-manifest has no bundled schema for ${manifest.manifestVersion}`
+    );
   }
   const schema = await AppManifestUtils.fetchSchema(officialSchemaUrl(manifest.manifestVersion));
   return AppManifestUtils.validateAgainstSchema(manifest as unknown as AppManifest, schema);
@@ -88,9 +97,10 @@ function readPng(file: string): Png {
   const bytes = readFileSync(file);
   if (!bytes.subarray(0, 8).equals(PNG_SIGNATURE)) throw new Error(`${file} is not a PNG`);
   // IHDR is always the first chunk: length(4) type(4) then width, height, depth, colour type...
-  if (bytes.toString('ascii', 12, 16) !== 'IHDR') throw new Error(`${file} does not start with IHDR`);
+  if (bytes.toString('ascii', 12, 16) !== 'IHDR')
+    throw new Error(`${file} does not start with IHDR`);
   const idat: Buffer[] = [];
-  for (let offset = 8; offset < bytes.length; ) {
+  for (let offset = 8; offset < bytes.length;) {
     const length = bytes.readUInt32BE(offset);
     if (bytes.toString('ascii', offset + 4, offset + 8) === 'IDAT') {
       idat.push(bytes.subarray(offset + 8, offset + 8 + length));
@@ -166,7 +176,9 @@ describe('Teams app package', () => {
     const manifest = loadManifest() as ManifestShape & { description: { short: string } };
     manifest.description.short = 'x'.repeat(81);
     const errors = await validate(manifest);
-    expect(errors).toEqual([expect.stringContaining('/description/short must NOT have more than 80')]);
+    expect(errors).toEqual([
+      expect.stringContaining('/description/short must NOT have more than 80'),
+    ]);
   });
 
   it('offers the bot in personal chat and in teams', () => {
@@ -216,7 +228,8 @@ describe('Teams app package', () => {
       const [r, g, b, a] = pixels.subarray(i, i + 4);
       if (a === 0) continue;
       visible++;
-      if (r !== 255 || g !== 255 || b !== 255) offending.push(`(${(i / 4) % 32},${Math.floor(i / 128)})`);
+      if (r !== 255 || g !== 255 || b !== 255)
+        offending.push(`(${(i / 4) % 32},${Math.floor(i / 128)})`);
     }
     expect(offending).toEqual([]);
     expect(visible).toBeGreaterThan(0); // an all-transparent icon would pass the check above

@@ -1,4 +1,6 @@
-import { closestCommand, editDistance } from '../src/domain/commands';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMMANDS, closestCommand, editDistance } from '../src/domain/commands';
 
 describe('a reply to text that is not a command names the closest one', () => {
   it.each([
@@ -6,10 +8,21 @@ describe('a reply to text that is not a command names the closest one', () => {
     ['Inventory please', 'inventory'],
     ['hlep', 'help'],
     ['inv', 'inventory'],
-    ['wave', 'waves'],
+    ['wavs', 'waves'],
+    ['rollbak 2', 'rollback'],
     ['', 'help'],
   ])('"%s" is closest to %s', (typed, expected) => {
     expect(closestCommand(typed).name).toBe(expected);
+  });
+
+  it('knows every command the Teams manifest offers in its command menu', () => {
+    const manifest = JSON.parse(
+      readFileSync(join(__dirname, '..', 'appPackage', 'manifest.json'), 'utf8')
+    ) as { bots: { commandLists: { commands: { title: string }[] }[] }[] };
+    const offered = manifest.bots[0].commandLists.flatMap((list) =>
+      list.commands.map((c) => c.title)
+    );
+    expect(offered.filter((title) => !COMMANDS.some((c) => c.name === title))).toEqual([]);
   });
 
   it('measures edits between words', () => {

@@ -1,0 +1,159 @@
+// Azure resources for the License Migration bot: an App Service plan, a Linux Node 20 web app with a
+// system-assigned managed identity (the bot's Graph credential), and the Azure Bot registration that
+// routes Teams traffic to the web app. Deployed by arm/deploy in teamsapp.yml; written for the Bicep
+// CLI that action pins (v0.9.1), so objects are multi-line and there are no newer language features.
+
+@maxLength(20)
+@minLength(4)
+@description('Prefix for all resource names; the Toolkit appends RESOURCE_SUFFIX to keep them unique.')
+param resourceBaseName string
+
+@description('Client id of the bot\'s Entra app (aadApp/create writes it as BOT_ID).')
+param botAadAppClientId string
+
+@secure()
+@description('Client secret of the bot\'s Entra app (SECRET_BOT_PASSWORD).')
+param botAadAppClientSecret string
+
+@description('Tenant of the bot\'s Entra app. A single-tenant bot only accepts tokens from this tenant.')
+param botTenantId string
+
+@description('Tenant whose licenses are migrated. Empty means the bot\'s tenant.')
+param tenantId string = ''
+
+@description('Object id of the Entra group whose members may run the migration.')
+param adminGroupId string = ''
+
+@description('Object id of the Entra group whose members may approve removal waves.')
+param approverGroupId string = ''
+
+@description('App Service plan SKU. B1 or above: Always On keeps proactive posts and wave timers alive.')
+param webAppSKU string = 'B1'
+
+@maxLength(42)
+param botDisplayName string = 'License Migration'
+
+param location string = resourceGroup().location
+
+var graphTenantId = empty(tenantId) ? botTenantId : tenantId
+
+resource serverfarm 'Microsoft.Web/serverfarms@2022-09-01' = {
+  name: resourceBaseName
+  location: location
+  kind: 'linux'
+  sku: {
+    name: webAppSKU
+  }
+  properties: {
+    reserved: true // required for a Linux plan
+  }
+}
+
+resource webApp 'Microsoft.Web/sites@2022-09-01' = {
+  name: resourceBaseName
+  location: location
+  kind: 'app,linux'
+  // The bot calls Graph as this identity. An admin grants it the Graph application permissions
+  // (e.g. User.ReadWrite.All, Group.ReadWrite.All, LicenseAssignment.ReadWrite.All, Organization.Read.All);
+  // Bicep cannot grant those. The principal id is an output below.
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: serverfarm.id
+    httpsOnly: true
+    siteConfig: {
+      linuxFxVersion: 'NODE|20-lts'
+      appCommandLine: 'node lib/index.js'
+      alwaysOn: true
+      ftpsState: 'Disabled'
+      minTlsVersion: '1.2'
+      appSettings: [
+        {
+          name: 'WEBSITE_RUN_FROM_PACKAGE'
+          value: '1' // run the uploaded zip as is: it already has lib/ and node_modules/
+        }
+        {
+          name: 'SCM_DO_BUILD_DURING_DEPLOYMENT'
+          value: 'false'
+        }
+        {
+          name: 'RUNNING_ON_AZURE'
+          value: '1'
+        }
+        {
+          name: 'HOST'
+          value: '0.0.0.0' // App Service sets PORT; the bot must listen on all interfaces
+        }
+        {
+          name: 'BOT_ID'
+          value: botAadAppClientId
+        }
+        {
+          name: 'BOT_PASSWORD'
+          value: botAadAppClientSecret
+        }
+        {
+          name: 'BOT_TYPE'
+          value: 'SingleTenant'
+        }
+        {
+          name: 'BOT_TENANT_ID'
+          value: botTenantId
+        }
+        {
+          name: 'TENANT_ID'
+          value: graphTenantId
+        }
+        {
+          name: 'GRAPH_BASE_URL'
+          value: 'https://graph.microsoft.com'
+        }
+        {
+          // The managed identity lives in the subscription's tenant, so TENANT_ID must be that tenant.
+          name: 'GRAPH_CREDENTIAL'
+          value: 'managed-identity'
+        }
+        {
+          name: 'ADMIN_GROUP_ID'
+          value: adminGroupId
+        }
+        {
+          name: 'APPROVER_GROUP_ID'
+          value: approverGroupId
+        }
+      ]
+    }
+  }
+}
+
+// The Bot Framework registration: Teams sends activities to the web app's /api/messages.
+resource botService 'Microsoft.BotService/botServices@2022-09-15' = {
+  name: resourceBaseName
+  location: 'global'
+  kind: 'azurebot'
+  sku: {
+    name: 'F0'
+  }
+  properties: {
+    displayName: botDisplayName
+    endpoint: 'https://${webApp.properties.defaultHostName}/api/messages'
+    msaAppId: botAadAppClientId
+    msaAppType: 'SingleTenant'
+    msaAppTenantId: botTenantId
+  }
+}
+
+resource teamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: botService
+  name: 'MsTeamsChannel'
+  location: 'global'
+  properties: {
+    channelName: 'MsTeamsChannel'
+  }
+}
+
+// arm/deploy writes these to env/.env.<env>; zipDeploy reads BOT_AZURE_APP_SERVICE_RESOURCE_ID.
+output BOT_AZURE_APP_SERVICE_RESOURCE_ID string = webApp.id
+output BOT_DOMAIN string = webApp.properties.defaultHostName
+output BOT_MANAGED_IDENTITY_PRINCIPAL_ID string = webApp.identity.principalId
