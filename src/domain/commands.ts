@@ -54,6 +54,26 @@ export const COMMANDS: readonly CommandInfo[] = [
     description: "Every user's state and decision, as CSV.",
     available: false,
   },
+  { name: 'wave', usage: 'wave N', description: 'Details of one removal wave.', available: false },
+  {
+    name: 'pause',
+    usage: 'pause',
+    description: 'Pause the running wave after the user in hand.',
+    available: false,
+  },
+  { name: 'resume', usage: 'resume', description: 'Resume a paused wave.', available: false },
+  {
+    name: 'rollback',
+    usage: 'rollback N',
+    description: 'Restore every direct assignment wave N removed.',
+    available: false,
+  },
+  {
+    name: 'notify',
+    usage: 'notify here',
+    description: 'Post migration notifications to this channel.',
+    available: false,
+  },
 ];
 
 /** Levenshtein distance: how many single-character edits turn `a` into `b`. */
