@@ -1,17 +1,43 @@
+import { GraphError, notFound } from './graph-error';
+import {
+  enabledPlansOf,
+  newViolations,
+  ruleViolations,
+  unionOfEnabledPlans,
+  violationMessage,
+  type RuleViolation,
+} from './licensing-rules';
 import type { FixtureLicense, FixtureSku, TenantFixture } from './tenant-fixture';
 
 /**
- * The simulated directory: the tenant's mutable state and the licensing rules that derive each user's
- * license view from it. Graph's wire shapes live in graph-views.ts; this file knows nothing of HTTP.
+ * The simulated directory: the tenant's state and the licensing rules that derive each user's license
+ * view from it (BEHAVIOUR.md §1–§3). Graph's wire shapes live in graph-views.ts; nothing here knows HTTP.
  */
+
+export type AssignmentState = 'Active' | 'ActiveWithError' | 'Disabled' | 'Error';
+export type ProcessingState = 'QueuedForProcessing' | 'ProcessingInProgress' | 'ProcessingComplete';
 
 export interface LicenseAssignmentRow {
   readonly skuId: string;
   readonly disabledPlans: readonly string[];
   /** null for a direct assignment, else the id of the group it is inherited from. */
   readonly assignedByGroup: string | null;
-  readonly state: 'Active' | 'ActiveWithError' | 'Disabled' | 'Error';
+  readonly state: AssignmentState;
   /** Graph returns the string "None" for a healthy assignment (BEHAVIOUR.md §1). */
+  readonly error: string;
+  readonly lastUpdatedDateTime: string;
+}
+
+export interface DirectAssignment {
+  disabledPlans: string[];
+  lastUpdatedDateTime: string;
+}
+
+/** A group's license as applied to one member by group license processing. */
+export interface AppliedGroupLicense {
+  readonly skuId: string;
+  readonly disabledPlans: readonly string[];
+  readonly state: AssignmentState;
   readonly error: string;
   readonly lastUpdatedDateTime: string;
 }
@@ -30,11 +56,6 @@ export interface DirectoryUser {
   directLicenses: Map<string, DirectAssignment>;
 }
 
-export interface DirectAssignment {
-  disabledPlans: string[];
-  lastUpdatedDateTime: string;
-}
-
 export interface DirectoryGroup {
   id: string;
   displayName: string;
@@ -44,25 +65,41 @@ export interface DirectoryGroup {
   mailNickname: string;
   groupTypes: string[];
   createdDateTime: string;
-  /** Direct members only, in insertion order. */
+  /** Direct members only, in insertion order: users or groups. */
   members: Set<string>;
   licenses: Map<string, DirectAssignment>;
+  /** null until the group has had licenses. */
+  processingState: ProcessingState | null;
+  /** What processing last applied, per member user. */
+  applied: Map<string, AppliedGroupLicense[]>;
 }
+
+export interface GroupProcessingResult {
+  readonly succeeded: number;
+  readonly failed: number;
+}
+
+const usable = (state: AssignmentState) => state === 'Active' || state === 'ActiveWithError';
 
 export class Directory {
   readonly organization: TenantFixture['organization'];
   readonly skus: Map<string, FixtureSku>;
+  readonly rules: TenantFixture['rules'];
   readonly users = new Map<string, DirectoryUser>();
   readonly groups = new Map<string, DirectoryGroup>();
   private readonly usersByUpn = new Map<string, string>();
+  /** Seats in use per SKU, kept current by every change (one per user holding the SKU, whatever the sources). */
+  private readonly consumed = new Map<string, number>();
 
   constructor(
     fixture: TenantFixture,
-    private readonly now: () => Date = () => new Date()
+    readonly now: () => Date = () => new Date()
   ) {
     this.organization = fixture.organization;
-    this.skus = new Map(fixture.subscribedSkus.map((sku) => [sku.skuId, sku]));
-    const created = this.now().toISOString();
+    this.rules = fixture.rules;
+    this.skus = new Map(fixture.subscribedSkus.map((sku) => [sku.skuId.toLowerCase(), sku]));
+    for (const skuId of this.skus.keys()) this.consumed.set(skuId, 0);
+    const created = this.timestamp();
     for (const user of fixture.users) {
       const [givenName, ...rest] = user.displayName.split(' ');
       this.addUser({
@@ -91,13 +128,42 @@ export class Directory {
         createdDateTime: created,
         members: new Set(group.members ?? []),
         licenses: toAssignments(group.licenses, created),
+        processingState: null,
+        applied: new Map(),
       });
+    }
+    // A fixture describes a settled tenant: its group licenses are already processed.
+    for (const group of this.groups.values()) {
+      if (group.licenses.size > 0) {
+        this.processGroup(group.id);
+        group.processingState = 'ProcessingComplete';
+      }
     }
   }
 
+  timestamp(): string {
+    return this.now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
+  }
+
   addUser(user: DirectoryUser): void {
-    this.users.set(user.id, user);
-    this.usersByUpn.set(user.userPrincipalName.toLowerCase(), user.id);
+    this.withSeatAccounting(user, () => {
+      this.users.set(user.id, user);
+      this.usersByUpn.set(user.userPrincipalName.toLowerCase(), user.id);
+    });
+  }
+
+  /** Deletes a user: their seats are freed and they leave every group. */
+  deleteUser(user: DirectoryUser): void {
+    this.withSeatAccounting(user, () => {
+      this.users.delete(user.id);
+      this.usersByUpn.delete(user.userPrincipalName.toLowerCase());
+    });
+    for (const group of this.groups.values()) {
+      group.members.delete(user.id);
+      group.applied.delete(user.id);
+    }
   }
 
   /** Graph addresses a user by object id or by userPrincipalName. */
@@ -107,62 +173,273 @@ export class Directory {
     );
   }
 
-  /** Groups that license a user: only groups the user is a direct member of (nesting does not license). */
-  licensingGroupsOf(userId: string): DirectoryGroup[] {
-    const result: DirectoryGroup[] = [];
-    for (const group of this.groups.values()) {
-      if (group.licenses.size > 0 && group.members.has(userId)) result.push(group);
-    }
-    return result;
+  requireUser(idOrUpn: string): DirectoryUser {
+    const user = this.findUser(idOrUpn);
+    if (!user) throw notFound(idOrUpn);
+    return user;
+  }
+
+  requireGroup(id: string): DirectoryGroup {
+    const group = this.groups.get(id);
+    if (!group) throw notFound(id);
+    return group;
   }
 
   /** One row per (SKU, source), as Graph's user.licenseAssignmentStates. */
   licenseAssignmentStates(user: DirectoryUser): LicenseAssignmentRow[] {
     const rows: LicenseAssignmentRow[] = [];
     for (const [skuId, assignment] of user.directLicenses) {
-      rows.push(activeRow(skuId, assignment, null));
+      rows.push({
+        skuId,
+        disabledPlans: [...assignment.disabledPlans],
+        assignedByGroup: null,
+        state: 'Active',
+        error: 'None',
+        lastUpdatedDateTime: assignment.lastUpdatedDateTime,
+      });
     }
-    for (const group of this.licensingGroupsOf(user.id)) {
-      for (const [skuId, assignment] of group.licenses) {
-        rows.push(activeRow(skuId, assignment, group.id));
+    for (const group of this.groups.values()) {
+      for (const applied of group.applied.get(user.id) ?? []) {
+        rows.push({
+          ...applied,
+          disabledPlans: [...applied.disabledPlans],
+          assignedByGroup: group.id,
+        });
       }
     }
     return rows;
   }
 
   /**
-   * The merged view (user.assignedLicenses): one entry per SKU the user holds from any source, whose
-   * disabled plans are those disabled on every active source (enabled plans are a union).
+   * The merged view (user.assignedLicenses): one entry per SKU the user holds from any usable source;
+   * its disabled plans are those disabled on every source (enabled plans are a union).
    */
   assignedLicenses(user: DirectoryUser): FixtureLicense[] {
-    const merged = new Map<string, Set<string> | null>();
+    const merged = new Map<string, Set<string>>();
     for (const row of this.licenseAssignmentStates(user)) {
-      if (row.state !== 'Active' && row.state !== 'ActiveWithError') continue;
+      if (!usable(row.state)) continue;
       const sofar = merged.get(row.skuId);
       const disabled = new Set(row.disabledPlans);
-      merged.set(
-        row.skuId,
-        sofar === undefined || sofar === null
-          ? disabled
-          : new Set([...sofar].filter((plan) => disabled.has(plan)))
-      );
+      merged.set(row.skuId, sofar ? new Set([...sofar].filter((p) => disabled.has(p))) : disabled);
     }
-    return [...merged].map(([skuId, disabled]) => ({
-      skuId,
-      disabledPlans: [...(disabled ?? [])],
-    }));
+    return [...merged].map(([skuId, disabled]) => ({ skuId, disabledPlans: [...disabled] }));
   }
 
   /** Seats in use per SKU: one per distinct user holding it, however many sources it has. */
-  consumedUnits(): Map<string, number> {
-    const consumed = new Map<string, number>([...this.skus.keys()].map((skuId) => [skuId, 0]));
-    for (const user of this.users.values()) {
-      for (const license of this.assignedLicenses(user)) {
-        consumed.set(license.skuId, (consumed.get(license.skuId) ?? 0) + 1);
+  consumedUnits(): ReadonlyMap<string, number> {
+    return this.consumed;
+  }
+
+  /** SKUs a user holds through a usable assignment, optionally ignoring one group's assignment. */
+  private heldSkus(user: DirectoryUser, exceptGroup?: string): Set<string> {
+    return new Set(
+      this.licenseAssignmentStates(user)
+        .filter(
+          (row) =>
+            usable(row.state) && (exceptGroup === undefined || row.assignedByGroup !== exceptGroup)
+        )
+        .map((row) => row.skuId)
+    );
+  }
+
+  private usableAssignments(user: DirectoryUser, exceptGroup?: string): LicenseAssignmentRow[] {
+    return this.licenseAssignmentStates(user).filter(
+      (row) =>
+        usable(row.state) && (exceptGroup === undefined || row.assignedByGroup !== exceptGroup)
+    );
+  }
+
+  /** Runs a change to one user's licenses and moves the seat counts by what it changed. */
+  private withSeatAccounting<T>(user: DirectoryUser, change: () => T): T {
+    const before = this.users.has(user.id) ? this.heldSkus(user) : new Set<string>();
+    const result = change();
+    const after = this.users.has(user.id) ? this.heldSkus(user) : new Set<string>();
+    for (const skuId of before)
+      if (!after.has(skuId)) this.consumed.set(skuId, (this.consumed.get(skuId) ?? 1) - 1);
+    for (const skuId of after)
+      if (!before.has(skuId)) this.consumed.set(skuId, (this.consumed.get(skuId) ?? 0) + 1);
+    return result;
+  }
+
+  private availableUnits(skuId: string): number {
+    return (this.skus.get(skuId)?.prepaidUnits ?? 0) - (this.consumed.get(skuId) ?? 0);
+  }
+
+  /**
+   * POST /users/{id}/assignLicense: synchronous, all-or-nothing, with Graph's 400 messages for each
+   * refusal (BEHAVIOUR.md §2). Removing touches only the direct assignment.
+   */
+  assignUserLicenses(
+    user: DirectoryUser,
+    add: readonly FixtureLicense[],
+    remove: readonly string[]
+  ): void {
+    const refuse = (message: string) => new GraphError(400, 'Request_BadRequest', message);
+    const adds = add.map((l) => ({
+      skuId: l.skuId.toLowerCase(),
+      disabledPlans: l.disabledPlans.map((p) => p.toLowerCase()),
+    }));
+    const removes = remove.map((id) => id.toLowerCase());
+    for (const skuId of [...adds.map((l) => l.skuId), ...removes]) {
+      if (!this.skus.has(skuId))
+        throw refuse(`License ${skuId} does not correspond to a valid company License.`);
+    }
+    for (const license of adds) {
+      const plans = new Set(
+        this.skus.get(license.skuId)?.servicePlans.map((p) => p.servicePlanId.toLowerCase())
+      );
+      const unknown = license.disabledPlans.find((plan) => !plans.has(plan));
+      // Unverified wording: Graph refuses a disabled plan the SKU does not contain; the exact text is not documented.
+      if (unknown) throw refuse(`Service plan ${unknown} is not part of license ${license.skuId}.`);
+    }
+    const held = this.heldSkus(user);
+    for (const skuId of removes) {
+      if (user.directLicenses.has(skuId)) continue;
+      throw refuse(
+        held.has(skuId)
+          ? 'User license is inherited from a group membership and it cannot be removed directly from the user.'
+          : 'User does not have a corresponding license.'
+      );
+    }
+    if (adds.length > 0 && !user.usageLocation) {
+      throw refuse('License assignment cannot be done for user with invalid usage location.');
+    }
+    for (const license of adds) {
+      if (!held.has(license.skuId) && this.availableUnits(license.skuId) <= 0) {
+        throw refuse(
+          `Subscription with SKU ${license.skuId} does not have any available licenses.`
+        );
       }
     }
-    return consumed;
+    const next = new Map(user.directLicenses);
+    for (const skuId of removes) next.delete(skuId);
+    const at = this.timestamp();
+    for (const license of adds)
+      next.set(license.skuId, { disabledPlans: license.disabledPlans, lastUpdatedDateTime: at });
+    const groupRows = this.usableAssignments(user).filter((row) => row.assignedByGroup !== null);
+    const directRows = [...next].map(([skuId, a]) => ({ skuId, disabledPlans: a.disabledPlans }));
+    const before = ruleViolations(
+      unionOfEnabledPlans(this.skus, this.usableAssignments(user)),
+      this.rules
+    );
+    const after = ruleViolations(
+      unionOfEnabledPlans(this.skus, [...groupRows, ...directRows]),
+      this.rules
+    );
+    const introduced = newViolations(before, after);
+    if (introduced.length > 0) throw refuse(violationMessage(introduced[0]));
+    this.withSeatAccounting(user, () => {
+      user.directLicenses = next;
+    });
   }
+
+  /**
+   * Applies one group's licenses to its direct user members, as group license processing does: each
+   * member gets every SKU of the group or, if one fails, none (BEHAVIOUR.md §3 rule 7). Members who left
+   * lose what the group gave them. Nested groups' members are not licensed.
+   */
+  processGroup(groupId: string): GroupProcessingResult {
+    const group = this.requireGroup(groupId);
+    let succeeded = 0;
+    let failed = 0;
+    for (const userId of [...group.applied.keys()]) {
+      const user = this.users.get(userId);
+      if (!group.members.has(userId) || group.licenses.size === 0) {
+        if (user) this.withSeatAccounting(user, () => group.applied.delete(userId));
+        else group.applied.delete(userId);
+      }
+    }
+    if (group.licenses.size === 0) return { succeeded, failed };
+    for (const memberId of group.members) {
+      const user = this.users.get(memberId);
+      if (!user) continue;
+      const rows = this.evaluateGroupLicenses(group, user);
+      this.withSeatAccounting(user, () => group.applied.set(user.id, rows));
+      if (rows.every((row) => usable(row.state))) succeeded++;
+      else failed++;
+    }
+    return { succeeded, failed };
+  }
+
+  /** Re-evaluates every group assignment of one user (POST /users/{id}/reprocessLicenseAssignment). */
+  reprocessUser(user: DirectoryUser): void {
+    for (const group of this.groups.values()) {
+      if (group.licenses.size > 0 && group.members.has(user.id)) {
+        const rows = this.evaluateGroupLicenses(group, user);
+        this.withSeatAccounting(user, () => group.applied.set(user.id, rows));
+      }
+    }
+  }
+
+  private evaluateGroupLicenses(group: DirectoryGroup, user: DirectoryUser): AppliedGroupLicense[] {
+    const previous = new Map((group.applied.get(user.id) ?? []).map((row) => [row.skuId, row]));
+    const heldElsewhere = this.heldSkus(user, group.id);
+    const alreadyFromGroup = new Set(
+      [...previous.values()].filter((r) => usable(r.state)).map((r) => r.skuId)
+    );
+    const others = this.usableAssignments(user, group.id);
+    const location = user.usageLocation ?? this.organization.countryLetterCode;
+    const failures = new Map<string, string>();
+    for (const [skuId, assignment] of group.licenses) {
+      const sku = this.skus.get(skuId);
+      if (!sku) {
+        failures.set(skuId, 'Other');
+        continue;
+      }
+      const needsSeat = !heldElsewhere.has(skuId) && !alreadyFromGroup.has(skuId);
+      if (needsSeat && this.availableUnits(skuId) <= 0) {
+        failures.set(skuId, 'CountViolation');
+        continue;
+      }
+      const enabled = enabledPlansOf(sku, assignment.disabledPlans);
+      const forbidden = (this.rules?.plansUnavailableInCountries ?? []).some(
+        (rule) => enabled.has(rule.plan.toLowerCase()) && rule.countries.includes(location)
+      );
+      if (forbidden) {
+        failures.set(skuId, 'ProhibitedInUsageLocationViolation');
+        continue;
+      }
+      const before = ruleViolations(unionOfEnabledPlans(this.skus, others), this.rules);
+      const after = ruleViolations(
+        unionOfEnabledPlans(this.skus, [
+          ...others,
+          { skuId, disabledPlans: assignment.disabledPlans },
+        ]),
+        this.rules
+      );
+      const introduced: RuleViolation[] = newViolations(before, after);
+      if (introduced.length > 0) failures.set(skuId, introduced[0].kind);
+    }
+    const at = this.timestamp();
+    return [...group.licenses].map(([skuId, assignment]) => {
+      const error = failures.get(skuId) ?? (failures.size > 0 ? 'Other' : 'None');
+      const state: AssignmentState = error === 'None' ? 'Active' : 'Error';
+      const earlier = previous.get(skuId);
+      const unchanged =
+        earlier &&
+        earlier.state === state &&
+        earlier.error === error &&
+        sameSet(earlier.disabledPlans, assignment.disabledPlans);
+      return {
+        skuId,
+        disabledPlans: [...assignment.disabledPlans],
+        state,
+        error,
+        lastUpdatedDateTime: unchanged ? earlier.lastUpdatedDateTime : at,
+      };
+    });
+  }
+
+  /** Users with an Error row from this group (GET /groups/{id}/membersWithLicenseErrors). */
+  membersWithLicenseErrors(group: DirectoryGroup): DirectoryUser[] {
+    return [...group.applied]
+      .filter(([, rows]) => rows.some((row) => !usable(row.state) || row.error !== 'None'))
+      .flatMap(([userId]) => this.users.get(userId) ?? []);
+  }
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
 }
 
 function toAssignments(
@@ -171,23 +448,11 @@ function toAssignments(
 ): Map<string, DirectAssignment> {
   return new Map(
     (licenses ?? []).map((license) => [
-      license.skuId,
-      { disabledPlans: [...license.disabledPlans], lastUpdatedDateTime: timestamp },
+      license.skuId.toLowerCase(),
+      {
+        disabledPlans: license.disabledPlans.map((p) => p.toLowerCase()),
+        lastUpdatedDateTime: timestamp,
+      },
     ])
   );
-}
-
-function activeRow(
-  skuId: string,
-  assignment: DirectAssignment,
-  assignedByGroup: string | null
-): LicenseAssignmentRow {
-  return {
-    skuId,
-    disabledPlans: [...assignment.disabledPlans],
-    assignedByGroup,
-    state: 'Active',
-    error: 'None',
-    lastUpdatedDateTime: assignment.lastUpdatedDateTime,
-  };
 }

@@ -90,7 +90,7 @@ export function groupView(group: DirectoryGroup): Record<string, unknown> {
       disabledPlans: [...a.disabledPlans],
     })),
     // Graph returns null for a group that has never had licenses (BEHAVIOUR.md §1, unverified).
-    licenseProcessingState: group.licenses.size > 0 ? { state: 'ProcessingComplete' } : null,
+    licenseProcessingState: group.processingState ? { state: group.processingState } : null,
   };
 }
 
@@ -134,4 +134,31 @@ export function organizationView(directory: Directory): Record<string, unknown> 
       },
     ],
   };
+}
+
+/** GET /users/{id}/licenseDetails: each SKU the user holds, with each plan's provisioning status. */
+export function licenseDetailsViews(
+  directory: Directory,
+  user: DirectoryUser
+): Record<string, unknown>[] {
+  return directory.assignedLicenses(user).flatMap((license) => {
+    const sku = directory.skus.get(license.skuId);
+    if (!sku) return [];
+    const disabled = new Set(license.disabledPlans);
+    return [
+      {
+        id: `${user.id}_${sku.skuId}`,
+        skuId: sku.skuId,
+        skuPartNumber: sku.skuPartNumber,
+        servicePlans: sku.servicePlans.map((plan) => ({
+          servicePlanId: plan.servicePlanId,
+          servicePlanName: plan.servicePlanName,
+          provisioningStatus: disabled.has(plan.servicePlanId.toLowerCase())
+            ? 'Disabled'
+            : 'Success',
+          appliesTo: 'User',
+        })),
+      },
+    ];
+  });
 }

@@ -58,6 +58,11 @@ export interface FixtureLicensingRules {
     readonly plan: string;
     readonly requires: readonly string[];
   }[];
+  /** Plans that cannot be provisioned for users whose usage location is one of `countries`. */
+  readonly plansUnavailableInCountries?: readonly {
+    readonly plan: string;
+    readonly countries: readonly string[];
+  }[];
 }
 
 export interface TenantFixture {

@@ -1,0 +1,305 @@
+import { randomUUID } from 'node:crypto';
+import { collectionResponse, entityResponse } from '../collection-response';
+import type { DirectoryGroup } from '../directory';
+import { GraphError, badRequest, notFound } from '../graph-error';
+import {
+  GROUP_DEFAULT_PROPERTIES,
+  GROUP_PROPERTIES,
+  GROUP_TYPE,
+  USER_DEFAULT_PROPERTIES,
+  USER_PROPERTIES,
+  USER_TYPE,
+  groupView,
+  userView,
+} from '../graph-views';
+import { ruleViolations, unionOfEnabledPlans } from '../licensing-rules';
+import { applySelect, parseODataQuery } from '../odata-query';
+import { assignLicenseBody, bodyObject, booleanProperty, stringProperty } from '../request-body';
+import { checkMemberGroups } from './membership';
+import {
+  Reply,
+  route,
+  SEGMENT,
+  type RequestContext,
+  type Route,
+  type SimulatorState,
+} from './route';
+
+type GroupPredicate = (group: DirectoryGroup) => boolean;
+
+/** The $filter forms on /groups a migration needs: by name, and groups with members in license error. */
+function parseGroupFilter(
+  filter: string | null,
+  hasErrors: (group: DirectoryGroup) => boolean
+): GroupPredicate {
+  if (filter === null) return () => true;
+  const text = filter.trim();
+  const equals = /^displayName eq '((?:[^']|'')*)'$/.exec(text);
+  if (equals) return (group) => group.displayName === equals[1].replace(/''/g, "'");
+  const prefix = /^startswith\(displayName,\s*'((?:[^']|'')*)'\)$/.exec(text);
+  if (prefix) {
+    const start = prefix[1].replace(/''/g, "'").toLowerCase();
+    return (group) => group.displayName.toLowerCase().startsWith(start);
+  }
+  const errors = /^hasMembersWithLicenseErrors eq (true|false)$/.exec(text);
+  if (errors) return (group) => hasErrors(group) === (errors[1] === 'true');
+  throw new GraphError(
+    400,
+    'Request_UnsupportedQuery',
+    `Unsupported or invalid query filter clause specified: '${text}'.`
+  );
+}
+
+/** The object id named by a `$ref` body's @odata.id, e.g. https://graph.microsoft.com/v1.0/directoryObjects/{id}. */
+function referencedId(body: unknown): string {
+  const reference = bodyObject(body)['@odata.id'];
+  const match =
+    typeof reference === 'string'
+      ? /\/(?:directoryObjects|users|groups)\/([^/?]+)$/i.exec(reference)
+      : null;
+  if (!match) {
+    throw new GraphError(
+      400,
+      'Request_BadRequest',
+      "Invalid URL format specified in @odata.id for the 'members' reference."
+    );
+  }
+  return decodeURIComponent(match[1]);
+}
+
+/** Groups: reads, creation, membership, group-based license assignment and its errors. */
+export function groupRoutes(state: SimulatorState): Route[] {
+  const { directory, processor } = state;
+  const select = (context: RequestContext, group: DirectoryGroup) =>
+    applySelect(
+      groupView(group),
+      parseODataQuery(context.url.searchParams).select,
+      GROUP_DEFAULT_PROPERTIES,
+      GROUP_TYPE,
+      GROUP_PROPERTIES
+    );
+  const hasErrors = (group: DirectoryGroup) => directory.membersWithLicenseErrors(group).length > 0;
+  const memberView = (context: RequestContext, id: string) => {
+    const select = parseODataQuery(context.url.searchParams).select;
+    const user = directory.users.get(id);
+    if (user) {
+      return [
+        {
+          '@odata.type': `#${USER_TYPE}`,
+          ...applySelect(
+            userView(directory, user),
+            select,
+            USER_DEFAULT_PROPERTIES,
+            USER_TYPE,
+            USER_PROPERTIES
+          ),
+        },
+      ];
+    }
+    const group = directory.groups.get(id);
+    if (group) {
+      // A nested group answers only the selected properties it has; it licenses nobody (BEHAVIOUR.md §3 rule 2).
+      const known = new Set(
+        (select ?? GROUP_DEFAULT_PROPERTIES).filter((p) => GROUP_PROPERTIES.has(p))
+      );
+      return [
+        {
+          '@odata.type': `#${GROUP_TYPE}`,
+          ...applySelect(
+            groupView(group),
+            [...known],
+            GROUP_DEFAULT_PROPERTIES,
+            GROUP_TYPE,
+            GROUP_PROPERTIES
+          ),
+        },
+      ];
+    }
+    return [];
+  };
+
+  return [
+    route('GET', '/groups', (context) => {
+      const matches = parseGroupFilter(parseODataQuery(context.url.searchParams).filter, hasErrors);
+      const groups = [...directory.groups.values()].filter(matches);
+      return collectionResponse(
+        context,
+        'groups',
+        groups.map((group) => select(context, group))
+      );
+    }),
+    route('GET', `/groups/${SEGMENT}`, (context) =>
+      entityResponse(context, 'groups', select(context, directory.requireGroup(context.params[0])))
+    ),
+    route('POST', '/groups', (context) => {
+      const body = bodyObject(context.body);
+      const displayName = stringProperty(body, 'displayName', 'Group');
+      const mailNickname = stringProperty(body, 'mailNickname', 'Group');
+      const mailEnabled = booleanProperty(body, 'mailEnabled', 'Group');
+      const securityEnabled = booleanProperty(body, 'securityEnabled', 'Group');
+      const groupTypes = body.groupTypes ?? [];
+      if (
+        !Array.isArray(groupTypes) ||
+        !groupTypes.every((t) => t === 'Unified' || t === 'DynamicMembership')
+      ) {
+        throw new GraphError(
+          400,
+          'Request_BadRequest',
+          "Invalid value specified for property 'groupTypes' of resource 'Group'."
+        );
+      }
+      if (mailEnabled && !groupTypes.includes('Unified')) {
+        // Graph creates Microsoft 365 groups or security groups; mail-enabled security groups need Exchange.
+        throw new GraphError(
+          400,
+          'Request_BadRequest',
+          'Creating mail-enabled security groups is not supported through Microsoft Graph.'
+        );
+      }
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(mailNickname)) {
+        throw new GraphError(
+          400,
+          'Request_BadRequest',
+          "Invalid value specified for property 'mailNickname' of resource 'Group'."
+        );
+      }
+      const group: DirectoryGroup = {
+        id: randomUUID(),
+        displayName,
+        description: typeof body.description === 'string' ? body.description : null,
+        securityEnabled,
+        mailEnabled,
+        mailNickname,
+        groupTypes: groupTypes as string[],
+        createdDateTime: directory.timestamp(),
+        members: new Set(),
+        licenses: new Map(),
+        processingState: null,
+        applied: new Map(),
+      };
+      directory.groups.set(group.id, group);
+      return new Reply(
+        201,
+        entityResponse(
+          context,
+          'groups',
+          applySelect(
+            groupView(group),
+            null,
+            GROUP_DEFAULT_PROPERTIES,
+            GROUP_TYPE,
+            GROUP_PROPERTIES
+          )
+        )
+      );
+    }),
+    route('GET', `/groups/${SEGMENT}/members`, (context) => {
+      const group = directory.requireGroup(context.params[0]);
+      return collectionResponse(
+        context,
+        'directoryObjects',
+        [...group.members].flatMap((id) => memberView(context, id))
+      );
+    }),
+    route('POST', `/groups/${SEGMENT}/members/\\$ref`, (context) => {
+      const group = directory.requireGroup(context.params[0]);
+      const memberId = referencedId(context.body);
+      if (!directory.users.has(memberId) && !directory.groups.has(memberId))
+        throw notFound(memberId);
+      if (group.members.has(memberId)) {
+        throw new GraphError(
+          400,
+          'Request_BadRequest',
+          "One or more added object references already exist for the following modified properties: 'members'."
+        );
+      }
+      group.members.add(memberId);
+      if (group.licenses.size > 0) processor.schedule(group.id);
+      return new Reply(204);
+    }),
+    route('DELETE', `/groups/${SEGMENT}/members/${SEGMENT}/\\$ref`, (context) => {
+      const group = directory.requireGroup(context.params[0]);
+      const memberId = context.params[1];
+      if (!group.members.has(memberId)) throw notFound(memberId);
+      group.members.delete(memberId);
+      if (group.licenses.size > 0 || group.applied.size > 0) processor.schedule(group.id);
+      return new Reply(204);
+    }),
+    route('GET', `/groups/${SEGMENT}/membersWithLicenseErrors`, (context) => {
+      const group = directory.requireGroup(context.params[0]);
+      return collectionResponse(
+        context,
+        'directoryObjects',
+        directory.membersWithLicenseErrors(group).flatMap((user) => memberView(context, user.id))
+      );
+    }),
+    route('POST', `/groups/${SEGMENT}/assignLicense`, (context) => {
+      const group = directory.requireGroup(context.params[0]);
+      const { add, remove } = assignLicenseBody(context.body, 'Group');
+      if (!group.securityEnabled) {
+        throw new GraphError(
+          400,
+          'Request_BadRequest',
+          'Licenses can only be assigned to security-enabled groups.'
+        );
+      }
+      const refuse = (message: string) => new GraphError(400, 'Request_BadRequest', message);
+      for (const skuId of [...add.map((l) => l.skuId), ...remove]) {
+        if (!directory.skus.has(skuId.toLowerCase()))
+          throw refuse(`License ${skuId} does not correspond to a valid company License.`);
+      }
+      for (const skuId of remove) {
+        if (!group.licenses.has(skuId.toLowerCase()))
+          throw refuse('Group does not have a corresponding license.');
+      }
+      const next = new Map(group.licenses);
+      for (const skuId of remove) next.delete(skuId.toLowerCase());
+      const at = directory.timestamp();
+      for (const license of add) {
+        next.set(license.skuId.toLowerCase(), {
+          disabledPlans: license.disabledPlans.map((p) => p.toLowerCase()),
+          lastUpdatedDateTime: at,
+        });
+      }
+      // Prerequisites must be on the same group: checked synchronously (BEHAVIOUR.md §2).
+      const missing = ruleViolations(
+        unionOfEnabledPlans(
+          directory.skus,
+          [...next].map(([skuId, a]) => ({ skuId, disabledPlans: a.disabledPlans }))
+        ),
+        directory.rules
+      ).find((violation) => violation.kind === 'DependencyViolation');
+      if (missing && missing.kind === 'DependencyViolation') {
+        throw refuse(
+          `License operation failed. Make sure that the group has necessary services before adding or removing a dependent service. The service ${missing.plan} requires ${missing.requires.join(', ')} to be enabled as well.`
+        );
+      }
+      group.licenses = next;
+      processor.schedule(group.id);
+      return new Reply(
+        202,
+        {
+          id: group.id,
+          createdDateTime: group.createdDateTime,
+          groupTypes: group.groupTypes,
+          securityEnabled: group.securityEnabled,
+        },
+        {
+          location: `${context.baseUrl}/v2/${directory.organization.id}/directoryObjects/${group.id}/Microsoft.DirectoryServices.Group`,
+        }
+      );
+    }),
+    route('POST', `/groups/${SEGMENT}/checkMemberGroups`, (context) =>
+      checkMemberGroups(context, directory, directory.requireGroup(context.params[0]).id)
+    ),
+    route('POST', `/directoryObjects/${SEGMENT}/checkMemberGroups`, (context) => {
+      const id = context.params[0];
+      if (!directory.users.has(id) && !directory.groups.has(id)) throw notFound(id);
+      return checkMemberGroups(context, directory, id);
+    }),
+    route('POST', `/groups/${SEGMENT}/reprocessLicenseAssignment`, () => {
+      // Not in Graph v1.0 (BEHAVIOUR.md §2): group reprocessing is a portal button only.
+      throw badRequest("Resource not found for the segment 'reprocessLicenseAssignment'.");
+    }),
+  ];
+}

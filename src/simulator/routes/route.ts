@@ -1,0 +1,41 @@
+import type { Directory } from '../directory';
+import type { LicenseProcessor } from '../license-processor';
+
+/** What a Graph route handler gets: the parsed URL, path parameters and JSON body. */
+export interface RequestContext {
+  readonly url: URL;
+  readonly params: readonly string[];
+  readonly body: unknown;
+  /** The simulator's origin, for absolute @odata links. */
+  readonly baseUrl: string;
+}
+
+/** A response other than 200 with a JSON body. */
+export class Reply {
+  constructor(
+    readonly status: number,
+    readonly body?: unknown,
+    readonly headers: Readonly<Record<string, string>> = {}
+  ) {}
+}
+
+export type Handler = (context: RequestContext) => unknown;
+
+export interface Route {
+  readonly method: string;
+  readonly pattern: RegExp;
+  readonly handler: Handler;
+}
+
+/** What route modules share: the directory and its background license processing. */
+export interface SimulatorState {
+  readonly directory: Directory;
+  readonly processor: LicenseProcessor;
+}
+
+/** A path segment: an id, a UPN, or `$ref`-style OData segment. */
+export const SEGMENT = '([^/]+)';
+
+export function route(method: string, path: string, handler: Handler): Route {
+  return { method, pattern: new RegExp(`^/v1\\.0${path}/?$`, 'i'), handler };
+}

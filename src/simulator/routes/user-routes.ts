@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { collectionResponse, entityResponse } from '../collection-response';
+import type { DirectoryUser } from '../directory';
+import { GraphError } from '../graph-error';
+import {
+  USER_DEFAULT_PROPERTIES,
+  USER_PROPERTIES,
+  USER_TYPE,
+  licenseDetailsViews,
+  userView,
+} from '../graph-views';
+import { applySelect, parseODataQuery } from '../odata-query';
+import {
+  assignLicenseBody,
+  bodyObject,
+  booleanProperty,
+  requiredProperty,
+  stringProperty,
+} from '../request-body';
+import { parseUserFilter } from '../user-filter';
+import { checkMemberGroups } from './membership';
+import {
+  Reply,
+  route,
+  SEGMENT,
+  type RequestContext,
+  type Route,
+  type SimulatorState,
+} from './route';
+
+const invalidUser = (property: string) =>
+  new GraphError(
+    400,
+    'Request_BadRequest',
+    `Invalid value specified for property '${property}' of resource 'User'.`
+  );
+const COUNTRY = /^[A-Z]{2}$/;
+
+/** Users: reads, creation and updates, direct license assignment, reprocessing, group checks. */
+export function userRoutes(state: SimulatorState): Route[] {
+  const { directory } = state;
+  const selected = (context: RequestContext, user: DirectoryUser) =>
+    applySelect(
+      userView(directory, user),
+      parseODataQuery(context.url.searchParams).select,
+      USER_DEFAULT_PROPERTIES,
+      USER_TYPE,
+      USER_PROPERTIES
+    );
+  const defaultView = (user: DirectoryUser) =>
+    applySelect(
+      userView(directory, user),
+      null,
+      USER_DEFAULT_PROPERTIES,
+      USER_TYPE,
+      USER_PROPERTIES
+    );
+
+  return [
+    route('GET', '/users', (context) => {
+      const query = parseODataQuery(context.url.searchParams);
+      const matches = parseUserFilter(query.filter);
+      const users = [...directory.users.values()].filter((user) => matches(user, directory));
+      return collectionResponse(
+        context,
+        'users',
+        users.map((user) => selected(context, user))
+      );
+    }),
+    route('GET', `/users/${SEGMENT}`, (context) =>
+      entityResponse(context, 'users', selected(context, directory.requireUser(context.params[0])))
+    ),
+    route('POST', '/users', (context) => {
+      const body = bodyObject(context.body);
+      const userPrincipalName = stringProperty(body, 'userPrincipalName', 'User');
+      const displayName = stringProperty(body, 'displayName', 'User');
+      stringProperty(body, 'mailNickname', 'User');
+      const accountEnabled = booleanProperty(body, 'accountEnabled', 'User');
+      const password = bodyObject(requiredProperty(body, 'passwordProfile', 'User')).password;
+      if (typeof password !== 'string' || password.length < 8) invalidUser('passwordProfile');
+      const domain = userPrincipalName.split('@')[1]?.toLowerCase();
+      if (
+        !/^[^@\s]+@[^@\s]+$/.test(userPrincipalName) ||
+        domain !== directory.organization.defaultDomain.toLowerCase()
+      ) {
+        throw new GraphError(
+          400,
+          'Request_BadRequest',
+          `The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.`
+        );
+      }
+      if (directory.findUser(userPrincipalName)) {
+        throw new GraphError(
+          400,
+          'Request_BadRequest',
+          'Another object with the same value for property userPrincipalName already exists.'
+        );
+      }
+      const usageLocation = body.usageLocation ?? null;
+      if (
+        usageLocation !== null &&
+        (typeof usageLocation !== 'string' || !COUNTRY.test(usageLocation))
+      ) {
+        throw invalidUser('usageLocation');
+      }
+      const [givenName, ...rest] = displayName.split(' ');
+      const user: DirectoryUser = {
+        id: randomUUID(),
+        userPrincipalName,
+        displayName,
+        givenName: typeof body.givenName === 'string' ? body.givenName : (givenName ?? null),
+        surname: typeof body.surname === 'string' ? body.surname : rest.join(' ') || null,
+        department: typeof body.department === 'string' ? body.department : null,
+        jobTitle: typeof body.jobTitle === 'string' ? body.jobTitle : null,
+        usageLocation,
+        accountEnabled,
+        createdDateTime: directory.timestamp(),
+        directLicenses: new Map(),
+      };
+      directory.addUser(user);
+      return new Reply(201, entityResponse(context, 'users', defaultView(user)));
+    }),
+    route('PATCH', `/users/${SEGMENT}`, (context) => {
+      const user = directory.requireUser(context.params[0]);
+      const body = bodyObject(context.body);
+      const changes: Partial<DirectoryUser> = {};
+      for (const [property, value] of Object.entries(body)) {
+        switch (property) {
+          case 'usageLocation':
+            if (value !== null && (typeof value !== 'string' || !COUNTRY.test(value)))
+              throw invalidUser(property);
+            changes.usageLocation = value;
+            break;
+          case 'department':
+          case 'jobTitle':
+            if (value !== null && typeof value !== 'string') throw invalidUser(property);
+            changes[property] = value;
+            break;
+          case 'displayName':
+            if (typeof value !== 'string' || value.trim() === '') throw invalidUser(property);
+            changes.displayName = value;
+            break;
+          case 'accountEnabled':
+            if (typeof value !== 'boolean') throw invalidUser(property);
+            changes.accountEnabled = value;
+            break;
+          default:
+            throw new GraphError(
+              400,
+              'Request_BadRequest',
+              `Property '${property}' is read-only or not supported by this simulator on resource 'User'.`
+            );
+        }
+      }
+      Object.assign(user, changes);
+      return new Reply(204);
+    }),
+    route('DELETE', `/users/${SEGMENT}`, (context) => {
+      directory.deleteUser(directory.requireUser(context.params[0]));
+      return new Reply(204);
+    }),
+    route('GET', `/users/${SEGMENT}/licenseDetails`, (context) => {
+      const user = directory.requireUser(context.params[0]);
+      return collectionResponse(
+        context,
+        `users('${user.id}')/licenseDetails`,
+        licenseDetailsViews(directory, user)
+      );
+    }),
+    route('POST', `/users/${SEGMENT}/assignLicense`, (context) => {
+      const user = directory.requireUser(context.params[0]);
+      const { add, remove } = assignLicenseBody(context.body, 'User');
+      directory.assignUserLicenses(user, add, remove);
+      return entityResponse(context, 'users', defaultView(user));
+    }),
+    route('POST', `/users/${SEGMENT}/reprocessLicenseAssignment`, (context) => {
+      const user = directory.requireUser(context.params[0]);
+      directory.reprocessUser(user);
+      return entityResponse(context, 'users', defaultView(user));
+    }),
+    route('POST', `/users/${SEGMENT}/checkMemberGroups`, (context) => {
+      const user = directory.requireUser(context.params[0]);
+      return checkMemberGroups(context, directory, user.id);
+    }),
+  ];
+}
