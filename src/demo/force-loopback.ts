@@ -25,7 +25,10 @@ function isPlainListenOptions(value: unknown): value is net.ListenOptions {
   if (typeof value !== 'object' || value === null) return false;
   // A server or raw handle ({ handle } / { _handle } / { fd }) is not a port listen.
   return (
-    !('handle' in value) && !('_handle' in value) && !('fd' in value) && !(value instanceof net.Server)
+    !('handle' in value) &&
+    !('_handle' in value) &&
+    !('fd' in value) &&
+    !(value instanceof net.Server)
   );
 }
 

@@ -37,12 +37,13 @@ export interface PlaygroundProcess {
 
 const STOP_GRACE_MS = 3000;
 const OUTPUT_LINES_KEPT = 20;
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
 /** The end of the Playground's log file, without colour codes; empty if there is none. */
 function logTail(logFile: string): string[] {
   try {
     return readFileSync(logFile, 'utf8')
-      .replace(/\u001b\[[0-9;]*m/g, '')
+      .replace(ANSI_COLOUR, '')
       .split(/\r?\n/)
       .filter((line) => line.trim() && !line.startsWith('debug '))
       .slice(-OUTPUT_LINES_KEPT);

@@ -5,7 +5,6 @@ import {
   ruleViolations,
   unionOfEnabledPlans,
   violationMessage,
-  type RuleViolation,
 } from './licensing-rules';
 import type { FixtureLicense, FixtureSku, TenantFixture } from './tenant-fixture';
 
@@ -399,16 +398,26 @@ export class Directory {
         failures.set(skuId, 'ProhibitedInUsageLocationViolation');
         continue;
       }
-      const before = ruleViolations(unionOfEnabledPlans(this.skus, others), this.rules);
-      const after = ruleViolations(
-        unionOfEnabledPlans(this.skus, [
-          ...others,
-          { skuId, disabledPlans: assignment.disabledPlans },
-        ]),
-        this.rules
-      );
-      const introduced: RuleViolation[] = newViolations(before, after);
-      if (introduced.length > 0) failures.set(skuId, introduced[0].kind);
+    }
+    // Rules are judged on everything the group gives together: a prerequisite may come from another of its SKUs.
+    const groupAssignments = [...group.licenses].map(([skuId, a]) => ({
+      skuId,
+      disabledPlans: a.disabledPlans,
+    }));
+    const introduced = newViolations(
+      ruleViolations(unionOfEnabledPlans(this.skus, others), this.rules),
+      ruleViolations(unionOfEnabledPlans(this.skus, [...others, ...groupAssignments]), this.rules)
+    );
+    for (const violation of introduced) {
+      const plans =
+        violation.kind === 'MutuallyExclusiveViolation' ? violation.plans : [violation.plan];
+      for (const assignment of groupAssignments) {
+        const sku = this.skus.get(assignment.skuId);
+        const enabled = sku ? enabledPlansOf(sku, assignment.disabledPlans) : new Set<string>();
+        if (!failures.has(assignment.skuId) && plans.some((p) => enabled.has(p.toLowerCase()))) {
+          failures.set(assignment.skuId, violation.kind);
+        }
+      }
     }
     const at = this.timestamp();
     return [...group.licenses].map(([skuId, assignment]) => {
