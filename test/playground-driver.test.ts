@@ -357,6 +357,28 @@ describe('Agents Playground harness (dummy bot)', () => {
     ]);
   });
 
+  it('reports the port it fell back to when the requested one is busy, and stop() frees it', async () => {
+    const occupant = createTcpServer();
+    await new Promise<void>((resolve) => occupant.listen(0, '127.0.0.1', resolve));
+    const address = occupant.address();
+    const busyPort = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const second = await startPlayground({
+        botEndpoint: 'http://127.0.0.1:9/api/messages',
+        port: busyPort,
+        configPath,
+        logFile: join(scratch, 'busy.log'),
+        cwd: scratch,
+      });
+      expect(second.port).not.toBe(busyPort);
+      expect(await (await fetch(`${second.url}/_debug/ping`)).text()).toBe('pong');
+      await second.stop();
+      expect(await tryConnect('127.0.0.1', second.port)).toBe('ECONNREFUSED');
+    } finally {
+      await new Promise((resolve) => occupant.close(resolve));
+    }
+  });
+
   it('rejects with the Playground output when it exits during startup', async () => {
     const badConfig = join(scratch, 'too-few-users.yml');
     // Four users: the schema wants five.

@@ -1,0 +1,106 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+import { DEMO_PEOPLE, DEMO_TENANT_ID } from '../src/simulator/scenarios/demo-tenant';
+import { cardTexts } from './support/connector-stand-in';
+import { freePort, isListening } from './support/free-port';
+import { PlaygroundDriver } from './support/playground-driver';
+
+/**
+ * The embedded demo exactly as `npm start` runs it (lib/demo/run-demo.js, built by pretest): simulator,
+ * bot and Agents Playground, driven over the Playground's HTTP API as a person would use it.
+ */
+describe('the embedded demo in the Agents Playground', () => {
+  let demo: ChildProcessWithoutNullStreams;
+  let ports: { bot: number; playground: number; simulator: number };
+  let playgroundUrl: string;
+  let driver: PlaygroundDriver;
+  const output: string[] = [];
+
+  beforeAll(async () => {
+    ports = { bot: await freePort(), playground: await freePort(), simulator: await freePort() };
+    demo = spawn(process.execPath, [join(__dirname, '..', 'lib', 'demo', 'run-demo.js')], {
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(ports.bot),
+        PLAYGROUND_PORT: String(ports.playground),
+        SIMULATOR_PORT: String(ports.simulator),
+      },
+    });
+    demo.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    playgroundUrl = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`demo did not start: ${output.join('')}`)),
+        60_000
+      );
+      demo.stdout.on('data', (chunk: Buffer) => {
+        output.push(chunk.toString());
+        const match = /open (http:\/\/127\.0\.0\.1:\d+)/.exec(output.join(''));
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+      demo.once('exit', (code) =>
+        reject(new Error(`demo exited with ${code}: ${output.join('')}`))
+      );
+    });
+    driver = await PlaygroundDriver.connect(playgroundUrl);
+  }, 90_000);
+
+  afterAll(async () => {
+    await driver?.close();
+    if (demo && demo.exitCode === null) demo.kill('SIGKILL');
+  });
+
+  it('prints exactly one line, with the Playground URL to open', () => {
+    const lines = output.join('').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(playgroundUrl).toBe(`http://127.0.0.1:${ports.playground}`);
+  });
+
+  it('answers inventory in the personal chat with the demo tenant card, as the admin', async () => {
+    await driver.sendMessage('inventory', { conversation: 'personal' });
+    const delivered = await driver.waitForDelivery(
+      (a) => a.type === 'message' && a.text === 'inventory'
+    );
+    expect(delivered.activity.conversation?.tenantId).toBe(DEMO_TENANT_ID);
+    expect(delivered.activity.from?.aadObjectId).toBe(DEMO_PEOPLE.admin.id);
+    const reply = await driver.waitForBotActivity(
+      (a) =>
+        a.attachments?.some((x) => x.contentType === 'application/vnd.microsoft.card.adaptive') ??
+        false,
+      30_000
+    );
+    expect(reply.statusCode).toBe(201);
+    const texts = cardTexts(reply.activity.attachments?.[0]?.content);
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        'License inventory',
+        'Enterprise Mobility + Security E3',
+        'Office 365 E3',
+        '1,000',
+        '200',
+      ])
+    );
+  }, 40_000);
+
+  it('answers help when @mentioned in the License migration channel', async () => {
+    await driver.sendMessage('help', { conversation: 'channel', channel: 'License migration' });
+    const reply = await driver.waitForBotActivity(
+      (a) => (a.conversation?.id ?? '').includes(';messageid=') && (a.attachments?.length ?? 0) > 0,
+      20_000
+    );
+    expect(cardTexts(reply.activity.attachments?.[0]?.content)).toEqual(
+      expect.arrayContaining(['help', 'inventory'])
+    );
+  }, 30_000);
+
+  it('stops the Playground, the bot and the simulator cleanly on Ctrl-C', async () => {
+    const exited = new Promise<number | null>((resolve) =>
+      demo.once('exit', (code) => resolve(code))
+    );
+    demo.kill('SIGINT');
+    expect(await exited).toBe(0);
+    for (const port of Object.values(ports)) expect(await isListening(port)).toBe(false);
+  }, 20_000);
+});
