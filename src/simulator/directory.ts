@@ -1,3 +1,4 @@
+import { AuditLog, assignedLicenseValue, type AuditActor } from './audit-log';
 import { GraphError, notFound } from './graph-error';
 import {
   enabledPlansOf,
@@ -76,6 +77,12 @@ export interface DirectoryGroup {
 export interface GroupProcessingResult {
   readonly succeeded: number;
   readonly failed: number;
+  /** Users whose licenses from this group changed, with their rows before and after. */
+  readonly changed: readonly {
+    user: DirectoryUser;
+    before: AppliedGroupLicense[];
+    after: AppliedGroupLicense[];
+  }[];
 }
 
 const usable = (state: AssignmentState) => state === 'Active' || state === 'ActiveWithError';
@@ -86,6 +93,7 @@ export class Directory {
   readonly rules: TenantFixture['rules'];
   readonly users = new Map<string, DirectoryUser>();
   readonly groups = new Map<string, DirectoryGroup>();
+  readonly audit = new AuditLog();
   private readonly usersByUpn = new Map<string, string>();
   /** Seats in use per SKU, kept current by every change (one per user holding the SKU, whatever the sources). */
   private readonly consumed = new Map<string, number>();
@@ -131,6 +139,7 @@ export class Directory {
         applied: new Map(),
       });
     }
+    this.recordAutomationHistory(fixture.existingAutomation);
     // A fixture describes a settled tenant: its group licenses are already processed.
     for (const group of this.groups.values()) {
       if (group.licenses.size > 0) {
@@ -341,33 +350,51 @@ export class Directory {
     const group = this.requireGroup(groupId);
     let succeeded = 0;
     let failed = 0;
-    for (const userId of [...group.applied.keys()]) {
+    const changed: GroupProcessingResult['changed'][number][] = [];
+    for (const [userId, before] of [...group.applied]) {
       const user = this.users.get(userId);
       if (!group.members.has(userId) || group.licenses.size === 0) {
-        if (user) this.withSeatAccounting(user, () => group.applied.delete(userId));
-        else group.applied.delete(userId);
+        if (user) {
+          this.withSeatAccounting(user, () => group.applied.delete(userId));
+          changed.push({ user, before, after: [] });
+        } else group.applied.delete(userId);
       }
     }
-    if (group.licenses.size === 0) return { succeeded, failed };
+    if (group.licenses.size === 0) return { succeeded, failed, changed };
     for (const memberId of group.members) {
       const user = this.users.get(memberId);
       if (!user) continue;
+      const before = group.applied.get(user.id) ?? [];
       const rows = this.evaluateGroupLicenses(group, user);
       this.withSeatAccounting(user, () => group.applied.set(user.id, rows));
+      if (JSON.stringify(before) !== JSON.stringify(rows))
+        changed.push({ user, before, after: rows });
       if (rows.every((row) => usable(row.state))) succeeded++;
       else failed++;
     }
-    return { succeeded, failed };
+    return { succeeded, failed, changed };
   }
 
   /** Re-evaluates every group assignment of one user (POST /users/{id}/reprocessLicenseAssignment). */
-  reprocessUser(user: DirectoryUser): void {
+  reprocessUser(
+    user: DirectoryUser
+  ): { before: AppliedGroupLicense[]; after: AppliedGroupLicense[]; failure?: string }[] {
+    const changes: {
+      before: AppliedGroupLicense[];
+      after: AppliedGroupLicense[];
+      failure?: string;
+    }[] = [];
     for (const group of this.groups.values()) {
       if (group.licenses.size > 0 && group.members.has(user.id)) {
+        const before = group.applied.get(user.id) ?? [];
         const rows = this.evaluateGroupLicenses(group, user);
         this.withSeatAccounting(user, () => group.applied.set(user.id, rows));
+        if (JSON.stringify(before) !== JSON.stringify(rows)) {
+          changes.push({ before, after: rows, failure: failureReason(rows) });
+        }
       }
     }
+    return changes;
   }
 
   private evaluateGroupLicenses(group: DirectoryGroup, user: DirectoryUser): AppliedGroupLicense[] {
@@ -439,12 +466,100 @@ export class Directory {
     });
   }
 
+  /** The audit value of a set of assignments, in the format real entries use. */
+  auditLicenseValue(
+    licenses: readonly { skuId: string; disabledPlans: readonly string[] }[]
+  ): string {
+    return assignedLicenseValue(
+      licenses.map((l) => ({
+        ...l,
+        skuPartNumber: this.skus.get(l.skuId)?.skuPartNumber ?? l.skuId,
+      })),
+      this.organization.id
+    );
+  }
+
+  /** Records a license change on a user in the audit log ("Change user license"). */
+  recordUserLicenseChange(
+    user: DirectoryUser,
+    actor: AuditActor,
+    before: readonly { skuId: string; disabledPlans: readonly string[] }[],
+    after: readonly { skuId: string; disabledPlans: readonly string[] }[],
+    at = this.now(),
+    failure?: string
+  ): void {
+    this.audit.record({
+      activityDisplayName: 'Change user license',
+      category: 'UserManagement',
+      operationType: 'Assign',
+      actor,
+      at,
+      result: failure ? 'failure' : 'success',
+      resultReason: failure,
+      targets: [
+        {
+          id: user.id,
+          type: 'User',
+          userPrincipalName: user.userPrincipalName,
+          modifiedProperties: [
+            {
+              displayName: 'AssignedLicense',
+              oldValue: this.auditLicenseValue(before),
+              newValue: this.auditLicenseValue(after),
+            },
+            {
+              displayName: 'Included Updated Properties',
+              oldValue: null,
+              newValue: '"AssignedLicense"',
+            },
+          ],
+        },
+      ],
+    });
+  }
+
+  /**
+   * The tenant's existing license automation, as the audit log shows it: each run assigned licenses
+   * directly to a share of the users, `runs` times, every `everyDays` days up to now.
+   */
+  private recordAutomationHistory(automation: TenantFixture['existingAutomation']): void {
+    if (!automation) return;
+    const actor: AuditActor = {
+      kind: 'app',
+      displayName: automation.displayName,
+      appId: automation.appId,
+    };
+    const licensed = [...this.users.values()].filter((u) => u.directLicenses.size > 0);
+    const dayMs = 86_400_000;
+    for (let run = 0; run < automation.runs; run++) {
+      const at = new Date(
+        this.now().getTime() - (automation.runs - run) * automation.everyDays * dayMs
+      );
+      for (let i = run; i < licensed.length; i += automation.runs) {
+        const user = licensed[i];
+        const licenses = [...user.directLicenses].map(([skuId, a]) => ({
+          skuId,
+          disabledPlans: a.disabledPlans,
+        }));
+        this.recordUserLicenseChange(user, actor, [], licenses, at);
+      }
+    }
+  }
+
   /** Users with an Error row from this group (GET /groups/{id}/membersWithLicenseErrors). */
   membersWithLicenseErrors(group: DirectoryGroup): DirectoryUser[] {
     return [...group.applied]
       .filter(([, rows]) => rows.some((row) => !usable(row.state) || row.error !== 'None'))
       .flatMap(([userId]) => this.users.get(userId) ?? []);
   }
+}
+
+/** The audit log's failure reason for rows in error, or undefined when all are usable. */
+export function failureReason(rows: readonly AppliedGroupLicense[]): string | undefined {
+  const failed = rows.filter((row) => !usable(row.state));
+  return failed.length > 0
+    ? failed.map((row) => `${row.skuId}: ${row.error}`).join('; ')
+    : undefined;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

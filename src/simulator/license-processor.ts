@@ -1,4 +1,10 @@
-import type { Directory, GroupProcessingResult } from './directory';
+import { GROUP_BASED_LICENSING } from './audit-log';
+import {
+  failureReason,
+  type Directory,
+  type DirectoryGroup,
+  type GroupProcessingResult,
+} from './directory';
 
 export interface ProcessingTimings {
   /** How long a group waits in QueuedForProcessing, in simulated milliseconds. */
@@ -41,13 +47,29 @@ export class LicenseProcessor {
     const scaled = (ms: number) => Math.max(0, ms / this.timings.timeScale);
     const start = setTimeout(() => {
       group.processingState = 'ProcessingInProgress';
+      this.recordGroupEvent(group, 'Start applying group based license to users');
       this.onEvent('started', groupId);
     }, scaled(this.timings.queuedMs));
     const finish = setTimeout(
       () => {
         this.timers.delete(groupId);
         const result = this.directory.processGroup(groupId);
+        for (const change of result.changed) {
+          this.directory.recordUserLicenseChange(
+            change.user,
+            GROUP_BASED_LICENSING,
+            change.before,
+            change.after,
+            this.directory.now(),
+            failureReason(change.after)
+          );
+        }
         group.processingState = 'ProcessingComplete';
+        this.recordGroupEvent(
+          group,
+          'Finish applying group based license to users',
+          `[Users successfully assigned licenses: ${result.succeeded}, Users for whom license assignment failed: ${result.failed}.];`
+        );
         this.onEvent('finished', groupId, result);
       },
       scaled(this.timings.queuedMs + this.timings.processingMs)
@@ -64,6 +86,30 @@ export class LicenseProcessor {
 
   stop(): void {
     for (const groupId of [...this.timers.keys()]) this.cancel(groupId);
+  }
+
+  private recordGroupEvent(
+    group: DirectoryGroup,
+    activityDisplayName: string,
+    outcome?: string
+  ): void {
+    this.directory.audit.record({
+      activityDisplayName,
+      category: 'GroupManagement',
+      operationType: 'Assign',
+      actor: GROUP_BASED_LICENSING,
+      at: this.directory.now(),
+      targets: [
+        {
+          id: group.id,
+          type: 'Group',
+          displayName: group.displayName,
+          modifiedProperties: outcome
+            ? [{ displayName: 'Result', oldValue: null, newValue: outcome }]
+            : [],
+        },
+      ],
+    });
   }
 
   private cancel(groupId: string): void {

@@ -6,6 +6,7 @@ import { Directory } from './directory';
 import { GraphError, errorBody, newRequestId } from './graph-error';
 import { LicenseProcessor, REALISTIC_TIMINGS, type ProcessingTimings } from './license-processor';
 import { loopbackTlsOptions } from './loopback-certificate';
+import { auditRoutes } from './routes/audit-routes';
 import { groupRoutes } from './routes/group-routes';
 import { Reply, type Route } from './routes/route';
 import { tenantRoutes } from './routes/tenant-routes';
@@ -20,7 +21,15 @@ export interface SimulatorOptions {
   /** Background group license processing; minutes by default, shortened by timeScale. */
   readonly timings?: Partial<ProcessingTimings>;
   readonly now?: () => Date;
+  /** The application the accepted token stands for; the actor of changes in the audit log. */
+  readonly callerApp?: { readonly displayName: string; readonly appId: string };
 }
+
+/** The app the development token stands for. */
+export const DEVELOPMENT_CALLER = {
+  displayName: 'License migration bot',
+  appId: 'a1c0ffee-0000-4000-8000-00000000b07a',
+};
 
 const JSON_CONTENT_TYPE =
   'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
@@ -49,8 +58,18 @@ export class TenantSimulator {
       ...options.timings,
     });
     this.token = options.token ?? DEVELOPMENT_TOKEN;
-    const state = { directory: this.directory, processor: this.processor };
-    this.routes = [...tenantRoutes(state), ...userRoutes(state), ...groupRoutes(state)];
+    const caller = options.callerApp ?? DEVELOPMENT_CALLER;
+    const state = {
+      directory: this.directory,
+      processor: this.processor,
+      caller: { kind: 'app' as const, ...caller },
+    };
+    this.routes = [
+      ...tenantRoutes(state),
+      ...userRoutes(state),
+      ...groupRoutes(state),
+      ...auditRoutes(state),
+    ];
   }
 
   /** The base URL to configure as GRAPH_BASE_URL (paths are under `/v1.0/`). */

@@ -77,4 +77,14 @@ export interface TenantFixture {
   readonly users: readonly FixtureUser[];
   readonly groups?: readonly FixtureGroup[];
   readonly rules?: FixtureLicensingRules;
+  /**
+   * The script or app that has been assigning licenses directly: its "Change user license" entries
+   * are written to the audit log, one run every `everyDays` days, `runs` times, up to now.
+   */
+  readonly existingAutomation?: {
+    readonly displayName: string;
+    readonly appId: string;
+    readonly everyDays: number;
+    readonly runs: number;
+  };
 }

@@ -69,7 +69,34 @@ function referencedId(body: unknown): string {
 
 /** Groups: reads, creation, membership, group-based license assignment and its errors. */
 export function groupRoutes(state: SimulatorState): Route[] {
-  const { directory, processor } = state;
+  const { directory, processor, caller } = state;
+  const audit = (
+    activityDisplayName: string,
+    operationType: 'Add' | 'Assign' | 'Delete',
+    group: DirectoryGroup,
+    memberId?: string
+  ) => {
+    const member = memberId ? directory.users.get(memberId) : undefined;
+    directory.audit.record({
+      activityDisplayName,
+      category: 'GroupManagement',
+      operationType,
+      actor: caller,
+      at: directory.now(),
+      targets: [
+        ...(memberId
+          ? [
+              {
+                id: memberId,
+                type: member ? ('User' as const) : ('Group' as const),
+                userPrincipalName: member?.userPrincipalName ?? null,
+              },
+            ]
+          : []),
+        { id: group.id, type: 'Group' as const, displayName: group.displayName },
+      ],
+    });
+  };
   const select = (context: RequestContext, group: DirectoryGroup) =>
     applySelect(
       groupView(group),
@@ -178,6 +205,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
         applied: new Map(),
       };
       directory.groups.set(group.id, group);
+      audit('Add group', 'Add', group);
       return new Reply(
         201,
         entityResponse(
@@ -214,6 +242,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
         );
       }
       group.members.add(memberId);
+      audit('Add member to group', 'Add', group, memberId);
       if (group.licenses.size > 0) processor.schedule(group.id);
       return new Reply(204);
     }),
@@ -222,6 +251,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
       const memberId = context.params[1];
       if (!group.members.has(memberId)) throw notFound(memberId);
       group.members.delete(memberId);
+      audit('Remove member from group', 'Delete', group, memberId);
       if (group.licenses.size > 0 || group.applied.size > 0) processor.schedule(group.id);
       return new Reply(204);
     }),
@@ -275,6 +305,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
         );
       }
       group.licenses = next;
+      audit('Set group license', 'Assign', group);
       processor.schedule(group.id);
       return new Reply(
         202,

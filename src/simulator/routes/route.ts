@@ -1,3 +1,4 @@
+import type { AuditActor } from '../audit-log';
 import type { Directory } from '../directory';
 import type { LicenseProcessor } from '../license-processor';
 
@@ -31,6 +32,8 @@ export interface Route {
 export interface SimulatorState {
   readonly directory: Directory;
   readonly processor: LicenseProcessor;
+  /** The application whose token the simulator accepts: the actor of every change made through it. */
+  readonly caller: AuditActor;
 }
 
 /** A path segment: an id, a UPN, or `$ref`-style OData segment. */

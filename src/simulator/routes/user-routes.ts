@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { collectionResponse, entityResponse } from '../collection-response';
 import type { DirectoryUser } from '../directory';
+import { GROUP_BASED_LICENSING } from '../audit-log';
 import { GraphError } from '../graph-error';
 import {
   USER_DEFAULT_PROPERTIES,
@@ -38,7 +39,20 @@ const COUNTRY = /^[A-Z]{2}$/;
 
 /** Users: reads, creation and updates, direct license assignment, reprocessing, group checks. */
 export function userRoutes(state: SimulatorState): Route[] {
-  const { directory } = state;
+  const { directory, caller } = state;
+  const audit = (
+    activityDisplayName: string,
+    operationType: 'Add' | 'Update' | 'Delete',
+    user: DirectoryUser
+  ) =>
+    directory.audit.record({
+      activityDisplayName,
+      category: 'UserManagement',
+      operationType,
+      actor: caller,
+      at: directory.now(),
+      targets: [{ id: user.id, type: 'User', userPrincipalName: user.userPrincipalName }],
+    });
   const selected = (context: RequestContext, user: DirectoryUser) =>
     applySelect(
       userView(directory, user),
@@ -118,6 +132,7 @@ export function userRoutes(state: SimulatorState): Route[] {
         directLicenses: new Map(),
       };
       directory.addUser(user);
+      audit('Add user', 'Add', user);
       return new Reply(201, entityResponse(context, 'users', defaultView(user)));
     }),
     route('PATCH', `/users/${SEGMENT}`, (context) => {
@@ -153,10 +168,13 @@ export function userRoutes(state: SimulatorState): Route[] {
         }
       }
       Object.assign(user, changes);
+      audit('Update user', 'Update', user);
       return new Reply(204);
     }),
     route('DELETE', `/users/${SEGMENT}`, (context) => {
-      directory.deleteUser(directory.requireUser(context.params[0]));
+      const user = directory.requireUser(context.params[0]);
+      directory.deleteUser(user);
+      audit('Delete user', 'Delete', user);
       return new Reply(204);
     }),
     route('GET', `/users/${SEGMENT}/licenseDetails`, (context) => {
@@ -170,12 +188,23 @@ export function userRoutes(state: SimulatorState): Route[] {
     route('POST', `/users/${SEGMENT}/assignLicense`, (context) => {
       const user = directory.requireUser(context.params[0]);
       const { add, remove } = assignLicenseBody(context.body, 'User');
+      const before = directLicenseList(user);
       directory.assignUserLicenses(user, add, remove);
+      directory.recordUserLicenseChange(user, caller, before, directLicenseList(user));
       return entityResponse(context, 'users', defaultView(user));
     }),
     route('POST', `/users/${SEGMENT}/reprocessLicenseAssignment`, (context) => {
       const user = directory.requireUser(context.params[0]);
-      directory.reprocessUser(user);
+      for (const change of directory.reprocessUser(user)) {
+        directory.recordUserLicenseChange(
+          user,
+          GROUP_BASED_LICENSING,
+          change.before,
+          change.after,
+          directory.now(),
+          change.failure
+        );
+      }
       return entityResponse(context, 'users', defaultView(user));
     }),
     route('POST', `/users/${SEGMENT}/checkMemberGroups`, (context) => {
@@ -183,4 +212,8 @@ export function userRoutes(state: SimulatorState): Route[] {
       return checkMemberGroups(context, directory, user.id);
     }),
   ];
+}
+
+function directLicenseList(user: DirectoryUser) {
+  return [...user.directLicenses].map(([skuId, a]) => ({ skuId, disabledPlans: a.disabledPlans }));
 }

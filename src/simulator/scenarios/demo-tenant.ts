@@ -45,6 +45,13 @@ export const DEMO_PEOPLE = {
   },
 } as const;
 
+export const DEMO_AUTOMATION = {
+  displayName: 'Contoso nightly license script',
+  appId: 'e2a5c6d7-9b8a-4c3d-8e1f-0a1b2c3d4e5f',
+  everyDays: 1,
+  runs: 30,
+} as const;
+
 export const DEMO_ADMIN_GROUP_ID = 'c083ef65-7192-43a4-9fb0-6b7c8d9eafb5';
 export const DEMO_APPROVER_GROUP_ID = 'd194f076-82a3-44b5-80c1-7c8d9eafb0c6';
 
@@ -167,6 +174,8 @@ export function buildDemoTenant(): TenantFixture {
       defaultDomain: DEMO_DOMAIN,
     },
     subscribedSkus: [EMS, OFFICE_E3],
+    // The script that has been assigning licenses every night for a month; it keeps running during migration.
+    existingAutomation: DEMO_AUTOMATION,
     users,
     groups: [
       {

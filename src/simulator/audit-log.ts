@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+
+/** Who made a change, as directoryAudit.initiatedBy shows it. */
+export type AuditActor =
+  | { readonly kind: 'app'; readonly displayName: string; readonly appId: string | null }
+  | { readonly kind: 'user'; readonly id: string; readonly userPrincipalName: string };
+
+/** The system principal that applies group licenses (BEHAVIOUR.md §4). */
+export const GROUP_BASED_LICENSING: AuditActor = {
+  kind: 'app',
+  displayName: 'Microsoft Azure AD Group-Based Licensing',
+  appId: null,
+};
+
+export interface AuditTarget {
+  readonly id: string;
+  readonly type: 'User' | 'Group';
+  readonly displayName?: string | null;
+  readonly userPrincipalName?: string | null;
+  readonly modifiedProperties?: readonly {
+    displayName: string;
+    oldValue: string | null;
+    newValue: string | null;
+  }[];
+}
+
+export interface AuditEvent {
+  readonly activityDisplayName: string;
+  readonly category: 'UserManagement' | 'GroupManagement';
+  readonly operationType: 'Add' | 'Assign' | 'Update' | 'Unassign' | 'Delete';
+  readonly actor: AuditActor;
+  readonly targets: readonly AuditTarget[];
+  readonly result?: 'success' | 'failure';
+  readonly resultReason?: string;
+  readonly at: Date;
+}
+
+/** The tenant's directory audit log, newest last; served newest first, as Graph does. */
+export class AuditLog {
+  private readonly entries: Record<string, unknown>[] = [];
+
+  record(event: AuditEvent): void {
+    const correlationId = randomUUID();
+    this.entries.push({
+      id: `Directory_${correlationId}_${this.entries.length}`,
+      category: event.category,
+      correlationId,
+      result: event.result ?? 'success',
+      resultReason: event.resultReason ?? '',
+      activityDisplayName: event.activityDisplayName,
+      activityDateTime: event.at.toISOString(),
+      loggedByService: 'Core Directory',
+      operationType: event.operationType,
+      initiatedBy:
+        event.actor.kind === 'app'
+          ? {
+              user: null,
+              app: {
+                appId: event.actor.appId,
+                displayName: event.actor.displayName,
+                servicePrincipalId: null,
+                servicePrincipalName: null,
+              },
+            }
+          : {
+              app: null,
+              user: {
+                id: event.actor.id,
+                userPrincipalName: event.actor.userPrincipalName,
+                displayName: null,
+                ipAddress: null,
+              },
+            },
+      targetResources: event.targets.map((target) => ({
+        id: target.id,
+        displayName: target.displayName ?? null,
+        type: target.type,
+        userPrincipalName: target.userPrincipalName ?? null,
+        groupType: target.type === 'Group' ? 'securityGroup' : null,
+        modifiedProperties: target.modifiedProperties ?? [],
+      })),
+      additionalDetails: [],
+    });
+  }
+
+  /** Newest first; entries made in the same instant keep their order (latest first). */
+  list(): Record<string, unknown>[] {
+    return this.entries
+      .map((entry, index) => ({ entry, index }))
+      .sort(
+        (a, b) =>
+          String(b.entry.activityDateTime).localeCompare(String(a.entry.activityDateTime)) ||
+          b.index - a.index
+      )
+      .map(({ entry }) => entry);
+  }
+}
+
+/** The AssignedLicense value format seen in real audit entries: `[SkuName=…, AccountId=…, SkuId=…, DisabledPlans=[…]]`. */
+export function assignedLicenseValue(
+  licenses: readonly { skuPartNumber: string; skuId: string; disabledPlans: readonly string[] }[],
+  tenantId: string
+): string {
+  return JSON.stringify(
+    licenses.map(
+      (l) =>
+        `[SkuName=${l.skuPartNumber}, AccountId=${tenantId}, SkuId=${l.skuId}, DisabledPlans=[${l.disabledPlans.join(',')}]]`
+    )
+  );
+}

@@ -1,0 +1,116 @@
+import { TenantSimulator } from '../src/simulator/simulator-server';
+import {
+  DEMO_AUTOMATION,
+  DEMO_PEOPLE,
+  buildDemoTenant,
+} from '../src/simulator/scenarios/demo-tenant';
+import { graphCall } from './support/graph-http';
+import { expectGraphShape } from './support/graph-schema';
+
+const EMS = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
+
+describe('the simulator keeps a directory audit log, as Entra does', () => {
+  let simulator: TenantSimulator;
+  let base: string;
+  const audits = async (filter: string) =>
+    (
+      await graphCall(
+        base,
+        'GET',
+        `/v1.0/auditLogs/directoryAudits?$top=999&$filter=${encodeURIComponent(filter)}`
+      )
+    ).body;
+
+  beforeEach(async () => {
+    simulator = new TenantSimulator({
+      tenant: buildDemoTenant(),
+      timings: { queuedMs: 10, processingMs: 20 },
+    });
+    base = await simulator.start();
+  });
+  afterEach(async () => {
+    await simulator.stop();
+  });
+
+  it("shows the existing automation's direct assignments: who, and how often", async () => {
+    const page = await audits(
+      `activityDisplayName eq 'Change user license' and initiatedBy/app/displayName eq '${DEMO_AUTOMATION.displayName}'`
+    );
+    expectGraphShape(page, 'microsoft.graph.directoryAuditCollectionResponse');
+    expect(page.value.length).toBe(999);
+    expect(page['@odata.nextLink']).toBeDefined();
+    const days = new Set(
+      page.value.map((e: { activityDateTime: string }) => e.activityDateTime.slice(0, 10))
+    );
+    expect(days.size).toBe(DEMO_AUTOMATION.runs);
+    expect(page.value[0].initiatedBy.app.appId).toBe(DEMO_AUTOMATION.appId);
+    // Newest first.
+    expect(page.value[0].activityDateTime >= page.value[998].activityDateTime).toBe(true);
+  });
+
+  it('records group license processing from start to finish, with its result, and each member changed', async () => {
+    const group = await graphCall(base, 'POST', '/v1.0/groups', {
+      displayName: 'EMS',
+      mailEnabled: false,
+      mailNickname: 'ems',
+      securityEnabled: true,
+    });
+    const groupId = group.body.id as string;
+    await graphCall(base, 'POST', `/v1.0/groups/${groupId}/members/$ref`, {
+      '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${DEMO_PEOPLE.sales.id}`,
+    });
+    await graphCall(base, 'POST', `/v1.0/groups/${groupId}/assignLicense`, {
+      addLicenses: [{ skuId: EMS, disabledPlans: [] }],
+      removeLicenses: [],
+    });
+    for (let i = 0; i < 50 && simulator.processor.busy; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    const forGroup = await audits(`targetResources/any(t:t/id eq '${groupId}')`);
+    const activities = forGroup.value
+      .map((e: { activityDisplayName: string }) => e.activityDisplayName)
+      .reverse();
+    expect(activities).toEqual([
+      'Add group',
+      'Add member to group',
+      'Set group license',
+      'Start applying group based license to users',
+      'Finish applying group based license to users',
+    ]);
+    const finish = forGroup.value[0];
+    expect(finish.initiatedBy.app.displayName).toBe('Microsoft Azure AD Group-Based Licensing');
+    expect(finish.targetResources[0].modifiedProperties[0].newValue).toBe(
+      '[Users successfully assigned licenses: 1, Users for whom license assignment failed: 0.];'
+    );
+    const userChange = await audits(
+      `activityDisplayName eq 'Change user license' and initiatedBy/app/displayName eq 'Microsoft Azure AD Group-Based Licensing'`
+    );
+    expect(
+      userChange.value.map((e: { targetResources: { id: string }[] }) => e.targetResources[0].id)
+    ).toEqual([DEMO_PEOPLE.sales.id]);
+  });
+
+  it('records a direct change with the old and new assignments, made by the calling app', async () => {
+    await graphCall(base, 'POST', `/v1.0/users/${DEMO_PEOPLE.sales.id}/assignLicense`, {
+      addLicenses: [],
+      removeLicenses: [EMS],
+    });
+    const page = await audits(
+      `activityDisplayName eq 'Change user license' and initiatedBy/app/displayName eq 'License migration bot'`
+    );
+    expect(page.value).toHaveLength(1);
+    const [changed] = page.value[0].targetResources[0].modifiedProperties;
+    expect(changed.displayName).toBe('AssignedLicense');
+    expect(changed.oldValue).toContain(`SkuName=EMS, AccountId=`);
+    expect(changed.newValue).toBe('[]');
+  });
+
+  it('refuses a filter it does not support', async () => {
+    const answer = await graphCall(
+      base,
+      'GET',
+      `/v1.0/auditLogs/directoryAudits?$filter=${encodeURIComponent("contains(activityDisplayName,'license')")}`
+    );
+    expect(answer.status).toBe(400);
+    expectGraphShape(answer.body, 'graphErrorResponse');
+  });
+});
