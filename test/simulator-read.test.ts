@@ -21,7 +21,10 @@ describe('the tenant simulator serves Graph v1.0 reads', () => {
 
   const get = async (path: string, token: string | null = DEVELOPMENT_TOKEN) => {
     const response = await fetch(`${base}${path}`, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        consistencylevel: 'eventual',
+      },
       dispatcher: trust,
     } as RequestInit);
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };

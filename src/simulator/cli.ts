@@ -1,9 +1,10 @@
 import { DEVELOPMENT_TOKEN } from './development-token';
+import { parseFaultSpec } from './fault-injection';
 import { TenantFixtureError, loadTenant } from './load-tenant';
 import { TenantSimulator } from './simulator-server';
 
 /**
- * npm run simulator -- --tenant <fixture.json | scenario> --port <n> [--token <t>]
+ * npm run simulator -- --tenant <fixture.json | scenario> --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>]
  * Serves the tenant as Graph v1.0 on https://127.0.0.1:<port>, printing its base URL.
  */
 
@@ -16,6 +17,8 @@ interface CliOptions {
   tenant: string;
   port: number;
   token: string;
+  timeScale: number;
+  faults: string | undefined;
 }
 
 function parseArguments(args: readonly string[]): CliOptions {
@@ -34,9 +37,17 @@ function parseArguments(args: readonly string[]): CliOptions {
       throw new UsageError(`Unknown option --${name}.`);
     }
   }
-  for (const pending of ['time-scale', 'faults']) {
-    if (values.has(pending)) {
-      throw new UsageError(`--${pending} is not supported by this version of the simulator yet.`);
+  const timeScaleText = values.get('time-scale') ?? '1';
+  const timeScale = Number(timeScaleText);
+  if (!/^\d+(\.\d+)?$/.test(timeScaleText) || !(timeScale > 0)) {
+    throw new UsageError(`--time-scale must be a positive number (got "${timeScaleText}").`);
+  }
+  const faults = values.get('faults');
+  if (faults !== undefined) {
+    try {
+      parseFaultSpec(faults);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
     }
   }
   const tenant = values.get('tenant');
@@ -46,7 +57,7 @@ function parseArguments(args: readonly string[]): CliOptions {
     throw new UsageError(`--port must be a port number between 0 and 65535 (got "${portText}").`);
   }
   const token = values.get('token') ?? DEVELOPMENT_TOKEN;
-  return { tenant, port: Number(portText), token };
+  return { tenant, port: Number(portText), token, timeScale, faults };
 }
 
 async function main(): Promise<void> {
@@ -59,7 +70,7 @@ async function main(): Promise<void> {
   const users = simulator.directory.users.size;
   console.log(baseUrl);
   console.error(
-    `Tenant simulator: ${options.tenant} (${users} users) at ${baseUrl}/v1.0; bearer token "${options.token}". Ctrl-C stops it.`
+    `Tenant simulator: ${options.tenant} (${users} users) at ${baseUrl}/v1.0; bearer token "${options.token}"; time x${options.timeScale}${options.faults ? `; faults ${options.faults}` : ''}. Ctrl-C stops it.`
   );
   const stop = () => void simulator.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -3,7 +3,9 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { DEVELOPMENT_TOKEN } from './development-token';
 import { Directory } from './directory';
+import { FaultInjector } from './fault-injection';
 import { GraphError, errorBody, newRequestId } from './graph-error';
+import { executeBatch, type GraphExchange } from './json-batch';
 import { LicenseProcessor, REALISTIC_TIMINGS, type ProcessingTimings } from './license-processor';
 import { loopbackTlsOptions } from './loopback-certificate';
 import { auditRoutes } from './routes/audit-routes';
@@ -11,16 +13,23 @@ import { groupRoutes } from './routes/group-routes';
 import { Reply, type Route } from './routes/route';
 import { tenantRoutes } from './routes/tenant-routes';
 import { userRoutes } from './routes/user-routes';
+import { SimulatedClock } from './simulated-clock';
 import type { TenantFixture } from './tenant-fixture';
+import { Throttle, requestCost, resourceUnitQuota } from './throttling';
 
 export { DEVELOPMENT_TOKEN };
 
 export interface SimulatorOptions {
   readonly tenant: TenantFixture;
   readonly token?: string;
-  /** Background group license processing; minutes by default, shortened by timeScale. */
-  readonly timings?: Partial<ProcessingTimings>;
-  readonly now?: () => Date;
+  /** Simulated time runs this many times faster than real time (processing, throttling windows). */
+  readonly timeScale?: number;
+  /** Background group license processing, in simulated milliseconds; minutes by default. */
+  readonly timings?: Partial<Omit<ProcessingTimings, 'timeScale'>>;
+  /** Graph's identity throttling limits; on unless turned off. */
+  readonly throttling?: boolean;
+  /** Deliberate faults, e.g. "503:2%,lost:1%,seed:7" (see fault-injection.ts). */
+  readonly faults?: string;
   /** The application the accepted token stands for; the actor of changes in the audit log. */
   readonly callerApp?: { readonly displayName: string; readonly appId: string };
 }
@@ -33,32 +42,48 @@ export const DEVELOPMENT_CALLER = {
 
 const JSON_CONTENT_TYPE =
   'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+const PAYLOAD_ERROR =
+  'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.';
 
 /**
  * Microsoft Graph v1.0 for one tenant, on loopback TLS. Behaviour follows ../shared/graph/BEHAVIOUR.md;
  * bodies follow the official schema subset in ../shared/graph/.
  *
- * A small router of our own rather than restify: Graph's OData paths ($ref, ids or UPNs with '@') and
- * its exact error envelope need control that a general web framework gets in the way of.
+ * A small router of our own rather than restify: Graph's OData paths ($ref, $batch, ids or UPNs with
+ * '@') and its exact error envelope need control that a general web framework gets in the way of.
  */
 export class TenantSimulator {
   readonly directory: Directory;
   readonly processor: LicenseProcessor;
+  readonly clock: SimulatedClock;
   private readonly token: string;
   private readonly routes: Route[];
+  private readonly throttle: Throttle | null;
+  private readonly faults: FaultInjector | null;
+  private readonly throttleScope: string;
   private server: Server | null = null;
   private base = '';
   /** Called for every request received, before it is answered (tests and benchmarks count calls). */
   onRequest: ((method: string, url: string) => void) | null = null;
+  /** Called with every answer, batch items included (benchmarks count throttled and failed calls). */
+  onResponse: ((method: string, url: string, status: number) => void) | null = null;
 
   constructor(options: SimulatorOptions) {
-    this.directory = new Directory(options.tenant, options.now);
+    this.clock = new SimulatedClock(options.timeScale ?? 1);
+    this.directory = new Directory(options.tenant, () => this.clock.now());
     this.processor = new LicenseProcessor(this.directory, {
       ...REALISTIC_TIMINGS,
       ...options.timings,
+      timeScale: this.clock.timeScale,
     });
     this.token = options.token ?? DEVELOPMENT_TOKEN;
     const caller = options.callerApp ?? DEVELOPMENT_CALLER;
+    this.throttle =
+      options.throttling === false
+        ? null
+        : new Throttle(this.clock, resourceUnitQuota(this.directory.users.size));
+    this.throttleScope = `Tenant_Application/ReadWrite/${caller.appId}/${this.directory.organization.id}`;
+    this.faults = FaultInjector.fromSpec(options.faults);
     const state = {
       directory: this.directory,
       processor: this.processor,
@@ -98,85 +123,139 @@ export class TenantSimulator {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    const method = req.method ?? 'GET';
+    const rawUrl = req.url ?? '/';
     const requestId = newRequestId();
     const clientRequestId = header(req, 'client-request-id') ?? requestId;
-    const respond = (
-      status: number,
-      body: unknown,
-      headers: Readonly<Record<string, string>> = {}
-    ) => {
-      res.writeHead(status, {
-        ...(body === undefined ? {} : { 'content-type': JSON_CONTENT_TYPE }),
-        'odata-version': '4.0',
-        'request-id': requestId,
-        'client-request-id': clientRequestId,
-        ...headers,
-      });
-      res.end(body === undefined ? undefined : JSON.stringify(body));
-    };
-    this.onRequest?.(req.method ?? '', req.url ?? '');
+    this.onRequest?.(method, rawUrl);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      let exchange: GraphExchange;
       try {
         this.authenticate(req);
-        const reply = this.dispatch(
-          req.method ?? 'GET',
-          req.url ?? '/',
-          Buffer.concat(chunks).toString('utf8')
-        );
-        if (reply instanceof Reply) respond(reply.status, reply.body, reply.headers);
-        else respond(200, reply);
+        const fault = this.faults?.next() ?? null;
+        if (fault?.kind === 'reset') {
+          req.socket.destroy();
+          return;
+        }
+        if (fault?.kind === 'status') throw faultError(fault.status);
+        const body = parseBody(Buffer.concat(chunks).toString('utf8'));
+        const headers = { consistencylevel: header(req, 'consistencylevel') ?? '' };
+        exchange = /^\/v1\.0\/\$batch\/?$/i.test(new URL(rawUrl, 'https://x').pathname)
+          ? this.executeBatch(method, body)
+          : this.execute(method, rawUrl, body, headers);
+        if (fault?.kind === 'lost') throw faultError(504);
       } catch (error) {
-        const graphError =
-          error instanceof GraphError
-            ? error
-            : new GraphError(
-                500,
-                'generalException',
-                error instanceof Error ? error.message : String(error)
-              );
-        respond(
-          graphError.status,
-          errorBody(graphError, requestId, clientRequestId),
-          graphError.headers
-        );
+        exchange = errorExchange(error, requestId, clientRequestId);
       }
+      this.onResponse?.(method, rawUrl, exchange.status);
+      res.writeHead(exchange.status, {
+        ...(exchange.body === undefined ? {} : { 'content-type': JSON_CONTENT_TYPE }),
+        'odata-version': '4.0',
+        'request-id': requestId,
+        'client-request-id': clientRequestId,
+        ...exchange.headers,
+      });
+      res.end(exchange.body === undefined ? undefined : JSON.stringify(exchange.body));
     });
   }
 
-  private dispatch(method: string, rawUrl: string, bodyText: string): unknown {
-    const url = new URL(rawUrl, this.base || 'https://127.0.0.1');
-    const path = decodeURIComponent(url.pathname);
-    const candidates = this.routes.filter((r) => r.pattern.test(path));
-    const route = candidates.find((r) => r.method === method);
-    if (!route) {
-      throw candidates.length > 0
-        ? new GraphError(
-            405,
-            'Request_BadRequest',
-            'Specified HTTP method is not allowed for the request target.'
-          )
-        : new GraphError(
-            400,
-            'BadRequest',
-            `Resource not found for the segment '${lastSegment(path)}'.`
-          );
+  private executeBatch(method: string, body: unknown): GraphExchange {
+    if (method !== 'POST') {
+      throw new GraphError(
+        405,
+        'Request_BadRequest',
+        'Specified HTTP method is not allowed for the request target.'
+      );
     }
-    let body: unknown = undefined;
-    if (bodyText.trim() !== '') {
-      try {
-        body = JSON.parse(bodyText);
-      } catch {
+    return executeBatch(body, (itemMethod, url, itemBody, headers) => {
+      const fault = this.faults?.next() ?? null;
+      const requestId = newRequestId();
+      let exchange: GraphExchange;
+      if (fault?.kind === 'status' || fault?.kind === 'reset') {
+        exchange = errorExchange(
+          faultError(fault.kind === 'status' ? fault.status : 503),
+          requestId,
+          requestId
+        );
+      } else {
+        exchange = this.execute(itemMethod, url, itemBody, lowerCaseKeys(headers));
+        if (fault?.kind === 'lost') exchange = errorExchange(faultError(504), requestId, requestId);
+      }
+      this.onResponse?.(itemMethod, url, exchange.status);
+      return exchange;
+    });
+  }
+
+  /** One Graph request, already authenticated: route, throttle, run. Errors come back as exchanges. */
+  private execute(
+    method: string,
+    rawUrl: string,
+    body: unknown,
+    headers: Readonly<Record<string, string>>
+  ): GraphExchange {
+    const requestId = newRequestId();
+    try {
+      const url = new URL(rawUrl, this.base || 'https://127.0.0.1');
+      const path = decodeURIComponent(url.pathname);
+      const candidates = this.routes.filter((r) => r.pattern.test(path));
+      const route = candidates.find((r) => r.method === method);
+      if (!route) {
+        throw candidates.length > 0
+          ? new GraphError(
+              405,
+              'Request_BadRequest',
+              'Specified HTTP method is not allowed for the request target.'
+            )
+          : new GraphError(
+              400,
+              'BadRequest',
+              `Resource not found for the segment '${lastSegment(path)}'.`
+            );
+      }
+      if (
+        url.searchParams.get('$count') === 'true' &&
+        headers.consistencylevel?.toLowerCase() !== 'eventual'
+      ) {
+        // $count on directory objects is an advanced query (BEHAVIOUR.md §1); wording unverified.
         throw new GraphError(
           400,
-          'BadRequest',
-          'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.'
+          'Request_UnsupportedQuery',
+          'Count is supported only with the ConsistencyLevel header set to eventual.'
         );
       }
+      const throttled = this.chargeThrottle(method, path, url.searchParams);
+      if (throttled) return throttled;
+      const params = route.pattern.exec(path)?.slice(1) ?? [];
+      const result = route.handler({ url, params, body, baseUrl: this.base });
+      return result instanceof Reply
+        ? { status: result.status, body: result.body, headers: { ...result.headers } }
+        : { status: 200, body: result, headers: {} };
+    } catch (error) {
+      return errorExchange(error, requestId, requestId);
     }
-    const params = route.pattern.exec(path)?.slice(1) ?? [];
-    return route.handler({ url, params, body, baseUrl: this.base });
+  }
+
+  private chargeThrottle(
+    method: string,
+    path: string,
+    query: URLSearchParams
+  ): GraphExchange | null {
+    if (!this.throttle) return null;
+    const decision = this.throttle.charge(requestCost(method, path, query));
+    if (decision.allowed) return null;
+    const seconds = Math.max(0.001, this.clock.toRealMs(decision.retryAfterSimulatedMs) / 1000);
+    const requestId = newRequestId();
+    return errorExchange(
+      new GraphError(429, 'TooManyRequests', 'Please retry again later.', {
+        'retry-after': String(Number(seconds.toFixed(3))),
+        'x-ms-throttle-scope': this.throttleScope,
+        'x-ms-throttle-information': decision.information,
+      }),
+      requestId,
+      requestId
+    );
   }
 
   private authenticate(req: IncomingMessage): void {
@@ -195,9 +274,55 @@ export class TenantSimulator {
   }
 }
 
+function parseBody(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new GraphError(400, 'BadRequest', PAYLOAD_ERROR);
+  }
+}
+
+function faultError(status: number): GraphError {
+  const known: Record<number, [string, string]> = {
+    429: ['TooManyRequests', 'Please retry again later.'],
+    500: ['generalException', 'An internal server error occurred.'],
+    502: ['BadGateway', 'Bad gateway.'],
+    503: ['ServiceUnavailable', 'The service is temporarily unavailable.'],
+    504: ['GatewayTimeout', 'The gateway timed out.'],
+  };
+  const [code, message] = known[status] ?? ['generalException', 'Injected fault.'];
+  return new GraphError(
+    status,
+    code,
+    message,
+    status === 429 || status === 503 ? { 'retry-after': '1' } : {}
+  );
+}
+
+function errorExchange(error: unknown, requestId: string, clientRequestId: string): GraphExchange {
+  const graphError =
+    error instanceof GraphError
+      ? error
+      : new GraphError(
+          500,
+          'generalException',
+          error instanceof Error ? error.message : String(error)
+        );
+  return {
+    status: graphError.status,
+    body: errorBody(graphError, requestId, clientRequestId),
+    headers: { ...graphError.headers },
+  };
+}
+
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
 function lastSegment(path: string): string {

@@ -18,13 +18,15 @@ export async function graphCall(
   method: string,
   path: string,
   body?: unknown,
-  token: string | null = DEVELOPMENT_TOKEN
+  token: string | null = DEVELOPMENT_TOKEN,
+  headers: Readonly<Record<string, string>> = {}
 ): Promise<GraphAnswer> {
   const response = await fetch(`${base}${path}`, {
     method,
     headers: {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
     },
     body: body === undefined ? undefined : JSON.stringify(body),
     dispatcher: trustSimulator,

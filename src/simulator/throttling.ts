@@ -1,0 +1,128 @@
+import type { SimulatedClock } from './simulated-clock';
+
+/**
+ * Graph's identity and access throttling (BEHAVIOUR.md §5), per application and tenant, as token buckets
+ * in simulated time: a resource-unit quota per 10 s that depends on tenant size, and 3,000 writes per
+ * 2 min 30 s. Requests sent while throttled still spend resource units, as Graph keeps logging usage.
+ */
+
+export interface RequestCost {
+  readonly resourceUnits: number;
+  readonly writes: number;
+}
+
+export type ThrottleDecision =
+  | { readonly allowed: true; readonly resourceUnits: number; readonly usedFraction: number }
+  | {
+      readonly allowed: false;
+      readonly retryAfterSimulatedMs: number;
+      readonly information: 'ResourceUnitLimitExceeded' | 'WriteLimitExceeded';
+    };
+
+/** Resource units per 10 seconds by tenant size: S < 50 users, M 50–500, L > 500. */
+export function resourceUnitQuota(userCount: number): number {
+  if (userCount < 50) return 3_500;
+  if (userCount <= 500) return 5_000;
+  return 8_000;
+}
+
+export const WRITE_QUOTA = 3_000;
+export const WRITE_WINDOW_MS = 150_000;
+const RU_WINDOW_MS = 10_000;
+
+class TokenBucket {
+  private tokens: number;
+  private updatedAt: number;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly windowMs: number,
+    now: number
+  ) {
+    this.tokens = capacity;
+    this.updatedAt = now;
+  }
+
+  refill(now: number): void {
+    this.tokens = Math.min(
+      this.capacity,
+      this.tokens + ((now - this.updatedAt) * this.capacity) / this.windowMs
+    );
+    this.updatedAt = now;
+  }
+
+  canSpend(amount: number): boolean {
+    return this.tokens >= amount;
+  }
+
+  /** Spends even below zero (bounded), so early retries dig the hole deeper. */
+  spend(amount: number): void {
+    this.tokens = Math.max(-this.capacity, this.tokens - amount);
+  }
+
+  msUntil(amount: number): number {
+    return Math.max(0, ((amount - this.tokens) * this.windowMs) / this.capacity);
+  }
+
+  usedFraction(): number {
+    return 1 - this.tokens / this.capacity;
+  }
+}
+
+export class Throttle {
+  private readonly resourceUnits: TokenBucket;
+  private readonly writes: TokenBucket;
+
+  constructor(
+    private readonly clock: SimulatedClock,
+    resourceUnitsPer10s: number
+  ) {
+    const now = clock.elapsedMs();
+    this.resourceUnits = new TokenBucket(resourceUnitsPer10s, RU_WINDOW_MS, now);
+    this.writes = new TokenBucket(WRITE_QUOTA, WRITE_WINDOW_MS, now);
+  }
+
+  charge(cost: RequestCost): ThrottleDecision {
+    const now = this.clock.elapsedMs();
+    this.resourceUnits.refill(now);
+    this.writes.refill(now);
+    if (!this.resourceUnits.canSpend(cost.resourceUnits)) {
+      this.resourceUnits.spend(cost.resourceUnits);
+      return {
+        allowed: false,
+        retryAfterSimulatedMs: this.resourceUnits.msUntil(cost.resourceUnits),
+        information: 'ResourceUnitLimitExceeded',
+      };
+    }
+    if (cost.writes > 0 && !this.writes.canSpend(cost.writes)) {
+      return {
+        allowed: false,
+        retryAfterSimulatedMs: this.writes.msUntil(cost.writes),
+        information: 'WriteLimitExceeded',
+      };
+    }
+    this.resourceUnits.spend(cost.resourceUnits);
+    this.writes.spend(cost.writes);
+    return {
+      allowed: true,
+      resourceUnits: cost.resourceUnits,
+      usedFraction: Math.max(this.resourceUnits.usedFraction(), this.writes.usedFraction()),
+    };
+  }
+}
+
+/** What a request costs (BEHAVIOUR.md §5): base cost by kind, −1 for $select, +1 for $expand, −1 for $top < 20. */
+export function requestCost(method: string, path: string, query: URLSearchParams): RequestCost {
+  if (method !== 'GET') return { resourceUnits: 1, writes: 1 };
+  let base = 1;
+  if (/^\/v1\.0\/users\/?$/i.test(path) || /^\/v1\.0\/users\/[^/]+\/?$/i.test(path)) base = 2;
+  else if (/\/members\/?$/i.test(path) || /\/membersWithLicenseErrors\/?$/i.test(path)) base = 3;
+  else if (/\/transitiveMembers\/?$/i.test(path)) base = 5;
+  else if (/^\/v1\.0\/subscribedSkus\/?$/i.test(path)) base = 3;
+  else if (/\/licenseDetails\/?$/i.test(path)) base = 2;
+  if (query.has('$select')) base -= 1;
+  if (query.has('$expand')) base += 1;
+  const top = Number(query.get('$top'));
+  if (query.has('$top') && top < 20) base -= 1;
+  return { resourceUnits: Math.max(1, base), writes: 0 };
+}
