@@ -1,6 +1,7 @@
 import { DEVELOPMENT_TOKEN } from './development-token';
 import { parseFaultSpec } from './fault-injection';
 import { TenantFixtureError, loadTenant } from './load-tenant';
+import { generateTenant, parseGeneratorSpec } from './scenarios/generated-tenant';
 import { TenantSimulator } from './simulator-server';
 
 /**
@@ -9,12 +10,13 @@ import { TenantSimulator } from './simulator-server';
  */
 
 const USAGE =
-  'Usage: npm run simulator -- --tenant <fixture.json | demo | empty> --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>]';
+  'Usage: npm run simulator -- (--tenant <fixture.json | demo | empty | tricky> | --generate users=<n>[,grouped=<p>%][,disabled=<p>%][,seed=<s>]) --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>]';
 
 class UsageError extends Error {}
 
 interface CliOptions {
-  tenant: string;
+  tenant: string | undefined;
+  generate: string | undefined;
   port: number;
   token: string;
   timeScale: number;
@@ -33,7 +35,7 @@ function parseArguments(args: readonly string[]): CliOptions {
     i++;
   }
   for (const name of values.keys()) {
-    if (!['tenant', 'port', 'token', 'time-scale', 'faults'].includes(name)) {
+    if (!['tenant', 'generate', 'port', 'token', 'time-scale', 'faults'].includes(name)) {
       throw new UsageError(`Unknown option --${name}.`);
     }
   }
@@ -51,26 +53,36 @@ function parseArguments(args: readonly string[]): CliOptions {
     }
   }
   const tenant = values.get('tenant');
-  if (!tenant) throw new UsageError('--tenant is required.');
+  const generate = values.get('generate');
+  if (!tenant === !generate) throw new UsageError('Give exactly one of --tenant and --generate.');
+  if (generate) {
+    try {
+      parseGeneratorSpec(generate);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
   const portText = values.get('port') ?? '0';
   if (!/^\d+$/.test(portText) || Number(portText) > 65535) {
     throw new UsageError(`--port must be a port number between 0 and 65535 (got "${portText}").`);
   }
   const token = values.get('token') ?? DEVELOPMENT_TOKEN;
-  return { tenant, port: Number(portText), token, timeScale, faults };
+  return { tenant, generate, port: Number(portText), token, timeScale, faults };
 }
 
 async function main(): Promise<void> {
   const options = parseArguments(process.argv.slice(2));
   const simulator = new TenantSimulator({
-    tenant: loadTenant(options.tenant),
+    tenant: options.generate
+      ? generateTenant(parseGeneratorSpec(options.generate))
+      : loadTenant(options.tenant ?? ''),
     token: options.token,
   });
   const baseUrl = await simulator.start(options.port);
   const users = simulator.directory.users.size;
   console.log(baseUrl);
   console.error(
-    `Tenant simulator: ${options.tenant} (${users} users) at ${baseUrl}/v1.0; bearer token "${options.token}"; time x${options.timeScale}${options.faults ? `; faults ${options.faults}` : ''}. Ctrl-C stops it.`
+    `Tenant simulator: ${options.tenant ?? `generated ${options.generate}`} (${users} users) at ${baseUrl}/v1.0; bearer token "${options.token}"; time x${options.timeScale}${options.faults ? `; faults ${options.faults}` : ''}. Ctrl-C stops it.`
   );
   const stop = () => void simulator.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { buildDemoTenant } from './scenarios/demo-tenant';
 import { buildEmptyTenant } from './scenarios/empty-tenant';
+import { buildTrickyTenant } from './scenarios/tricky-tenant';
 import type { TenantFixture } from './tenant-fixture';
 
 /** A tenant fixture or scenario that cannot be used; the message says what is wrong and where. */
@@ -11,6 +12,7 @@ export class TenantFixtureError extends Error {}
 export const SCENARIOS: Readonly<Record<string, () => TenantFixture>> = {
   demo: buildDemoTenant,
   empty: buildEmptyTenant,
+  tricky: buildTrickyTenant,
 };
 
 const SCHEMA_PATH = join(__dirname, '..', '..', 'schemas', 'tenant-fixture.schema.json');
