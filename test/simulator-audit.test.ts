@@ -24,7 +24,7 @@ describe('the simulator keeps a directory audit log, as Entra does', () => {
   beforeEach(async () => {
     simulator = new TenantSimulator({
       tenant: buildDemoTenant(),
-      timings: { queuedMs: 10, processingMs: 20 },
+      timings: { queuedMs: 10, usersPerSecond: 100000 },
     });
     base = await simulator.start();
   });

@@ -115,7 +115,7 @@ describe('the tenant simulator licenses users as Graph does', () => {
   beforeEach(async () => {
     simulator = new TenantSimulator({
       tenant: tenant(),
-      timings: { queuedMs: 20, processingMs: 40 },
+      timings: { queuedMs: 20, usersPerSecond: 100000 },
     });
     base = await simulator.start();
   });

@@ -147,7 +147,7 @@ describe("the simulator enforces Graph's limits", () => {
   describe('injected faults', () => {
     it('answers the chosen share of requests with the fault, repeatably for a seed', async () => {
       const statuses = async () => {
-        const sim = new TenantSimulator({ tenant: buildDemoTenant(), faults: '503:30%,seed:7' });
+        const sim = new TenantSimulator({ tenant: buildDemoTenant(), faults: '503:30%,seed=7' });
         const base = await sim.start();
         const result: number[] = [];
         for (let i = 0; i < 40; i++)
@@ -175,11 +175,30 @@ describe("the simulator enforces Graph's limits", () => {
       expect(user?.directLicenses.has(EMS)).toBe(false);
     });
 
-    it.each(['503', '418:5%', '503:150%', '503:60%,504:60%', 'wobble:1%'])(
-      'refuses the fault spec "%s" with a reason',
-      (spec) => {
-        expect(() => parseFaultSpec(spec)).toThrow();
-      }
-    );
+    it('delays answers and limits faults to a path pattern', async () => {
+      simulator = new TenantSimulator({
+        tenant: buildDemoTenant(),
+        faults: 'latency=1000ms:100%,503:0%,path=/organization$',
+      });
+      const base = await simulator.start();
+      const started = Date.now();
+      expect((await graphCall(base, 'GET', '/v1.0/organization')).status).toBe(200);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+      const quick = Date.now();
+      expect((await graphCall(base, 'GET', '/v1.0/subscribedSkus')).status).toBe(200);
+      expect(Date.now() - quick).toBeLessThan(950);
+    });
+
+    it.each([
+      '503',
+      '418:5%',
+      '503:150%',
+      '503:60%,504:60%',
+      'wobble:1%',
+      'path=(',
+      'latency=fast:5%',
+    ])('refuses the fault spec "%s" with a reason', (spec) => {
+      expect(() => parseFaultSpec(spec)).toThrow();
+    });
   });
 });

@@ -342,16 +342,18 @@ export class Directory {
   }
 
   /**
-   * Applies one group's licenses to its direct user members, as group license processing does: each
-   * member gets every SKU of the group or, if one fails, none (BEHAVIOUR.md §3 rule 7). Members who left
-   * lose what the group gave them. Nested groups' members are not licensed.
+   * Applies one group's licenses to its direct user members (or only to `onlyUsers`), as group license
+   * processing does: each member gets every SKU of the group or, if one fails, none (BEHAVIOUR.md §3
+   * rule 7). Members who left lose what the group gave them. Nested groups' members are not licensed.
    */
-  processGroup(groupId: string): GroupProcessingResult {
+  processGroup(groupId: string, onlyUsers?: ReadonlySet<string>): GroupProcessingResult {
     const group = this.requireGroup(groupId);
     let succeeded = 0;
     let failed = 0;
     const changed: GroupProcessingResult['changed'][number][] = [];
+    const inScope = (userId: string) => onlyUsers === undefined || onlyUsers.has(userId);
     for (const [userId, before] of [...group.applied]) {
+      if (!inScope(userId)) continue;
       const user = this.users.get(userId);
       if (!group.members.has(userId) || group.licenses.size === 0) {
         if (user) {
@@ -362,6 +364,7 @@ export class Directory {
     }
     if (group.licenses.size === 0) return { succeeded, failed, changed };
     for (const memberId of group.members) {
+      if (!inScope(memberId)) continue;
       const user = this.users.get(memberId);
       if (!user) continue;
       const before = group.applied.get(user.id) ?? [];
@@ -373,6 +376,13 @@ export class Directory {
       else failed++;
     }
     return { succeeded, failed, changed };
+  }
+
+  /** Users a processing run of this group must look at: every member, and everyone it licensed before. */
+  usersToProcess(group: DirectoryGroup): Set<string> {
+    return new Set(
+      [...group.members].filter((id) => this.users.has(id)).concat([...group.applied.keys()])
+    );
   }
 
   /** Re-evaluates every group assignment of one user (POST /users/{id}/reprocessLicenseAssignment). */

@@ -1,14 +1,17 @@
 /**
  * Faults the simulator injects on purpose (`--faults`), so the bot's handling of a flaky Graph is tested:
- *   --faults "503:2%,429:1%,reset:0.5%,lost:1%,seed:7"
+ *   --faults "503:2%,429:1%,reset:0.5%,lost:1%,latency=300ms:10%,path=/assignLicense$,seed=7"
  * A status code answers with that error before the request runs; `reset` drops the connection unanswered;
- * `lost` runs the request and then answers 504, as when a response is lost after the change was made.
+ * `lost` runs the request and then answers 504, as when a response is lost after the change was made;
+ * `latency=<n>ms` delays the answer. `path=<regex>` limits faults to matching request paths; `seed=<n>`
+ * makes the sequence repeatable.
  */
 
 export type FaultKind =
   | { readonly kind: 'status'; readonly status: number }
   | { readonly kind: 'reset' }
-  | { readonly kind: 'lost' };
+  | { readonly kind: 'lost' }
+  | { readonly kind: 'latency'; readonly ms: number };
 
 export interface FaultRule {
   readonly fault: FaultKind;
@@ -16,60 +19,96 @@ export interface FaultRule {
   readonly probability: number;
 }
 
+export interface FaultSpec {
+  readonly rules: FaultRule[];
+  readonly seed: number;
+  readonly path: RegExp | null;
+}
+
 export class FaultSpecError extends Error {}
 
 const STATUSES = new Set([429, 500, 502, 503, 504]);
 
-export function parseFaultSpec(spec: string): { rules: FaultRule[]; seed: number } {
+function probability(part: string, amount: string, percent: string): number {
+  const value = percent ? Number(amount) / 100 : Number(amount);
+  if (!(value >= 0 && value <= 1))
+    throw new FaultSpecError(`Fault "${part}" must be between 0% and 100%.`);
+  return value;
+}
+
+export function parseFaultSpec(spec: string): FaultSpec {
   const rules: FaultRule[] = [];
   let seed = 1;
+  let path: RegExp | null = null;
   for (const part of spec
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean)) {
-    const match = /^([a-z0-9]+):(\d+(?:\.\d+)?)(%?)$/i.exec(part);
-    if (!match)
-      throw new FaultSpecError(`Cannot read fault "${part}": expected kind:percent%, e.g. 503:2%.`);
-    const [, name, amount, percent] = match;
-    if (name === 'seed') {
-      seed = Number(amount);
+    const setting = /^(seed|path)[=:](.+)$/.exec(part);
+    if (setting?.[1] === 'seed') {
+      if (!/^\d+$/.test(setting[2]))
+        throw new FaultSpecError(`seed must be a whole number (got "${setting[2]}").`);
+      seed = Number(setting[2]);
       continue;
     }
-    const probability = percent ? Number(amount) / 100 : Number(amount);
-    if (probability < 0 || probability > 1)
-      throw new FaultSpecError(`Fault "${part}" must be between 0% and 100%.`);
-    if (name === 'reset' || name === 'lost') rules.push({ fault: { kind: name }, probability });
-    else if (/^\d+$/.test(name) && STATUSES.has(Number(name)))
-      rules.push({ fault: { kind: 'status', status: Number(name) }, probability });
-    else
+    if (setting?.[1] === 'path') {
+      try {
+        path = new RegExp(setting[2], 'i');
+      } catch {
+        throw new FaultSpecError(`path must be a regular expression (got "${setting[2]}").`);
+      }
+      continue;
+    }
+    const latency = /^latency=(\d+)ms:(\d+(?:\.\d+)?)(%?)$/.exec(part);
+    if (latency) {
+      rules.push({
+        fault: { kind: 'latency', ms: Number(latency[1]) },
+        probability: probability(part, latency[2], latency[3]),
+      });
+      continue;
+    }
+    const match = /^([a-z0-9]+):(\d+(?:\.\d+)?)(%?)$/i.exec(part);
+    if (!match) {
       throw new FaultSpecError(
-        `Unknown fault "${name}": use 429, 500, 502, 503, 504, reset or lost.`
+        `Cannot read fault "${part}": expected kind:percent% (503:2%), latency=300ms:10%, path=<regex> or seed=<n>.`
+      );
+    }
+    const [, name, amount, percent] = match;
+    if (name === 'reset' || name === 'lost')
+      rules.push({ fault: { kind: name }, probability: probability(part, amount, percent) });
+    else if (/^\d+$/.test(name) && STATUSES.has(Number(name))) {
+      rules.push({
+        fault: { kind: 'status', status: Number(name) },
+        probability: probability(part, amount, percent),
+      });
+    } else
+      throw new FaultSpecError(
+        `Unknown fault "${name}": use 429, 500, 502, 503, 504, reset, lost or latency.`
       );
   }
   if (rules.reduce((sum, rule) => sum + rule.probability, 0) > 1) {
     throw new FaultSpecError('Fault probabilities add up to more than 100%.');
   }
-  return { rules, seed };
+  return { rules, seed, path };
 }
 
 /** Picks faults with a seeded generator, so a failing run can be repeated exactly. */
 export class FaultInjector {
   private state: number;
 
-  constructor(
-    private readonly rules: readonly FaultRule[],
-    seed: number
-  ) {
-    this.state = seed >>> 0 || 1;
+  constructor(private readonly spec: FaultSpec) {
+    this.state = spec.seed >>> 0 || 1;
   }
 
   static fromSpec(spec: string | undefined): FaultInjector | null {
     if (!spec) return null;
-    const { rules, seed } = parseFaultSpec(spec);
-    return rules.length > 0 ? new FaultInjector(rules, seed) : null;
+    const parsed = parseFaultSpec(spec);
+    return parsed.rules.length > 0 ? new FaultInjector(parsed) : null;
   }
 
-  next(): FaultKind | null {
+  /** The fault for the next request to `path`, if any. */
+  next(path: string): FaultKind | null {
+    if (this.spec.path && !this.spec.path.test(path)) return null;
     // mulberry32: small, fast and good enough for picking faults.
     this.state = (this.state + 0x6d2b79f5) >>> 0;
     let t = this.state;
@@ -77,7 +116,7 @@ export class FaultInjector {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     const roll = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     let threshold = 0;
-    for (const rule of this.rules) {
+    for (const rule of this.spec.rules) {
       threshold += rule.probability;
       if (roll < threshold) return rule.fault;
     }

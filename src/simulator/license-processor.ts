@@ -9,26 +9,41 @@ import {
 export interface ProcessingTimings {
   /** How long a group waits in QueuedForProcessing, in simulated milliseconds. */
   readonly queuedMs: number;
-  /** How long ProcessingInProgress lasts before members are licensed, in simulated milliseconds. */
-  readonly processingMs: number;
+  /** Members licensed per simulated second while ProcessingInProgress. */
+  readonly usersPerSecond: number;
   /** Simulated time runs this many times faster than real time. */
   readonly timeScale: number;
 }
 
-/** Minutes, as the docs describe for membership-driven changes; `--time-scale` shortens them. */
+/**
+ * Minutes for a change to take effect, as the docs describe; `--time-scale` shortens them. The rate is
+ * an assumption: Microsoft publishes none, only that 60,000 users should take under 24 hours.
+ */
 export const REALISTIC_TIMINGS: ProcessingTimings = {
   queuedMs: 30_000,
-  processingMs: 60_000,
+  usersPerSecond: 50,
   timeScale: 1,
 };
 
+/** Members are licensed in slices, so a large group shows progress as Entra's does. */
+const SLICE_REAL_MS = 50;
+
+interface Run {
+  /** Users still to process; 'all' when the group's licenses changed. */
+  pending: Set<string> | 'all';
+  timer: NodeJS.Timeout | null;
+  succeeded: number;
+  failed: number;
+}
+
 /**
- * Group license processing runs in the background, as in Entra: a change to a group's licenses or
- * members queues the group (QueuedForProcessing → ProcessingInProgress → ProcessingComplete), and
- * members are licensed only when processing completes. A change during processing starts it over.
+ * Group license processing runs in the background, as in Entra: a change to a group's licenses queues the
+ * whole group, a membership change queues that member (QueuedForProcessing → ProcessingInProgress →
+ * ProcessingComplete), and members are licensed at `usersPerSecond` while in progress. A new change
+ * during a run is added to it.
  */
 export class LicenseProcessor {
-  private readonly timers = new Map<string, NodeJS.Timeout[]>();
+  private readonly runs = new Map<string, Run>();
 
   constructor(
     private readonly directory: Directory,
@@ -40,52 +55,85 @@ export class LicenseProcessor {
     ) => void = () => undefined
   ) {}
 
-  schedule(groupId: string): void {
+  /** Queues the whole group (its licenses changed), or only the given members (membership changed). */
+  schedule(groupId: string, userId?: string): void {
     const group = this.directory.requireGroup(groupId);
-    this.cancel(groupId);
+    const run = this.runs.get(groupId);
+    if (run) {
+      if (userId === undefined) run.pending = 'all';
+      else if (run.pending !== 'all') run.pending.add(userId);
+      return;
+    }
+    const next: Run = {
+      pending: userId === undefined ? 'all' : new Set([userId]),
+      timer: null,
+      succeeded: 0,
+      failed: 0,
+    };
+    this.runs.set(groupId, next);
     group.processingState = 'QueuedForProcessing';
-    const scaled = (ms: number) => Math.max(0, ms / this.timings.timeScale);
-    const start = setTimeout(() => {
+    next.timer = this.after(this.timings.queuedMs, () => {
       group.processingState = 'ProcessingInProgress';
       this.recordGroupEvent(group, 'Start applying group based license to users');
       this.onEvent('started', groupId);
-    }, scaled(this.timings.queuedMs));
-    const finish = setTimeout(
-      () => {
-        this.timers.delete(groupId);
-        const result = this.directory.processGroup(groupId);
-        for (const change of result.changed) {
-          this.directory.recordUserLicenseChange(
-            change.user,
-            GROUP_BASED_LICENSING,
-            change.before,
-            change.after,
-            this.directory.now(),
-            failureReason(change.after)
-          );
-        }
-        group.processingState = 'ProcessingComplete';
-        this.recordGroupEvent(
-          group,
-          'Finish applying group based license to users',
-          `[Users successfully assigned licenses: ${result.succeeded}, Users for whom license assignment failed: ${result.failed}.];`
-        );
-        this.onEvent('finished', groupId, result);
-      },
-      scaled(this.timings.queuedMs + this.timings.processingMs)
-    );
-    start.unref();
-    finish.unref();
-    this.timers.set(groupId, [start, finish]);
+      this.processSlice(group, next);
+    });
   }
 
   /** True while any group is queued or in progress. */
   get busy(): boolean {
-    return this.timers.size > 0;
+    return this.runs.size > 0;
   }
 
   stop(): void {
-    for (const groupId of [...this.timers.keys()]) this.cancel(groupId);
+    for (const run of this.runs.values()) if (run.timer) clearTimeout(run.timer);
+    this.runs.clear();
+  }
+
+  private processSlice(group: DirectoryGroup, run: Run): void {
+    if (run.pending === 'all') run.pending = this.directory.usersToProcess(group);
+    const perSlice = Math.max(
+      1,
+      Math.floor((this.timings.usersPerSecond * this.timings.timeScale * SLICE_REAL_MS) / 1000)
+    );
+    const slice = new Set([...run.pending].slice(0, perSlice));
+    for (const id of slice) run.pending.delete(id);
+    const result = this.directory.processGroup(group.id, slice);
+    run.succeeded += result.succeeded;
+    run.failed += result.failed;
+    for (const change of result.changed) {
+      this.directory.recordUserLicenseChange(
+        change.user,
+        GROUP_BASED_LICENSING,
+        change.before,
+        change.after,
+        this.directory.now(),
+        failureReason(change.after)
+      );
+    }
+    if (run.pending.size > 0) {
+      run.timer = setTimeout(() => this.processSlice(group, run), SLICE_REAL_MS);
+      run.timer.unref();
+      return;
+    }
+    this.runs.delete(group.id);
+    group.processingState = 'ProcessingComplete';
+    this.recordGroupEvent(
+      group,
+      'Finish applying group based license to users',
+      `[Users successfully assigned licenses: ${run.succeeded}, Users for whom license assignment failed: ${run.failed}.];`
+    );
+    this.onEvent('finished', group.id, {
+      succeeded: run.succeeded,
+      failed: run.failed,
+      changed: [],
+    });
+  }
+
+  private after(simulatedMs: number, action: () => void): NodeJS.Timeout {
+    const timer = setTimeout(action, Math.max(0, simulatedMs / this.timings.timeScale));
+    timer.unref();
+    return timer;
   }
 
   private recordGroupEvent(
@@ -110,10 +158,5 @@ export class LicenseProcessor {
         },
       ],
     });
-  }
-
-  private cancel(groupId: string): void {
-    for (const timer of this.timers.get(groupId) ?? []) clearTimeout(timer);
-    this.timers.delete(groupId);
   }
 }

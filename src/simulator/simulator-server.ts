@@ -60,7 +60,7 @@ export class TenantSimulator {
   private readonly routes: Route[];
   private readonly throttle: Throttle | null;
   private readonly faults: FaultInjector | null;
-  private readonly throttleScope: string;
+  private readonly callerAppId: string;
   private server: Server | null = null;
   private base = '';
   /** Called for every request received, before it is answered (tests and benchmarks count calls). */
@@ -82,7 +82,7 @@ export class TenantSimulator {
       options.throttling === false
         ? null
         : new Throttle(this.clock, resourceUnitQuota(this.directory.users.size));
-    this.throttleScope = `Tenant_Application/ReadWrite/${caller.appId}/${this.directory.organization.id}`;
+    this.callerAppId = caller.appId;
     this.faults = FaultInjector.fromSpec(options.faults);
     const state = {
       directory: this.directory,
@@ -132,9 +132,11 @@ export class TenantSimulator {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       let exchange: GraphExchange;
+      let latencyMs = 0;
       try {
         this.authenticate(req);
-        const fault = this.faults?.next() ?? null;
+        const fault = this.faults?.next(new URL(rawUrl, 'https://x').pathname) ?? null;
+        if (fault?.kind === 'latency') latencyMs = fault.ms;
         if (fault?.kind === 'reset') {
           req.socket.destroy();
           return;
@@ -150,14 +152,19 @@ export class TenantSimulator {
         exchange = errorExchange(error, requestId, clientRequestId);
       }
       this.onResponse?.(method, rawUrl, exchange.status);
-      res.writeHead(exchange.status, {
-        ...(exchange.body === undefined ? {} : { 'content-type': JSON_CONTENT_TYPE }),
-        'odata-version': '4.0',
-        'request-id': requestId,
-        'client-request-id': clientRequestId,
-        ...exchange.headers,
-      });
-      res.end(exchange.body === undefined ? undefined : JSON.stringify(exchange.body));
+      const answer = exchange;
+      const send = () => {
+        res.writeHead(answer.status, {
+          ...(answer.body === undefined ? {} : { 'content-type': JSON_CONTENT_TYPE }),
+          'odata-version': '4.0',
+          'request-id': requestId,
+          'client-request-id': clientRequestId,
+          ...answer.headers,
+        });
+        res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+      };
+      if (latencyMs > 0) setTimeout(send, latencyMs);
+      else send();
     });
   }
 
@@ -170,7 +177,7 @@ export class TenantSimulator {
       );
     }
     return executeBatch(body, (itemMethod, url, itemBody, headers) => {
-      const fault = this.faults?.next() ?? null;
+      const fault = this.faults?.next(new URL(url, 'https://x').pathname) ?? null;
       const requestId = newRequestId();
       let exchange: GraphExchange;
       if (fault?.kind === 'status' || fault?.kind === 'reset') {
@@ -250,7 +257,10 @@ export class TenantSimulator {
     return errorExchange(
       new GraphError(429, 'TooManyRequests', 'Please retry again later.', {
         'retry-after': String(Number(seconds.toFixed(3))),
-        'x-ms-throttle-scope': this.throttleScope,
+        'x-ms-throttle-scope':
+          decision.scope === 'Tenant'
+            ? `Tenant/Write/${this.directory.organization.id}`
+            : `Tenant_Application/ReadWrite/${this.callerAppId}/${this.directory.organization.id}`,
         'x-ms-throttle-information': decision.information,
       }),
       requestId,

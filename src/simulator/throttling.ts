@@ -2,8 +2,9 @@ import type { SimulatedClock } from './simulated-clock';
 
 /**
  * Graph's identity and access throttling (BEHAVIOUR.md §5), per application and tenant, as token buckets
- * in simulated time: a resource-unit quota per 10 s that depends on tenant size, and 3,000 writes per
- * 2 min 30 s. Requests sent while throttled still spend resource units, as Graph keeps logging usage.
+ * in simulated time: a resource-unit quota per 10 s that depends on tenant size, 3,000 writes per
+ * 2 min 30 s for the app, and 18,000 writes per 5 minutes for the tenant (all apps; here the
+ * simulator's one caller, so the app limit binds first unless it is raised). Requests sent while throttled still spend resource units, as Graph keeps logging usage.
  */
 
 export interface RequestCost {
@@ -17,6 +18,7 @@ export type ThrottleDecision =
       readonly allowed: false;
       readonly retryAfterSimulatedMs: number;
       readonly information: 'ResourceUnitLimitExceeded' | 'WriteLimitExceeded';
+      readonly scope: 'Tenant_Application' | 'Tenant';
     };
 
 /** Resource units per 10 seconds by tenant size: S < 50 users, M 50–500, L > 500. */
@@ -28,6 +30,9 @@ export function resourceUnitQuota(userCount: number): number {
 
 export const WRITE_QUOTA = 3_000;
 export const WRITE_WINDOW_MS = 150_000;
+/** All applications together in one tenant. */
+export const TENANT_WRITE_QUOTA = 18_000;
+export const TENANT_WRITE_WINDOW_MS = 300_000;
 const RU_WINDOW_MS = 10_000;
 
 class TokenBucket {
@@ -72,6 +77,7 @@ class TokenBucket {
 export class Throttle {
   private readonly resourceUnits: TokenBucket;
   private readonly writes: TokenBucket;
+  private readonly tenantWrites: TokenBucket;
 
   constructor(
     private readonly clock: SimulatedClock,
@@ -80,18 +86,21 @@ export class Throttle {
     const now = clock.elapsedMs();
     this.resourceUnits = new TokenBucket(resourceUnitsPer10s, RU_WINDOW_MS, now);
     this.writes = new TokenBucket(WRITE_QUOTA, WRITE_WINDOW_MS, now);
+    this.tenantWrites = new TokenBucket(TENANT_WRITE_QUOTA, TENANT_WRITE_WINDOW_MS, now);
   }
 
   charge(cost: RequestCost): ThrottleDecision {
     const now = this.clock.elapsedMs();
     this.resourceUnits.refill(now);
     this.writes.refill(now);
+    this.tenantWrites.refill(now);
     if (!this.resourceUnits.canSpend(cost.resourceUnits)) {
       this.resourceUnits.spend(cost.resourceUnits);
       return {
         allowed: false,
         retryAfterSimulatedMs: this.resourceUnits.msUntil(cost.resourceUnits),
         information: 'ResourceUnitLimitExceeded',
+        scope: 'Tenant_Application',
       };
     }
     if (cost.writes > 0 && !this.writes.canSpend(cost.writes)) {
@@ -99,10 +108,20 @@ export class Throttle {
         allowed: false,
         retryAfterSimulatedMs: this.writes.msUntil(cost.writes),
         information: 'WriteLimitExceeded',
+        scope: 'Tenant_Application',
+      };
+    }
+    if (cost.writes > 0 && !this.tenantWrites.canSpend(cost.writes)) {
+      return {
+        allowed: false,
+        retryAfterSimulatedMs: this.tenantWrites.msUntil(cost.writes),
+        information: 'WriteLimitExceeded',
+        scope: 'Tenant',
       };
     }
     this.resourceUnits.spend(cost.resourceUnits);
     this.writes.spend(cost.writes);
+    this.tenantWrites.spend(cost.writes);
     return {
       allowed: true,
       resourceUnits: cost.resourceUnits,

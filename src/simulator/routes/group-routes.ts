@@ -243,7 +243,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
       }
       group.members.add(memberId);
       audit('Add member to group', 'Add', group, memberId);
-      if (group.licenses.size > 0) processor.schedule(group.id);
+      if (group.licenses.size > 0) processor.schedule(group.id, memberId);
       return new Reply(204);
     }),
     route('DELETE', `/groups/${SEGMENT}/members/${SEGMENT}/\\$ref`, (context) => {
@@ -252,7 +252,8 @@ export function groupRoutes(state: SimulatorState): Route[] {
       if (!group.members.has(memberId)) throw notFound(memberId);
       group.members.delete(memberId);
       audit('Remove member from group', 'Delete', group, memberId);
-      if (group.licenses.size > 0 || group.applied.size > 0) processor.schedule(group.id);
+      if (group.licenses.size > 0 || group.applied.has(memberId))
+        processor.schedule(group.id, memberId);
       return new Reply(204);
     }),
     route('GET', `/groups/${SEGMENT}/membersWithLicenseErrors`, (context) => {
