@@ -52,10 +52,11 @@ describe("the simulator enforces Graph's limits", () => {
 
   it('shortens Retry-After by the time scale, in real seconds', async () => {
     const real = Number((await writeUntilThrottled(1)).throttled?.headers['retry-after']);
-    const fast = Number((await writeUntilThrottled(100)).throttled?.headers['retry-after']);
+    // At 10x the bucket refills at 200 writes a second, still far slower than batches can be sent.
+    const fast = Number((await writeUntilThrottled(10)).throttled?.headers['retry-after']);
     expect(real).toBeGreaterThan(0);
     expect(fast).toBeGreaterThan(0);
-    expect(fast).toBeLessThan(real / 10);
+    expect(fast).toBeLessThan(real / 5);
   }, 60_000);
 
   describe('$batch', () => {
