@@ -81,7 +81,7 @@ export class TenantSimulator {
     this.throttle =
       options.throttling === false
         ? null
-        : new Throttle(this.clock, resourceUnitQuota(this.directory.users.size));
+        : new Throttle(() => this.clock.elapsedMs(), resourceUnitQuota(this.directory.users.size));
     this.callerAppId = caller.appId;
     this.faults = FaultInjector.fromSpec(options.faults);
     const state = {

@@ -1,5 +1,3 @@
-import type { SimulatedClock } from './simulated-clock';
-
 /**
  * Graph's identity and access throttling (BEHAVIOUR.md §5), per application and tenant, as token buckets
  * in simulated time: a resource-unit quota per 10 s that depends on tenant size, 3,000 writes per
@@ -79,18 +77,19 @@ export class Throttle {
   private readonly writes: TokenBucket;
   private readonly tenantWrites: TokenBucket;
 
+  /** `elapsedMs` reads simulated time in milliseconds. */
   constructor(
-    private readonly clock: SimulatedClock,
+    private readonly elapsedMs: () => number,
     resourceUnitsPer10s: number
   ) {
-    const now = clock.elapsedMs();
+    const now = elapsedMs();
     this.resourceUnits = new TokenBucket(resourceUnitsPer10s, RU_WINDOW_MS, now);
     this.writes = new TokenBucket(WRITE_QUOTA, WRITE_WINDOW_MS, now);
     this.tenantWrites = new TokenBucket(TENANT_WRITE_QUOTA, TENANT_WRITE_WINDOW_MS, now);
   }
 
   charge(cost: RequestCost): ThrottleDecision {
-    const now = this.clock.elapsedMs();
+    const now = this.elapsedMs();
     this.resourceUnits.refill(now);
     this.writes.refill(now);
     this.tenantWrites.refill(now);
