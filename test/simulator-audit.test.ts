@@ -114,3 +114,31 @@ describe('the simulator keeps a directory audit log, as Entra does', () => {
     expectGraphShape(answer.body, 'graphErrorResponse');
   });
 });
+
+describe('the license timeline, a read-only view beside Graph', () => {
+  it('records each change to a user effective licenses and reports the ones that lost something', async () => {
+    const simulator = new TenantSimulator({ tenant: buildDemoTenant() });
+    const base = await simulator.start();
+    try {
+      const user = DEMO_PEOPLE.sales.id;
+      const sway = 'a23b959c-7ce8-4e57-9140-b90eb88a9e97';
+      const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
+      await graphCall(base, 'POST', `/v1.0/users/${user}/assignLicense`, {
+        addLicenses: [{ skuId: E3, disabledPlans: [] }],
+        removeLicenses: [],
+      });
+      await graphCall(base, 'POST', `/v1.0/users/${user}/assignLicense`, {
+        addLicenses: [{ skuId: E3, disabledPlans: [sway] }],
+        removeLicenses: [],
+      });
+      const timeline = await graphCall(base, 'GET', `/_simulator/licenseTimeline/${user}`);
+      expect(timeline.body.value).toHaveLength(2);
+      const losses = await graphCall(base, 'GET', '/_simulator/licenseLosses');
+      expect(losses.body.value).toEqual([
+        expect.objectContaining({ userId: user, skuId: E3, plans: [sway] }),
+      ]);
+    } finally {
+      await simulator.stop();
+    }
+  });
+});

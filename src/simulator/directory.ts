@@ -1,5 +1,6 @@
 import { AuditLog, assignedLicenseValue, type AuditActor } from './audit-log';
 import { GraphError, notFound } from './graph-error';
+import { LicenseTimeline } from './license-timeline';
 import {
   enabledPlansOf,
   newViolations,
@@ -94,6 +95,7 @@ export class Directory {
   readonly users = new Map<string, DirectoryUser>();
   readonly groups = new Map<string, DirectoryGroup>();
   readonly audit = new AuditLog();
+  readonly timeline = new LicenseTimeline();
   private readonly usersByUpn = new Map<string, string>();
   /** Seats in use per SKU, kept current by every change (one per user holding the SKU, whatever the sources). */
   private readonly consumed = new Map<string, number>();
@@ -259,9 +261,21 @@ export class Directory {
 
   /** Runs a change to one user's licenses and moves the seat counts by what it changed. */
   private withSeatAccounting<T>(user: DirectoryUser, change: () => T): T {
-    const before = this.users.has(user.id) ? this.heldSkus(user) : new Set<string>();
+    const existed = this.users.has(user.id);
+    const licensesBefore = existed ? this.assignedLicenses(user) : [];
+    const before = existed ? this.heldSkus(user) : new Set<string>();
     const result = change();
-    const after = this.users.has(user.id) ? this.heldSkus(user) : new Set<string>();
+    const exists = this.users.has(user.id);
+    const after = exists ? this.heldSkus(user) : new Set<string>();
+    const licensesAfter = exists ? this.assignedLicenses(user) : [];
+    if (existed && JSON.stringify(licensesBefore) !== JSON.stringify(licensesAfter)) {
+      this.timeline.record({
+        userId: user.id,
+        at: this.timestamp(),
+        before: licensesBefore,
+        after: licensesAfter,
+      });
+    }
     for (const skuId of before)
       if (!after.has(skuId)) this.consumed.set(skuId, (this.consumed.get(skuId) ?? 1) - 1);
     for (const skuId of after)

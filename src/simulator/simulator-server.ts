@@ -10,6 +10,7 @@ import { LicenseProcessor, REALISTIC_TIMINGS, type ProcessingTimings } from './l
 import { loopbackTlsOptions } from './loopback-certificate';
 import { auditRoutes } from './routes/audit-routes';
 import { groupRoutes } from './routes/group-routes';
+import { timelineRoutes } from './routes/timeline-routes';
 import { Reply, type Route } from './routes/route';
 import { tenantRoutes } from './routes/tenant-routes';
 import { userRoutes } from './routes/user-routes';
@@ -93,6 +94,7 @@ export class TenantSimulator {
       ...tenantRoutes(state),
       ...userRoutes(state),
       ...groupRoutes(state),
+      ...timelineRoutes(state),
       ...auditRoutes(state),
     ];
   }

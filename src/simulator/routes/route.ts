@@ -42,3 +42,8 @@ export const SEGMENT = '([^/]+)';
 export function route(method: string, path: string, handler: Handler): Route {
   return { method, pattern: new RegExp(`^/v1\\.0${path}/?$`, 'i'), handler };
 }
+
+/** A simulator-only route outside Graph's namespace (under /_simulator/), for tests and benchmarks. */
+export function simulatorRoute(method: string, path: string, handler: Handler): Route {
+  return { method, pattern: new RegExp(`^/_simulator${path}/?$`, 'i'), handler };
+}
