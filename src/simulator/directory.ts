@@ -149,6 +149,7 @@ export class Directory {
         group.processingState = 'ProcessingComplete';
       }
     }
+    this.timeline.clear();
   }
 
   timestamp(): string {

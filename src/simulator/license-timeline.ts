@@ -29,6 +29,11 @@ export class LicenseTimeline {
     this.changes.push(change);
   }
 
+  /** Forgets everything: the fixture's own settling is not history. */
+  clear(): void {
+    this.changes.length = 0;
+  }
+
   all(): readonly LicenseChange[] {
     return this.changes;
   }
