@@ -76,7 +76,8 @@ export class AuditLog {
         displayName: target.displayName ?? null,
         type: target.type,
         userPrincipalName: target.userPrincipalName ?? null,
-        groupType: target.type === 'Group' ? 'securityGroup' : null,
+        // Graph's groupType enum: unifiedGroups for Microsoft 365 groups, azureAD for security groups.
+        groupType: target.type === 'Group' ? 'azureAD' : null,
         modifiedProperties: target.modifiedProperties ?? [],
       })),
       additionalDetails: [],
