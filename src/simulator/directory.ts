@@ -544,8 +544,9 @@ export class Directory {
   }
 
   /**
-   * The tenant's existing license automation, as the audit log shows it: each run assigned licenses
-   * directly to a share of the users, `runs` times, every `everyDays` days up to now.
+   * The tenant's existing license automation, as the audit log shows it: every `everyDays` days, `runs`
+   * times up to now, it assigned licenses directly to a few users (new joiners, changes), about one in a
+   * thousand licensed users per run and at least one.
    */
   private recordAutomationHistory(automation: TenantFixture['existingAutomation']): void {
     if (!automation) return;
@@ -555,13 +556,15 @@ export class Directory {
       appId: automation.appId,
     };
     const licensed = [...this.users.values()].filter((u) => u.directLicenses.size > 0);
+    if (licensed.length === 0) return;
+    const perRun = Math.max(1, Math.round(licensed.length / 1000));
     const dayMs = 86_400_000;
     for (let run = 0; run < automation.runs; run++) {
       const at = new Date(
         this.now().getTime() - (automation.runs - run) * automation.everyDays * dayMs
       );
-      for (let i = run; i < licensed.length; i += automation.runs) {
-        const user = licensed[i];
+      for (let k = 0; k < perRun; k++) {
+        const user = licensed[(run * perRun + k) % licensed.length];
         const licenses = [...user.directLicenses].map(([skuId, a]) => ({
           skuId,
           disabledPlans: a.disabledPlans,

@@ -79,7 +79,8 @@ export interface TenantFixture {
   readonly rules?: FixtureLicensingRules;
   /**
    * The script or app that has been assigning licenses directly: its "Change user license" entries
-   * are written to the audit log, one run every `everyDays` days, `runs` times, up to now.
+   * are written to the audit log, one run every `everyDays` days, `runs` times, up to now, each run
+   * touching about one in a thousand licensed users (at least one).
    */
   readonly existingAutomation?: {
     readonly displayName: string;

@@ -149,11 +149,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
     route('GET', '/groups', (context) => {
       const matches = parseGroupFilter(parseODataQuery(context.url.searchParams).filter, hasErrors);
       const groups = [...directory.groups.values()].filter(matches);
-      return collectionResponse(
-        context,
-        'groups',
-        groups.map((group) => select(context, group))
-      );
+      return collectionResponse(context, 'groups', groups, (group) => select(context, group));
     }),
     route('GET', `/groups/${SEGMENT}`, (context) =>
       entityResponse(context, 'groups', select(context, directory.requireGroup(context.params[0])))
@@ -223,10 +219,14 @@ export function groupRoutes(state: SimulatorState): Route[] {
     }),
     route('GET', `/groups/${SEGMENT}/members`, (context) => {
       const group = directory.requireGroup(context.params[0]);
+      const members = [...group.members].filter(
+        (id) => directory.users.has(id) || directory.groups.has(id)
+      );
       return collectionResponse(
         context,
         'directoryObjects',
-        [...group.members].flatMap((id) => memberView(context, id))
+        members,
+        (id) => memberView(context, id)[0]
       );
     }),
     route('POST', `/groups/${SEGMENT}/members/\\$ref`, (context) => {
@@ -261,7 +261,8 @@ export function groupRoutes(state: SimulatorState): Route[] {
       return collectionResponse(
         context,
         'directoryObjects',
-        directory.membersWithLicenseErrors(group).flatMap((user) => memberView(context, user.id))
+        directory.membersWithLicenseErrors(group),
+        (user) => memberView(context, user.id)[0]
       );
     }),
     route('POST', `/groups/${SEGMENT}/assignLicense`, (context) => {

@@ -75,11 +75,7 @@ export function userRoutes(state: SimulatorState): Route[] {
       const query = parseODataQuery(context.url.searchParams);
       const matches = parseUserFilter(query.filter);
       const users = [...directory.users.values()].filter((user) => matches(user, directory));
-      return collectionResponse(
-        context,
-        'users',
-        users.map((user) => selected(context, user))
-      );
+      return collectionResponse(context, 'users', users, (user) => selected(context, user));
     }),
     route('GET', `/users/${SEGMENT}`, (context) =>
       entityResponse(context, 'users', selected(context, directory.requireUser(context.params[0])))
