@@ -6,6 +6,7 @@ const nodeCommonJsGlobals = {
   module: 'writable',
   exports: 'writable',
   __dirname: 'readonly',
+  __filename: 'readonly',
   process: 'readonly',
   console: 'readonly',
   Buffer: 'readonly',
