@@ -50,7 +50,11 @@ async function main(): Promise<void> {
     const playgroundPort = optionalPort('PLAYGROUND_PORT', 56150);
     let graphBaseUrl = process.env.GRAPH_BASE_URL?.trim();
     if (!graphBaseUrl) {
-      const simulator = new TenantSimulator({ tenant: buildDemoTenant() });
+      // Group license processing in seconds rather than minutes, so the demo moves at a watchable pace.
+      const simulator = new TenantSimulator({
+        tenant: buildDemoTenant(),
+        timings: { queuedMs: 3_000, usersPerSecond: 250 },
+      });
       graphBaseUrl = await simulator.start(simulatorPort).catch((error: NodeJS.ErrnoException) => {
         throw error.code === 'EADDRINUSE'
           ? new StartupError(
