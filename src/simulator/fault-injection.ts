@@ -1,3 +1,5 @@
+import { seededRandom } from './seeded-random';
+
 /**
  * Faults the simulator injects on purpose (`--faults`), so the bot's handling of a flaky Graph is tested:
  *   --faults "503:2%,429:1%,reset:0.5%,lost:1%,latency=300ms:10%,path=/assignLicense$,seed=7"
@@ -94,10 +96,10 @@ export function parseFaultSpec(spec: string): FaultSpec {
 
 /** Picks faults with a seeded generator, so a failing run can be repeated exactly. */
 export class FaultInjector {
-  private state: number;
+  private readonly random: () => number;
 
   constructor(private readonly spec: FaultSpec) {
-    this.state = spec.seed >>> 0 || 1;
+    this.random = seededRandom(spec.seed);
   }
 
   static fromSpec(spec: string | undefined): FaultInjector | null {
@@ -109,12 +111,7 @@ export class FaultInjector {
   /** The fault for the next request to `path`, if any. */
   next(path: string): FaultKind | null {
     if (this.spec.path && !this.spec.path.test(path)) return null;
-    // mulberry32: small, fast and good enough for picking faults.
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const roll = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    const roll = this.random();
     let threshold = 0;
     for (const rule of this.spec.rules) {
       threshold += rule.probability;

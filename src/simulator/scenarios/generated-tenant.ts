@@ -1,4 +1,5 @@
 import { deterministicId } from '../deterministic-id';
+import { seededRandom } from '../seeded-random';
 import { catalogSku } from '../sku-catalog';
 import type { FixtureLicense, FixtureUser, TenantFixture } from '../tenant-fixture';
 import { DEMO_DOMAIN, DEMO_TENANT_ID } from './demo-tenant';
@@ -60,18 +61,6 @@ export function parseGeneratorSpec(text: string): GeneratorSpec {
   };
 }
 
-/** A seeded pseudo-random sequence (mulberry32), so the same spec always makes the same tenant. */
-function randomSequence(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const DEPARTMENTS = [
   'Finance',
   'Sales',
@@ -89,7 +78,7 @@ const DEPARTMENTS = [
 const LOCATIONS = ['US', 'US', 'US', 'GB', 'DE', 'FR', 'CA', 'IN', 'JP', 'AU'];
 
 export function generateTenant(spec: GeneratorSpec): TenantFixture {
-  const random = randomSequence(spec.seed);
+  const random = seededRandom(spec.seed);
   const catalog = {
     ems: catalogSku('EMS', 0),
     e3: catalogSku('ENTERPRISEPACK', 0),
