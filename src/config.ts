@@ -161,23 +161,29 @@ function botIdentity(env: Env, tenantId: string | undefined): BotIdentity | null
   return { appId, password, appType, appTenantId: appTenantId ?? '' };
 }
 
+/** The Graph endpoint and credential (GRAPH_BASE_URL, GRAPH_CREDENTIAL, …), for the bot and the CLI alike. */
+export function readGraphSettings(env: Env): GraphSettings {
+  const base = graphBaseUrl(env);
+  const loopback = LOOPBACK_HOSTS.has(base.hostname);
+  return {
+    baseUrl: base.origin,
+    credential: graphCredential(env, loopback),
+    trustedCertificatePath:
+      existingFile(env, 'GRAPH_CA_CERTIFICATE') ??
+      (loopback ? LOOPBACK_CERTIFICATE_PATH : undefined),
+  };
+}
+
 /** Reads and checks every setting once, at start-up. Throws ConfigError naming the first bad one. */
 export function readBotSettings(env: Env): BotSettings {
   const tenantId = guid(env, 'TENANT_ID');
-  const base = graphBaseUrl(env);
-  const loopback = LOOPBACK_HOSTS.has(base.hostname);
+  const graph = readGraphSettings(env);
   return {
     port: port(env, 'PORT', 3978),
     host: text(env, 'HOST') ?? '127.0.0.1',
     botIdentity: botIdentity(env, tenantId),
     tenantId: tenantId ?? null,
-    graph: {
-      baseUrl: base.origin,
-      credential: graphCredential(env, loopback),
-      trustedCertificatePath:
-        existingFile(env, 'GRAPH_CA_CERTIFICATE') ??
-        (loopback ? LOOPBACK_CERTIFICATE_PATH : undefined),
-    },
+    graph,
     adminGroupId: guid(env, 'ADMIN_GROUP_ID') ?? null,
     approverGroupId: guid(env, 'APPROVER_GROUP_ID') ?? null,
   };

@@ -4,6 +4,8 @@ import type { SkuSnapshot, UserLicenseSnapshot } from '../domain/licenses';
 export interface TenantReader {
   organizationId(): Promise<string>;
   subscribedSkus(): Promise<SkuSnapshot[]>;
+  /** Display names of every group that assigns licenses, by id. */
+  licensingGroupNames(): Promise<Map<string, string>>;
   /** Visits every user once, page by page, without holding the whole tenant in memory. */
   forEachUser(visit: (user: UserLicenseSnapshot) => void): Promise<void>;
 }

@@ -24,6 +24,12 @@ interface GraphSku {
   servicePlans?: { servicePlanId: string; servicePlanName: string }[];
 }
 
+interface GraphGroup {
+  id: string;
+  displayName?: string | null;
+  assignedLicenses?: { skuId?: string }[];
+}
+
 interface GraphUser {
   id: string;
   userPrincipalName?: string;
@@ -66,6 +72,22 @@ export class GraphTenantReader implements TenantReader {
         servicePlanName: p.servicePlanName,
       })),
     }));
+  }
+
+  async licensingGroupNames(): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    const firstPage = (await this.client
+      .api('/groups')
+      .select(['id', 'displayName', 'assignedLicenses'])
+      .top(PAGE_SIZE)
+      .get()) as PageCollection;
+    const iterator = new PageIterator(this.client, firstPage, (group: GraphGroup) => {
+      if ((group.assignedLicenses ?? []).length > 0)
+        names.set(group.id, group.displayName ?? group.id);
+      return true;
+    });
+    await iterator.iterate();
+    return names;
   }
 
   async forEachUser(visit: (user: UserLicenseSnapshot) => void): Promise<void> {

@@ -1,0 +1,104 @@
+import '../silence-restify-deprecation';
+import { ConfigError, readGraphSettings } from '../config';
+import { productName } from '../domain/product-names';
+import { takeInventory } from '../engine/take-inventory';
+import { verifyDirectRemovals } from '../engine/verify-removals';
+import { errorText } from '../error-text';
+import { createGraphClient } from '../graph/graph-client';
+import { GraphTenantReader } from '../graph/graph-tenant-reader';
+import {
+  AVAILABLE_CLI_COMMANDS,
+  CLI_USAGE,
+  CliUsageError,
+  parseCliArguments,
+  type CliArguments,
+} from './cli-arguments';
+
+/**
+ * The command line over the same engine as the bot, for scripting and reports. Read-only: it never
+ * removes a license (waves are released only through approvals in Teams).
+ */
+
+const csvCell = (value: string | number) =>
+  /[",\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value);
+
+async function run(args: CliArguments): Promise<void> {
+  if (!AVAILABLE_CLI_COMMANDS.includes(args.command)) {
+    throw new CliUsageError(
+      `"${args.command}" is not available in this release yet; use ${AVAILABLE_CLI_COMMANDS.join(' or ')}.`
+    );
+  }
+  const env = {
+    ...process.env,
+    ...(args.graphUrl ? { GRAPH_BASE_URL: args.graphUrl } : {}),
+    ...(args.token ? { GRAPH_TOKEN: args.token } : {}),
+  };
+  const reader = new GraphTenantReader(createGraphClient(readGraphSettings(env)));
+  if (args.command === 'inventory') {
+    const inventory = await takeInventory(reader);
+    if (args.json) return void console.log(JSON.stringify(inventory, null, 2));
+    const rows = inventory.skus.map((s) => [
+      productName(s.skuPartNumber),
+      s.skuPartNumber,
+      s.prepaidUnits,
+      s.consumedUnits,
+      s.availableUnits,
+      s.directOnly,
+      s.inheritedOnly,
+      s.both,
+    ]);
+    const header = ['product', 'sku', 'seats', 'used', 'free', 'direct only', 'group only', 'both'];
+    if (args.csv)
+      return void [header, ...rows].forEach((r) => console.log(r.map(csvCell).join(',')));
+    console.log(
+      `${inventory.userCount} users, ${inventory.licensedUserCount} licensed. Nothing was changed.`
+    );
+    for (const row of rows)
+      console.log(
+        `  ${row[0]} (${row[1]}): ${row[2]} seats, ${row[3]} used, ${row[4]} free; direct only ${row[5]}, group only ${row[6]}, both ${row[7]}`
+      );
+    return;
+  }
+  const result = await verifyDirectRemovals(reader);
+  if (args.json) return void console.log(JSON.stringify(result));
+  if (args.csv) {
+    console.log(['id', 'userPrincipalName', 'skuId', 'decision', 'reason'].join(','));
+    for (const row of result.users)
+      console.log(
+        [row.id, row.userPrincipalName, row.skuId, row.decision, row.reason].map(csvCell).join(',')
+      );
+    return;
+  }
+  for (const [sku, counts] of Object.entries(result.summary)) {
+    console.log(
+      `${productName(sku)} (${sku}): ${counts.remove} direct assignments could go, ${counts.skip} must stay.`
+    );
+  }
+  for (const row of result.users.filter((r) => r.decision === 'skip')) {
+    console.log(`  keep ${row.userPrincipalName}: ${row.reason}`);
+  }
+  console.log('Nothing was changed.');
+}
+
+async function main(): Promise<void> {
+  try {
+    await run(parseCliArguments(process.argv.slice(2)));
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      console.error(`${error.message}\n${CLI_USAGE}`);
+      process.exit(2);
+    }
+    if (error instanceof ConfigError) {
+      console.error(
+        `Configuration error: ${error.message.replace(/^GRAPH_BASE_URL/, '--graph-url (or GRAPH_BASE_URL)')}`
+      );
+      process.exit(2);
+    }
+    console.error(
+      `Could not read the tenant from Microsoft Graph: ${errorText(error)}. Nothing was changed.`
+    );
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,146 @@
+import type { LicenseAssignmentSnapshot, SkuSnapshot, UserLicenseSnapshot } from './licenses';
+import { productName } from './product-names';
+
+/**
+ * What decides whether a user's direct license may go: the group assignments of the same SKU must be
+ * active, error-free, from a group that counts, and together enable every plan the direct one enables.
+ * Anything else keeps the direct license, with the reason in words an admin understands.
+ */
+
+export type RemovalDecision =
+  | {
+      readonly decision: 'remove';
+      readonly skuId: string;
+      readonly reason: string;
+      readonly groupIds: readonly string[];
+    }
+  | {
+      readonly decision: 'skip';
+      readonly skuId: string;
+      readonly reason: string;
+      readonly groupIds: readonly string[];
+    };
+
+export interface RemovalContext {
+  readonly skus: ReadonlyMap<string, SkuSnapshot>;
+  /** Display names of groups, for reasons; ids are shown for groups not in it. */
+  readonly groupNames: ReadonlyMap<string, string>;
+  /**
+   * Per SKU, the groups the migration plan intends to license it. Absent for a SKU (or absent
+   * altogether): every group that assigns the SKU counts.
+   */
+  readonly intendedGroups?: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+const HEALTHY_ERRORS = new Set([null, '', 'None']);
+
+/** True for an assignment that is applied and without error. */
+export function isHealthy(row: LicenseAssignmentSnapshot): boolean {
+  return row.state === 'Active' && HEALTHY_ERRORS.has(row.error);
+}
+
+/** The service plans an assignment enables. */
+export function enabledPlans(
+  sku: SkuSnapshot | undefined,
+  disabledPlans: readonly string[]
+): Set<string> {
+  const disabled = new Set(disabledPlans.map((p) => p.toLowerCase()));
+  return new Set(
+    (sku?.servicePlans ?? [])
+      .map((p) => p.servicePlanId.toLowerCase())
+      .filter((id) => !disabled.has(id))
+  );
+}
+
+function productLabel(sku: SkuSnapshot | undefined, skuId: string): string {
+  return sku ? productName(sku.skuPartNumber) : skuId;
+}
+
+function list(names: readonly string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** The decision for each SKU the user holds directly. */
+export function decideDirectRemovals(
+  user: UserLicenseSnapshot,
+  context: RemovalContext
+): RemovalDecision[] {
+  const direct = user.licenseAssignmentStates.filter((row) => row.assignedByGroup === null);
+  return direct.map((row) => decideOne(user, row, context));
+}
+
+function decideOne(
+  user: UserLicenseSnapshot,
+  direct: LicenseAssignmentSnapshot,
+  context: RemovalContext
+): RemovalDecision {
+  const { skuId } = direct;
+  const sku = context.skus.get(skuId);
+  const product = productLabel(sku, skuId);
+  const name = (groupId: string) => context.groupNames.get(groupId) ?? groupId;
+  const intended = context.intendedGroups?.get(skuId);
+  const skip = (reason: string, groupIds: readonly string[] = []): RemovalDecision => ({
+    decision: 'skip',
+    skuId,
+    reason,
+    groupIds,
+  });
+
+  if (!sku)
+    return skip(
+      `${product} is not among the tenant's subscriptions any more; review this user by hand.`
+    );
+  const inherited = user.licenseAssignmentStates.filter(
+    (row) =>
+      row.skuId === skuId &&
+      row.assignedByGroup !== null &&
+      (!intended || intended.has(row.assignedByGroup))
+  );
+  if (inherited.length === 0) {
+    const elsewhere = user.licenseAssignmentStates.filter(
+      (row) => row.skuId === skuId && row.assignedByGroup !== null
+    );
+    return elsewhere.length > 0 && intended
+      ? skip(
+          `${product} comes only from ${list(elsewhere.map((r) => name(r.assignedByGroup ?? '')))}, which is not a licensing group of the plan.`
+        )
+      : skip(
+          `No group gives ${product} to this user yet: add them to a licensing group for it and wait for processing.`
+        );
+  }
+  const healthy = inherited.filter(isHealthy);
+  if (healthy.length === 0) {
+    const problems = inherited.map(
+      (row) =>
+        `${name(row.assignedByGroup ?? '')} is ${row.state ?? 'pending'}${row.error && !HEALTHY_ERRORS.has(row.error) ? ` (${row.error})` : ''}`
+    );
+    return skip(
+      `The group license for ${product} is not active yet: ${list(problems)}. Fix the error and reprocess first.`,
+      inherited.map((r) => r.assignedByGroup ?? '')
+    );
+  }
+  const fromGroups = new Set<string>();
+  for (const row of healthy)
+    enabledPlans(sku, row.disabledPlans).forEach((plan) => fromGroups.add(plan));
+  const missing = [...enabledPlans(sku, direct.disabledPlans)].filter(
+    (plan) => !fromGroups.has(plan)
+  );
+  const groupIds = healthy.map((row) => row.assignedByGroup ?? '');
+  if (missing.length > 0) {
+    const planNames = missing.map(
+      (id) =>
+        sku.servicePlans.find((p) => p.servicePlanId.toLowerCase() === id)?.servicePlanName ?? id
+    );
+    return skip(
+      `Removing the direct ${product} would switch off ${list(planNames)}: ${list(groupIds.map(name))} ${groupIds.length === 1 ? 'disables' : 'disable'} ${missing.length === 1 ? 'it' : 'them'}.`,
+      groupIds
+    );
+  }
+  return {
+    decision: 'remove',
+    skuId,
+    reason: `${product} is inherited from ${list(groupIds.map(name))}, active and without error, and enables every plan the direct assignment does.`,
+    groupIds,
+  };
+}

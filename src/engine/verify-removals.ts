@@ -1,0 +1,47 @@
+import { decideDirectRemovals, type RemovalDecision } from '../domain/removal-safety';
+import type { TenantReader } from './tenant-reader';
+
+/** One user and one directly assigned SKU, with what the migration would do and why. */
+export interface VerifyRow {
+  readonly id: string;
+  readonly userPrincipalName: string;
+  readonly skuId: string;
+  readonly decision: RemovalDecision['decision'];
+  readonly reason: string;
+}
+
+export interface VerifyResult {
+  readonly users: VerifyRow[];
+  /** Per SKU part number: how many direct assignments could go, and how many stay. */
+  readonly summary: Record<string, { remove: number; skip: number }>;
+}
+
+/**
+ * Checks every direct assignment in the tenant as it stands: may it go without the user losing anything?
+ * With no plan recorded, every licensing group that assigns the SKU counts. Reads only.
+ */
+export async function verifyDirectRemovals(
+  reader: TenantReader,
+  intendedGroups?: ReadonlyMap<string, ReadonlySet<string>>
+): Promise<VerifyResult> {
+  const skuList = await reader.subscribedSkus();
+  const skus = new Map(skuList.map((sku) => [sku.skuId.toLowerCase(), sku]));
+  const groupNames = await reader.licensingGroupNames();
+  const users: VerifyRow[] = [];
+  const summary: VerifyResult['summary'] = {};
+  await reader.forEachUser((user) => {
+    for (const decision of decideDirectRemovals(user, { skus, groupNames, intendedGroups })) {
+      users.push({
+        id: user.id,
+        userPrincipalName: user.userPrincipalName,
+        skuId: decision.skuId,
+        decision: decision.decision,
+        reason: decision.reason,
+      });
+      const label = skus.get(decision.skuId)?.skuPartNumber ?? decision.skuId;
+      const counts = (summary[label] ??= { remove: 0, skip: 0 });
+      counts[decision.decision]++;
+    }
+  });
+  return { users, summary };
+}

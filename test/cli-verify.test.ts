@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { TenantSimulator } from '../src/simulator/simulator-server';
+import {
+  buildTrickyTenant,
+  trickyUserId,
+  type TrickyCase,
+} from '../src/simulator/scenarios/tricky-tenant';
+
+const CLI = join(__dirname, '..', 'lib', 'cli', 'cli.js');
+const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
+
+/** Runs the CLI as a separate process (asynchronously: the simulator answers from this one). */
+function cli(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { timeout: 30_000, env: { PATH: process.env.PATH } },
+      (error, stdout, stderr) => {
+        resolve({
+          status: error ? Number((error as { code?: number }).code ?? 1) : 0,
+          stdout,
+          stderr,
+        });
+      }
+    );
+  });
+}
+
+describe('npm run cli -- verify', () => {
+  let simulator: TenantSimulator;
+  let graphUrl: string;
+
+  beforeAll(async () => {
+    simulator = new TenantSimulator({ tenant: buildTrickyTenant() });
+    graphUrl = await simulator.start();
+  });
+  afterAll(async () => {
+    await simulator.stop();
+  });
+
+  it('prints one JSON object with a row per user and direct SKU: remove, or skip with a reason', async () => {
+    const result = await cli('verify', '--graph-url', graphUrl, '--json');
+    expect(result.status).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      users: {
+        id: string;
+        userPrincipalName: string;
+        skuId: string;
+        decision: string;
+        reason: string;
+      }[];
+    };
+    for (const row of report.users) {
+      expect(Object.keys(row).sort()).toEqual([
+        'decision',
+        'id',
+        'reason',
+        'skuId',
+        'userPrincipalName',
+      ]);
+      expect(['remove', 'skip']).toContain(row.decision);
+      expect(row.reason.length).toBeGreaterThan(20);
+    }
+    const e3 = (trickyCase: TrickyCase) =>
+      report.users.find((r) => r.id === trickyUserId(trickyCase) && r.skuId === E3);
+    expect(e3('both-same-plans')?.decision).toBe('remove');
+    expect(e3('two-groups-union-of-plans')?.decision).toBe('remove');
+    expect(e3('direct-disables-more-than-group')?.decision).toBe('remove');
+    expect(e3('direct-enables-plan-group-disables')).toMatchObject({
+      decision: 'skip',
+      reason: expect.stringContaining('YAMMER_ENTERPRISE'),
+    });
+    expect(e3('nested-group-only')).toMatchObject({
+      decision: 'skip',
+      reason: expect.stringContaining('No group gives'),
+    });
+    expect(e3('disabled-account')?.decision).toBe('skip');
+    // A license held only through a group is not a direct assignment: no row.
+    expect(report.users.some((r) => r.id === trickyUserId('inherited-only'))).toBe(false);
+  });
+
+  it('changes nothing', async () => {
+    const before = JSON.stringify(
+      [...simulator.directory.users.values()].map((u) => [...u.directLicenses.keys()])
+    );
+    expect((await cli('verify', '--graph-url', graphUrl)).status).toBe(0);
+    expect(
+      JSON.stringify(
+        [...simulator.directory.users.values()].map((u) => [...u.directLicenses.keys()])
+      )
+    ).toBe(before);
+  });
+
+  it.each([
+    [['verify'], 2, /--graph-url \(or GRAPH_BASE_URL\) is required/],
+    [['verify', '--graph-url', 'http://127.0.0.1:1'], 2, /must use https/],
+    [['remove'], 2, /Unknown command "remove"/],
+    [['verify', '--graph-url', 'https://127.0.0.1:1', '--loud'], 2, /Unknown option "--loud"/],
+    [['waves', '--graph-url', 'https://127.0.0.1:1'], 2, /not available in this release yet/],
+    [
+      ['verify', '--graph-url', 'https://127.0.0.1:1'],
+      1,
+      /Could not read the tenant from Microsoft Graph/,
+    ],
+  ])('refuses %j with exit code %d and a clear message', async (args, status, message) => {
+    const result = await cli(...args);
+    expect(result.status).toBe(status);
+    expect(result.stderr).toMatch(message);
+    expect(result.stdout).toBe('');
+  });
+});
