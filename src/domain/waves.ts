@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Removal waves: the direct assignments that passed verification, split into waves that grow from a small
+ * pilot, each frozen with a digest of its exact contents (an approval binds to that digest). All of one
+ * user's SKUs go in the same wave, so a user is handled once.
+ */
+
+export interface WaveEntry {
+  readonly userId: string;
+  readonly userPrincipalName: string;
+  readonly skuId: string;
+  /** The direct assignment's disabled plans: what a restore must put back exactly. */
+  readonly disabledPlans: readonly string[];
+}
+
+export interface Wave {
+  readonly number: number;
+  readonly entries: readonly WaveEntry[];
+  readonly userCount: number;
+  readonly digest: string;
+}
+
+/** Users per wave; the last may be 'rest' (everyone left). */
+export type WaveSizes = readonly (number | 'rest')[];
+
+export class WaveSizeError extends Error {}
+
+/** A pilot of 25, then four times larger each wave until everyone is in one. */
+export function defaultWaveSizes(userCount: number): WaveSizes {
+  const sizes: number[] = [];
+  let covered = 0;
+  for (let size = 25; covered < userCount; size *= 4) {
+    sizes.push(size);
+    covered += size;
+  }
+  return sizes;
+}
+
+/** Parses "25,250,rest": whole numbers of users per wave, growing is advised but not required. */
+export function parseWaveSizes(text: string): WaveSizes {
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.length === 0 || parts.some((p) => p === '')) {
+    throw new WaveSizeError(
+      'Give wave sizes as numbers of users separated by commas, e.g. 25,250,rest.'
+    );
+  }
+  return parts.map((part, index) => {
+    if (part.toLowerCase() === 'rest') {
+      if (index !== parts.length - 1) throw new WaveSizeError('"rest" can only be the last wave.');
+      return 'rest' as const;
+    }
+    if (!/^\d+$/.test(part) || Number(part) < 1) {
+      throw new WaveSizeError(
+        `"${part}" is not a number of users; use whole numbers from 1 up, or "rest" last.`
+      );
+    }
+    return Number(part);
+  });
+}
+
+/** A digest of a wave's exact contents, independent of the order they are listed in. */
+export function waveDigest(entries: readonly WaveEntry[]): string {
+  const canonical = entries
+    .map((e) => [
+      e.userId.toLowerCase(),
+      e.skuId.toLowerCase(),
+      [...e.disabledPlans].map((p) => p.toLowerCase()).sort(),
+    ])
+    .sort((a, b) => (`${a[0]}|${a[1]}` < `${b[0]}|${b[1]}` ? -1 : 1));
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+}
+
+/**
+ * Splits entries into waves by user, in the order given (the caller puts the pilot's users first).
+ * Users beyond the given sizes (a list without "rest") are left for waves planned later.
+ */
+export function splitIntoWaves(entries: readonly WaveEntry[], sizes: WaveSizes): Wave[] {
+  const byUser = new Map<string, WaveEntry[]>();
+  for (const entry of entries) {
+    const list = byUser.get(entry.userId);
+    if (list) list.push(entry);
+    else byUser.set(entry.userId, [entry]);
+  }
+  const users = [...byUser.values()];
+  const waves: Wave[] = [];
+  let next = 0;
+  for (let index = 0; index < sizes.length && next < users.length; index++) {
+    const size = sizes[index];
+    const take = size === 'rest' ? users.length - next : size;
+    const waveUsers = users.slice(next, next + take);
+    next += waveUsers.length;
+    const waveEntries = waveUsers.flat();
+    waves.push({
+      number: waves.length + 1,
+      entries: waveEntries,
+      userCount: waveUsers.length,
+      digest: waveDigest(waveEntries),
+    });
+  }
+  return waves;
+}
