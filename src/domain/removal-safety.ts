@@ -144,3 +144,21 @@ function decideOne(
     groupIds,
   };
 }
+
+/**
+ * Plans the user no longer has after a removal, against what the direct assignment enabled: every healthy
+ * assignment of the SKU left (from any source) counts. Empty means nothing was lost.
+ */
+export function plansLostAfterRemoval(
+  after: UserLicenseSnapshot,
+  sku: SkuSnapshot | undefined,
+  skuId: string,
+  directDisabledPlans: readonly string[]
+): string[] {
+  const still = new Set<string>();
+  for (const row of after.licenseAssignmentStates) {
+    if (row.skuId === skuId && isHealthy(row))
+      enabledPlans(sku, row.disabledPlans).forEach((p) => still.add(p));
+  }
+  return [...enabledPlans(sku, directDisabledPlans)].filter((plan) => !still.has(plan));
+}

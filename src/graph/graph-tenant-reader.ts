@@ -8,7 +8,7 @@ import type { TenantReader } from '../engine/tenant-reader';
 
 /** Graph returns up to 999 directory objects per page: the fewest requests for a full read. */
 const PAGE_SIZE = 999;
-const USER_LICENSE_PROPERTIES = [
+export const USER_LICENSE_PROPERTIES = [
   'id',
   'userPrincipalName',
   'accountEnabled',
@@ -30,7 +30,7 @@ interface GraphGroup {
   assignedLicenses?: { skuId?: string }[];
 }
 
-interface GraphUser {
+export interface GraphUser {
   id: string;
   userPrincipalName?: string;
   accountEnabled?: boolean | null;
@@ -104,7 +104,7 @@ export class GraphTenantReader implements TenantReader {
   }
 }
 
-function toUserSnapshot(user: GraphUser): UserLicenseSnapshot {
+export function toUserSnapshot(user: GraphUser): UserLicenseSnapshot {
   return {
     id: user.id,
     userPrincipalName: user.userPrincipalName ?? user.id,

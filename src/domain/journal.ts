@@ -1,0 +1,62 @@
+/**
+ * The journal: every intended change written before it is sent and its outcome after. It is the rollback
+ * source and the audit trail; after a crash, an intent without an outcome is reconciled with fresh reads.
+ */
+
+export type RemovalOutcome =
+  /** The direct assignment is gone and the user keeps the license through a group. */
+  | 'removed'
+  /** The pre-check failed; nothing was sent. */
+  | 'skipped'
+  /** Removing lost something; the direct assignment was put back exactly. */
+  | 'restored'
+  /** The request failed and a fresh read shows the direct assignment is still there. */
+  | 'failed';
+
+export type JournalEntry =
+  | {
+      readonly kind: 'removal-intended';
+      readonly id: string;
+      readonly at: string;
+      readonly waveNumber: number;
+      readonly waveDigest: string;
+      readonly userId: string;
+      readonly skuId: string;
+      /** What a restore puts back. */
+      readonly disabledPlans: readonly string[];
+    }
+  | {
+      readonly kind: 'removal-outcome';
+      readonly id: string;
+      readonly at: string;
+      readonly intentId: string;
+      readonly outcome: RemovalOutcome;
+      readonly reason: string;
+    }
+  | {
+      readonly kind: 'wave-decision';
+      readonly id: string;
+      readonly at: string;
+      readonly waveNumber: number;
+      readonly waveDigest: string;
+      readonly decision: 'approved' | 'rejected';
+      readonly by: string;
+      readonly reason?: string;
+    };
+
+/** Where the journal lives: durable storage in production, memory in unit tests. */
+export interface Journal {
+  append(entry: JournalEntry): Promise<void>;
+  entries(): Promise<readonly JournalEntry[]>;
+}
+
+/** Removal intents that have no outcome yet: in flight when the process stopped. */
+export function inFlightRemovals(entries: readonly JournalEntry[]) {
+  const settled = new Set(
+    entries.flatMap((e) => (e.kind === 'removal-outcome' ? [e.intentId] : []))
+  );
+  return entries.filter(
+    (e): e is Extract<JournalEntry, { kind: 'removal-intended' }> =>
+      e.kind === 'removal-intended' && !settled.has(e.id)
+  );
+}

@@ -1,0 +1,15 @@
+import type { UserLicenseSnapshot } from '../domain/licenses';
+
+/** The directory calls a removal wave makes; Graph is one implementation. */
+export interface DirectoryWriter {
+  /** A fresh read of one user's license assignments. */
+  readUser(userId: string): Promise<UserLicenseSnapshot>;
+  /** Removes only the direct assignments of these SKUs (other SKUs and inherited ones are untouched). */
+  removeDirectLicenses(userId: string, skuIds: readonly string[]): Promise<void>;
+  /** Puts a direct assignment back with exactly these disabled plans. */
+  restoreDirectLicense(
+    userId: string,
+    skuId: string,
+    disabledPlans: readonly string[]
+  ): Promise<void>;
+}

@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import {
+  inFlightRemovals,
+  type Journal,
+  type JournalEntry,
+  type RemovalOutcome,
+} from '../domain/journal';
+import type { UserLicenseSnapshot } from '../domain/licenses';
+import {
+  decideDirectRemovals,
+  plansLostAfterRemoval,
+  type RemovalContext,
+} from '../domain/removal-safety';
+import type { Wave, WaveEntry } from '../domain/waves';
+import { errorText } from '../error-text';
+import type { DirectoryWriter } from './directory-writer';
+
+export interface WaveItem {
+  readonly userId: string;
+  readonly userPrincipalName: string;
+  readonly skuId: string;
+  readonly reason: string;
+}
+
+export interface WaveReport {
+  readonly waveNumber: number;
+  readonly removed: WaveItem[];
+  readonly skipped: WaveItem[];
+  readonly restored: WaveItem[];
+  readonly failed: WaveItem[];
+  /** Why the wave stopped before its end, or null if it ran through. */
+  stoppedBecause: string | null;
+}
+
+export interface WaveExecutionOptions {
+  /** Stop the wave when more users than this fail (Graph errors, not skips). */
+  readonly failureThreshold?: number;
+  readonly now?: () => Date;
+}
+
+type Intent = Extract<JournalEntry, { kind: 'removal-intended' }>;
+
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((x) => b.some((y) => y.toLowerCase() === x.toLowerCase()));
+
+/**
+ * Executes one approved wave. For each user: a fresh read and every check of verification again (the
+ * tenant may have changed since approval); the intent journaled before the removal is sent; only the
+ * direct SKU removed; a read after; anything lost is put back at once, exactly, and the wave stops.
+ * In-flight intents from a crash are reconciled with fresh reads first; nothing is removed twice.
+ */
+export async function executeWave(
+  wave: Wave,
+  context: RemovalContext,
+  writer: DirectoryWriter,
+  journal: Journal,
+  options: WaveExecutionOptions = {}
+): Promise<WaveReport> {
+  const now = options.now ?? (() => new Date());
+  const report: WaveReport = {
+    waveNumber: wave.number,
+    removed: [],
+    skipped: [],
+    restored: [],
+    failed: [],
+    stoppedBecause: null,
+  };
+  const failureThreshold =
+    options.failureThreshold ?? Math.max(3, Math.ceil(wave.userCount * 0.05));
+  const settle = async (intent: Intent, outcome: RemovalOutcome, reason: string) => {
+    await journal.append({
+      kind: 'removal-outcome',
+      id: randomUUID(),
+      at: now().toISOString(),
+      intentId: intent.id,
+      outcome,
+      reason,
+    });
+  };
+
+  const stopAfterLoss = await reconcile(wave, context, writer, journal, settle);
+  if (stopAfterLoss) report.stoppedBecause = stopAfterLoss;
+  const done = await settledKeys(journal, wave.digest);
+
+  const byUser = new Map<string, WaveEntry[]>();
+  for (const entry of wave.entries)
+    byUser.set(entry.userId, [...(byUser.get(entry.userId) ?? []), entry]);
+
+  let failedUsers = 0;
+  for (const [userId, entries] of byUser) {
+    if (report.stoppedBecause) break;
+    const pending = entries.filter((e) => !done.has(`${e.userId}|${e.skuId}`));
+    if (pending.length === 0) continue;
+    const item = (e: WaveEntry, reason: string): WaveItem => ({
+      userId,
+      userPrincipalName: e.userPrincipalName,
+      skuId: e.skuId,
+      reason,
+    });
+
+    let before: UserLicenseSnapshot;
+    try {
+      before = await writer.readUser(userId);
+    } catch (error) {
+      pending.forEach((e) =>
+        report.failed.push(item(e, `Could not read the user before removing: ${errorText(error)}`))
+      );
+      if (++failedUsers > failureThreshold)
+        report.stoppedBecause = `More than ${failureThreshold} users failed; the wave stopped.`;
+      continue;
+    }
+    const decisions = new Map(decideDirectRemovals(before, context).map((d) => [d.skuId, d]));
+    const toRemove: WaveEntry[] = [];
+    for (const entry of pending) {
+      const direct = before.licenseAssignmentStates.find(
+        (r) => r.skuId === entry.skuId && r.assignedByGroup === null
+      );
+      const decision = decisions.get(entry.skuId);
+      let skipReason: string | null = null;
+      if (!direct)
+        skipReason =
+          'The direct assignment is already gone (removed by someone else); nothing to do.';
+      else if (!sameSet(direct.disabledPlans, entry.disabledPlans))
+        skipReason =
+          'The direct assignment changed since the wave was approved; verify again and plan it in a later wave.';
+      else if (!decision || decision.decision === 'skip')
+        skipReason = decision?.reason ?? 'It no longer passes verification.';
+      if (skipReason) report.skipped.push(item(entry, skipReason));
+      else toRemove.push(entry);
+    }
+    if (toRemove.length === 0) continue;
+
+    const intents: Intent[] = [];
+    for (const entry of toRemove) {
+      const intent: Intent = {
+        kind: 'removal-intended',
+        id: randomUUID(),
+        at: now().toISOString(),
+        waveNumber: wave.number,
+        waveDigest: wave.digest,
+        userId,
+        skuId: entry.skuId,
+        disabledPlans: entry.disabledPlans,
+      };
+      await journal.append(intent);
+      intents.push(intent);
+    }
+    let sendError: unknown = null;
+    try {
+      await writer.removeDirectLicenses(
+        userId,
+        toRemove.map((e) => e.skuId)
+      );
+    } catch (error) {
+      // The answer may be lost after the change was made: what happened is decided by reading, not by the error.
+      sendError = error;
+    }
+    let after: UserLicenseSnapshot;
+    try {
+      after = await writer.readUser(userId);
+    } catch (error) {
+      report.stoppedBecause = `Could not read ${toRemove[0].userPrincipalName} back after removing (${errorText(error)}); the wave stopped and will reconcile before going on.`;
+      break;
+    }
+    let userFailed = false;
+    for (const [index, entry] of toRemove.entries()) {
+      const intent = intents[index];
+      const stillDirect = after.licenseAssignmentStates.some(
+        (r) => r.skuId === entry.skuId && r.assignedByGroup === null
+      );
+      const lost = plansLostAfterRemoval(
+        after,
+        context.skus.get(entry.skuId),
+        entry.skuId,
+        entry.disabledPlans
+      );
+      if (stillDirect) {
+        const reason = sendError
+          ? `Graph refused or failed the removal: ${errorText(sendError)}`
+          : 'The direct assignment is still there after the removal.';
+        await settle(intent, 'failed', reason);
+        report.failed.push(item(entry, reason));
+        userFailed = true;
+      } else if (lost.length === 0) {
+        await settle(intent, 'removed', 'Removed; the license stays, inherited.');
+        report.removed.push(item(entry, 'Removed; the license stays, inherited.'));
+      } else {
+        const reason = await restore(writer, intent, lost);
+        await settle(intent, 'restored', reason);
+        report.restored.push(item(entry, reason));
+        report.stoppedBecause = `${entry.userPrincipalName} lost ${lost.length} plan(s) after removal; the direct assignment was put back and the wave stopped.`;
+      }
+    }
+    if (userFailed && ++failedUsers > failureThreshold)
+      report.stoppedBecause = `More than ${failureThreshold} users failed; the wave stopped.`;
+  }
+  return report;
+}
+
+async function restore(
+  writer: DirectoryWriter,
+  intent: Intent,
+  lost: readonly string[]
+): Promise<string> {
+  await writer.restoreDirectLicense(intent.userId, intent.skuId, intent.disabledPlans);
+  return `Removing lost ${lost.length} plan(s); the direct assignment was put back with its original disabled plans.`;
+}
+
+/** (user, SKU) pairs of this wave already removed: never sent again. */
+async function settledKeys(journal: Journal, digest: string): Promise<Set<string>> {
+  const entries = await journal.entries();
+  const intents = new Map(
+    entries.flatMap((e) =>
+      e.kind === 'removal-intended' && e.waveDigest === digest ? [[e.id, e]] : []
+    )
+  );
+  const keys = new Set<string>();
+  for (const e of entries) {
+    if (e.kind === 'removal-outcome' && (e.outcome === 'removed' || e.outcome === 'restored')) {
+      const intent = intents.get(e.intentId);
+      if (intent) keys.add(`${intent.userId}|${intent.skuId}`);
+    }
+  }
+  return keys;
+}
+
+/** Settles intents left in flight by a crash, from fresh reads; returns a stop reason if one lost something. */
+async function reconcile(
+  wave: Wave,
+  context: RemovalContext,
+  writer: DirectoryWriter,
+  journal: Journal,
+  settle: (intent: Intent, outcome: RemovalOutcome, reason: string) => Promise<void>
+): Promise<string | null> {
+  let stop: string | null = null;
+  for (const intent of inFlightRemovals(await journal.entries()).filter(
+    (e) => e.waveDigest === wave.digest
+  )) {
+    const fresh = await writer.readUser(intent.userId);
+    const stillDirect = fresh.licenseAssignmentStates.some(
+      (r) => r.skuId === intent.skuId && r.assignedByGroup === null
+    );
+    if (stillDirect) {
+      await settle(
+        intent,
+        'failed',
+        'Not sent before the stop; the direct assignment is intact and will be handled again.'
+      );
+      continue;
+    }
+    const lost = plansLostAfterRemoval(
+      fresh,
+      context.skus.get(intent.skuId),
+      intent.skuId,
+      intent.disabledPlans
+    );
+    if (lost.length === 0) {
+      await settle(
+        intent,
+        'removed',
+        'Removed before the stop (found on reconciling); the license stays, inherited.'
+      );
+    } else {
+      await settle(intent, 'restored', await restore(writer, intent, lost));
+      stop = 'A removal found on reconciling had lost plans; it was put back and the wave stopped.';
+    }
+  }
+  return stop;
+}
