@@ -178,10 +178,18 @@ export function readGraphSettings(env: Env): GraphSettings {
 export function readBotSettings(env: Env): BotSettings {
   const tenantId = guid(env, 'TENANT_ID');
   const graph = readGraphSettings(env);
+  const host = text(env, 'HOST') ?? '127.0.0.1';
+  const identity = botIdentity(env, tenantId);
+  if (identity === null && !['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    // Without an app id nothing is authenticated: anyone reaching the port could ask for tenant data.
+    throw new ConfigError(
+      `HOST=${host} needs BOT_ID and BOT_PASSWORD: without them the bot is anonymous and may listen on loopback only.`
+    );
+  }
   return {
     port: port(env, 'PORT', 3978),
-    host: text(env, 'HOST') ?? '127.0.0.1',
-    botIdentity: botIdentity(env, tenantId),
+    host,
+    botIdentity: identity,
     tenantId: tenantId ?? null,
     graph,
     adminGroupId: guid(env, 'ADMIN_GROUP_ID') ?? null,

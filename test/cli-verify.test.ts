@@ -76,7 +76,12 @@ describe('npm run cli -- verify', () => {
       decision: 'skip',
       reason: expect.stringContaining('No group gives'),
     });
-    expect(e3('disabled-account')?.decision).toBe('skip');
+    // Disabled or not, its direct E3 enables Yammer, which its group disables: it stays.
+    expect(e3('disabled-account')).toMatchObject({
+      decision: 'skip',
+      reason: expect.stringContaining('YAMMER_ENTERPRISE'),
+    });
+    expect(e3('conflicting-exchange-plans')).toBeUndefined();
     // A license held only through a group is not a direct assignment: no row.
     expect(report.users.some((r) => r.id === trickyUserId('inherited-only'))).toBe(false);
   });

@@ -69,6 +69,10 @@ describe('settings are read from the environment and checked once', () => {
       /^AZURE_TENANT_ID is required when GRAPH_CREDENTIAL is client-secret/,
     ],
     [
+      { GRAPH_BASE_URL: SIMULATOR, HOST: '0.0.0.0' },
+      /^HOST=0\.0\.0\.0 needs BOT_ID and BOT_PASSWORD/,
+    ],
+    [
       { GRAPH_BASE_URL: SIMULATOR, GRAPH_CA_CERTIFICATE: '/nowhere/ca.pem' },
       /^GRAPH_CA_CERTIFICATE names a file that does not exist/,
     ],

@@ -49,7 +49,11 @@ describe('the embedded demo in the Agents Playground', () => {
 
   afterAll(async () => {
     await driver?.close();
-    if (demo && demo.exitCode === null) demo.kill('SIGKILL');
+    // SIGINT, not SIGKILL: the demo stops its Playground child itself.
+    if (demo && demo.exitCode === null) {
+      demo.kill('SIGINT');
+      await new Promise((resolve) => demo.once('exit', resolve));
+    }
   });
 
   it('prints exactly one line, with the Playground URL to open', () => {

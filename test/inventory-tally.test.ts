@@ -79,6 +79,22 @@ describe('the inventory says how each SKU is held', () => {
     expect(result.licensedUsersWithoutUsageLocation).toBe(1);
   });
 
+  it('does not count a group assignment in error as held', () => {
+    const tally = new InventoryTally([E3]);
+    tally.add(
+      user('err', [{ ...fromGroup('sku-e3', 'g1'), state: 'Error', error: 'CountViolation' }])
+    );
+    tally.add(
+      user('mixed', [
+        direct('sku-e3'),
+        { ...fromGroup('sku-e3', 'g1'), state: 'Error', error: 'CountViolation' },
+      ])
+    );
+    const e3 = tally.result().skus[0];
+    expect([e3.directOnly, e3.inheritedOnly, e3.both]).toEqual([1, 0, 0]);
+    expect(tally.result().licensedUserCount).toBe(1);
+  });
+
   it('names SKUs that users hold but the tenant does not list', () => {
     const tally = new InventoryTally([E3]);
     tally.add(user('a', [direct('sku-retired')]));

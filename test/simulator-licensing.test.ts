@@ -103,7 +103,7 @@ describe('the tenant simulator licenses users as Graph does', () => {
       }[]
     ).find((s) => s.skuId === skuId)?.consumedUnits;
   const processed = async (groupId: string) => {
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 250; i++) {
       const group = (await call('GET', `/v1.0/groups/${groupId}?$select=id,licenseProcessingState`))
         .body;
       if (group.licenseProcessingState?.state === 'ProcessingComplete') return;
@@ -115,7 +115,7 @@ describe('the tenant simulator licenses users as Graph does', () => {
   beforeEach(async () => {
     simulator = new TenantSimulator({
       tenant: tenant(),
-      timings: { queuedMs: 20, usersPerSecond: 100000 },
+      timings: { queuedMs: 300, usersPerSecond: 100000 },
     });
     base = await simulator.start();
   });
@@ -392,6 +392,19 @@ describe('the tenant simulator licenses users as Graph does', () => {
       expect((await call('DELETE', `/v1.0/users/${id}`)).status).toBe(204);
       expect(await consumed(SKU_A)).toBe(before);
       expect((await call('GET', `/v1.0/users/${id}`)).status).toBe(404);
+    });
+
+    it('refuses a user without a usable password and creates nothing', async () => {
+      const answer = await call('POST', '/v1.0/users', {
+        accountEnabled: true,
+        displayName: 'Weak',
+        mailNickname: 'weak',
+        userPrincipalName: 'weak@contoso.example',
+        passwordProfile: { password: '1' },
+      });
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.message).toContain("'passwordProfile'");
+      expect((await call('GET', '/v1.0/users/weak@contoso.example')).status).toBe(404);
     });
 
     it('refuses a duplicate userPrincipalName and a bad usage location', async () => {

@@ -56,7 +56,7 @@ describe('group license processing runs at a rate, member by member', () => {
   beforeEach(async () => {
     simulator = new TenantSimulator({
       tenant: tenant(),
-      timings: { queuedMs: 50, usersPerSecond: 400 },
+      timings: { queuedMs: 300, usersPerSecond: 400 },
     });
     base = await simulator.start();
   });

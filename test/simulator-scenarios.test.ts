@@ -89,6 +89,38 @@ describe('the tricky scenario has one user for every hard case', () => {
     );
   });
 
+  it.each([
+    ['conflicting-exchange-plans', 'MutuallyExclusiveViolation'],
+    ['usage-location-forbids-plan', 'ProhibitedInUsageLocationViolation'],
+  ] as const)('puts the group license of %s in error with %s', async (trickyCase, error) => {
+    expect((await states(trickyCase)).licenseAssignmentStates).toContainEqual(
+      expect.objectContaining({
+        skuId: E3,
+        assignedByGroup: TRICKY_GROUPS.e3,
+        state: 'Error',
+        error,
+      })
+    );
+  });
+
+  it('licenses a group member without usage location in the tenant country, which Graph does not write back', async () => {
+    expect((await states('no-usage-location')).licenseAssignmentStates).toContainEqual(
+      expect.objectContaining({ skuId: E3, assignedByGroup: TRICKY_GROUPS.e3, state: 'Active' })
+    );
+    const user = await graphCall(
+      base,
+      'GET',
+      `/v1.0/users/${trickyUserId('no-usage-location')}?$select=usageLocation`
+    );
+    expect(user.body.usageLocation).toBeNull();
+  });
+
+  it('licenses a disabled account through its group like any other', async () => {
+    expect((await states('disabled-account')).licenseAssignmentStates).toContainEqual(
+      expect.objectContaining({ assignedByGroup: TRICKY_GROUPS.e3, state: 'Active' })
+    );
+  });
+
   it('refuses E3 for the user whose Exchange plan conflicts, with the mutually exclusive message', async () => {
     const answer = await graphCall(
       base,
@@ -135,6 +167,30 @@ describe('the large-tenant generator', () => {
     expect(() => parseGeneratorSpec(spec)).toThrow(message);
   });
 
+  it('applies --faults and --time-scale given on the command line', async () => {
+    const child = spawn(process.execPath, [
+      join(__dirname, '..', 'lib', 'simulator', 'cli.js'),
+      '--tenant',
+      'empty',
+      '--port',
+      '0',
+      '--faults',
+      '503:100%',
+      '--time-scale',
+      '60',
+    ]);
+    try {
+      const baseUrl = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+        child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+      });
+      expect((await graphCall(baseUrl, 'GET', '/v1.0/organization')).status).toBe(503);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  });
+
   it('serves a generated tenant from the command line and prints its base URL', async () => {
     const child = spawn(process.execPath, [
       join(__dirname, '..', 'lib', 'simulator', 'cli.js'),
@@ -160,6 +216,7 @@ describe('the large-tenant generator', () => {
       expect(page.body['@odata.count']).toBe(300);
     } finally {
       child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
     }
   });
 });

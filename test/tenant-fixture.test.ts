@@ -50,6 +50,18 @@ describe('tenant fixtures and scenarios', () => {
     expect(() => loadTenant(spec)).toThrow(message);
   });
 
+  it('refuses a group that assigns licenses without being security-enabled', () => {
+    const demo = buildDemoTenant();
+    const mailGroup = {
+      ...demo.groups![0],
+      securityEnabled: false,
+      licenses: [{ skuId: demo.subscribedSkus[0].skuId, disabledPlans: [] }],
+    };
+    expect(() => checkTenantFixture({ ...demo, groups: [mailGroup] })).toThrow(
+      /assigns licenses but is not security-enabled/
+    );
+  });
+
   it('refuses members that are neither users nor groups, and duplicate ids', () => {
     const demo = buildDemoTenant();
     const broken = {

@@ -31,10 +31,11 @@ export interface UserLicenseSnapshot {
 /** How one user holds one SKU. */
 export type LicenseSource = 'direct' | 'inherited' | 'both';
 
-/** The source of each SKU a user holds, from their per-source assignment rows. */
+/** The source of each SKU a user holds, from their per-source assignment rows; rows in error hold nothing. */
 export function licenseSourcesOf(user: UserLicenseSnapshot): Map<string, LicenseSource> {
   const sources = new Map<string, LicenseSource>();
   for (const row of user.licenseAssignmentStates) {
+    if (row.state !== null && row.state !== 'Active' && row.state !== 'ActiveWithError') continue;
     const source: LicenseSource = row.assignedByGroup === null ? 'direct' : 'inherited';
     const before = sources.get(row.skuId);
     sources.set(row.skuId, before === undefined || before === source ? source : 'both');

@@ -77,6 +77,8 @@ async function main(): Promise<void> {
       ? generateTenant(parseGeneratorSpec(options.generate))
       : loadTenant(options.tenant ?? ''),
     token: options.token,
+    timeScale: options.timeScale,
+    faults: options.faults,
   });
   const baseUrl = await simulator.start(options.port);
   const users = simulator.directory.users.size;

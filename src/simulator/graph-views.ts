@@ -103,7 +103,7 @@ export function subscribedSkuViews(directory: Directory): Record<string, unknown
     accountName: directory.organization.displayName,
     appliesTo: 'User',
     capabilityStatus: 'Enabled',
-    consumedUnits: consumed.get(sku.skuId) ?? 0,
+    consumedUnits: consumed.get(sku.skuId.toLowerCase()) ?? 0,
     skuId: sku.skuId,
     skuPartNumber: sku.skuPartNumber,
     subscriptionIds: [],

@@ -34,6 +34,8 @@ interface Run {
   timer: NodeJS.Timeout | null;
   succeeded: number;
   failed: number;
+  /** Users this run may still process, fractions included. */
+  allowance: number;
 }
 
 /**
@@ -68,6 +70,7 @@ export class LicenseProcessor {
       pending: userId === undefined ? 'all' : new Set([userId]),
       timer: null,
       succeeded: 0,
+      allowance: 0,
       failed: 0,
     };
     this.runs.set(groupId, next);
@@ -92,10 +95,10 @@ export class LicenseProcessor {
 
   private processSlice(group: DirectoryGroup, run: Run): void {
     if (run.pending === 'all') run.pending = this.directory.usersToProcess(group);
-    const perSlice = Math.max(
-      1,
-      Math.floor((this.timings.usersPerSecond * this.timings.timeScale * SLICE_REAL_MS) / 1000)
-    );
+    // Whole users per slice, carrying the fraction over so the average rate is exact.
+    run.allowance += (this.timings.usersPerSecond * this.timings.timeScale * SLICE_REAL_MS) / 1000;
+    const perSlice = Math.floor(run.allowance);
+    run.allowance -= perSlice;
     const slice = new Set([...run.pending].slice(0, perSlice));
     for (const id of slice) run.pending.delete(id);
     const result = this.directory.processGroup(group.id, slice);

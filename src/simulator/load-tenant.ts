@@ -102,6 +102,11 @@ function referenceProblems(fixture: TenantFixture): string[] {
     if (ids.has(group.id)) problems.push(`id ${group.id} is used twice`);
     ids.add(group.id);
     checkLicenses(`group ${group.displayName}`, group.licenses);
+    if ((group.licenses ?? []).length > 0 && !group.securityEnabled) {
+      problems.push(
+        `group ${group.displayName} assigns licenses but is not security-enabled (only security groups can)`
+      );
+    }
   }
   for (const group of fixture.groups ?? []) {
     for (const member of group.members ?? []) {

@@ -87,7 +87,7 @@ export function userRoutes(state: SimulatorState): Route[] {
       stringProperty(body, 'mailNickname', 'User');
       const accountEnabled = booleanProperty(body, 'accountEnabled', 'User');
       const password = bodyObject(requiredProperty(body, 'passwordProfile', 'User')).password;
-      if (typeof password !== 'string' || password.length < 8) invalidUser('passwordProfile');
+      if (typeof password !== 'string' || password.length < 8) throw invalidUser('passwordProfile');
       const domain = userPrincipalName.split('@')[1]?.toLowerCase();
       if (
         !/^[^@\s]+@[^@\s]+$/.test(userPrincipalName) ||

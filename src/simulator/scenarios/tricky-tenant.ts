@@ -136,6 +136,11 @@ export function buildTrickyTenant(): TenantFixture {
           id('inherited-only'),
           id('two-groups-union-of-plans'),
           id('direct-disables-more-than-group'),
+          // Their hard cases happen only in a licensing group: a conflict, a forbidden country, no location.
+          id('conflicting-exchange-plans'),
+          id('usage-location-forbids-plan'),
+          id('no-usage-location'),
+          id('disabled-account'),
           TRICKY_GROUPS.nestedChild,
         ],
         licenses: [license(E3, [yammer])],
