@@ -1,0 +1,129 @@
+import { executeWave } from '../src/engine/execute-wave';
+import type { DirectoryWriter } from '../src/engine/directory-writer';
+import { inFlightRemovals } from '../src/domain/journal';
+import { InMemoryJournal } from '../src/storage/in-memory-journal';
+import { TenantSimulator } from '../src/simulator/simulator-server';
+import {
+  TRICKY_GROUPS,
+  buildTrickyTenant,
+  trickyUserId,
+} from '../src/simulator/scenarios/tricky-tenant';
+import { planWavesOn } from './support/wave-harness';
+
+const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
+
+describe('executing a removal wave against the simulator', () => {
+  let simulator: TenantSimulator;
+  let base: string;
+  const directE3 = (caseUser: string) =>
+    simulator.directory.findUser(caseUser)?.directLicenses.has(E3);
+
+  beforeEach(async () => {
+    simulator = new TenantSimulator({
+      tenant: buildTrickyTenant(),
+      timings: { queuedMs: 10, usersPerSecond: 100000 },
+    });
+    base = await simulator.start();
+  });
+  afterEach(async () => {
+    await simulator.stop();
+  });
+
+  it('removes the direct assignments that passed verification, and nobody loses anything', async () => {
+    const { writer, context, waves } = await planWavesOn(base, ['rest']);
+    const journal = new InMemoryJournal();
+    const report = await executeWave(waves[0], context, writer, journal);
+    expect(report.stoppedBecause).toBeNull();
+    expect(report.removed.map((r) => r.userId).sort()).toEqual(
+      [
+        trickyUserId('both-same-plans'),
+        trickyUserId('two-groups-union-of-plans'),
+        trickyUserId('direct-disables-more-than-group'),
+      ].sort()
+    );
+    for (const removed of report.removed) expect(directE3(removed.userId)).toBe(false);
+    expect(simulator.directory.timeline.losses(simulator.directory.skus)).toEqual([]);
+    expect(inFlightRemovals(await journal.entries())).toEqual([]);
+  });
+
+  it('re-checks each user just before removing: one who left the group since approval is skipped, with the reason', async () => {
+    const { writer, context, waves } = await planWavesOn(base, ['rest']);
+    const leaver = trickyUserId('both-same-plans');
+    simulator.directory.requireGroup(TRICKY_GROUPS.e3).members.delete(leaver);
+    simulator.directory.processGroup(TRICKY_GROUPS.e3);
+    const report = await executeWave(waves[0], context, writer, new InMemoryJournal());
+    expect(report.skipped).toContainEqual(
+      expect.objectContaining({ userId: leaver, reason: expect.stringContaining('No group gives') })
+    );
+    expect(directE3(leaver)).toBe(true);
+    expect(simulator.directory.timeline.losses(simulator.directory.skus)).toEqual([]);
+  });
+
+  it('puts the direct assignment back exactly and stops the wave when a user lost a plan after removal', async () => {
+    const { writer, context, waves } = await planWavesOn(base, ['rest']);
+    // The group's license is taken away the instant the direct one goes: a race nobody can check for before.
+    const racing: DirectoryWriter = {
+      readUser: (id) => writer.readUser(id),
+      restoreDirectLicense: (id, sku, plans) => writer.restoreDirectLicense(id, sku, plans),
+      removeDirectLicenses: async (id, skus) => {
+        await writer.removeDirectLicenses(id, skus);
+        const group = simulator.directory.requireGroup(TRICKY_GROUPS.e3);
+        group.members.delete(id);
+        simulator.directory.processGroup(group.id, new Set([id]));
+      },
+    };
+    const report = await executeWave(waves[0], context, racing, new InMemoryJournal());
+    expect(report.restored).toHaveLength(1);
+    expect(report.stoppedBecause).toContain('put back');
+    const victim = simulator.directory.findUser(report.restored[0].userId);
+    expect(victim?.directLicenses.get(E3)?.disabledPlans).toEqual(
+      waves[0].entries.find((e) => e.userId === victim?.id)?.disabledPlans
+    );
+    expect(report.removed.length + report.restored.length).toBe(1);
+  });
+
+  it('after a crash between intent and outcome, reconciles from a fresh read and never sends the removal twice', async () => {
+    const { writer, context, waves } = await planWavesOn(base, ['rest']);
+    const journal = new InMemoryJournal();
+    let sent = 0;
+    const crashing: DirectoryWriter = {
+      ...writer,
+      readUser: (id) => writer.readUser(id),
+      restoreDirectLicense: (id, sku, plans) => writer.restoreDirectLicense(id, sku, plans),
+      removeDirectLicenses: async (id, skus) => {
+        sent++;
+        await writer.removeDirectLicenses(id, skus);
+        if (sent === 2) throw new Error('process killed');
+      },
+    };
+    // The "crash" surfaces as a failed send; the read after shows what really happened.
+    await executeWave(
+      waves[0],
+      context,
+      {
+        ...crashing,
+        readUser: async (id) => {
+          if (sent === 2) throw new Error('process killed');
+          return writer.readUser(id);
+        },
+      },
+      journal
+    ).catch(() => undefined);
+    expect(inFlightRemovals(await journal.entries()).length).toBeGreaterThan(0);
+    let resent = 0;
+    const counting: DirectoryWriter = {
+      readUser: (id) => writer.readUser(id),
+      restoreDirectLicense: (id, sku, plans) => writer.restoreDirectLicense(id, sku, plans),
+      removeDirectLicenses: async (id, skus) => {
+        resent++;
+        await writer.removeDirectLicenses(id, skus);
+      },
+    };
+    const report = await executeWave(waves[0], context, counting, journal);
+    expect(inFlightRemovals(await journal.entries())).toEqual([]);
+    // Three users pass; two were sent before the crash, so only one is sent now.
+    expect(resent).toBe(1);
+    expect(report.stoppedBecause).toBeNull();
+    expect(simulator.directory.timeline.losses(simulator.directory.skus)).toEqual([]);
+  });
+});
