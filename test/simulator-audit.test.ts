@@ -106,6 +106,23 @@ describe('the simulator keeps a directory audit log, as Entra does', () => {
     expect(changed.newValue).toBe('[]');
   });
 
+  it('pages the log as it stood at the first page, so new entries do not repeat an entry across pages', async () => {
+    const first = await graphCall(base, 'GET', '/v1.0/auditLogs/directoryAudits?$top=10');
+    for (let i = 0; i < 5; i++) {
+      await graphCall(base, 'PATCH', `/v1.0/users/${DEMO_PEOPLE.sales.id}`, {
+        department: `Sales ${i}`,
+      });
+    }
+    const second = await graphCall(base, 'GET', first.body['@odata.nextLink'].replace(base, ''));
+    const ids = [...first.body.value, ...second.body.value].map((e: { id: string }) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(
+      second.body.value.some(
+        (e: { activityDisplayName: string }) => e.activityDisplayName === 'Update user'
+      )
+    ).toBe(false);
+  });
+
   it('refuses a filter it does not support', async () => {
     const answer = await graphCall(
       base,

@@ -342,6 +342,36 @@ describe('the tenant simulator licenses users as Graph does', () => {
       expect(unknown.status).toBe(404);
     });
 
+    it.each([
+      [
+        { addLicenses: [{ skuId: SKU_A, disabledPlans: [MAIL_2] }], removeLicenses: [] },
+        `Service plan ${MAIL_2} is not part of license ${SKU_A}.`,
+      ],
+      [
+        {
+          addLicenses: [
+            { skuId: SKU_A, disabledPlans: [TEAMS] },
+            { skuId: SKU_FULL, disabledPlans: [] },
+          ],
+          removeLicenses: [],
+        },
+        `The service ${ADDON} requires ${TEAMS} to be enabled as well.`,
+      ],
+      [
+        { addLicenses: [], removeLicenses: [SKU_B] },
+        'Group does not have a corresponding license.',
+      ],
+    ])('refuses a group assignment %j synchronously, changing nothing', async (body, message) => {
+      const answer = await call('POST', '/v1.0/groups/g-a/assignLicense', body);
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.message).toContain(message);
+      const group = (
+        await call('GET', '/v1.0/groups/g-a?$select=assignedLicenses,licenseProcessingState')
+      ).body;
+      expect(group.assignedLicenses).toEqual([{ skuId: SKU_A, disabledPlans: [] }]);
+      expect(group.licenseProcessingState).toEqual({ state: 'ProcessingComplete' });
+    });
+
     it('has no group reprocess action in v1.0', async () => {
       const answer = await call('POST', '/v1.0/groups/g-a/reprocessLicenseAssignment');
       expect(answer.status).toBe(400);

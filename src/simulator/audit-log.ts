@@ -84,9 +84,18 @@ export class AuditLog {
     });
   }
 
-  /** Newest first; entries made in the same instant keep their order (latest first). */
-  list(): Record<string, unknown>[] {
+  /** How many entries there are: a snapshot marker for paging. */
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /**
+   * Newest first; entries made in the same instant keep their order (latest first). With `upTo`, only
+   * the first `upTo` entries ever written: what the log held when a paged read began.
+   */
+  list(upTo = this.entries.length): Record<string, unknown>[] {
     return this.entries
+      .slice(0, upTo)
       .map((entry, index) => ({ entry, index }))
       .sort(
         (a, b) =>

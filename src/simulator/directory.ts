@@ -1,4 +1,5 @@
 import { AuditLog, assignedLicenseValue, type AuditActor } from './audit-log';
+import { recordAutomationHistory } from './automation-history';
 import { GraphError, notFound } from './graph-error';
 import { LicenseTimeline } from './license-timeline';
 import {
@@ -141,7 +142,7 @@ export class Directory {
         applied: new Map(),
       });
     }
-    this.recordAutomationHistory(fixture.existingAutomation);
+    recordAutomationHistory(this, fixture.existingAutomation);
     // A fixture describes a settled tenant: its group licenses are already processed.
     for (const group of this.groups.values()) {
       if (group.licenses.size > 0) {
@@ -298,23 +299,7 @@ export class Directory {
     remove: readonly string[]
   ): void {
     const refuse = (message: string) => new GraphError(400, 'Request_BadRequest', message);
-    const adds = add.map((l) => ({
-      skuId: l.skuId.toLowerCase(),
-      disabledPlans: l.disabledPlans.map((p) => p.toLowerCase()),
-    }));
-    const removes = remove.map((id) => id.toLowerCase());
-    for (const skuId of [...adds.map((l) => l.skuId), ...removes]) {
-      if (!this.skus.has(skuId))
-        throw refuse(`License ${skuId} does not correspond to a valid company License.`);
-    }
-    for (const license of adds) {
-      const plans = new Set(
-        this.skus.get(license.skuId)?.servicePlans.map((p) => p.servicePlanId.toLowerCase())
-      );
-      const unknown = license.disabledPlans.find((plan) => !plans.has(plan));
-      // Unverified wording: Graph refuses a disabled plan the SKU does not contain; the exact text is not documented.
-      if (unknown) throw refuse(`Service plan ${unknown} is not part of license ${license.skuId}.`);
-    }
+    const { adds, removes } = this.checkedLicenseChange(add, remove);
     const held = this.heldSkus(user);
     for (const skuId of removes) {
       if (user.directLicenses.has(skuId)) continue;
@@ -354,6 +339,66 @@ export class Directory {
     this.withSeatAccounting(user, () => {
       user.directLicenses = next;
     });
+  }
+
+  /** Lower-cases a license change and refuses SKUs the tenant lacks or plans a SKU does not contain. */
+  private checkedLicenseChange(add: readonly FixtureLicense[], remove: readonly string[]) {
+    const refuse = (message: string) => new GraphError(400, 'Request_BadRequest', message);
+    const adds = add.map((l) => ({
+      skuId: l.skuId.toLowerCase(),
+      disabledPlans: l.disabledPlans.map((p) => p.toLowerCase()),
+    }));
+    const removes = remove.map((id) => id.toLowerCase());
+    for (const skuId of [...adds.map((l) => l.skuId), ...removes]) {
+      if (!this.skus.has(skuId))
+        throw refuse(`License ${skuId} does not correspond to a valid company License.`);
+    }
+    for (const license of adds) {
+      const plans = new Set(
+        this.skus.get(license.skuId)?.servicePlans.map((p) => p.servicePlanId.toLowerCase())
+      );
+      const unknown = license.disabledPlans.find((plan) => !plans.has(plan));
+      // Unverified wording: Graph refuses a disabled plan the SKU does not contain; the exact text is not documented.
+      if (unknown) throw refuse(`Service plan ${unknown} is not part of license ${license.skuId}.`);
+    }
+    return { adds, removes };
+  }
+
+  /**
+   * POST /groups/{id}/assignLicense, the synchronous part: security groups only, known SKUs and plans,
+   * prerequisites on the same group (BEHAVIOUR.md §2). Members are licensed later, by processing.
+   */
+  assignGroupLicenses(
+    group: DirectoryGroup,
+    add: readonly FixtureLicense[],
+    remove: readonly string[]
+  ): void {
+    const refuse = (message: string) => new GraphError(400, 'Request_BadRequest', message);
+    if (!group.securityEnabled)
+      throw refuse('Licenses can only be assigned to security-enabled groups.');
+    const { adds, removes } = this.checkedLicenseChange(add, remove);
+    for (const skuId of removes) {
+      // Unverified wording for a group.
+      if (!group.licenses.has(skuId)) throw refuse('Group does not have a corresponding license.');
+    }
+    const next = new Map(group.licenses);
+    for (const skuId of removes) next.delete(skuId);
+    const at = this.timestamp();
+    for (const license of adds)
+      next.set(license.skuId, { disabledPlans: license.disabledPlans, lastUpdatedDateTime: at });
+    const missing = ruleViolations(
+      unionOfEnabledPlans(
+        this.skus,
+        [...next].map(([skuId, a]) => ({ skuId, disabledPlans: a.disabledPlans }))
+      ),
+      this.rules
+    ).find((violation) => violation.kind === 'DependencyViolation');
+    if (missing?.kind === 'DependencyViolation') {
+      throw refuse(
+        `License operation failed. Make sure that the group has necessary services before adding or removing a dependent service. The service ${missing.plan} requires ${missing.requires.join(', ')} to be enabled as well.`
+      );
+    }
+    group.licenses = next;
   }
 
   /**
@@ -541,37 +586,6 @@ export class Directory {
         },
       ],
     });
-  }
-
-  /**
-   * The tenant's existing license automation, as the audit log shows it: every `everyDays` days, `runs`
-   * times up to now, it assigned licenses directly to a few users (new joiners, changes), about one in a
-   * thousand licensed users per run and at least one.
-   */
-  private recordAutomationHistory(automation: TenantFixture['existingAutomation']): void {
-    if (!automation) return;
-    const actor: AuditActor = {
-      kind: 'app',
-      displayName: automation.displayName,
-      appId: automation.appId,
-    };
-    const licensed = [...this.users.values()].filter((u) => u.directLicenses.size > 0);
-    if (licensed.length === 0) return;
-    const perRun = Math.max(1, Math.round(licensed.length / 1000));
-    const dayMs = 86_400_000;
-    for (let run = 0; run < automation.runs; run++) {
-      const at = new Date(
-        this.now().getTime() - (automation.runs - run) * automation.everyDays * dayMs
-      );
-      for (let k = 0; k < perRun; k++) {
-        const user = licensed[(run * perRun + k) % licensed.length];
-        const licenses = [...user.directLicenses].map(([skuId, a]) => ({
-          skuId,
-          disabledPlans: a.disabledPlans,
-        }));
-        this.recordUserLicenseChange(user, actor, [], licenses, at);
-      }
-    }
   }
 
   /** Users with an Error row from this group (GET /groups/{id}/membersWithLicenseErrors). */

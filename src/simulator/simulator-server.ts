@@ -64,6 +64,8 @@ export class TenantSimulator {
   private readonly callerAppId: string;
   private server: Server | null = null;
   private base = '';
+  /** Answers held back by a latency fault; cleared on stop. */
+  private readonly delayed = new Set<NodeJS.Timeout>();
   /** Called for every request received, before it is answered (tests and benchmarks count calls). */
   onRequest: ((method: string, url: string) => void) | null = null;
   /** Called with every answer, batch items included (benchmarks count throttled and failed calls). */
@@ -117,6 +119,8 @@ export class TenantSimulator {
 
   async stop(): Promise<void> {
     this.processor.stop();
+    this.delayed.forEach((timer) => clearTimeout(timer));
+    this.delayed.clear();
     const server = this.server;
     this.server = null;
     if (!server) return;
@@ -165,8 +169,13 @@ export class TenantSimulator {
         });
         res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
       };
-      if (latencyMs > 0) setTimeout(send, latencyMs);
-      else send();
+      if (latencyMs > 0) {
+        const timer = setTimeout(() => {
+          this.delayed.delete(timer);
+          send();
+        }, latencyMs);
+        this.delayed.add(timer);
+      } else send();
     });
   }
 

@@ -103,6 +103,7 @@ export class Throttle {
       };
     }
     if (cost.writes > 0 && !this.writes.canSpend(cost.writes)) {
+      this.resourceUnits.spend(cost.resourceUnits);
       return {
         allowed: false,
         retryAfterSimulatedMs: this.writes.msUntil(cost.writes),
@@ -111,6 +112,7 @@ export class Throttle {
       };
     }
     if (cost.writes > 0 && !this.tenantWrites.canSpend(cost.writes)) {
+      this.resourceUnits.spend(cost.resourceUnits);
       return {
         allowed: false,
         retryAfterSimulatedMs: this.tenantWrites.msUntil(cost.writes),

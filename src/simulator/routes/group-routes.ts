@@ -12,7 +12,6 @@ import {
   groupView,
   userView,
 } from '../graph-views';
-import { ruleViolations, unionOfEnabledPlans } from '../licensing-rules';
 import { applySelect, parseODataQuery } from '../odata-query';
 import { assignLicenseBody, bodyObject, booleanProperty, stringProperty } from '../request-body';
 import { checkMemberGroups } from './membership';
@@ -268,45 +267,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
     route('POST', `/groups/${SEGMENT}/assignLicense`, (context) => {
       const group = directory.requireGroup(context.params[0]);
       const { add, remove } = assignLicenseBody(context.body, 'Group');
-      if (!group.securityEnabled) {
-        throw new GraphError(
-          400,
-          'Request_BadRequest',
-          'Licenses can only be assigned to security-enabled groups.'
-        );
-      }
-      const refuse = (message: string) => new GraphError(400, 'Request_BadRequest', message);
-      for (const skuId of [...add.map((l) => l.skuId), ...remove]) {
-        if (!directory.skus.has(skuId.toLowerCase()))
-          throw refuse(`License ${skuId} does not correspond to a valid company License.`);
-      }
-      for (const skuId of remove) {
-        if (!group.licenses.has(skuId.toLowerCase()))
-          throw refuse('Group does not have a corresponding license.');
-      }
-      const next = new Map(group.licenses);
-      for (const skuId of remove) next.delete(skuId.toLowerCase());
-      const at = directory.timestamp();
-      for (const license of add) {
-        next.set(license.skuId.toLowerCase(), {
-          disabledPlans: license.disabledPlans.map((p) => p.toLowerCase()),
-          lastUpdatedDateTime: at,
-        });
-      }
-      // Prerequisites must be on the same group: checked synchronously (BEHAVIOUR.md §2).
-      const missing = ruleViolations(
-        unionOfEnabledPlans(
-          directory.skus,
-          [...next].map(([skuId, a]) => ({ skuId, disabledPlans: a.disabledPlans }))
-        ),
-        directory.rules
-      ).find((violation) => violation.kind === 'DependencyViolation');
-      if (missing && missing.kind === 'DependencyViolation') {
-        throw refuse(
-          `License operation failed. Make sure that the group has necessary services before adding or removing a dependent service. The service ${missing.plan} requires ${missing.requires.join(', ')} to be enabled as well.`
-        );
-      }
-      group.licenses = next;
+      directory.assignGroupLicenses(group, add, remove);
       audit('Set group license', 'Assign', group);
       processor.schedule(group.id);
       return new Reply(
