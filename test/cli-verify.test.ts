@@ -86,6 +86,22 @@ describe('npm run cli -- verify', () => {
     expect(report.users.some((r) => r.id === trickyUserId('inherited-only'))).toBe(false);
   });
 
+  it('plans the groups as JSON: one per SKU and set of disabled plans, reusing matching groups, with warnings', async () => {
+    const result = await cli('plan', '--graph-url', graphUrl, '--json');
+    expect(result.status).toBe(0);
+    const plan = JSON.parse(result.stdout) as {
+      groups: { displayName: string; existingGroupId: string | null; users: number }[];
+      warnings: string[];
+    };
+    expect(
+      plan.groups.find((g) => g.displayName === 'LIC-E3 (no Yammer)')?.existingGroupId
+    ).not.toBeNull();
+    expect(plan.groups.filter((g) => g.displayName.startsWith('LIC Office 365 E3'))).toHaveLength(
+      2
+    );
+    expect(plan.warnings.some((w) => w.includes('nested group'))).toBe(true);
+  });
+
   it('changes nothing', async () => {
     const before = JSON.stringify(
       [...simulator.directory.users.values()].map((u) => [...u.directLicenses.keys()])
@@ -104,6 +120,11 @@ describe('npm run cli -- verify', () => {
     [['remove'], 2, /Unknown command "remove"/],
     [['verify', '--graph-url', 'https://127.0.0.1:1', '--loud'], 2, /Unknown option "--loud"/],
     [['waves', '--graph-url', 'https://127.0.0.1:1'], 2, /not available in this release yet/],
+    [
+      ['plan', '--graph-url', 'https://127.0.0.1:1', '--json', '--csv'],
+      2,
+      /Choose one of --json and --csv/,
+    ],
     [
       ['verify', '--graph-url', 'https://127.0.0.1:1'],
       1,

@@ -1,6 +1,7 @@
 import '../silence-restify-deprecation';
 import { ConfigError, readGraphSettings } from '../config';
 import { productName } from '../domain/product-names';
+import { planGroups } from '../engine/plan-groups';
 import { takeInventory } from '../engine/take-inventory';
 import { verifyDirectRemovals } from '../engine/verify-removals';
 import { errorText } from '../error-text';
@@ -57,6 +58,31 @@ async function run(args: CliArguments): Promise<void> {
       console.log(
         `  ${row[0]} (${row[1]}): ${row[2]} seats, ${row[3]} used, ${row[4]} free; direct only ${row[5]}, group only ${row[6]}, both ${row[7]}`
       );
+    return;
+  }
+  if (args.command === 'plan') {
+    const plan = await planGroups(reader);
+    if (args.json)
+      return void console.log(
+        JSON.stringify({
+          ...plan,
+          groups: plan.groups.map(({ userIds, ...g }) => ({ ...g, users: userIds.length })),
+        })
+      );
+    console.log('Licensing groups to create or reuse (dry run, nothing was changed):');
+    for (const g of plan.groups) {
+      console.log(
+        `  ${g.displayName}${g.existingGroupId ? ' (existing)' : ' (new)'}: ${g.userIds.length} users, ${g.toAdd} to add; e.g. ${g.sampleUserPrincipalNames.join(', ')}`
+      );
+    }
+    console.log(
+      `New seats needed: ${
+        Object.entries(plan.newSeats)
+          .map(([sku, n]) => `${sku} ${n}`)
+          .join(', ') || 'none'
+      }.`
+    );
+    plan.warnings.forEach((w) => console.log(`  ! ${w}`));
     return;
   }
   const result = await verifyDirectRemovals(reader);

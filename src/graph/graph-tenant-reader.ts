@@ -1,4 +1,5 @@
 import { PageIterator, type Client, type PageCollection } from '@microsoft/microsoft-graph-client';
+import type { ExistingLicensingGroup } from '../domain/group-plan';
 import type {
   LicenseAssignmentSnapshot,
   SkuSnapshot,
@@ -27,7 +28,7 @@ interface GraphSku {
 interface GraphGroup {
   id: string;
   displayName?: string | null;
-  assignedLicenses?: { skuId?: string }[];
+  assignedLicenses?: { skuId?: string; disabledPlans?: string[] }[];
 }
 
 export interface GraphUser {
@@ -88,6 +89,41 @@ export class GraphTenantReader implements TenantReader {
     });
     await iterator.iterate();
     return names;
+  }
+
+  async licensingGroups(): Promise<ExistingLicensingGroup[]> {
+    const groups: GraphGroup[] = [];
+    const firstPage = (await this.client
+      .api('/groups')
+      .select(['id', 'displayName', 'assignedLicenses'])
+      .top(PAGE_SIZE)
+      .get()) as PageCollection;
+    await new PageIterator(this.client, firstPage, (group: GraphGroup) => {
+      if ((group.assignedLicenses ?? []).length > 0) groups.push(group);
+      return true;
+    }).iterate();
+    const result: ExistingLicensingGroup[] = [];
+    for (const group of groups) {
+      let nestedGroupCount = 0;
+      const members = (await this.client
+        .api(`/groups/${group.id}/members`)
+        .select(['id'])
+        .top(PAGE_SIZE)
+        .get()) as PageCollection;
+      await new PageIterator(this.client, members, (member: { '@odata.type'?: string }) => {
+        if (member['@odata.type'] === '#microsoft.graph.group') nestedGroupCount++;
+        return true;
+      }).iterate();
+      result.push({
+        id: group.id,
+        displayName: group.displayName ?? group.id,
+        licenses: (group.assignedLicenses ?? []).flatMap((l) =>
+          l.skuId ? [{ skuId: l.skuId.toLowerCase(), disabledPlans: l.disabledPlans ?? [] }] : []
+        ),
+        nestedGroupCount,
+      });
+    }
+    return result;
   }
 
   async forEachUser(visit: (user: UserLicenseSnapshot) => void): Promise<void> {
