@@ -102,6 +102,20 @@ describe('npm run cli -- verify', () => {
     expect(plan.warnings.some((w) => w.includes('nested group'))).toBe(true);
   });
 
+  it('lists group members in license error with the cause and the fix', async () => {
+    const result = await cli('errors', '--graph-url', graphUrl, '--json');
+    expect(result.status).toBe(0);
+    const { errors } = JSON.parse(result.stdout) as {
+      errors: { userId: string; error: string; fix: string }[];
+    };
+    const byUser = (trickyCase: TrickyCase) =>
+      errors.filter((e) => e.userId === trickyUserId(trickyCase)).map((e) => e.error);
+    expect(byUser('group-license-in-error-count')).toEqual(['CountViolation']);
+    expect(byUser('conflicting-exchange-plans')).toEqual(['MutuallyExclusiveViolation']);
+    expect(byUser('usage-location-forbids-plan')).toEqual(['ProhibitedInUsageLocationViolation']);
+    expect(errors.every((e) => e.fix.includes('reprocess'))).toBe(true);
+  });
+
   it('changes nothing', async () => {
     const before = JSON.stringify(
       [...simulator.directory.users.values()].map((u) => [...u.directLicenses.keys()])

@@ -3,7 +3,12 @@
 export const CLI_COMMANDS = ['inventory', 'plan', 'verify', 'errors', 'waves', 'report'] as const;
 export type CliCommand = (typeof CLI_COMMANDS)[number];
 /** Commands this release implements; the others are refused with a clear message. */
-export const AVAILABLE_CLI_COMMANDS: readonly CliCommand[] = ['inventory', 'plan', 'verify'];
+export const AVAILABLE_CLI_COMMANDS: readonly CliCommand[] = [
+  'inventory',
+  'plan',
+  'verify',
+  'errors',
+];
 
 export interface CliArguments {
   readonly command: CliCommand;

@@ -1,6 +1,7 @@
 import '../silence-restify-deprecation';
 import { ConfigError, readGraphSettings } from '../config';
 import { productName } from '../domain/product-names';
+import { listLicenseErrors } from '../engine/list-license-errors';
 import { planGroups } from '../engine/plan-groups';
 import { takeInventory } from '../engine/take-inventory';
 import { verifyDirectRemovals } from '../engine/verify-removals';
@@ -83,6 +84,17 @@ async function run(args: CliArguments): Promise<void> {
       }.`
     );
     plan.warnings.forEach((w) => console.log(`  ! ${w}`));
+    return;
+  }
+  if (args.command === 'errors') {
+    const rows = await listLicenseErrors(reader);
+    if (args.json) return void console.log(JSON.stringify({ errors: rows }));
+    if (rows.length === 0) return void console.log('No group member is in license error.');
+    for (const row of rows) {
+      console.log(
+        `${row.userPrincipalName} in ${row.groupName}: ${row.error}. ${row.cause} Fix: ${row.fix}`
+      );
+    }
     return;
   }
   const result = await verifyDirectRemovals(reader);

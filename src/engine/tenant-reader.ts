@@ -9,6 +9,10 @@ export interface TenantReader {
   licensingGroupNames(): Promise<Map<string, string>>;
   /** Every group that assigns licenses, with its licenses and how many of its members are groups. */
   licensingGroups(): Promise<ExistingLicensingGroup[]>;
+  /** Groups that have members in license error (`hasMembersWithLicenseErrors eq true`). */
+  groupsWithLicenseErrors(): Promise<{ id: string; displayName: string }[]>;
+  /** A group's members in license error, with their license assignment states. */
+  membersWithLicenseErrors(groupId: string): Promise<UserLicenseSnapshot[]>;
   /** Visits every user once, page by page, without holding the whole tenant in memory. */
   forEachUser(visit: (user: UserLicenseSnapshot) => void): Promise<void>;
 }

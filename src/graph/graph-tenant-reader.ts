@@ -126,6 +126,35 @@ export class GraphTenantReader implements TenantReader {
     return result;
   }
 
+  async groupsWithLicenseErrors(): Promise<{ id: string; displayName: string }[]> {
+    const groups: { id: string; displayName: string }[] = [];
+    const firstPage = (await this.client
+      .api('/groups')
+      .filter('hasMembersWithLicenseErrors eq true')
+      .select(['id', 'displayName'])
+      .top(PAGE_SIZE)
+      .get()) as PageCollection;
+    await new PageIterator(this.client, firstPage, (group: GraphGroup) => {
+      groups.push({ id: group.id, displayName: group.displayName ?? group.id });
+      return true;
+    }).iterate();
+    return groups;
+  }
+
+  async membersWithLicenseErrors(groupId: string): Promise<UserLicenseSnapshot[]> {
+    const users: UserLicenseSnapshot[] = [];
+    const firstPage = (await this.client
+      .api(`/groups/${groupId}/membersWithLicenseErrors`)
+      .select(USER_LICENSE_PROPERTIES)
+      .top(PAGE_SIZE)
+      .get()) as PageCollection;
+    await new PageIterator(this.client, firstPage, (user: GraphUser) => {
+      users.push(toUserSnapshot(user));
+      return true;
+    }).iterate();
+    return users;
+  }
+
   async forEachUser(visit: (user: UserLicenseSnapshot) => void): Promise<void> {
     const firstPage = (await this.client
       .api('/users')

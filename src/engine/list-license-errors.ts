@@ -1,0 +1,41 @@
+import { licenseErrorAdvice } from '../domain/license-errors';
+import type { TenantReader } from './tenant-reader';
+
+export interface LicenseErrorRow {
+  readonly groupId: string;
+  readonly groupName: string;
+  readonly userId: string;
+  readonly userPrincipalName: string;
+  readonly skuId: string;
+  readonly error: string;
+  readonly cause: string;
+  readonly fix: string;
+}
+
+/** Phase 5: every group member in license error, with its cause and the fix. Reads only. */
+export async function listLicenseErrors(reader: TenantReader): Promise<LicenseErrorRow[]> {
+  const rows: LicenseErrorRow[] = [];
+  for (const group of await reader.groupsWithLicenseErrors()) {
+    for (const user of await reader.membersWithLicenseErrors(group.id)) {
+      for (const state of user.licenseAssignmentStates) {
+        if (
+          state.assignedByGroup !== group.id ||
+          (state.state === 'Active' && (state.error ?? 'None') === 'None')
+        )
+          continue;
+        const error =
+          state.error && state.error !== 'None' ? state.error : (state.state ?? 'Error');
+        rows.push({
+          groupId: group.id,
+          groupName: group.displayName,
+          userId: user.id,
+          userPrincipalName: user.userPrincipalName,
+          skuId: state.skuId,
+          error,
+          ...licenseErrorAdvice(error),
+        });
+      }
+    }
+  }
+  return rows;
+}
