@@ -39,6 +39,8 @@ describe('the bot answers commands through its real HTTP endpoint', () => {
     // Office 365 E3: 250 seats, 200 used (Finance), 50 free.
     expect(texts.slice(e3)).toEqual(expect.arrayContaining(['250', '200', '50']));
     expect(texts.join(' ')).toContain('1,000 users');
+    // The demo's nightly script, found in the audit log.
+    expect(texts.join(' ')).toContain('Contoso nightly license script assigned licenses directly');
   });
 
   it('reads every user page by page with $select and $top=999', async () => {

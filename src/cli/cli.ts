@@ -1,5 +1,6 @@
 import '../silence-restify-deprecation';
 import { ConfigError, readGraphSettings } from '../config';
+import { describeAutomation } from '../domain/automation';
 import { productName } from '../domain/product-names';
 import { listLicenseErrors } from '../engine/list-license-errors';
 import { planGroups } from '../engine/plan-groups';
@@ -59,6 +60,8 @@ async function run(args: CliArguments): Promise<void> {
       console.log(
         `  ${row[0]} (${row[1]}): ${row[2]} seats, ${row[3]} used, ${row[4]} free; direct only ${row[5]}, group only ${row[6]}, both ${row[7]}`
       );
+    inventory.automation.forEach((finding) => console.log(`  ! ${describeAutomation(finding)}`));
+    if (inventory.auditLogProblem) console.log(`  ! ${inventory.auditLogProblem}`);
     return;
   }
   if (args.command === 'plan') {

@@ -1,3 +1,4 @@
+import type { AutomationFinding } from './automation';
 import { licenseSourcesOf, type SkuSnapshot, type UserLicenseSnapshot } from './licenses';
 
 export interface SkuInventory {
@@ -19,6 +20,13 @@ export interface Inventory {
   readonly licensedUsersWithoutUsageLocation: number;
   /** SKUs users hold that the tenant no longer subscribes to (or that are hidden from subscribedSkus). */
   readonly unknownSkuIds: readonly string[];
+}
+
+/** The inventory with what the audit log says about the existing automation. */
+export interface InventoryReport extends Inventory {
+  readonly automation: readonly AutomationFinding[];
+  /** Why the audit log could not be read, if it could not (the rest of the inventory stands). */
+  readonly auditLogProblem: string | null;
 }
 
 interface Counts {

@@ -1,3 +1,4 @@
+import type { LicenseChangeEvent } from '../domain/automation';
 import type { ExistingLicensingGroup } from '../domain/group-plan';
 import type { SkuSnapshot, UserLicenseSnapshot } from '../domain/licenses';
 
@@ -13,6 +14,8 @@ export interface TenantReader {
   groupsWithLicenseErrors(): Promise<{ id: string; displayName: string }[]>;
   /** A group's members in license error, with their license assignment states. */
   membersWithLicenseErrors(groupId: string): Promise<UserLicenseSnapshot[]>;
+  /** "Change user license" audit events since a moment (audit log retention is about 30 days). */
+  licenseChangeEvents(since: Date): Promise<LicenseChangeEvent[]>;
   /** Visits every user once, page by page, without holding the whole tenant in memory. */
   forEachUser(visit: (user: UserLicenseSnapshot) => void): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { PageIterator, type Client, type PageCollection } from '@microsoft/microsoft-graph-client';
+import type { LicenseChangeEvent } from '../domain/automation';
 import type { ExistingLicensingGroup } from '../domain/group-plan';
 import type {
   LicenseAssignmentSnapshot,
@@ -23,6 +24,14 @@ interface GraphSku {
   consumedUnits?: number;
   prepaidUnits?: { enabled?: number };
   servicePlans?: { servicePlanId: string; servicePlanName: string }[];
+}
+
+interface GraphAudit {
+  activityDateTime: string;
+  initiatedBy?: {
+    app?: { displayName?: string | null } | null;
+    user?: { userPrincipalName?: string | null } | null;
+  };
 }
 
 interface GraphGroup {
@@ -153,6 +162,25 @@ export class GraphTenantReader implements TenantReader {
       return true;
     }).iterate();
     return users;
+  }
+
+  async licenseChangeEvents(since: Date): Promise<LicenseChangeEvent[]> {
+    const events: LicenseChangeEvent[] = [];
+    const firstPage = (await this.client
+      .api('/auditLogs/directoryAudits')
+      .filter(
+        `activityDisplayName eq 'Change user license' and activityDateTime ge ${since.toISOString().replace(/\.\d{3}Z$/, 'Z')}`
+      )
+      .top(PAGE_SIZE)
+      .get()) as PageCollection;
+    await new PageIterator(this.client, firstPage, (entry: GraphAudit) => {
+      const app = entry.initiatedBy?.app?.displayName;
+      const user = entry.initiatedBy?.user?.userPrincipalName;
+      if (app) events.push({ at: entry.activityDateTime, actor: app, actorKind: 'app' });
+      else if (user) events.push({ at: entry.activityDateTime, actor: user, actorKind: 'user' });
+      return true;
+    }).iterate();
+    return events;
   }
 
   async forEachUser(visit: (user: UserLicenseSnapshot) => void): Promise<void> {

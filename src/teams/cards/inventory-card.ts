@@ -1,5 +1,6 @@
 import type { Attachment } from 'botbuilder';
-import type { Inventory } from '../../domain/inventory';
+import { describeAutomation } from '../../domain/automation';
+import type { InventoryReport } from '../../domain/inventory';
 import { productName } from '../../domain/product-names';
 import template from './inventory.json';
 import { renderCard } from './render-card';
@@ -7,7 +8,7 @@ import { renderCard } from './render-card';
 const count = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`;
 
-export function inventoryCard(inventory: Inventory, readAt: Date): Attachment {
+export function inventoryCard(inventory: InventoryReport, readAt: Date): Attachment {
   const notes: string[] = [];
   if (inventory.disabledLicensedUsers > 0) {
     notes.push(
@@ -19,6 +20,8 @@ export function inventoryCard(inventory: Inventory, readAt: Date): Attachment {
       `${plural(inventory.licensedUsersWithoutUsageLocation, 'licensed user has', 'licensed users have')} no usage location.`
     );
   }
+  for (const finding of inventory.automation.slice(0, 3)) notes.push(describeAutomation(finding));
+  if (inventory.auditLogProblem) notes.push(inventory.auditLogProblem);
   if (inventory.unknownSkuIds.length > 0) {
     notes.push(
       `Users hold SKUs the tenant no longer lists: ${inventory.unknownSkuIds.join(', ')}.`
