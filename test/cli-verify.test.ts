@@ -116,6 +116,21 @@ describe('npm run cli -- verify', () => {
     expect(errors.every((e) => e.fix.includes('reprocess'))).toBe(true);
   });
 
+  it('proposes waves with their digests, and writes the report as CSV', async () => {
+    const waves = await cli('waves', '--graph-url', graphUrl, '--sizes', '1,rest', '--json');
+    expect(waves.status).toBe(0);
+    const proposed = JSON.parse(waves.stdout) as {
+      waves: { number: number; users: number; digest: string }[];
+    };
+    expect(proposed.waves.map((w) => w.users)).toEqual([1, 2]);
+    expect(proposed.waves[0].digest).toMatch(/^[0-9a-f]{64}$/);
+    const badSizes = await cli('waves', '--graph-url', graphUrl, '--sizes', 'rest,5');
+    expect(badSizes.status).toBe(2);
+    expect(badSizes.stderr).toContain('"rest" can only be the last wave');
+    const report = await cli('report', '--graph-url', graphUrl);
+    expect(report.stdout.split('\n')[0]).toBe('id,userPrincipalName,skuId,decision,reason');
+  });
+
   it('changes nothing', async () => {
     const before = JSON.stringify(
       [...simulator.directory.users.values()].map((u) => [...u.directLicenses.keys()])
@@ -133,7 +148,11 @@ describe('npm run cli -- verify', () => {
     [['verify', '--graph-url', 'http://127.0.0.1:1'], 2, /must use https/],
     [['remove'], 2, /Unknown command "remove"/],
     [['verify', '--graph-url', 'https://127.0.0.1:1', '--loud'], 2, /Unknown option "--loud"/],
-    [['waves', '--graph-url', 'https://127.0.0.1:1'], 2, /not available in this release yet/],
+    [
+      ['waves', '--graph-url', 'https://127.0.0.1:1', '--sizes', 'rest,5'],
+      2,
+      /"rest" can only be the last wave/,
+    ],
     [
       ['plan', '--graph-url', 'https://127.0.0.1:1', '--json', '--csv'],
       2,

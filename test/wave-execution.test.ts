@@ -1,4 +1,5 @@
 import { executeWave } from '../src/engine/execute-wave';
+import { rollbackWave } from '../src/engine/rollback-wave';
 import type { DirectoryWriter } from '../src/engine/directory-writer';
 import { inFlightRemovals } from '../src/domain/journal';
 import { InMemoryJournal } from '../src/storage/in-memory-journal';
@@ -80,6 +81,29 @@ describe('executing a removal wave against the simulator', () => {
       waves[0].entries.find((e) => e.userId === victim?.id)?.disabledPlans
     );
     expect(report.removed.length + report.restored.length).toBe(1);
+  });
+
+  it('rolls a wave back: every direct assignment it removed is put back exactly, and a second rollback sends nothing', async () => {
+    const { writer, context, waves } = await planWavesOn(base, ['rest']);
+    const journal = new InMemoryJournal();
+    const before = new Map(
+      [...simulator.directory.users.values()].map((u) => [
+        u.id,
+        JSON.stringify([...u.directLicenses].map(([k, v]) => [k, v.disabledPlans])),
+      ])
+    );
+    const report = await executeWave(waves[0], context, writer, journal);
+    expect(report.removed.length).toBeGreaterThan(0);
+    const rollback = await rollbackWave(waves[0].digest, writer, journal);
+    expect(rollback.restored).toHaveLength(report.removed.length);
+    for (const user of simulator.directory.users.values()) {
+      expect(JSON.stringify([...user.directLicenses].map(([k, v]) => [k, v.disabledPlans]))).toBe(
+        before.get(user.id)
+      );
+    }
+    const again = await rollbackWave(waves[0].digest, writer, journal);
+    expect(again.restored).toEqual([]);
+    expect(again.alreadyThere).toHaveLength(report.removed.length);
   });
 
   it('after a crash between intent and outcome, reconciles from a fresh read and never sends the removal twice', async () => {

@@ -1,14 +1,9 @@
+import { parseWaveSizes } from '../domain/waves';
+
 /** `npm run cli -- <command> --graph-url <url> [--token <t>] [--dry-run] [--json] [--csv]`, checked. */
 
 export const CLI_COMMANDS = ['inventory', 'plan', 'verify', 'errors', 'waves', 'report'] as const;
 export type CliCommand = (typeof CLI_COMMANDS)[number];
-/** Commands this release implements; the others are refused with a clear message. */
-export const AVAILABLE_CLI_COMMANDS: readonly CliCommand[] = [
-  'inventory',
-  'plan',
-  'verify',
-  'errors',
-];
 
 export interface CliArguments {
   readonly command: CliCommand;
@@ -18,12 +13,14 @@ export interface CliArguments {
   readonly dryRun: boolean;
   readonly json: boolean;
   readonly csv: boolean;
+  /** waves only: users per wave, e.g. "25,250,rest". */
+  readonly sizes: string | undefined;
 }
 
 export class CliUsageError extends Error {}
 
 export const CLI_USAGE =
-  'Usage: npm run cli -- <inventory | plan | verify | errors | waves | report> --graph-url <url> [--token <t>] [--dry-run] [--json] [--csv]';
+  'Usage: npm run cli -- <inventory | plan | verify | errors | waves | report> --graph-url <url> [--token <t>] [--dry-run] [--json] [--csv] [--sizes 25,250,rest]';
 
 export function parseCliArguments(args: readonly string[]): CliArguments {
   const [command, ...rest] = args;
@@ -33,20 +30,29 @@ export function parseCliArguments(args: readonly string[]): CliArguments {
   }
   let graphUrl: string | undefined;
   let token: string | undefined;
+  let sizes: string | undefined;
   const flags = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
     const option = rest[i];
-    if (option === '--graph-url' || option === '--token') {
+    if (option === '--graph-url' || option === '--token' || option === '--sizes') {
       const value = rest[i + 1];
       if (value === undefined || value.startsWith('--'))
         throw new CliUsageError(`${option} needs a value.`);
       if (option === '--graph-url') graphUrl = value;
-      else token = value;
+      else if (option === '--token') token = value;
+      else sizes = value;
       i++;
     } else if (['--dry-run', '--json', '--csv'].includes(option)) {
       flags.add(option);
     } else {
       throw new CliUsageError(`Unknown option "${option}".`);
+    }
+  }
+  if (sizes !== undefined) {
+    try {
+      parseWaveSizes(sizes);
+    } catch (error) {
+      throw new CliUsageError((error as Error).message);
     }
   }
   if (flags.has('--json') && flags.has('--csv'))
@@ -58,5 +64,6 @@ export function parseCliArguments(args: readonly string[]): CliArguments {
     dryRun: flags.has('--dry-run'),
     json: flags.has('--json'),
     csv: flags.has('--csv'),
+    sizes,
   };
 }

@@ -6,16 +6,11 @@ import { listLicenseErrors } from '../engine/list-license-errors';
 import { planGroups } from '../engine/plan-groups';
 import { takeInventory } from '../engine/take-inventory';
 import { verifyDirectRemovals } from '../engine/verify-removals';
+import { WaveSizeError, defaultWaveSizes, parseWaveSizes, splitIntoWaves } from '../domain/waves';
 import { errorText } from '../error-text';
 import { createGraphClient } from '../graph/graph-client';
 import { GraphTenantReader } from '../graph/graph-tenant-reader';
-import {
-  AVAILABLE_CLI_COMMANDS,
-  CLI_USAGE,
-  CliUsageError,
-  parseCliArguments,
-  type CliArguments,
-} from './cli-arguments';
+import { CLI_USAGE, CliUsageError, parseCliArguments, type CliArguments } from './cli-arguments';
 
 /**
  * The command line over the same engine as the bot, for scripting and reports. Read-only: it never
@@ -26,11 +21,6 @@ const csvCell = (value: string | number) =>
   /[",\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value);
 
 async function run(args: CliArguments): Promise<void> {
-  if (!AVAILABLE_CLI_COMMANDS.includes(args.command)) {
-    throw new CliUsageError(
-      `"${args.command}" is not available in this release yet; use ${AVAILABLE_CLI_COMMANDS.join(' or ')}.`
-    );
-  }
   const env = {
     ...process.env,
     ...(args.graphUrl ? { GRAPH_BASE_URL: args.graphUrl } : {}),
@@ -101,8 +91,35 @@ async function run(args: CliArguments): Promise<void> {
     return;
   }
   const result = await verifyDirectRemovals(reader);
-  if (args.json) return void console.log(JSON.stringify(result));
-  if (args.csv) {
+  if (args.command === 'waves') {
+    const sizes = args.sizes
+      ? parseWaveSizes(args.sizes)
+      : defaultWaveSizes(new Set(result.candidates.map((c) => c.userId)).size);
+    const waves = splitIntoWaves(result.candidates, sizes);
+    if (args.json) {
+      return void console.log(
+        JSON.stringify({
+          waves: waves.map((w) => ({
+            number: w.number,
+            users: w.userCount,
+            assignments: w.entries.length,
+            digest: w.digest,
+          })),
+        })
+      );
+    }
+    console.log(
+      'Removal waves (proposed; each is released only by an approver in Teams, never from here):'
+    );
+    for (const w of waves)
+      console.log(
+        `  wave ${w.number}: ${w.userCount} users, ${w.entries.length} direct assignments, digest ${w.digest.slice(0, 12)}`
+      );
+    return;
+  }
+  if (args.json)
+    return void console.log(JSON.stringify({ users: result.users, summary: result.summary }));
+  if (args.csv || args.command === 'report') {
     console.log(['id', 'userPrincipalName', 'skuId', 'decision', 'reason'].join(','));
     for (const row of result.users)
       console.log(
@@ -125,7 +142,7 @@ async function main(): Promise<void> {
   try {
     await run(parseCliArguments(process.argv.slice(2)));
   } catch (error) {
-    if (error instanceof CliUsageError) {
+    if (error instanceof CliUsageError || error instanceof WaveSizeError) {
       console.error(`${error.message}\n${CLI_USAGE}`);
       process.exit(2);
     }

@@ -1,4 +1,5 @@
 import { decideDirectRemovals, type RemovalDecision } from '../domain/removal-safety';
+import type { WaveEntry } from '../domain/waves';
 import type { TenantReader } from './tenant-reader';
 
 /** One user and one directly assigned SKU, with what the migration would do and why. */
@@ -12,6 +13,8 @@ export interface VerifyRow {
 
 export interface VerifyResult {
   readonly users: VerifyRow[];
+  /** The direct assignments that may go, with what a restore would need: the input to removal waves. */
+  readonly candidates: WaveEntry[];
   /** Per SKU part number: how many direct assignments could go, and how many stay. */
   readonly summary: Record<string, { remove: number; skip: number }>;
 }
@@ -28,6 +31,7 @@ export async function verifyDirectRemovals(
   const skus = new Map(skuList.map((sku) => [sku.skuId.toLowerCase(), sku]));
   const groupNames = await reader.licensingGroupNames();
   const users: VerifyRow[] = [];
+  const candidates: WaveEntry[] = [];
   const summary: VerifyResult['summary'] = {};
   await reader.forEachUser((user) => {
     for (const decision of decideDirectRemovals(user, { skus, groupNames, intendedGroups })) {
@@ -38,10 +42,21 @@ export async function verifyDirectRemovals(
         decision: decision.decision,
         reason: decision.reason,
       });
+      if (decision.decision === 'remove') {
+        const direct = user.licenseAssignmentStates.find(
+          (r) => r.skuId === decision.skuId && r.assignedByGroup === null
+        );
+        candidates.push({
+          userId: user.id,
+          userPrincipalName: user.userPrincipalName,
+          skuId: decision.skuId,
+          disabledPlans: direct?.disabledPlans ?? [],
+        });
+      }
       const label = skus.get(decision.skuId)?.skuPartNumber ?? decision.skuId;
       const counts = (summary[label] ??= { remove: 0, skip: 0 });
       counts[decision.decision]++;
     }
   });
-  return { users, summary };
+  return { users, candidates, summary };
 }

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { Journal, JournalEntry } from '../domain/journal';
+import { errorText } from '../error-text';
+import type { DirectoryWriter } from './directory-writer';
+
+export interface RollbackReport {
+  readonly waveNumber: number;
+  /** Direct assignments put back exactly (SKU and disabled plans). */
+  readonly restored: { userId: string; skuId: string }[];
+  /** Already back (someone restored it, or it was never gone): nothing sent. */
+  readonly alreadyThere: { userId: string; skuId: string }[];
+  readonly failed: { userId: string; skuId: string; reason: string }[];
+}
+
+type Intent = Extract<JournalEntry, { kind: 'removal-intended' }>;
+
+/**
+ * Rolls back an (approved) wave: every direct assignment the journal says it removed is put back with
+ * its original disabled plans. Idempotent: a fresh read first, so nothing is assigned twice.
+ */
+export async function rollbackWave(
+  waveDigest: string,
+  writer: DirectoryWriter,
+  journal: Journal,
+  now: () => Date = () => new Date()
+): Promise<RollbackReport> {
+  const entries = await journal.entries();
+  const intents = new Map(
+    entries.flatMap((e) =>
+      e.kind === 'removal-intended' && e.waveDigest === waveDigest ? [[e.id, e]] : []
+    )
+  );
+  const removed: Intent[] = entries.flatMap((e) => {
+    const intent =
+      e.kind === 'removal-outcome' && e.outcome === 'removed' ? intents.get(e.intentId) : undefined;
+    return intent ? [intent] : [];
+  });
+  const report: RollbackReport = {
+    waveNumber: removed[0]?.waveNumber ?? 0,
+    restored: [],
+    alreadyThere: [],
+    failed: [],
+  };
+  for (const intent of removed) {
+    const key = { userId: intent.userId, skuId: intent.skuId };
+    try {
+      const fresh = await writer.readUser(intent.userId);
+      if (
+        fresh.licenseAssignmentStates.some(
+          (r) => r.skuId === intent.skuId && r.assignedByGroup === null
+        )
+      ) {
+        report.alreadyThere.push(key);
+        continue;
+      }
+      await writer.restoreDirectLicense(intent.userId, intent.skuId, intent.disabledPlans);
+      await journal.append({
+        kind: 'removal-outcome',
+        id: randomUUID(),
+        at: now().toISOString(),
+        intentId: intent.id,
+        outcome: 'restored',
+        reason: 'Rolled back with the wave: the direct assignment was put back exactly.',
+      });
+      report.restored.push(key);
+    } catch (error) {
+      report.failed.push({ ...key, reason: errorText(error) });
+    }
+  }
+  return report;
+}
