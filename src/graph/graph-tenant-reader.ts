@@ -1,4 +1,9 @@
-import { PageIterator, type Client, type PageCollection } from '@microsoft/microsoft-graph-client';
+import {
+  PageIterator,
+  type Client,
+  type GraphRequest,
+  type PageCollection,
+} from '@microsoft/microsoft-graph-client';
 import type { LicenseChangeEvent } from '../domain/automation';
 import type { ExistingLicensingGroup } from '../domain/group-plan';
 import type {
@@ -86,43 +91,27 @@ export class GraphTenantReader implements TenantReader {
 
   async licensingGroupNames(): Promise<Map<string, string>> {
     const names = new Map<string, string>();
-    const firstPage = (await this.client
-      .api('/groups')
-      .select(['id', 'displayName', 'assignedLicenses'])
-      .top(PAGE_SIZE)
-      .get()) as PageCollection;
-    const iterator = new PageIterator(this.client, firstPage, (group: GraphGroup) => {
+    await this.visitAll<GraphGroup>(this.licensedGroupsRequest(), (group) => {
       if ((group.assignedLicenses ?? []).length > 0)
         names.set(group.id, group.displayName ?? group.id);
-      return true;
     });
-    await iterator.iterate();
     return names;
   }
 
   async licensingGroups(): Promise<ExistingLicensingGroup[]> {
     const groups: GraphGroup[] = [];
-    const firstPage = (await this.client
-      .api('/groups')
-      .select(['id', 'displayName', 'assignedLicenses'])
-      .top(PAGE_SIZE)
-      .get()) as PageCollection;
-    await new PageIterator(this.client, firstPage, (group: GraphGroup) => {
+    await this.visitAll<GraphGroup>(this.licensedGroupsRequest(), (group) => {
       if ((group.assignedLicenses ?? []).length > 0) groups.push(group);
-      return true;
-    }).iterate();
+    });
     const result: ExistingLicensingGroup[] = [];
     for (const group of groups) {
       let nestedGroupCount = 0;
-      const members = (await this.client
-        .api(`/groups/${group.id}/members`)
-        .select(['id'])
-        .top(PAGE_SIZE)
-        .get()) as PageCollection;
-      await new PageIterator(this.client, members, (member: { '@odata.type'?: string }) => {
-        if (member['@odata.type'] === '#microsoft.graph.group') nestedGroupCount++;
-        return true;
-      }).iterate();
+      await this.visitAll<{ '@odata.type'?: string }>(
+        this.client.api(`/groups/${group.id}/members`).select(['id']).top(PAGE_SIZE),
+        (member) => {
+          if (member['@odata.type'] === '#microsoft.graph.group') nestedGroupCount++;
+        }
+      );
       result.push({
         id: group.id,
         displayName: group.displayName ?? group.id,
@@ -137,63 +126,68 @@ export class GraphTenantReader implements TenantReader {
 
   async groupsWithLicenseErrors(): Promise<{ id: string; displayName: string }[]> {
     const groups: { id: string; displayName: string }[] = [];
-    const firstPage = (await this.client
-      .api('/groups')
-      .filter('hasMembersWithLicenseErrors eq true')
-      .select(['id', 'displayName'])
-      .top(PAGE_SIZE)
-      .get()) as PageCollection;
-    await new PageIterator(this.client, firstPage, (group: GraphGroup) => {
-      groups.push({ id: group.id, displayName: group.displayName ?? group.id });
-      return true;
-    }).iterate();
+    await this.visitAll<GraphGroup>(
+      this.client
+        .api('/groups')
+        .filter('hasMembersWithLicenseErrors eq true')
+        .select(['id', 'displayName'])
+        .top(PAGE_SIZE),
+      (group) => groups.push({ id: group.id, displayName: group.displayName ?? group.id })
+    );
     return groups;
   }
 
   async membersWithLicenseErrors(groupId: string): Promise<UserLicenseSnapshot[]> {
     const users: UserLicenseSnapshot[] = [];
-    const firstPage = (await this.client
-      .api(`/groups/${groupId}/membersWithLicenseErrors`)
-      .select(USER_LICENSE_PROPERTIES)
-      .top(PAGE_SIZE)
-      .get()) as PageCollection;
-    await new PageIterator(this.client, firstPage, (user: GraphUser) => {
-      users.push(toUserSnapshot(user));
-      return true;
-    }).iterate();
+    await this.visitAll<GraphUser>(
+      this.client
+        .api(`/groups/${groupId}/membersWithLicenseErrors`)
+        .select(USER_LICENSE_PROPERTIES)
+        .top(PAGE_SIZE),
+      (user) => users.push(toUserSnapshot(user))
+    );
     return users;
   }
 
   async licenseChangeEvents(since: Date): Promise<LicenseChangeEvent[]> {
     const events: LicenseChangeEvent[] = [];
-    const firstPage = (await this.client
-      .api('/auditLogs/directoryAudits')
-      .filter(
-        `activityDisplayName eq 'Change user license' and activityDateTime ge ${since.toISOString().replace(/\.\d{3}Z$/, 'Z')}`
-      )
-      .top(PAGE_SIZE)
-      .get()) as PageCollection;
-    await new PageIterator(this.client, firstPage, (entry: GraphAudit) => {
-      const app = entry.initiatedBy?.app?.displayName;
-      const user = entry.initiatedBy?.user?.userPrincipalName;
-      if (app) events.push({ at: entry.activityDateTime, actor: app, actorKind: 'app' });
-      else if (user) events.push({ at: entry.activityDateTime, actor: user, actorKind: 'user' });
-      return true;
-    }).iterate();
+    const from = since.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await this.visitAll<GraphAudit>(
+      this.client
+        .api('/auditLogs/directoryAudits')
+        .filter(`activityDisplayName eq 'Change user license' and activityDateTime ge ${from}`)
+        .top(PAGE_SIZE),
+      (entry) => {
+        const app = entry.initiatedBy?.app?.displayName;
+        const user = entry.initiatedBy?.user?.userPrincipalName;
+        if (app) events.push({ at: entry.activityDateTime, actor: app, actorKind: 'app' });
+        else if (user) events.push({ at: entry.activityDateTime, actor: user, actorKind: 'user' });
+      }
+    );
     return events;
   }
 
   async forEachUser(visit: (user: UserLicenseSnapshot) => void): Promise<void> {
-    const firstPage = (await this.client
-      .api('/users')
-      .select(USER_LICENSE_PROPERTIES)
-      .top(PAGE_SIZE)
-      .get()) as PageCollection;
-    const iterator = new PageIterator(this.client, firstPage, (item: GraphUser) => {
-      visit(toUserSnapshot(item));
+    await this.visitAll<GraphUser>(
+      this.client.api('/users').select(USER_LICENSE_PROPERTIES).top(PAGE_SIZE),
+      (user) => visit(toUserSnapshot(user))
+    );
+  }
+
+  private licensedGroupsRequest(): GraphRequest {
+    return this.client
+      .api('/groups')
+      .select(['id', 'displayName', 'assignedLicenses'])
+      .top(PAGE_SIZE);
+  }
+
+  /** Every item of a paged collection, through the SDK's page iterator (it follows @odata.nextLink). */
+  private async visitAll<T>(request: GraphRequest, visit: (item: T) => void): Promise<void> {
+    const firstPage = (await request.get()) as PageCollection;
+    await new PageIterator(this.client, firstPage, (item: T) => {
+      visit(item);
       return true;
-    });
-    await iterator.iterate();
+    }).iterate();
   }
 }
 

@@ -4,7 +4,7 @@ import { createGraphClient } from '../../src/graph/graph-client';
 import { GraphDirectoryWriter } from '../../src/graph/graph-directory-writer';
 import { GraphTenantReader } from '../../src/graph/graph-tenant-reader';
 import { verifyDirectRemovals } from '../../src/engine/verify-removals';
-import { splitIntoWaves, type WaveEntry, type WaveSizes } from '../../src/domain/waves';
+import { splitIntoWaves, type WaveSizes } from '../../src/domain/waves';
 import type { RemovalContext } from '../../src/domain/removal-safety';
 
 /** The Graph adapters over a simulator, and waves planned from what verify says may go. */
@@ -19,18 +19,5 @@ export async function planWavesOn(baseUrl: string, sizes: WaveSizes) {
   const skus = new Map((await reader.subscribedSkus()).map((s) => [s.skuId, s]));
   const context: RemovalContext = { skus, groupNames: await reader.licensingGroupNames() };
   const verified = await verifyDirectRemovals(reader);
-  const entries: WaveEntry[] = [];
-  for (const row of verified.users.filter((r) => r.decision === 'remove')) {
-    const user = await writer.readUser(row.id);
-    const direct = user.licenseAssignmentStates.find(
-      (s) => s.skuId === row.skuId && s.assignedByGroup === null
-    );
-    entries.push({
-      userId: row.id,
-      userPrincipalName: row.userPrincipalName,
-      skuId: row.skuId,
-      disabledPlans: direct?.disabledPlans ?? [],
-    });
-  }
-  return { reader, writer, context, waves: splitIntoWaves(entries, sizes), verified };
+  return { reader, writer, context, waves: splitIntoWaves(verified.candidates, sizes), verified };
 }
