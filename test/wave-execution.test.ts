@@ -1,7 +1,9 @@
-import { executeWave } from '../src/engine/execute-wave';
+import { WaveNotApprovedError, executeWave } from '../src/engine/execute-wave';
+import { waveDigest } from '../src/domain/waves';
 import { rollbackWave } from '../src/engine/rollback-wave';
 import type { DirectoryWriter } from '../src/engine/directory-writer';
 import { inFlightRemovals } from '../src/domain/journal';
+import type { Wave } from '../src/domain/waves';
 import { InMemoryJournal } from '../src/storage/in-memory-journal';
 import { TenantSimulator } from '../src/simulator/simulator-server';
 import {
@@ -9,9 +11,16 @@ import {
   buildTrickyTenant,
   trickyUserId,
 } from '../src/simulator/scenarios/tricky-tenant';
-import { planWavesOn } from './support/wave-harness';
+import { approve, planWavesOn } from './support/wave-harness';
 
 const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
+
+/** A journal in which this wave is approved. */
+async function approved(wave: Wave): Promise<InMemoryJournal> {
+  const journal = new InMemoryJournal();
+  await approve(journal, wave);
+  return journal;
+}
 
 describe('executing a removal wave against the simulator', () => {
   let simulator: TenantSimulator;
@@ -33,6 +42,7 @@ describe('executing a removal wave against the simulator', () => {
   it('removes the direct assignments that passed verification, and nobody loses anything', async () => {
     const { writer, context, waves } = await planWavesOn(base, ['rest']);
     const journal = new InMemoryJournal();
+    for (const wave of waves) await approve(journal, wave);
     const report = await executeWave(waves[0], context, writer, journal);
     expect(report.stoppedBecause).toBeNull();
     expect(report.removed.map((r) => r.userId).sort()).toEqual(
@@ -52,7 +62,7 @@ describe('executing a removal wave against the simulator', () => {
     const leaver = trickyUserId('both-same-plans');
     simulator.directory.requireGroup(TRICKY_GROUPS.e3).members.delete(leaver);
     simulator.directory.processGroup(TRICKY_GROUPS.e3);
-    const report = await executeWave(waves[0], context, writer, new InMemoryJournal());
+    const report = await executeWave(waves[0], context, writer, await approved(waves[0]));
     expect(report.skipped).toContainEqual(
       expect.objectContaining({ userId: leaver, reason: expect.stringContaining('No group gives') })
     );
@@ -73,7 +83,7 @@ describe('executing a removal wave against the simulator', () => {
         simulator.directory.processGroup(group.id, new Set([id]));
       },
     };
-    const report = await executeWave(waves[0], context, racing, new InMemoryJournal());
+    const report = await executeWave(waves[0], context, racing, await approved(waves[0]));
     expect(report.restored).toHaveLength(1);
     expect(report.stoppedBecause).toContain('put back');
     const victim = simulator.directory.findUser(report.restored[0].userId);
@@ -83,9 +93,30 @@ describe('executing a removal wave against the simulator', () => {
     expect(report.removed.length + report.restored.length).toBe(1);
   });
 
+  it('refuses to execute a wave nobody approved, or whose contents changed since the approval, removing nothing', async () => {
+    const { writer, context, waves } = await planWavesOn(base, ['rest']);
+    const holders = () =>
+      [...simulator.directory.users.values()].filter((u) => u.directLicenses.has(E3)).length;
+    const before = holders();
+    await expect(executeWave(waves[0], context, writer, new InMemoryJournal())).rejects.toThrow(
+      WaveNotApprovedError
+    );
+    const journal = await approved(waves[0]);
+    const changed = {
+      ...waves[0],
+      entries: waves[0].entries.slice(1),
+      digest: waveDigest(waves[0].entries.slice(1)),
+    };
+    await expect(executeWave(changed, context, writer, journal)).rejects.toThrow(
+      /no approval for its exact contents/
+    );
+    expect(holders()).toBe(before);
+  });
+
   it('rolls a wave back: every direct assignment it removed is put back exactly, and a second rollback sends nothing', async () => {
     const { writer, context, waves } = await planWavesOn(base, ['rest']);
     const journal = new InMemoryJournal();
+    for (const wave of waves) await approve(journal, wave);
     const before = new Map(
       [...simulator.directory.users.values()].map((u) => [
         u.id,
@@ -109,6 +140,7 @@ describe('executing a removal wave against the simulator', () => {
   it('after a crash between intent and outcome, reconciles from a fresh read and never sends the removal twice', async () => {
     const { writer, context, waves } = await planWavesOn(base, ['rest']);
     const journal = new InMemoryJournal();
+    for (const wave of waves) await approve(journal, wave);
     let sent = 0;
     const crashing: DirectoryWriter = {
       ...writer,

@@ -5,7 +5,7 @@ import { inFlightRemovals, type JournalEntry } from '../src/domain/journal';
 import { InMemoryJournal } from '../src/storage/in-memory-journal';
 import { TenantSimulator } from '../src/simulator/simulator-server';
 import { generateTenant, parseGeneratorSpec } from '../src/simulator/scenarios/generated-tenant';
-import { planWavesOn } from './support/wave-harness';
+import { approve, planWavesOn } from './support/wave-harness';
 
 const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
 const YAMMER = '7547a3fe-08ee-4ccb-b430-5077c5041653';
@@ -68,6 +68,7 @@ async function runScenario(s: Scenario) {
       },
     };
     const journal = new InMemoryJournal();
+    for (const wave of waves) await approve(journal, wave);
     for (const wave of waves) {
       // Run (and resume after crashes and stops) until the wave settles, as the runner would.
       for (let attempt = 0; attempt < 30; attempt++) {

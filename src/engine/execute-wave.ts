@@ -40,6 +40,18 @@ export interface WaveExecutionOptions {
 
 type Intent = Extract<JournalEntry, { kind: 'removal-intended' }>;
 
+/** A wave whose exact contents (its digest) have no approval in the journal: nothing may be removed. */
+export class WaveNotApprovedError extends Error {}
+
+/** True when the journal records an approval of exactly this wave (its digest) and no later rejection. */
+export function isWaveApproved(entries: readonly JournalEntry[], wave: Wave): boolean {
+  const decisions = entries.filter(
+    (e): e is Extract<JournalEntry, { kind: 'wave-decision' }> =>
+      e.kind === 'wave-decision' && e.waveDigest === wave.digest
+  );
+  return decisions.length > 0 && decisions[decisions.length - 1].decision === 'approved';
+}
+
 const sameSet = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((x) => b.some((y) => y.toLowerCase() === x.toLowerCase()));
 
@@ -57,6 +69,11 @@ export async function executeWave(
   options: WaveExecutionOptions = {}
 ): Promise<WaveReport> {
   const now = options.now ?? (() => new Date());
+  if (!isWaveApproved(await journal.entries(), wave)) {
+    throw new WaveNotApprovedError(
+      `Wave ${wave.number} (digest ${wave.digest.slice(0, 12)}) has no approval for its exact contents; nothing was removed.`
+    );
+  }
   const report: WaveReport = {
     waveNumber: wave.number,
     removed: [],

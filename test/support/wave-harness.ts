@@ -4,7 +4,8 @@ import { createGraphClient } from '../../src/graph/graph-client';
 import { GraphDirectoryWriter } from '../../src/graph/graph-directory-writer';
 import { GraphTenantReader } from '../../src/graph/graph-tenant-reader';
 import { verifyDirectRemovals } from '../../src/engine/verify-removals';
-import { splitIntoWaves, type WaveSizes } from '../../src/domain/waves';
+import { splitIntoWaves, type Wave, type WaveSizes } from '../../src/domain/waves';
+import type { Journal } from '../../src/domain/journal';
 import type { RemovalContext } from '../../src/domain/removal-safety';
 
 /** The Graph adapters over a simulator, and waves planned from what verify says may go. */
@@ -20,4 +21,21 @@ export async function planWavesOn(baseUrl: string, sizes: WaveSizes) {
   const context: RemovalContext = { skus, groupNames: await reader.licensingGroupNames() };
   const verified = await verifyDirectRemovals(reader);
   return { reader, writer, context, waves: splitIntoWaves(verified.candidates, sizes), verified };
+}
+
+/** Records an approval of exactly this wave, as the Teams approval flow will. */
+export async function approve(
+  journal: Journal,
+  wave: Wave,
+  by = 'approver@contoso.example'
+): Promise<void> {
+  await journal.append({
+    kind: 'wave-decision',
+    id: `approval-${wave.digest}`,
+    at: new Date().toISOString(),
+    waveNumber: wave.number,
+    waveDigest: wave.digest,
+    decision: 'approved',
+    by,
+  });
 }
