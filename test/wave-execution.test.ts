@@ -1,5 +1,6 @@
 import { WaveNotApprovedError, executeWave } from '../src/engine/execute-wave';
 import { waveDigest } from '../src/domain/waves';
+import { plansLostAfterRemoval } from '../src/domain/removal-safety';
 import { rollbackWave } from '../src/engine/rollback-wave';
 import type { DirectoryWriter } from '../src/engine/directory-writer';
 import { inFlightRemovals } from '../src/domain/journal';
@@ -12,6 +13,7 @@ import {
   trickyUserId,
 } from '../src/simulator/scenarios/tricky-tenant';
 import { approve, planWavesOn } from './support/wave-harness';
+import { graphCall } from './support/graph-http';
 
 const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
 
@@ -84,13 +86,26 @@ describe('executing a removal wave against the simulator', () => {
       },
     };
     const report = await executeWave(waves[0], context, racing, await approved(waves[0]));
-    expect(report.restored).toHaveLength(1);
+    // Removals go out 20 users at a time: everyone in that round trip who lost something is restored.
+    expect(report.restored.length).toBeGreaterThan(0);
     expect(report.stoppedBecause).toContain('put back');
-    const victim = simulator.directory.findUser(report.restored[0].userId);
-    expect(victim?.directLicenses.get(E3)?.disabledPlans).toEqual(
-      waves[0].entries.find((e) => e.userId === victim?.id)?.disabledPlans
-    );
-    expect(report.removed.length + report.restored.length).toBe(1);
+    for (const restored of report.restored) {
+      const user = simulator.directory.findUser(restored.userId);
+      const frozen = waves[0].entries.find(
+        (e) => e.userId === restored.userId && e.skuId === restored.skuId
+      );
+      expect(user?.directLicenses.get(E3)?.disabledPlans).toEqual(frozen?.disabledPlans);
+    }
+    // Everyone whose direct assignment went still has every plan it enabled (other losses are the race's own).
+    for (const removed of report.removed) {
+      const frozen = waves[0].entries.find(
+        (e) => e.userId === removed.userId && e.skuId === removed.skuId
+      );
+      const fresh = await writer.readUser(removed.userId);
+      expect(
+        plansLostAfterRemoval(fresh, context.skus.get(E3), E3, frozen?.disabledPlans ?? [])
+      ).toEqual([]);
+    }
   });
 
   it('refuses to execute a wave nobody approved, or whose contents changed since the approval, removing nothing', async () => {
@@ -139,35 +154,31 @@ describe('executing a removal wave against the simulator', () => {
 
   it('after a crash between intent and outcome, reconciles from a fresh read and never sends the removal twice', async () => {
     const { writer, context, waves } = await planWavesOn(base, ['rest']);
-    const journal = new InMemoryJournal();
-    for (const wave of waves) await approve(journal, wave);
+    const journal = await approved(waves[0]);
+    // The process dies right after its second removal reached Graph: from then on every call fails.
     let sent = 0;
-    const crashing: DirectoryWriter = {
-      ...writer,
-      readUser: (id) => writer.readUser(id),
-      restoreDirectLicense: (id, sku, plans) => writer.restoreDirectLicense(id, sku, plans),
+    let dead = false;
+    const dying: DirectoryWriter = {
+      readUser: async (id) => {
+        if (dead) throw new Error('process killed');
+        return writer.readUser(id);
+      },
+      restoreDirectLicense: async (id, sku, plans) => {
+        if (dead) throw new Error('process killed');
+        return writer.restoreDirectLicense(id, sku, plans);
+      },
       removeDirectLicenses: async (id, skus) => {
-        sent++;
+        if (dead) throw new Error('process killed');
         await writer.removeDirectLicenses(id, skus);
-        if (sent === 2) throw new Error('process killed');
+        if (++sent === 2) dead = true;
       },
     };
-    // The "crash" surfaces as a failed send; the read after shows what really happened.
-    await executeWave(
-      waves[0],
-      context,
-      {
-        ...crashing,
-        readUser: async (id) => {
-          if (sent === 2) throw new Error('process killed');
-          return writer.readUser(id);
-        },
-      },
-      journal
-    ).catch(() => undefined);
-    expect(inFlightRemovals(await journal.entries()).length).toBeGreaterThan(0);
+    const crashed = await executeWave(waves[0], context, dying, journal);
+    expect(crashed.stoppedBecause).toContain('will reconcile');
+    expect(inFlightRemovals(await journal.entries()).length).toBe(3);
+
     let resent = 0;
-    const counting: DirectoryWriter = {
+    const restarted: DirectoryWriter = {
       readUser: (id) => writer.readUser(id),
       restoreDirectLicense: (id, sku, plans) => writer.restoreDirectLicense(id, sku, plans),
       removeDirectLicenses: async (id, skus) => {
@@ -175,11 +186,48 @@ describe('executing a removal wave against the simulator', () => {
         await writer.removeDirectLicenses(id, skus);
       },
     };
-    const report = await executeWave(waves[0], context, counting, journal);
+    const report = await executeWave(waves[0], context, restarted, journal);
     expect(inFlightRemovals(await journal.entries())).toEqual([]);
-    // Three users pass; two were sent before the crash, so only one is sent now.
+    // Three users pass; two removals reached Graph before the crash, so only the third is sent now.
     expect(resent).toBe(1);
     expect(report.stoppedBecause).toBeNull();
     expect(simulator.directory.timeline.losses(simulator.directory.skus)).toEqual([]);
   });
+});
+
+describe('batched removals under throttling', () => {
+  it('retries the items Graph throttled inside a batch after their Retry-After, and removes every one once', async () => {
+    const simulator = new TenantSimulator({ tenant: buildTrickyTenant(), timeScale: 20 });
+    const base = await simulator.start();
+    try {
+      const { writer, waves } = await planWavesOn(base, ['rest']);
+      // Spend the whole write quota first, as a busy tenant would.
+      const spend = Array.from({ length: 20 }, (_, i) => ({
+        id: String(i),
+        method: 'PATCH',
+        url: `/users/${trickyUserId('direct-only')}`,
+        headers: { 'Content-Type': 'application/json' },
+        body: { jobTitle: 'busy' },
+      }));
+      let throttledSeen = false;
+      for (let i = 0; i < 200 && !throttledSeen; i++) {
+        const answer = await graphCall(base, 'POST', '/v1.0/$batch', { requests: spend });
+        throttledSeen = answer.body.responses.some((r: { status: number }) => r.status === 429);
+      }
+      expect(throttledSeen).toBe(true);
+      const items = waves[0].entries.map((e) => ({ userId: e.userId, skuIds: [e.skuId] }));
+      let batches = 0;
+      simulator.onRequest = (_method, url) => {
+        if (url.includes('$batch')) batches++;
+      };
+      const results = await writer.removeDirectLicensesForUsers(items);
+      // The first batch met an empty bucket; the throttled items went again in a later one.
+      expect(batches).toBeGreaterThan(1);
+      expect([...results.values()]).toEqual(items.map(() => null));
+      for (const item of items)
+        expect(simulator.directory.findUser(item.userId)?.directLicenses.has(E3)).toBe(false);
+    } finally {
+      await simulator.stop();
+    }
+  }, 30_000);
 });

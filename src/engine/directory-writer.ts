@@ -12,4 +12,10 @@ export interface DirectoryWriter {
     skuId: string,
     disabledPlans: readonly string[]
   ): Promise<void>;
+  /** Optional: fresh reads of up to 20 users in one round trip; a user's entry is an Error if that read failed. */
+  readUsers?(userIds: readonly string[]): Promise<Map<string, UserLicenseSnapshot | Error>>;
+  /** Optional: removals for up to 20 users in one round trip; a user's entry is an Error if that call failed. */
+  removeDirectLicensesForUsers?(
+    items: readonly { readonly userId: string; readonly skuIds: readonly string[] }[]
+  ): Promise<Map<string, Error | null>>;
 }

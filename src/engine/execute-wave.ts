@@ -40,6 +40,9 @@ export interface WaveExecutionOptions {
 
 type Intent = Extract<JournalEntry, { kind: 'removal-intended' }>;
 
+/** Users per round trip: Graph's JSON batch limit. */
+const CHUNK = 20;
+
 /** A wave whose exact contents (its digest) have no approval in the journal: nothing may be removed. */
 export class WaveNotApprovedError extends Error {}
 
@@ -102,116 +105,192 @@ export async function executeWave(
   const byUser = new Map<string, WaveEntry[]>();
   for (const entry of wave.entries)
     byUser.set(entry.userId, [...(byUser.get(entry.userId) ?? []), entry]);
+  const users = [...byUser];
 
   let failedUsers = 0;
-  for (const [userId, entries] of byUser) {
-    if (report.stoppedBecause) break;
-    const pending = entries.filter((e) => !done.has(`${e.userId}|${e.skuId}`));
-    if (pending.length === 0) continue;
-    const item = (e: WaveEntry, reason: string): WaveItem => ({
+  const countFailure = () => {
+    if (++failedUsers > failureThreshold)
+      report.stoppedBecause = `More than ${failureThreshold} users failed; the wave stopped.`;
+  };
+  // Users go 20 at a time: one batched read before, one batched removal, one batched read after.
+  for (let start = 0; start < users.length && !report.stoppedBecause; start += CHUNK) {
+    const chunk = users
+      .slice(start, start + CHUNK)
+      .map(([userId, entries]) => ({
+        userId,
+        pending: entries.filter((e) => !done.has(`${e.userId}|${e.skuId}`)),
+      }))
+      .filter((c) => c.pending.length > 0);
+    if (chunk.length === 0) continue;
+    const item = (userId: string, e: WaveEntry, reason: string): WaveItem => ({
       userId,
       userPrincipalName: e.userPrincipalName,
       skuId: e.skuId,
       reason,
     });
 
-    let before: UserLicenseSnapshot;
-    try {
-      before = await writer.readUser(userId);
-    } catch (error) {
-      pending.forEach((e) =>
-        report.failed.push(item(e, `Could not read the user before removing: ${errorText(error)}`))
-      );
-      if (++failedUsers > failureThreshold)
-        report.stoppedBecause = `More than ${failureThreshold} users failed; the wave stopped.`;
-      continue;
+    const before = await readUsers(
+      writer,
+      chunk.map((c) => c.userId)
+    );
+    const planned: { userId: string; toRemove: WaveEntry[]; intents: Intent[] }[] = [];
+    for (const { userId, pending } of chunk) {
+      const snapshot = before.get(userId);
+      if (!snapshot || snapshot instanceof Error) {
+        pending.forEach((e) =>
+          report.failed.push(
+            item(
+              userId,
+              e,
+              `Could not read the user before removing: ${errorText(snapshot ?? new Error('no answer'))}`
+            )
+          )
+        );
+        countFailure();
+        continue;
+      }
+      const decisions = new Map(decideDirectRemovals(snapshot, context).map((d) => [d.skuId, d]));
+      const toRemove: WaveEntry[] = [];
+      for (const entry of pending) {
+        const direct = snapshot.licenseAssignmentStates.find(
+          (r) => r.skuId === entry.skuId && r.assignedByGroup === null
+        );
+        const decision = decisions.get(entry.skuId);
+        let skipReason: string | null = null;
+        if (!direct)
+          skipReason =
+            'The direct assignment is already gone (removed by someone else); nothing to do.';
+        else if (!sameSet(direct.disabledPlans, entry.disabledPlans))
+          skipReason =
+            'The direct assignment changed since the wave was approved; verify again and plan it in a later wave.';
+        else if (!decision || decision.decision === 'skip')
+          skipReason = decision?.reason ?? 'It no longer passes verification.';
+        if (skipReason) report.skipped.push(item(userId, entry, skipReason));
+        else toRemove.push(entry);
+      }
+      if (toRemove.length > 0) planned.push({ userId, toRemove, intents: [] });
     }
-    const decisions = new Map(decideDirectRemovals(before, context).map((d) => [d.skuId, d]));
-    const toRemove: WaveEntry[] = [];
-    for (const entry of pending) {
-      const direct = before.licenseAssignmentStates.find(
-        (r) => r.skuId === entry.skuId && r.assignedByGroup === null
-      );
-      const decision = decisions.get(entry.skuId);
-      let skipReason: string | null = null;
-      if (!direct)
-        skipReason =
-          'The direct assignment is already gone (removed by someone else); nothing to do.';
-      else if (!sameSet(direct.disabledPlans, entry.disabledPlans))
-        skipReason =
-          'The direct assignment changed since the wave was approved; verify again and plan it in a later wave.';
-      else if (!decision || decision.decision === 'skip')
-        skipReason = decision?.reason ?? 'It no longer passes verification.';
-      if (skipReason) report.skipped.push(item(entry, skipReason));
-      else toRemove.push(entry);
-    }
-    if (toRemove.length === 0) continue;
+    if (planned.length === 0 || report.stoppedBecause) continue;
 
-    const intents: Intent[] = [];
-    for (const entry of toRemove) {
-      const intent: Intent = {
-        kind: 'removal-intended',
-        id: randomUUID(),
-        at: now().toISOString(),
-        waveNumber: wave.number,
-        waveDigest: wave.digest,
-        userId,
-        skuId: entry.skuId,
-        disabledPlans: entry.disabledPlans,
-      };
-      await journal.append(intent);
-      intents.push(intent);
-    }
-    let sendError: unknown = null;
-    try {
-      await writer.removeDirectLicenses(
-        userId,
-        toRemove.map((e) => e.skuId)
-      );
-    } catch (error) {
-      // The answer may be lost after the change was made: what happened is decided by reading, not by the error.
-      sendError = error;
-    }
-    let after: UserLicenseSnapshot;
-    try {
-      after = await writer.readUser(userId);
-    } catch (error) {
-      report.stoppedBecause = `Could not read ${toRemove[0].userPrincipalName} back after removing (${errorText(error)}); the wave stopped and will reconcile before going on.`;
-      break;
-    }
-    let userFailed = false;
-    for (const [index, entry] of toRemove.entries()) {
-      const intent = intents[index];
-      const stillDirect = after.licenseAssignmentStates.some(
-        (r) => r.skuId === entry.skuId && r.assignedByGroup === null
-      );
-      const lost = plansLostAfterRemoval(
-        after,
-        context.skus.get(entry.skuId),
-        entry.skuId,
-        entry.disabledPlans
-      );
-      if (stillDirect) {
-        const reason = sendError
-          ? `Graph refused or failed the removal: ${errorText(sendError)}`
-          : 'The direct assignment is still there after the removal.';
-        await settle(intent, 'failed', reason);
-        report.failed.push(item(entry, reason));
-        userFailed = true;
-      } else if (lost.length === 0) {
-        await settle(intent, 'removed', 'Removed; the license stays, inherited.');
-        report.removed.push(item(entry, 'Removed; the license stays, inherited.'));
-      } else {
-        const reason = await restore(writer, intent, lost);
-        await settle(intent, 'restored', reason);
-        report.restored.push(item(entry, reason));
-        report.stoppedBecause = `${entry.userPrincipalName} lost ${lost.length} plan(s) after removal; the direct assignment was put back and the wave stopped.`;
+    for (const plan of planned) {
+      for (const entry of plan.toRemove) {
+        const intent: Intent = {
+          kind: 'removal-intended',
+          id: randomUUID(),
+          at: now().toISOString(),
+          waveNumber: wave.number,
+          waveDigest: wave.digest,
+          userId: plan.userId,
+          skuId: entry.skuId,
+          disabledPlans: entry.disabledPlans,
+        };
+        await journal.append(intent);
+        plan.intents.push(intent);
       }
     }
-    if (userFailed && ++failedUsers > failureThreshold)
-      report.stoppedBecause = `More than ${failureThreshold} users failed; the wave stopped.`;
+    // The answer may be lost after the change was made: what happened is decided by reading, not by errors.
+    const sendErrors = await removeForUsers(
+      writer,
+      planned.map((p) => ({ userId: p.userId, skuIds: p.toRemove.map((e) => e.skuId) }))
+    );
+    const after = await readUsers(
+      writer,
+      planned.map((p) => p.userId)
+    );
+
+    for (const plan of planned) {
+      const snapshot = after.get(plan.userId);
+      if (!snapshot || snapshot instanceof Error) {
+        // Intents stay in flight; the next run reconciles them from fresh reads before going on.
+        report.stoppedBecause = `Could not read ${plan.toRemove[0].userPrincipalName} back after removing (${errorText(snapshot ?? new Error('no answer'))}); the wave stopped and will reconcile before going on.`;
+        break;
+      }
+      let userFailed = false;
+      for (const [index, entry] of plan.toRemove.entries()) {
+        const intent = plan.intents[index];
+        const stillDirect = snapshot.licenseAssignmentStates.some(
+          (r) => r.skuId === entry.skuId && r.assignedByGroup === null
+        );
+        const lost = plansLostAfterRemoval(
+          snapshot,
+          context.skus.get(entry.skuId),
+          entry.skuId,
+          entry.disabledPlans
+        );
+        const sendError = sendErrors.get(plan.userId);
+        if (stillDirect) {
+          const reason = sendError
+            ? `Graph refused or failed the removal: ${errorText(sendError)}`
+            : 'The direct assignment is still there after the removal.';
+          await settle(intent, 'failed', reason);
+          report.failed.push(item(plan.userId, entry, reason));
+          userFailed = true;
+        } else if (lost.length === 0) {
+          await settle(intent, 'removed', 'Removed; the license stays, inherited.');
+          report.removed.push(item(plan.userId, entry, 'Removed; the license stays, inherited.'));
+        } else {
+          const reason = await restore(writer, intent, lost);
+          await settle(intent, 'restored', reason);
+          report.restored.push(item(plan.userId, entry, reason));
+          report.stoppedBecause = `${entry.userPrincipalName} lost ${lost.length} plan(s) after removal; the direct assignment was put back and the wave stopped.`;
+        }
+      }
+      if (userFailed) countFailure();
+    }
   }
   return report;
+}
+
+/** Fresh reads of many users: batched when the writer can, else one by one; a failed read is an Error. */
+async function readUsers(
+  writer: DirectoryWriter,
+  userIds: readonly string[]
+): Promise<Map<string, UserLicenseSnapshot | Error>> {
+  if (userIds.length === 0) return new Map();
+  if (writer.readUsers) {
+    try {
+      return await writer.readUsers(userIds);
+    } catch (error) {
+      return new Map(
+        userIds.map((id) => [id, error instanceof Error ? error : new Error(String(error))])
+      );
+    }
+  }
+  const result = new Map<string, UserLicenseSnapshot | Error>();
+  for (const id of userIds) {
+    try {
+      result.set(id, await writer.readUser(id));
+    } catch (error) {
+      result.set(id, error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  return result;
+}
+
+/** Removals for many users: batched when the writer can, else one by one; a failed call is an Error. */
+async function removeForUsers(
+  writer: DirectoryWriter,
+  items: readonly { userId: string; skuIds: readonly string[] }[]
+): Promise<Map<string, Error | null>> {
+  if (writer.removeDirectLicensesForUsers) {
+    try {
+      return await writer.removeDirectLicensesForUsers(items);
+    } catch (error) {
+      return new Map(
+        items.map((i) => [i.userId, error instanceof Error ? error : new Error(String(error))])
+      );
+    }
+  }
+  const result = new Map<string, Error | null>();
+  for (const { userId, skuIds } of items) {
+    try {
+      await writer.removeDirectLicenses(userId, skuIds);
+      result.set(userId, null);
+    } catch (error) {
+      result.set(userId, error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  return result;
 }
 
 async function restore(

@@ -102,10 +102,15 @@ export function executeBatch(body: unknown, execute: ExecuteRequest): GraphExcha
       exchange = execute(step.method, `/v1.0${step.url}`, step.body, step.headers);
     }
     statuses.set(step.id, exchange.status);
+    // Graph names the body's type on every item that has one (the SDK's batch helper relies on it).
+    const headers =
+      exchange.body === undefined
+        ? exchange.headers
+        : { 'Content-Type': 'application/json', ...exchange.headers };
     return {
       id: step.id,
       status: exchange.status,
-      headers: exchange.headers,
+      headers,
       ...(exchange.body === undefined ? {} : { body: exchange.body }),
     };
   });

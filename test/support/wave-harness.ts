@@ -16,7 +16,7 @@ export async function planWavesOn(baseUrl: string, sizes: WaveSizes) {
     trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
   });
   const reader = new GraphTenantReader(client);
-  const writer = new GraphDirectoryWriter(client);
+  const writer = new GraphDirectoryWriter(client, baseUrl);
   const skus = new Map((await reader.subscribedSkus()).map((s) => [s.skuId, s]));
   const context: RemovalContext = { skus, groupNames: await reader.licensingGroupNames() };
   const verified = await verifyDirectRemovals(reader);
