@@ -149,25 +149,8 @@ export async function executeWave(
         countFailure();
         continue;
       }
-      const decisions = new Map(decideDirectRemovals(snapshot, context).map((d) => [d.skuId, d]));
-      const toRemove: WaveEntry[] = [];
-      for (const entry of pending) {
-        const direct = snapshot.licenseAssignmentStates.find(
-          (r) => r.skuId === entry.skuId && r.assignedByGroup === null
-        );
-        const decision = decisions.get(entry.skuId);
-        let skipReason: string | null = null;
-        if (!direct)
-          skipReason =
-            'The direct assignment is already gone (removed by someone else); nothing to do.';
-        else if (!sameSet(direct.disabledPlans, entry.disabledPlans))
-          skipReason =
-            'The direct assignment changed since the wave was approved; verify again and plan it in a later wave.';
-        else if (!decision || decision.decision === 'skip')
-          skipReason = decision?.reason ?? 'It no longer passes verification.';
-        if (skipReason) report.skipped.push(item(userId, entry, skipReason));
-        else toRemove.push(entry);
-      }
+      const { toRemove, skipped } = preCheck(snapshot, pending, context);
+      skipped.forEach(({ entry, reason }) => report.skipped.push(item(userId, entry, reason)));
       if (toRemove.length > 0) planned.push({ userId, toRemove, intents: [] });
     }
     if (planned.length === 0 || report.stoppedBecause) continue;
@@ -205,40 +188,110 @@ export async function executeWave(
         report.stoppedBecause = `Could not read ${plan.toRemove[0].userPrincipalName} back after removing (${errorText(snapshot ?? new Error('no answer'))}); the wave stopped and will reconcile before going on.`;
         break;
       }
-      let userFailed = false;
-      for (const [index, entry] of plan.toRemove.entries()) {
-        const intent = plan.intents[index];
-        const stillDirect = snapshot.licenseAssignmentStates.some(
-          (r) => r.skuId === entry.skuId && r.assignedByGroup === null
-        );
-        const lost = plansLostAfterRemoval(
-          snapshot,
-          context.skus.get(entry.skuId),
-          entry.skuId,
-          entry.disabledPlans
-        );
-        const sendError = sendErrors.get(plan.userId);
-        if (stillDirect) {
-          const reason = sendError
-            ? `Graph refused or failed the removal: ${errorText(sendError)}`
-            : 'The direct assignment is still there after the removal.';
-          await settle(intent, 'failed', reason);
-          report.failed.push(item(plan.userId, entry, reason));
-          userFailed = true;
-        } else if (lost.length === 0) {
-          await settle(intent, 'removed', 'Removed; the license stays, inherited.');
-          report.removed.push(item(plan.userId, entry, 'Removed; the license stays, inherited.'));
-        } else {
-          const reason = await restore(writer, intent, lost);
-          await settle(intent, 'restored', reason);
-          report.restored.push(item(plan.userId, entry, reason));
-          report.stoppedBecause = `${entry.userPrincipalName} lost ${lost.length} plan(s) after removal; the direct assignment was put back and the wave stopped.`;
-        }
-      }
-      if (userFailed) countFailure();
+      const outcome = await settleAfterRemoval(
+        plan,
+        snapshot,
+        sendErrors.get(plan.userId) ?? null,
+        context,
+        writer,
+        settle
+      );
+      report.removed.push(...outcome.removed.map((o) => item(plan.userId, o.entry, o.reason)));
+      report.failed.push(...outcome.failed.map((o) => item(plan.userId, o.entry, o.reason)));
+      report.restored.push(...outcome.restored.map((o) => item(plan.userId, o.entry, o.reason)));
+      if (outcome.stopBecause) report.stoppedBecause = outcome.stopBecause;
+      if (outcome.failed.length > 0) countFailure();
     }
   }
   return report;
+}
+
+/**
+ * Every check of verification again, on the fresh read: the direct assignment must still be there,
+ * unchanged since approval, and still safe to remove. What fails is skipped with its reason.
+ */
+function preCheck(
+  snapshot: UserLicenseSnapshot,
+  pending: readonly WaveEntry[],
+  context: RemovalContext
+): { toRemove: WaveEntry[]; skipped: { entry: WaveEntry; reason: string }[] } {
+  const decisions = new Map(decideDirectRemovals(snapshot, context).map((d) => [d.skuId, d]));
+  const toRemove: WaveEntry[] = [];
+  const skipped: { entry: WaveEntry; reason: string }[] = [];
+  for (const entry of pending) {
+    const direct = snapshot.licenseAssignmentStates.find(
+      (r) => r.skuId === entry.skuId && r.assignedByGroup === null
+    );
+    const decision = decisions.get(entry.skuId);
+    if (!direct) {
+      skipped.push({
+        entry,
+        reason: 'The direct assignment is already gone (removed by someone else); nothing to do.',
+      });
+    } else if (!sameSet(direct.disabledPlans, entry.disabledPlans)) {
+      skipped.push({
+        entry,
+        reason:
+          'The direct assignment changed since the wave was approved; verify again and plan it in a later wave.',
+      });
+    } else if (!decision || decision.decision === 'skip') {
+      skipped.push({ entry, reason: decision?.reason ?? 'It no longer passes verification.' });
+    } else {
+      toRemove.push(entry);
+    }
+  }
+  return { toRemove, skipped };
+}
+
+interface Settled {
+  removed: { entry: WaveEntry; reason: string }[];
+  failed: { entry: WaveEntry; reason: string }[];
+  restored: { entry: WaveEntry; reason: string }[];
+  stopBecause: string | null;
+}
+
+/**
+ * Judges one user's removals from the read after them: still direct (failed, nothing lost), gone with
+ * every plan still enabled (removed), or gone with plans lost (put back exactly, and the wave stops).
+ */
+async function settleAfterRemoval(
+  plan: { toRemove: WaveEntry[]; intents: Intent[] },
+  after: UserLicenseSnapshot,
+  sendError: Error | null,
+  context: RemovalContext,
+  writer: DirectoryWriter,
+  settle: (intent: Intent, outcome: RemovalOutcome, reason: string) => Promise<void>
+): Promise<Settled> {
+  const settled: Settled = { removed: [], failed: [], restored: [], stopBecause: null };
+  for (const [index, entry] of plan.toRemove.entries()) {
+    const intent = plan.intents[index];
+    const stillDirect = after.licenseAssignmentStates.some(
+      (r) => r.skuId === entry.skuId && r.assignedByGroup === null
+    );
+    const lost = plansLostAfterRemoval(
+      after,
+      context.skus.get(entry.skuId),
+      entry.skuId,
+      entry.disabledPlans
+    );
+    if (stillDirect) {
+      const reason = sendError
+        ? `Graph refused or failed the removal: ${errorText(sendError)}`
+        : 'The direct assignment is still there after the removal.';
+      await settle(intent, 'failed', reason);
+      settled.failed.push({ entry, reason });
+    } else if (lost.length === 0) {
+      const reason = 'Removed; the license stays, inherited.';
+      await settle(intent, 'removed', reason);
+      settled.removed.push({ entry, reason });
+    } else {
+      const reason = await restore(writer, intent, lost);
+      await settle(intent, 'restored', reason);
+      settled.restored.push({ entry, reason });
+      settled.stopBecause = `${entry.userPrincipalName} lost ${lost.length} plan(s) after removal; the direct assignment was put back and the wave stopped.`;
+    }
+  }
+  return settled;
 }
 
 /** Fresh reads of many users: batched when the writer can, else one by one; a failed read is an Error. */
