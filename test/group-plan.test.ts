@@ -1,9 +1,6 @@
 import { GroupPlanner } from '../src/domain/group-plan';
-import type {
-  LicenseAssignmentSnapshot,
-  SkuSnapshot,
-  UserLicenseSnapshot,
-} from '../src/domain/licenses';
+import type { SkuSnapshot } from '../src/domain/licenses';
+import { assignment, userWith } from './support/license-snapshots';
 
 const E3: SkuSnapshot = {
   skuId: 'sku-e3',
@@ -16,28 +13,9 @@ const E3: SkuSnapshot = {
   ],
 };
 const skus = new Map([[E3.skuId, E3]]);
-const row = (
-  assignedByGroup: string | null,
-  disabledPlans: string[] = []
-): LicenseAssignmentSnapshot => ({
-  skuId: E3.skuId,
-  assignedByGroup,
-  disabledPlans,
-  state: 'Active',
-  error: 'None',
-});
-const user = (
-  id: string,
-  rows: LicenseAssignmentSnapshot[],
-  extra: Partial<UserLicenseSnapshot> = {}
-): UserLicenseSnapshot => ({
-  id,
-  userPrincipalName: `${id}@contoso.example`,
-  accountEnabled: true,
-  usageLocation: 'US',
-  licenseAssignmentStates: rows,
-  ...extra,
-});
+const row = (assignedByGroup: string | null, disabledPlans: string[] = []) =>
+  assignment(E3.skuId, assignedByGroup, disabledPlans);
+const user = userWith;
 
 describe('planning licensing groups from the direct assignments', () => {
   it('proposes one group per SKU and distinct set of disabled plans, named after what they leave out', () => {

@@ -1,9 +1,6 @@
 import { InventoryTally } from '../src/domain/inventory';
-import type {
-  LicenseAssignmentSnapshot,
-  SkuSnapshot,
-  UserLicenseSnapshot,
-} from '../src/domain/licenses';
+import type { SkuSnapshot } from '../src/domain/licenses';
+import { assignment, userWith } from './support/license-snapshots';
 
 const E3: SkuSnapshot = {
   skuId: 'sku-e3',
@@ -20,32 +17,9 @@ const EMS: SkuSnapshot = {
   servicePlans: [],
 };
 
-const direct = (skuId: string): LicenseAssignmentSnapshot => ({
-  skuId,
-  assignedByGroup: null,
-  disabledPlans: [],
-  state: 'Active',
-  error: 'None',
-});
-const fromGroup = (skuId: string, group: string): LicenseAssignmentSnapshot => ({
-  skuId,
-  assignedByGroup: group,
-  disabledPlans: [],
-  state: 'Active',
-  error: 'None',
-});
-const user = (
-  id: string,
-  rows: LicenseAssignmentSnapshot[],
-  extra: Partial<UserLicenseSnapshot> = {}
-): UserLicenseSnapshot => ({
-  id,
-  userPrincipalName: `${id}@contoso.example`,
-  accountEnabled: true,
-  usageLocation: 'US',
-  licenseAssignmentStates: rows,
-  ...extra,
-});
+const direct = (skuId: string) => assignment(skuId, null);
+const fromGroup = (skuId: string, group: string) => assignment(skuId, group);
+const user = userWith;
 
 describe('the inventory says how each SKU is held', () => {
   it('counts a user once per SKU as direct only, inherited only, or both', () => {

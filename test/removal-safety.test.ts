@@ -1,8 +1,5 @@
-import type {
-  LicenseAssignmentSnapshot,
-  SkuSnapshot,
-  UserLicenseSnapshot,
-} from '../src/domain/licenses';
+import type { LicenseAssignmentSnapshot, SkuSnapshot } from '../src/domain/licenses';
+import { assignment, userWith } from './support/license-snapshots';
 import { decideDirectRemovals } from '../src/domain/removal-safety';
 
 const E3: SkuSnapshot = {
@@ -29,20 +26,8 @@ const row = (
   disabledPlans: string[] = [],
   state = 'Active',
   error = 'None'
-): LicenseAssignmentSnapshot => ({
-  skuId: E3.skuId,
-  assignedByGroup,
-  disabledPlans,
-  state,
-  error,
-});
-const user = (...rows: LicenseAssignmentSnapshot[]): UserLicenseSnapshot => ({
-  id: 'u',
-  userPrincipalName: 'u@contoso.example',
-  accountEnabled: true,
-  usageLocation: 'US',
-  licenseAssignmentStates: rows,
-});
+) => assignment(E3.skuId, assignedByGroup, disabledPlans, state, error);
+const user = (...rows: LicenseAssignmentSnapshot[]) => userWith('u', rows);
 const decide = (...rows: LicenseAssignmentSnapshot[]) =>
   decideDirectRemovals(user(...rows), context)[0];
 
