@@ -1,0 +1,94 @@
+import {
+  BatchRequestContent,
+  BatchResponseContent,
+  type BatchRequestStep,
+  type Client,
+} from '@microsoft/microsoft-graph-client';
+
+/** Graph runs at most 20 requests per JSON batch. */
+export const BATCH_LIMIT = 20;
+/** Throttled items inside a batch are not retried by the SDK: we retry them after their Retry-After. */
+const THROTTLED_ATTEMPTS = 6;
+
+export interface BatchItem {
+  readonly id: string;
+  readonly method: string;
+  /** Relative to the version, e.g. `/users/{id}`. */
+  readonly path: string;
+  readonly body?: unknown;
+}
+
+/**
+ * JSON batches through the SDK's batch helpers. An item's answer is its JSON body (null when empty) or an
+ * Error naming its status and Graph's message; items throttled inside a batch are sent again after the
+ * longest Retry-After among them.
+ */
+export class GraphBatch {
+  /** The endpoint without version: the batch helper turns `${origin}/users/…` into the relative `/users/…`. */
+  private readonly origin: string;
+
+  constructor(
+    private readonly client: Client,
+    baseUrl: string,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
+      new Promise((r) => setTimeout(r, ms))
+  ) {
+    this.origin = new URL(baseUrl).origin;
+  }
+
+  async send(requests: readonly BatchItem[]): Promise<Map<string, unknown>> {
+    if (requests.length > BATCH_LIMIT)
+      throw new Error(`A batch holds at most ${BATCH_LIMIT} requests.`);
+    const results = new Map<string, unknown>();
+    let pending = [...requests];
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const steps: BatchRequestStep[] = pending.map((r) => ({
+        id: r.id,
+        request: new Request(`${this.origin}${r.path}`, {
+          method: r.method,
+          headers: r.body === undefined ? undefined : { 'Content-Type': 'application/json' },
+          body: r.body === undefined ? undefined : JSON.stringify(r.body),
+        }),
+      }));
+      const content = await new BatchRequestContent(steps).getContent();
+      const responses = new BatchResponseContent(
+        await this.client.api('/$batch').post(content)
+      ).getResponses();
+      let waitSeconds = 0;
+      const throttled: BatchItem[] = [];
+      for (const request of pending) {
+        const response = responses.get(request.id);
+        if (!response) {
+          results.set(
+            request.id,
+            new Error('Graph returned no answer for this request in the batch.')
+          );
+        } else if (response.status === 429 && attempt < THROTTLED_ATTEMPTS) {
+          throttled.push(request);
+          waitSeconds = Math.max(
+            waitSeconds,
+            Number(response.headers.get('Retry-After') ?? '1') || 1
+          );
+        } else if (response.status >= 400) {
+          const body = (await response.json().catch(() => ({}))) as {
+            error?: { code?: string; message?: string };
+          };
+          results.set(
+            request.id,
+            new Error(
+              `${response.status} ${body.error?.code ?? ''}: ${body.error?.message ?? response.statusText}`.trim()
+            )
+          );
+        } else {
+          results.set(
+            request.id,
+            response.status === 204 ? null : await response.json().catch(() => null)
+          );
+        }
+      }
+      pending = throttled;
+      if (pending.length > 0) await this.sleep(waitSeconds * 1000);
+    }
+    return results;
+  }
+}
