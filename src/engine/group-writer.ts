@@ -1,0 +1,19 @@
+/** The directory calls the populate-and-assign phase makes; Graph is one implementation. */
+export interface GroupWriter {
+  /** Creates a security group (not mail-enabled), returning its id. */
+  createSecurityGroup(
+    displayName: string,
+    mailNickname: string,
+    description: string
+  ): Promise<string>;
+  /** Adds users as direct members; users already members count as added. Returns the failures by user. */
+  addMembers(groupId: string, userIds: readonly string[]): Promise<Map<string, Error>>;
+  /** Assigns the group one SKU with exactly these disabled plans (processing then runs in the background). */
+  assignGroupLicense(
+    groupId: string,
+    skuId: string,
+    disabledPlans: readonly string[]
+  ): Promise<void>;
+  /** The group's licenseProcessingState, e.g. ProcessingComplete; null if it has none. */
+  processingState(groupId: string): Promise<string | null>;
+}

@@ -1,0 +1,94 @@
+import { createGraphClient } from '../src/graph/graph-client';
+import { GraphDirectoryWriter } from '../src/graph/graph-directory-writer';
+import { GraphGroupWriter } from '../src/graph/graph-group-writer';
+import { GraphTenantReader } from '../src/graph/graph-tenant-reader';
+import { executeWave } from '../src/engine/execute-wave';
+import { planGroups } from '../src/engine/plan-groups';
+import { populateAndAssign, waitForProcessing } from '../src/engine/populate-and-assign';
+import { takeInventory } from '../src/engine/take-inventory';
+import { verifyDirectRemovals } from '../src/engine/verify-removals';
+import { splitIntoWaves } from '../src/domain/waves';
+import { InMemoryJournal } from '../src/storage/in-memory-journal';
+import { TenantSimulator } from '../src/simulator/simulator-server';
+import { DEVELOPMENT_TOKEN } from '../src/simulator/development-token';
+import { LOOPBACK_CERTIFICATE_PATH } from '../src/simulator/loopback-certificate';
+import { buildDemoTenant } from '../src/simulator/scenarios/demo-tenant';
+import { approve } from './support/wave-harness';
+
+describe("the demo tenant's whole migration through the engine", () => {
+  it('plans, populates and assigns groups, verifies, removes every direct assignment in approved waves, and nobody loses anything', async () => {
+    const simulator = new TenantSimulator({
+      tenant: buildDemoTenant(),
+      timings: { queuedMs: 50, usersPerSecond: 50_000 },
+    });
+    const baseUrl = await simulator.start();
+    try {
+      const client = createGraphClient({
+        baseUrl,
+        credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
+        trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
+      });
+      const reader = new GraphTenantReader(client);
+      const groupWriter = new GraphGroupWriter(client, baseUrl);
+      const writer = new GraphDirectoryWriter(client, baseUrl);
+
+      const plan = await planGroups(reader);
+      expect(plan.groups.map((g) => [g.displayName, g.userIds.length])).toEqual([
+        ['LIC Office 365 E3', 200],
+        ['LIC Enterprise Mobility + Security E3', 1000],
+      ]);
+
+      const groupsBefore = simulator.directory.groups.size;
+      const dryRun = await populateAndAssign(plan, groupWriter, { dryRun: true });
+      expect(dryRun.groups.every((g) => g.created && g.licenseAssigned)).toBe(true);
+      expect(simulator.directory.groups.size).toBe(groupsBefore);
+
+      const populated = await populateAndAssign(plan, groupWriter);
+      expect(populated.failures).toEqual([]);
+      const groupIds = populated.groups.map((g) => g.groupId ?? '');
+      expect(
+        await waitForProcessing(groupIds, groupWriter, { pollMs: 50, timeoutMs: 20_000 })
+      ).toBe(true);
+
+      const verified = await verifyDirectRemovals(reader);
+      expect(verified.users.filter((r) => r.decision === 'skip')).toEqual([]);
+      expect(verified.candidates).toHaveLength(1200);
+
+      const journal = new InMemoryJournal();
+      let removed = 0;
+      for (const wave of splitIntoWaves(verified.candidates, [25, 'rest'])) {
+        await approve(journal, wave);
+        const report = await executeWave(
+          wave,
+          {
+            skus: new Map((await reader.subscribedSkus()).map((s) => [s.skuId, s])),
+            groupNames: await reader.licensingGroupNames(),
+          },
+          writer,
+          journal
+        );
+        expect(report.stoppedBecause).toBeNull();
+        expect(report.failed).toEqual([]);
+        removed += report.removed.length;
+      }
+      expect(removed).toBe(1200);
+
+      const inventory = await takeInventory(reader);
+      expect(
+        inventory.skus.map((s) => [
+          s.skuPartNumber,
+          s.directOnly,
+          s.both,
+          s.inheritedOnly,
+          s.consumedUnits,
+        ])
+      ).toEqual([
+        ['EMS', 0, 0, 1000, 1000],
+        ['ENTERPRISEPACK', 0, 0, 200, 200],
+      ]);
+      expect(simulator.directory.timeline.losses(simulator.directory.skus)).toEqual([]);
+    } finally {
+      await simulator.stop();
+    }
+  }, 60_000);
+});
