@@ -17,6 +17,11 @@ export type ExecuteRequest = (
 
 const MAX_BATCH = 20;
 
+/** An item's error answer, refused by the batch itself before the request runs. */
+function itemError(status: number, code: string, message: string): GraphExchange {
+  return { status, headers: {}, body: { error: { code, message } } };
+}
+
 /**
  * POST /v1.0/$batch (BEHAVIOUR.md §5): up to 20 requests, each run and throttled on its own, answered
  * together with 200; `dependsOn` orders them, and a request whose dependency failed gets 424.
@@ -63,41 +68,26 @@ export function executeBatch(body: unknown, execute: ExecuteRequest): GraphExcha
     let exchange: GraphExchange;
     const failedDependency = step.dependsOn.find((dep) => (statuses.get(dep) ?? 424) >= 400);
     if (failedDependency !== undefined) {
-      exchange = {
-        status: 424,
-        headers: {},
-        body: {
-          error: {
-            code: 'FailedDependency',
-            message: `Dependency ${failedDependency} failed or was not run first.`,
-          },
-        },
-      };
+      exchange = itemError(
+        424,
+        'FailedDependency',
+        `Dependency ${failedDependency} failed or was not run first.`
+      );
     } else if (!step.url.startsWith('/')) {
-      exchange = {
-        status: 400,
-        headers: {},
-        body: {
-          error: {
-            code: 'BadRequest',
-            message: 'Batch request urls must be relative, e.g. /users/{id}.',
-          },
-        },
-      };
+      exchange = itemError(
+        400,
+        'BadRequest',
+        'Batch request urls must be relative, e.g. /users/{id}.'
+      );
     } else if (
       step.body !== undefined &&
       !Object.keys(step.headers).some((h) => h.toLowerCase() === 'content-type')
     ) {
-      exchange = {
-        status: 400,
-        headers: {},
-        body: {
-          error: {
-            code: 'BadRequest',
-            message: 'Content-Type header is required for a request with a body.',
-          },
-        },
-      };
+      exchange = itemError(
+        400,
+        'BadRequest',
+        'Content-Type header is required for a request with a body.'
+      );
     } else {
       exchange = execute(step.method, `/v1.0${step.url}`, step.body, step.headers);
     }
