@@ -28,7 +28,8 @@ export class ConfigError extends Error {}
 type Env = Readonly<Record<string, string | undefined>>;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** Loopback as a URL hostname ([::1]) or as a listen address (::1). */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 function text(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
@@ -180,7 +181,7 @@ export function readBotSettings(env: Env): BotSettings {
   const graph = readGraphSettings(env);
   const host = text(env, 'HOST') ?? '127.0.0.1';
   const identity = botIdentity(env, tenantId);
-  if (identity === null && !['127.0.0.1', 'localhost', '::1'].includes(host)) {
+  if (identity === null && !LOOPBACK_HOSTS.has(host)) {
     // Without an app id nothing is authenticated: anyone reaching the port could ask for tenant data.
     throw new ConfigError(
       `HOST=${host} needs BOT_ID and BOT_PASSWORD: without them the bot is anonymous and may listen on loopback only.`

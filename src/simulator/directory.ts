@@ -244,14 +244,7 @@ export class Directory {
 
   /** SKUs a user holds through a usable assignment, optionally ignoring one group's assignment. */
   private heldSkus(user: DirectoryUser, exceptGroup?: string): Set<string> {
-    return new Set(
-      this.licenseAssignmentStates(user)
-        .filter(
-          (row) =>
-            usable(row.state) && (exceptGroup === undefined || row.assignedByGroup !== exceptGroup)
-        )
-        .map((row) => row.skuId)
-    );
+    return new Set(this.usableAssignments(user, exceptGroup).map((row) => row.skuId));
   }
 
   private usableAssignments(user: DirectoryUser, exceptGroup?: string): LicenseAssignmentRow[] {
@@ -265,11 +258,11 @@ export class Directory {
   private withSeatAccounting<T>(user: DirectoryUser, change: () => T): T {
     const existed = this.users.has(user.id);
     const licensesBefore = existed ? this.assignedLicenses(user) : [];
-    const before = existed ? this.heldSkus(user) : new Set<string>();
     const result = change();
-    const exists = this.users.has(user.id);
-    const after = exists ? this.heldSkus(user) : new Set<string>();
-    const licensesAfter = exists ? this.assignedLicenses(user) : [];
+    const licensesAfter = this.users.has(user.id) ? this.assignedLicenses(user) : [];
+    // The merged view lists exactly the SKUs held through a usable assignment: one seat each.
+    const before = new Set(licensesBefore.map((l) => l.skuId));
+    const after = new Set(licensesAfter.map((l) => l.skuId));
     if (existed && JSON.stringify(licensesBefore) !== JSON.stringify(licensesAfter)) {
       this.timeline.record({
         userId: user.id,

@@ -93,32 +93,37 @@ export class Throttle {
     this.resourceUnits.refill(now);
     this.writes.refill(now);
     this.tenantWrites.refill(now);
-    if (!this.resourceUnits.canSpend(cost.resourceUnits)) {
-      this.resourceUnits.spend(cost.resourceUnits);
-      return {
-        allowed: false,
-        retryAfterSimulatedMs: this.resourceUnits.msUntil(cost.resourceUnits),
+    const limits = [
+      {
+        bucket: this.resourceUnits,
+        amount: cost.resourceUnits,
         information: 'ResourceUnitLimitExceeded',
         scope: 'Tenant_Application',
-      };
-    }
-    if (cost.writes > 0 && !this.writes.canSpend(cost.writes)) {
-      this.resourceUnits.spend(cost.resourceUnits);
-      return {
-        allowed: false,
-        retryAfterSimulatedMs: this.writes.msUntil(cost.writes),
+      },
+      {
+        bucket: this.writes,
+        amount: cost.writes,
         information: 'WriteLimitExceeded',
         scope: 'Tenant_Application',
-      };
-    }
-    if (cost.writes > 0 && !this.tenantWrites.canSpend(cost.writes)) {
-      this.resourceUnits.spend(cost.resourceUnits);
-      return {
-        allowed: false,
-        retryAfterSimulatedMs: this.tenantWrites.msUntil(cost.writes),
+      },
+      {
+        bucket: this.tenantWrites,
+        amount: cost.writes,
         information: 'WriteLimitExceeded',
         scope: 'Tenant',
-      };
+      },
+    ] as const;
+    for (const limit of limits) {
+      if (limit.amount > 0 && !limit.bucket.canSpend(limit.amount)) {
+        // A refused request still costs its resource units: Graph keeps logging usage while it throttles.
+        this.resourceUnits.spend(cost.resourceUnits);
+        return {
+          allowed: false,
+          retryAfterSimulatedMs: limit.bucket.msUntil(limit.amount),
+          information: limit.information,
+          scope: limit.scope,
+        };
+      }
     }
     this.resourceUnits.spend(cost.resourceUnits);
     this.writes.spend(cost.writes);
