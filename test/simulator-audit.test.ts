@@ -5,6 +5,7 @@ import {
   buildDemoTenant,
 } from '../src/simulator/scenarios/demo-tenant';
 import { graphCall } from './support/graph-http';
+import { processingSettled } from './support/processing';
 import { expectGraphShape } from './support/graph-schema';
 
 const EMS = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
@@ -65,8 +66,7 @@ describe('the simulator keeps a directory audit log, as Entra does', () => {
       addLicenses: [{ skuId: EMS, disabledPlans: [] }],
       removeLicenses: [],
     });
-    for (let i = 0; i < 50 && simulator.processor.busy; i++)
-      await new Promise((r) => setTimeout(r, 10));
+    await processingSettled(simulator);
     const forGroup = await audits(`targetResources/any(t:t/id eq '${groupId}')`);
     const activities = forGroup.value
       .map((e: { activityDisplayName: string }) => e.activityDisplayName)

@@ -1,6 +1,7 @@
 import { TenantSimulator } from '../src/simulator/simulator-server';
 import type { TenantFixture } from '../src/simulator/tenant-fixture';
 import { graphCall } from './support/graph-http';
+import { processingSettled } from './support/processing';
 
 const SKU = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const PLAN = '11111111-0000-4000-8000-000000000001';
@@ -86,12 +87,12 @@ describe('group license processing runs at a rate, member by member', () => {
       addLicenses: [{ skuId: SKU, disabledPlans: [] }],
       removeLicenses: [],
     });
-    while (simulator.processor.busy) await new Promise((resolve) => setTimeout(resolve, 10));
+    await processingSettled(simulator);
     await graphCall(base, 'POST', '/v1.0/groups/g/members/$ref', {
       '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/u${MEMBERS}`,
     });
     expect(await state()).toBe('QueuedForProcessing');
-    while (simulator.processor.busy) await new Promise((resolve) => setTimeout(resolve, 10));
+    await processingSettled(simulator);
     const finishes = (
       await graphCall(
         base,

@@ -5,6 +5,7 @@ import {
   trickyUserId,
 } from '../src/simulator/scenarios/tricky-tenant';
 import { graphCall } from './support/graph-http';
+import { processingSettled } from './support/processing';
 import { expectGraphShape } from './support/graph-schema';
 
 const EMS = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
@@ -61,7 +62,7 @@ describe('every simulator answer validates against the official Graph v1.0 schem
     await graphCall(base, 'POST', `/v1.0/groups/${TRICKY_GROUPS.e3}/members/$ref`, {
       '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${trickyUserId('direct-only')}`,
     });
-    while (simulator.processor.busy) await new Promise((resolve) => setTimeout(resolve, 10));
+    await processingSettled(simulator);
   });
   afterAll(async () => {
     await simulator.stop();

@@ -37,9 +37,10 @@ export async function replyToUnknownText(context: TurnContext): Promise<void> {
   const typed = (context.activity.text ?? '').trim();
   const closest = closestCommand(typed);
   const shown = typed.length > 40 ? `${typed.slice(0, 40)}…` : typed;
-  if (closest.available && closest.name === typed.toLowerCase().split(/\s+/)[0]) {
+  const namedExactly = closest.name === typed.toLowerCase().split(/\s+/)[0];
+  if (namedExactly && closest.available) {
     await context.sendActivity(`\`${closest.name}\` takes no arguments. Try \`${closest.usage}\`.`);
-  } else if (!closest.available && closest.name === typed.toLowerCase().split(/\s+/)[0]) {
+  } else if (namedExactly) {
     await context.sendActivity(
       `\`${closest.name}\` is not available in this release yet. Try \`inventory\`, or \`help\` for the list.`
     );
