@@ -98,14 +98,18 @@ class DummyBot {
   private readonly server: Server = createServer((request, response) => {
     if (request.method !== 'POST') {
       // The Playground probes the endpoint with HEAD before talking to it.
-      response.writeHead(200).end();
+      // writeHead and end are separate calls throughout: restify, loaded by other test files in this
+      // process, replaces http.ServerResponse.prototype.writeHead with one that returns undefined.
+      response.writeHead(200);
+      response.end();
       return;
     }
     void readJson(request).then(async (body) => {
       const activity = body as Activity;
       this.received.push(activity);
       if (activity.type === 'invoke') {
-        response.writeHead(200, { 'content-type': 'application/json' }).end(
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(
           JSON.stringify({
             statusCode: 200,
             type: ADAPTIVE_CARD,
@@ -114,7 +118,8 @@ class DummyBot {
         );
         return;
       }
-      response.writeHead(200).end();
+      response.writeHead(200);
+      response.end();
       if (activity.type !== 'message' || !activity.conversation) return;
       const serviceUrl = String(activity.serviceUrl).replace(/\/$/, '');
       await fetch(
