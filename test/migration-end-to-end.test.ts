@@ -43,12 +43,17 @@ describe("the demo tenant's whole migration through the engine", () => {
       expect(dryRun.groups.every((g) => g.created && g.licenseAssigned)).toBe(true);
       expect(simulator.directory.groups.size).toBe(groupsBefore);
 
+      const assignedSince = new Date(Date.now() - 1_000);
       const populated = await populateAndAssign(plan, groupWriter);
       expect(populated.failures).toEqual([]);
       const groupIds = populated.groups.map((g) => g.groupId ?? '');
-      expect(
-        await waitForProcessing(groupIds, groupWriter, { pollMs: 50, timeoutMs: 20_000 })
-      ).toBe(true);
+      const processed = await waitForProcessing(groupIds, groupWriter, {
+        pollMs: 50,
+        timeoutMs: 20_000,
+        assignedSince,
+        assigned: populated.groups.filter((g) => g.licenseAssigned).map((g) => g.groupId ?? ''),
+      });
+      expect(processed).toEqual({ complete: true, pending: [], auditConfirmed: true });
 
       const verified = await verifyDirectRemovals(reader);
       expect(verified.users.filter((r) => r.decision === 'skip')).toEqual([]);

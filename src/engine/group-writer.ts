@@ -16,4 +16,9 @@ export interface GroupWriter {
   ): Promise<void>;
   /** The group's licenseProcessingState, e.g. ProcessingComplete; null if it has none. */
   processingState(groupId: string): Promise<string | null>;
+  /**
+   * Groups with an audit "Finish applying group based license to users" event since a moment, or null
+   * when the audit log cannot be read (the app lacks AuditLog.Read.All).
+   */
+  processingFinishedSince(since: Date): Promise<Set<string> | null>;
 }

@@ -60,20 +60,54 @@ export async function populateAndAssign(
   return report;
 }
 
-/** Waits until every group's license processing is complete; resolves false if it is not by the deadline. */
+export interface ProcessingWait {
+  /** Every group's processing is complete. */
+  readonly complete: boolean;
+  /** Groups still processing at the deadline. */
+  readonly pending: readonly string[];
+  /** Whether the audit log confirmed the finish, or could not be read (then the state alone counts). */
+  readonly auditConfirmed: boolean;
+}
+
+/**
+ * Waits until every group's license processing is complete: its `licenseProcessingState` says
+ * ProcessingComplete and, for groups assigned a license since `assignedSince`, the audit log holds the
+ * "Finish applying group based license to users" event. The state flips before the last members are
+ * written on a busy tenant, so the audit event is the stronger signal; without audit permission the state
+ * alone counts.
+ */
 export async function waitForProcessing(
   groupIds: readonly string[],
   writer: GroupWriter,
-  options: { pollMs?: number; timeoutMs?: number } = {}
-): Promise<boolean> {
+  options: {
+    pollMs?: number;
+    timeoutMs?: number;
+    assignedSince?: Date;
+    assigned?: readonly string[];
+  } = {}
+): Promise<ProcessingWait> {
   const deadline = Date.now() + (options.timeoutMs ?? 30 * 60_000);
+  const needsAudit = new Set((options.assigned ?? []).map((id) => id.toLowerCase()));
+  let auditReadable = true;
   let waiting = [...groupIds];
-  while (waiting.length > 0) {
+  for (;;) {
     const states = await Promise.all(waiting.map((id) => writer.processingState(id)));
-    waiting = waiting.filter((_, i) => states[i] !== 'ProcessingComplete');
-    if (waiting.length === 0) return true;
-    if (Date.now() > deadline) return false;
+    let finished: Set<string> | null = null;
+    if (options.assignedSince && needsAudit.size > 0 && auditReadable) {
+      finished = await writer.processingFinishedSince(options.assignedSince);
+      auditReadable = finished !== null;
+    }
+    waiting = waiting.filter(
+      (id, i) =>
+        states[i] !== 'ProcessingComplete' ||
+        (finished !== null && needsAudit.has(id.toLowerCase()) && !finished.has(id.toLowerCase()))
+    );
+    if (waiting.length === 0 || Date.now() > deadline)
+      return {
+        complete: waiting.length === 0,
+        pending: waiting,
+        auditConfirmed: auditReadable && needsAudit.size > 0,
+      };
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 5_000));
   }
-  return true;
 }

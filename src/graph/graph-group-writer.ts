@@ -1,6 +1,14 @@
-import type { Client } from '@microsoft/microsoft-graph-client';
+import {
+  GraphError,
+  PageIterator,
+  type Client,
+  type PageCollection,
+} from '@microsoft/microsoft-graph-client';
 import type { GroupWriter } from '../engine/group-writer';
 import { BATCH_LIMIT, GraphBatch } from './graph-batch';
+
+/** The audit activity Entra ID records when a group's license processing has run through its members. */
+const PROCESSING_FINISHED = 'Finish applying group based license to users';
 
 /** Licensing groups through Graph: create, add members 20 at a time in `$batch`, assign, read processing. */
 export class GraphGroupWriter implements GroupWriter {
@@ -68,5 +76,30 @@ export class GraphGroupWriter implements GroupWriter {
       licenseProcessingState?: { state?: string } | null;
     };
     return group.licenseProcessingState?.state ?? null;
+  }
+
+  async processingFinishedSince(since: Date): Promise<Set<string> | null> {
+    const finished = new Set<string>();
+    const from = since.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    try {
+      const firstPage = (await this.client
+        .api('/auditLogs/directoryAudits')
+        .filter(`activityDisplayName eq '${PROCESSING_FINISHED}' and activityDateTime ge ${from}`)
+        .top(999)
+        .get()) as PageCollection;
+      await new PageIterator(
+        this.client,
+        firstPage,
+        (entry: { targetResources?: { id?: string | null; type?: string | null }[] }) => {
+          for (const target of entry.targetResources ?? [])
+            if (target.id && target.type === 'Group') finished.add(target.id.toLowerCase());
+          return true;
+        }
+      ).iterate();
+    } catch (error) {
+      if (error instanceof GraphError && error.statusCode === 403) return null;
+      throw error;
+    }
+    return finished;
   }
 }

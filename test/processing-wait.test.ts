@@ -1,0 +1,58 @@
+import type { GroupWriter } from '../src/engine/group-writer';
+import { waitForProcessing } from '../src/engine/populate-and-assign';
+
+/** A group writer whose processing state and audit log the test sets, poll by poll. */
+function groupsAt(polls: { state: string; audit: string[] | null }[]): GroupWriter {
+  let poll = 0;
+  const current = () => polls[Math.min(poll, polls.length - 1)];
+  return {
+    createSecurityGroup: () => Promise.reject(new Error('not used')),
+    addMembers: () => Promise.reject(new Error('not used')),
+    assignGroupLicense: () => Promise.reject(new Error('not used')),
+    processingState: () => Promise.resolve(current().state),
+    processingFinishedSince: () => {
+      const audit = current().audit;
+      poll += 1;
+      return Promise.resolve(audit === null ? null : new Set(audit));
+    },
+  };
+}
+
+const since = new Date('2026-11-24T10:00:00Z');
+
+describe('waiting for group license processing', () => {
+  it('keeps waiting after the state says complete until the audit log records the finish', async () => {
+    const writer = groupsAt([
+      { state: 'ProcessingComplete', audit: [] },
+      { state: 'ProcessingComplete', audit: [] },
+      { state: 'ProcessingComplete', audit: ['g1'] },
+    ]);
+    const wait = await waitForProcessing(['g1'], writer, {
+      pollMs: 1,
+      assignedSince: since,
+      assigned: ['g1'],
+    });
+    expect(wait).toEqual({ complete: true, pending: [], auditConfirmed: true });
+  });
+
+  it('reports the groups still pending at the deadline', async () => {
+    const writer = groupsAt([{ state: 'ProcessingInProgress', audit: [] }]);
+    const wait = await waitForProcessing(['g1'], writer, {
+      pollMs: 1,
+      timeoutMs: 20,
+      assignedSince: since,
+      assigned: ['g1'],
+    });
+    expect(wait).toMatchObject({ complete: false, pending: ['g1'] });
+  });
+
+  it('relies on the state alone when the audit log cannot be read, and says so', async () => {
+    const writer = groupsAt([{ state: 'ProcessingComplete', audit: null }]);
+    const wait = await waitForProcessing(['g1'], writer, {
+      pollMs: 1,
+      assignedSince: since,
+      assigned: ['g1'],
+    });
+    expect(wait).toEqual({ complete: true, pending: [], auditConfirmed: false });
+  });
+});
