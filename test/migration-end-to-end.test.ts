@@ -12,7 +12,8 @@ import { InMemoryJournal } from '../src/storage/in-memory-journal';
 import { TenantSimulator } from '../src/simulator/simulator-server';
 import { DEVELOPMENT_TOKEN } from '../src/simulator/development-token';
 import { LOOPBACK_CERTIFICATE_PATH } from '../src/simulator/loopback-certificate';
-import { buildDemoTenant } from '../src/simulator/scenarios/demo-tenant';
+import { DEMO_AUTOMATION, buildDemoTenant } from '../src/simulator/scenarios/demo-tenant';
+import { buildDoneReport } from '../src/engine/done-report';
 import { approve } from './support/wave-harness';
 
 describe("the demo tenant's whole migration through the engine", () => {
@@ -92,6 +93,35 @@ describe("the demo tenant's whole migration through the engine", () => {
         ['ENTERPRISEPACK', 0, 0, 200, 200],
       ]);
       expect(simulator.directory.timeline.losses(simulator.directory.skus)).toEqual([]);
+
+      // The old nightly script, still running, assigns one migrated user directly again.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const [someone] = verified.candidates;
+      const user = simulator.directory.users.get(someone.userId)!;
+      const before = simulator.directory.assignedLicenses(user);
+      simulator.directory.assignUserLicenses(
+        user,
+        [{ skuId: someone.skuId, disabledPlans: [] }],
+        []
+      );
+      simulator.directory.recordUserLicenseChange(
+        user,
+        { kind: 'app', displayName: DEMO_AUTOMATION.displayName, appId: DEMO_AUTOMATION.appId },
+        before,
+        simulator.directory.assignedLicenses(user)
+      );
+      const done = await buildDoneReport(reader, journal);
+      expect(done.waves.map((w) => [w.waveNumber, w.removed, w.skipped, w.restored])).toEqual([
+        [1, 46, 0, 0], // 25 users, 21 of them with both SKUs
+        [2, 1154, 0, 0],
+      ]);
+      expect(done.reassigned).toEqual([
+        expect.objectContaining({
+          userId: someone.userId,
+          skuId: someone.skuId,
+          actor: DEMO_AUTOMATION.displayName,
+        }),
+      ]);
     } finally {
       await simulator.stop();
     }

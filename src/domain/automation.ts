@@ -8,6 +8,8 @@ export interface LicenseChangeEvent {
   /** The app's display name or the user's UPN that made the change. */
   readonly actor: string;
   readonly actorKind: 'app' | 'user';
+  /** The user whose licenses changed, when the audit entry names one. */
+  readonly targetUserId?: string;
 }
 
 export interface AutomationFinding {

@@ -37,6 +37,7 @@ interface GraphAudit {
     app?: { displayName?: string | null } | null;
     user?: { userPrincipalName?: string | null } | null;
   };
+  targetResources?: { id?: string | null; type?: string | null }[];
 }
 
 interface GraphGroup {
@@ -160,8 +161,11 @@ export class GraphTenantReader implements TenantReader {
       (entry) => {
         const app = entry.initiatedBy?.app?.displayName;
         const user = entry.initiatedBy?.user?.userPrincipalName;
-        if (app) events.push({ at: entry.activityDateTime, actor: app, actorKind: 'app' });
-        else if (user) events.push({ at: entry.activityDateTime, actor: user, actorKind: 'user' });
+        const target = entry.targetResources?.find((t) => t.type === 'User')?.id;
+        const about = target ? { targetUserId: target.toLowerCase() } : {};
+        if (app) events.push({ at: entry.activityDateTime, actor: app, actorKind: 'app', ...about });
+        else if (user)
+          events.push({ at: entry.activityDateTime, actor: user, actorKind: 'user', ...about });
       }
     );
     return events;
