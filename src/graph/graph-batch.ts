@@ -4,6 +4,7 @@ import {
   type BatchRequestStep,
   type Client,
 } from '@microsoft/microsoft-graph-client';
+import type { WritePacer } from './write-pacer';
 
 /** Graph runs at most 20 requests per JSON batch. */
 export const BATCH_LIMIT = 20;
@@ -27,14 +28,19 @@ export class GraphBatch {
   /** The endpoint without version: the batch helper turns `${origin}/users/…` into the relative `/users/…`. */
   private readonly origin: string;
 
+  private readonly sleep: (ms: number) => Promise<void>;
+
   constructor(
     private readonly client: Client,
     baseUrl: string,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
-      new Promise((r) => setTimeout(r, ms))
+    options: { sleep?: (ms: number) => Promise<void>; pacer?: WritePacer } = {}
   ) {
     this.origin = new URL(baseUrl).origin;
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.pacer = options.pacer ?? null;
   }
+
+  private readonly pacer: WritePacer | null;
 
   async send(requests: readonly BatchItem[]): Promise<Map<string, unknown>> {
     if (requests.length > BATCH_LIMIT)
@@ -50,6 +56,8 @@ export class GraphBatch {
           body: r.body === undefined ? undefined : JSON.stringify(r.body),
         }),
       }));
+      const writes = pending.filter((r) => r.method !== 'GET').length;
+      if (this.pacer && writes > 0) await this.pacer.acquire(writes);
       const content = await new BatchRequestContent(steps).getContent();
       const responses = new BatchResponseContent(
         await this.client.api('/$batch').post(content)
@@ -87,7 +95,10 @@ export class GraphBatch {
         }
       }
       pending = throttled;
-      if (pending.length > 0) await this.sleep(waitSeconds * 1000);
+      if (pending.length > 0) {
+        this.pacer?.pauseFor(waitSeconds * 1000);
+        await this.sleep(waitSeconds * 1000);
+      }
     }
     return results;
   }

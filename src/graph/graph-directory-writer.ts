@@ -2,6 +2,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import type { DirectoryWriter } from '../engine/directory-writer';
 import { GraphBatch } from './graph-batch';
+import { WritePacer } from './write-pacer';
 import { toUserSnapshot, USER_LICENSE_PROPERTIES, type GraphUser } from './graph-tenant-reader';
 
 /**
@@ -13,9 +14,11 @@ export class GraphDirectoryWriter implements DirectoryWriter {
 
   constructor(
     private readonly client: Client,
-    baseUrl: string
+    baseUrl: string,
+    /** Share one pacer among every writer of the same app and tenant: the ceiling is theirs together. */
+    private readonly pacer: WritePacer = new WritePacer()
   ) {
-    this.batch = new GraphBatch(client, baseUrl);
+    this.batch = new GraphBatch(client, baseUrl, { pacer });
   }
 
   async readUser(userId: string): Promise<UserLicenseSnapshot> {
@@ -27,6 +30,7 @@ export class GraphDirectoryWriter implements DirectoryWriter {
   }
 
   async removeDirectLicenses(userId: string, skuIds: readonly string[]): Promise<void> {
+    await this.pacer.acquire(1);
     await this.client
       .api(`/users/${userId}/assignLicense`)
       .post({ addLicenses: [], removeLicenses: skuIds });
@@ -37,6 +41,7 @@ export class GraphDirectoryWriter implements DirectoryWriter {
     skuId: string,
     disabledPlans: readonly string[]
   ): Promise<void> {
+    // Not paced: putting a license back must not wait behind removals.
     await this.client
       .api(`/users/${userId}/assignLicense`)
       .post({ addLicenses: [{ skuId, disabledPlans }], removeLicenses: [] });

@@ -6,6 +6,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import type { GroupWriter } from '../engine/group-writer';
 import { BATCH_LIMIT, GraphBatch } from './graph-batch';
+import { WritePacer } from './write-pacer';
 
 /** The audit activity Entra ID records when a group's license processing has run through its members. */
 const PROCESSING_FINISHED = 'Finish applying group based license to users';
@@ -16,9 +17,11 @@ export class GraphGroupWriter implements GroupWriter {
 
   constructor(
     private readonly client: Client,
-    private readonly baseUrl: string
+    private readonly baseUrl: string,
+    /** Share one pacer among every writer of the same app and tenant: the ceiling is theirs together. */
+    pacer: WritePacer = new WritePacer()
   ) {
-    this.batch = new GraphBatch(client, baseUrl);
+    this.batch = new GraphBatch(client, baseUrl, { pacer });
   }
 
   async createSecurityGroup(

@@ -163,7 +163,8 @@ export class GraphTenantReader implements TenantReader {
         const user = entry.initiatedBy?.user?.userPrincipalName;
         const target = entry.targetResources?.find((t) => t.type === 'User')?.id;
         const about = target ? { targetUserId: target.toLowerCase() } : {};
-        if (app) events.push({ at: entry.activityDateTime, actor: app, actorKind: 'app', ...about });
+        if (app)
+          events.push({ at: entry.activityDateTime, actor: app, actorKind: 'app', ...about });
         else if (user)
           events.push({ at: entry.activityDateTime, actor: user, actorKind: 'user', ...about });
       }

@@ -1,0 +1,73 @@
+/**
+ * Paces writes to Graph's ceiling for an app in a tenant (3,000 writes per 150 s), so a long wave runs
+ * at the ceiling instead of bouncing off it: a write is sent only when the writes of the last window
+ * leave room for it, and a Retry-After from Graph pauses every write until it has passed.
+ * Our own because the SDK's retry handler only reacts to 429s after the fact.
+ */
+
+export interface PacerClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const realClock: PacerClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export const GRAPH_WRITE_CEILING = { writes: 3_000, windowMs: 150_000 } as const;
+
+export class WritePacer {
+  private readonly sent: { at: number; count: number }[] = [];
+  private inWindow = 0;
+  private pausedUntil = 0;
+  /** Callers take their turn in order, so a big batch is not overtaken forever by small ones. */
+  private turn: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ceiling: { writes: number; windowMs: number } = GRAPH_WRITE_CEILING,
+    private readonly clock: PacerClock = realClock
+  ) {
+    if (ceiling.writes < 1 || ceiling.windowMs <= 0)
+      throw new RangeError('A write ceiling needs at least one write per positive window.');
+  }
+
+  /** Resolves when `count` writes may be sent now, and counts them as sent. */
+  acquire(count: number): Promise<void> {
+    const writes = Math.min(count, this.ceiling.writes);
+    const mine = this.turn.then(() => this.waitForRoom(writes));
+    this.turn = mine.catch(() => undefined);
+    return mine;
+  }
+
+  /** Graph said Retry-After: no write goes out before it has passed. */
+  pauseFor(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
+  }
+
+  private async waitForRoom(count: number): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      while (this.sent.length > 0 && this.sent[0].at <= now - this.ceiling.windowMs)
+        this.inWindow -= this.sent.shift()!.count;
+      if (now < this.pausedUntil) {
+        await this.clock.sleep(this.pausedUntil - now);
+        continue;
+      }
+      if (this.inWindow + count <= this.ceiling.writes) {
+        this.sent.push({ at: now, count });
+        this.inWindow += count;
+        return;
+      }
+      // Wait until enough of the oldest writes leave the window.
+      let freed = 0;
+      let until = now;
+      for (const entry of this.sent) {
+        freed += entry.count;
+        until = entry.at + this.ceiling.windowMs;
+        if (this.inWindow - freed + count <= this.ceiling.writes) break;
+      }
+      await this.clock.sleep(Math.max(1, until - now));
+    }
+  }
+}
