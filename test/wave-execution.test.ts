@@ -59,6 +59,25 @@ describe('executing a removal wave against the simulator', () => {
     expect(inFlightRemovals(await journal.entries())).toEqual([]);
   });
 
+  it('a dry run of a wave needs no approval, re-checks every user on fresh data, and changes and journals nothing', async () => {
+    const { writer, context, waves } = await planWavesOn(base, ['rest']);
+    const leaver = trickyUserId('both-same-plans');
+    simulator.directory.requireGroup(TRICKY_GROUPS.e3).members.delete(leaver);
+    simulator.directory.processGroup(TRICKY_GROUPS.e3);
+    const journal = new InMemoryJournal();
+    const preview = await executeWave(waves[0], context, writer, journal, { dryRun: true });
+    expect(preview.dryRun).toBe(true);
+    expect(preview.removed.map((r) => r.userId).sort()).toEqual(
+      [
+        trickyUserId('two-groups-union-of-plans'),
+        trickyUserId('direct-disables-more-than-group'),
+      ].sort()
+    );
+    expect(preview.skipped).toContainEqual(expect.objectContaining({ userId: leaver }));
+    for (const entry of waves[0].entries) expect(directE3(entry.userId)).toBe(true);
+    expect(await journal.entries()).toEqual([]);
+  });
+
   it('re-checks each user just before removing: one who left the group since approval is skipped, with the reason', async () => {
     const { writer, context, waves } = await planWavesOn(base, ['rest']);
     const leaver = trickyUserId('both-same-plans');
@@ -140,6 +159,11 @@ describe('executing a removal wave against the simulator', () => {
     );
     const report = await executeWave(waves[0], context, writer, journal);
     expect(report.removed.length).toBeGreaterThan(0);
+    const entriesBefore = (await journal.entries()).length;
+    const preview = await rollbackWave(waves[0].digest, writer, journal, { dryRun: true });
+    expect(preview.restored).toHaveLength(report.removed.length);
+    expect((await journal.entries()).length).toBe(entriesBefore);
+    expect(report.removed.every((r) => !directE3(r.userId))).toBe(true);
     const rollback = await rollbackWave(waves[0].digest, writer, journal);
     expect(rollback.restored).toHaveLength(report.removed.length);
     for (const user of simulator.directory.users.values()) {

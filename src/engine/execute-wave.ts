@@ -30,12 +30,16 @@ export interface WaveReport {
   readonly failed: WaveItem[];
   /** Why the wave stopped before its end, or null if it ran through. */
   stoppedBecause: string | null;
+  /** A dry run: `removed` lists what would be removed now; nothing was sent. */
+  readonly dryRun: boolean;
 }
 
 export interface WaveExecutionOptions {
   /** Stop the wave when more users than this fail (Graph errors, not skips). */
   readonly failureThreshold?: number;
   readonly now?: () => Date;
+  /** Read every user and run every pre-check, send nothing and journal nothing; needs no approval. */
+  readonly dryRun?: boolean;
 }
 
 type Intent = Extract<JournalEntry, { kind: 'removal-intended' }>;
@@ -72,7 +76,8 @@ export async function executeWave(
   options: WaveExecutionOptions = {}
 ): Promise<WaveReport> {
   const now = options.now ?? (() => new Date());
-  if (!isWaveApproved(await journal.entries(), wave)) {
+  const dryRun = options.dryRun ?? false;
+  if (!dryRun && !isWaveApproved(await journal.entries(), wave)) {
     throw new WaveNotApprovedError(
       `Wave ${wave.number} (digest ${wave.digest.slice(0, 12)}) has no approval for its exact contents; nothing was removed.`
     );
@@ -84,6 +89,7 @@ export async function executeWave(
     restored: [],
     failed: [],
     stoppedBecause: null,
+    dryRun,
   };
   const failureThreshold =
     options.failureThreshold ?? Math.max(3, Math.ceil(wave.userCount * 0.05));
@@ -98,7 +104,7 @@ export async function executeWave(
     });
   };
 
-  const stopAfterLoss = await reconcile(wave, context, writer, journal, settle);
+  const stopAfterLoss = dryRun ? null : await reconcile(wave, context, writer, journal, settle);
   if (stopAfterLoss) report.stoppedBecause = stopAfterLoss;
   const done = await settledKeys(journal, wave.digest);
 
@@ -154,6 +160,14 @@ export async function executeWave(
       if (toRemove.length > 0) planned.push({ userId, toRemove, intents: [] });
     }
     if (planned.length === 0 || report.stoppedBecause) continue;
+    if (dryRun) {
+      for (const plan of planned)
+        for (const entry of plan.toRemove)
+          report.removed.push(
+            item(plan.userId, entry, 'Would be removed: every check passes on fresh data.')
+          );
+      continue;
+    }
 
     for (const plan of planned) {
       for (const entry of plan.toRemove) {

@@ -10,20 +10,25 @@ export interface RollbackReport {
   /** Already back (someone restored it, or it was never gone): nothing sent. */
   readonly alreadyThere: { userId: string; skuId: string }[];
   readonly failed: { userId: string; skuId: string; reason: string }[];
+  /** A dry run: `restored` lists what would be put back; nothing was sent. */
+  readonly dryRun: boolean;
 }
 
 type Intent = Extract<JournalEntry, { kind: 'removal-intended' }>;
 
 /**
  * Rolls back an (approved) wave: every direct assignment the journal says it removed is put back with
- * its original disabled plans. Idempotent: a fresh read first, so nothing is assigned twice.
+ * its original disabled plans. Idempotent: a fresh read first, so nothing is assigned twice. A dry run
+ * reads and says what it would put back, and sends nothing.
  */
 export async function rollbackWave(
   waveDigest: string,
   writer: DirectoryWriter,
   journal: Journal,
-  now: () => Date = () => new Date()
+  options: { now?: () => Date; dryRun?: boolean } = {}
 ): Promise<RollbackReport> {
+  const now = options.now ?? (() => new Date());
+  const dryRun = options.dryRun ?? false;
   const entries = await journal.entries();
   const intents = new Map(
     entries.flatMap((e) =>
@@ -40,6 +45,7 @@ export async function rollbackWave(
     restored: [],
     alreadyThere: [],
     failed: [],
+    dryRun,
   };
   for (const intent of removed) {
     const key = { userId: intent.userId, skuId: intent.skuId };
@@ -51,6 +57,10 @@ export async function rollbackWave(
         )
       ) {
         report.alreadyThere.push(key);
+        continue;
+      }
+      if (dryRun) {
+        report.restored.push(key);
         continue;
       }
       await writer.restoreDirectLicense(intent.userId, intent.skuId, intent.disabledPlans);
