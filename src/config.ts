@@ -20,6 +20,10 @@ export interface BotSettings {
   readonly graph: GraphSettings;
   readonly adminGroupId: string | null;
   readonly approverGroupId: string | null;
+  /** How long a sign-off card stays open (APPROVAL_EXPIRY_HOURS, default 24). */
+  readonly approvalTtlMs: number;
+  /** Where people's browsers reach this bot (PUBLIC_URL), for report links; default: the listen address. */
+  readonly publicUrl: string | null;
 }
 
 /** A setting that is missing or malformed; its message names the setting and what is expected. */
@@ -50,6 +54,29 @@ function guid(env: Env, name: string): string | undefined {
     );
   }
   return value?.toLowerCase();
+}
+
+function hours(env: Env, name: string, fallback: number): number {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || parsed <= 0 || parsed > 24 * 30) {
+    throw new ConfigError(
+      `${name} must be a number of hours above 0 and up to 720 (got "${value}").`
+    );
+  }
+  return parsed;
+}
+
+function publicUrl(env: Env): string | null {
+  const value = text(env, 'PUBLIC_URL');
+  if (value === undefined) return null;
+  if (!/^https?:\/\/[^\s/]+/.test(value)) {
+    throw new ConfigError(
+      `PUBLIC_URL must be the bot's address, such as https://bot.contoso.com (got "${value}").`
+    );
+  }
+  return value.replace(/\/$/, '');
 }
 
 function port(env: Env, name: string, fallback: number): number {
@@ -195,5 +222,7 @@ export function readBotSettings(env: Env): BotSettings {
     graph,
     adminGroupId: guid(env, 'ADMIN_GROUP_ID') ?? null,
     approverGroupId: guid(env, 'APPROVER_GROUP_ID') ?? null,
+    approvalTtlMs: hours(env, 'APPROVAL_EXPIRY_HOURS', 24) * 3_600_000,
+    publicUrl: publicUrl(env),
   };
 }

@@ -10,7 +10,8 @@ export function errorText(error: unknown): string {
   }
   // The Graph client reports a request that got no HTTP answer as statusCode -1 and drops the cause.
   if ((error as { statusCode?: number }).statusCode === -1) {
-    return `${error.message}: no HTTP answer (unreachable, refused, or its certificate is not trusted)`;
+    const answer = 'no HTTP answer (unreachable, refused, or its certificate is not trusted)';
+    return error.message ? `${error.message}: ${answer}` : answer;
   }
   return error.message;
 }

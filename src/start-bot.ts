@@ -2,7 +2,11 @@ import type { BotSettings } from './config';
 import { errorText } from './error-text';
 import { createGraphClient } from './graph/graph-client';
 import { GraphTenantReader } from './graph/graph-tenant-reader';
-import { startBotServer, type RunningBotServer } from './teams/bot-server';
+import { GraphDirectoryMembership } from './graph/graph-directory-membership';
+import { GraphDirectoryWriter } from './graph/graph-directory-writer';
+import { GraphGroupWriter } from './graph/graph-group-writer';
+import { WritePacer } from './graph/write-pacer';
+import { startBotServer, type BotServerOptions, type RunningBotServer } from './teams/bot-server';
 
 /** Something start-up could not do that is not a malformed setting, said in one sentence. */
 export class StartupError extends Error {}
@@ -10,9 +14,13 @@ export class StartupError extends Error {}
 /** Builds the parts from checked settings and starts listening. */
 export async function startBot(
   settings: BotSettings,
-  log: (line: string) => void = console.log
+  log: (line: string) => void = console.log,
+  options: Pick<BotServerOptions, 'storage' | 'timings' | 'now'> = {}
 ): Promise<RunningBotServer & { tenantId: string }> {
-  const reader = new GraphTenantReader(createGraphClient(settings.graph));
+  const client = createGraphClient(settings.graph);
+  const reader = new GraphTenantReader(client);
+  // One pacer: Graph's write ceiling is per app and tenant, whichever writer spends it.
+  const pacer = new WritePacer();
   let tenantId = settings.tenantId;
   if (tenantId === null) {
     try {
@@ -25,7 +33,16 @@ export async function startBot(
     }
   }
   try {
-    const server = await startBotServer({ settings, tenantId, reader, log });
+    const server = await startBotServer({
+      ...options,
+      settings,
+      tenantId,
+      reader,
+      groupWriter: new GraphGroupWriter(client, settings.graph.baseUrl, pacer),
+      directoryWriter: new GraphDirectoryWriter(client, settings.graph.baseUrl, pacer),
+      membership: new GraphDirectoryMembership(client),
+      log,
+    });
     return { ...server, tenantId };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {

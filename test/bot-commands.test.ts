@@ -69,10 +69,14 @@ describe('the bot answers commands through its real HTTP endpoint', () => {
     expect(cardOf(reply)).toBeUndefined();
   });
 
-  it('says a command of a later release is not available yet, rather than guessing', async () => {
-    await bot.post(personalMessage('plan', { serviceUrl: bot.serviceUrl }));
-    const [reply] = await bot.connector.waitForMessages(1);
-    expect(reply.body.text).toContain('`plan` is not available in this release yet');
+  it('says what a malformed command needs, and does nothing', async () => {
+    await bot.post(personalMessage('wave two', { serviceUrl: bot.serviceUrl }));
+    await bot.post(personalMessage('status now', { serviceUrl: bot.serviceUrl }));
+    const replies = await bot.connector.waitForMessages(2);
+    expect(replies.map((r) => r.body.text)).toEqual([
+      '"two" is not a wave number; try `wave 2`.',
+      '`status` takes no arguments. Try `status`.',
+    ]);
   });
 
   it('refuses activities from another tenant and reads nothing from Graph', async () => {
@@ -95,7 +99,7 @@ describe('the bot answers commands through its real HTTP endpoint', () => {
       })
     );
     const [reply] = await bot.connector.waitForMessages(1, 20_000);
-    expect(reply.body.text).toContain('I could not read the tenant from Microsoft Graph');
+    expect(reply.body.text).toContain('I could not complete `inventory` (Microsoft Graph');
     expect(reply.body.text).toContain('Nothing was changed');
   });
 });

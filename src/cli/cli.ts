@@ -7,6 +7,7 @@ import { planGroups } from '../engine/plan-groups';
 import { takeInventory } from '../engine/take-inventory';
 import { verifyDirectRemovals } from '../engine/verify-removals';
 import { WaveSizeError, defaultWaveSizes, parseWaveSizes, splitIntoWaves } from '../domain/waves';
+import { csvCell } from '../csv';
 import { errorText } from '../error-text';
 import { createGraphClient } from '../graph/graph-client';
 import { GraphTenantReader } from '../graph/graph-tenant-reader';
@@ -16,9 +17,6 @@ import { CLI_USAGE, CliUsageError, parseCliArguments, type CliArguments } from '
  * The command line over the same engine as the bot, for scripting and reports. Read-only: it never
  * removes a license (waves are released only through approvals in Teams).
  */
-
-const csvCell = (value: string | number) =>
-  /[",\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value);
 
 async function run(args: CliArguments): Promise<void> {
   const env = {

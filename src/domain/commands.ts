@@ -6,6 +6,8 @@ export interface CommandInfo {
   readonly description: string;
   /** False for commands announced in help but not yet available in this release. */
   readonly available: boolean;
+  /** Changes something: only for members of the admin group. */
+  readonly mutating?: boolean;
 }
 
 export const COMMANDS: readonly CommandInfo[] = [
@@ -17,62 +19,73 @@ export const COMMANDS: readonly CommandInfo[] = [
       'Seats per license, and how many users hold each directly, through a group, or both.',
     available: true,
   },
-  { name: 'status', usage: 'status', description: 'Where the migration stands.', available: false },
+  { name: 'status', usage: 'status', description: 'Where the migration stands.', available: true },
   {
     name: 'plan',
     usage: 'plan',
     description: 'Propose licensing groups from the direct assignments.',
-    available: false,
+    available: true,
   },
   {
     name: 'assign',
+    mutating: true,
     usage: 'assign',
     description: 'Fill the groups and assign their licenses.',
-    available: false,
+    available: true,
   },
   {
     name: 'verify',
     usage: 'verify',
     description: 'Check every user inherits what they hold directly.',
-    available: false,
+    available: true,
   },
   {
     name: 'errors',
     usage: 'errors',
     description: 'Group members in license error, with the fix.',
-    available: false,
+    available: true,
   },
   {
     name: 'waves',
+    mutating: true,
     usage: 'waves [25,250,rest]',
     description: 'Propose removal waves.',
-    available: false,
+    available: true,
   },
   {
     name: 'report',
     usage: 'report',
     description: "Every user's state and decision, as CSV.",
-    available: false,
+    available: true,
   },
-  { name: 'wave', usage: 'wave N', description: 'Details of one removal wave.', available: false },
+  { name: 'wave', usage: 'wave N', description: 'Details of one removal wave.', available: true },
   {
     name: 'pause',
+    mutating: true,
     usage: 'pause',
     description: 'Pause the running wave after the user in hand.',
-    available: false,
+    available: true,
   },
-  { name: 'resume', usage: 'resume', description: 'Resume a paused wave.', available: false },
+  {
+    name: 'resume',
+    mutating: true,
+    usage: 'resume',
+    description: 'Resume a paused wave.',
+    available: true,
+  },
   {
     name: 'rollback',
+    mutating: true,
     usage: 'rollback N',
     description: 'Restore every direct assignment wave N removed.',
-    available: false,
+    available: true,
   },
   {
     name: 'notify',
+    mutating: true,
     usage: 'notify here',
     description: 'Post migration notifications to this channel.',
-    available: false,
+    available: true,
   },
 ];
 
@@ -105,4 +118,50 @@ export function closestCommand(text: string): CommandInfo {
     }
   }
   return best;
+}
+
+/** A command as typed: its name and its argument, checked. */
+export interface ParsedCommand {
+  readonly name: string;
+  /** waves: the sizes text or null; wave and rollback: the wave number; otherwise null. */
+  readonly argument: string | number | null;
+}
+
+/** What was typed is not a command as written; the message says what would be. Nothing is done. */
+export class CommandError extends Error {}
+
+const WAVE_NUMBER = /^[1-9]\d{0,5}$/;
+
+/** Parses a whole message: the command word (any case) and its argument, or a specific error. */
+export function parseCommand(text: string): ParsedCommand {
+  const [word = '', ...rest] = text.trim().split(/\s+/);
+  const name = word.toLowerCase();
+  const argument = rest.join(' ');
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    const closest = closestCommand(text);
+    const shown = text.trim().length > 40 ? `${text.trim().slice(0, 40)}…` : text.trim();
+    throw new CommandError(
+      `I don't know "${shown}". Did you mean \`${closest.usage}\`? Type \`help\` for the list of commands.`
+    );
+  }
+  if (name === 'wave' || name === 'rollback') {
+    if (!WAVE_NUMBER.test(argument))
+      throw new CommandError(
+        argument === ''
+          ? `\`${name}\` needs a wave number, e.g. \`${name} 2\`.`
+          : `"${argument}" is not a wave number; try \`${name} 2\`.`
+      );
+    return { name, argument: Number(argument) };
+  }
+  if (name === 'waves')
+    return { name, argument: argument === '' ? null : argument.replace(/\s+/g, '') };
+  if (name === 'notify') {
+    if (argument.toLowerCase() !== 'here')
+      throw new CommandError('Say `notify here` in the channel that should get the notifications.');
+    return { name, argument: null };
+  }
+  if (argument !== '')
+    throw new CommandError(`\`${name}\` takes no arguments. Try \`${command.usage}\`.`);
+  return { name, argument: null };
 }

@@ -42,6 +42,19 @@ export type JournalEntry =
       readonly decision: 'approved' | 'rejected';
       readonly by: string;
       readonly reason?: string;
+    }
+  | {
+      /** A decision on anything else that needs approval: the group assignment, a rollback. */
+      readonly kind: 'approval-decision';
+      readonly id: string;
+      readonly at: string;
+      readonly approvalId: string;
+      readonly subject: string;
+      readonly digest: string;
+      readonly decision: 'approved' | 'rejected';
+      readonly by: string;
+      readonly requestedBy: string;
+      readonly reason?: string;
     };
 
 /** Where the journal lives: durable storage in production, memory in unit tests. */

@@ -40,6 +40,14 @@ export interface WaveExecutionOptions {
   readonly now?: () => Date;
   /** Read every user and run every pre-check, send nothing and journal nothing; needs no approval. */
   readonly dryRun?: boolean;
+  /** Asked before each round trip: a reason to stop (e.g. paused) ends the wave before the next users. */
+  readonly shouldStop?: () => Promise<string | null>;
+  /** Told after each round trip how many of the wave's users have been handled. */
+  readonly onProgress?: (
+    report: WaveReport,
+    usersDone: number,
+    usersTotal: number
+  ) => Promise<void>;
 }
 
 type Intent = Extract<JournalEntry, { kind: 'removal-intended' }>;
@@ -120,6 +128,12 @@ export async function executeWave(
   };
   // Users go 20 at a time: one batched read before, one batched removal, one batched read after.
   for (let start = 0; start < users.length && !report.stoppedBecause; start += CHUNK) {
+    if (start > 0) await options.onProgress?.(report, start, users.length);
+    const stopBecause = (await options.shouldStop?.()) ?? null;
+    if (stopBecause) {
+      report.stoppedBecause = stopBecause;
+      break;
+    }
     const chunk = users
       .slice(start, start + CHUNK)
       .map(([userId, entries]) => ({
@@ -217,6 +231,7 @@ export async function executeWave(
       if (outcome.failed.length > 0) countFailure();
     }
   }
+  await options.onProgress?.(report, users.length, users.length);
   return report;
 }
 

@@ -22,7 +22,14 @@ export interface PopulateReport {
 export async function populateAndAssign(
   plan: GroupPlan,
   writer: GroupWriter,
-  options: { dryRun?: boolean; description?: string } = {}
+  options: {
+    dryRun?: boolean;
+    description?: string;
+    /** Groups this migration created before (a resumed run): reused, never created twice. */
+    knownGroupIds?: Readonly<Record<string, string>>;
+    /** Told each group's id as soon as it exists, so a resumed run finds it. */
+    onGroupReady?: (displayName: string, groupId: string) => Promise<void>;
+  } = {}
 ): Promise<PopulateReport> {
   const report: PopulateReport = { groups: [], failures: [], dryRun: options.dryRun ?? false };
   for (const planned of plan.groups) {
@@ -39,15 +46,18 @@ export async function populateAndAssign(
     const created = planned.existingGroupId === null;
     const groupId =
       planned.existingGroupId ??
+      options.knownGroupIds?.[planned.displayName] ??
       (await writer.createSecurityGroup(
         planned.displayName,
         planned.mailNickname,
         options.description ?? 'Licensing group created by the license migration bot.'
       ));
+    await options.onGroupReady?.(planned.displayName, groupId);
     const failures = await writer.addMembers(groupId, planned.userIds);
     for (const [userId, error] of failures)
       report.failures.push({ groupName: planned.displayName, userId, reason: error.message });
-    // An existing group already assigns exactly this SKU and these disabled plans: assigning again would only queue processing.
+    // An existing group already assigns exactly this SKU and these disabled plans: assigning again would only
+    // queue processing. A group of ours from an interrupted run is assigned again, which Graph takes as a no-op.
     if (created) await writer.assignGroupLicense(groupId, planned.skuId, planned.disabledPlans);
     report.groups.push({
       displayName: planned.displayName,
@@ -84,14 +94,22 @@ export async function waitForProcessing(
     timeoutMs?: number;
     assignedSince?: Date;
     assigned?: readonly string[];
+    /** Told each time a group's processing state changes (for the channel). */
+    onChange?: (groupId: string, state: string | null) => Promise<void>;
   } = {}
 ): Promise<ProcessingWait> {
+  const lastStates = new Map<string, string | null>();
   const deadline = Date.now() + (options.timeoutMs ?? 30 * 60_000);
   const needsAudit = new Set((options.assigned ?? []).map((id) => id.toLowerCase()));
   let auditReadable = true;
   let waiting = [...groupIds];
   for (;;) {
     const states = await Promise.all(waiting.map((id) => writer.processingState(id)));
+    for (const [i, id] of waiting.entries()) {
+      if (lastStates.get(id) === states[i]) continue;
+      lastStates.set(id, states[i]);
+      await options.onChange?.(id, states[i]);
+    }
     let finished: Set<string> | null = null;
     if (options.assignedSince && needsAudit.size > 0 && auditReadable) {
       finished = await writer.processingFinishedSince(options.assignedSince);

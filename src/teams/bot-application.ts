@@ -1,29 +1,23 @@
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
-import { MemoryStorage, type TurnContext } from 'botbuilder';
-import {
-  replyToUnknownText,
-  replyWithHelp,
-  replyWithInventory,
-  type CommandDependencies,
-} from './command-handlers';
+import type { Storage, TurnContext } from 'botbuilder';
+import { decideApproval, refreshApproval, type ApprovalActionData } from './approval-actions';
+import type { CommandDependencies } from './command-dependencies';
+import { handleMessage } from './message-router';
 import { isFromServedTenant } from './tenant-guard';
 
 export interface BotApplicationOptions extends CommandDependencies {
   readonly adapter: TeamsAdapter;
   readonly botAppId: string | undefined;
   readonly tenantId: string;
+  readonly storage: Storage;
 }
 
-/** A whole-message command: the word alone, any case, surrounding spaces ignored. */
-const command = (name: string) => new RegExp(`^\\s*${name}\\s*$`, 'i');
-
-/** The teams-ai application: which activity goes to which handler. Handlers live in command-handlers. */
+/** The teams-ai application: which activity goes to which handler. Handlers live beside it. */
 export function createBotApplication(options: BotApplicationOptions): Application<TurnState> {
   const app = new Application<TurnState>({
     adapter: options.adapter,
     botAppId: options.botAppId,
-    // Nothing is kept in conversation state yet; durable storage arrives with the migration state.
-    storage: new MemoryStorage(),
+    storage: options.storage,
   });
 
   app.turn('beforeTurn', async (context: TurnContext) => {
@@ -39,9 +33,16 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
     return false;
   });
 
-  app.message(command('help'), async (context) => replyWithHelp(context));
-  app.message(command('inventory'), async (context) => replyWithInventory(context, options));
-  // Registered last: the first matching route wins.
-  app.activity('message', async (context) => replyToUnknownText(context));
+  app.adaptiveCards.actionExecute<ApprovalActionData>(
+    'refreshApproval',
+    async (context, _s, data) => refreshApproval(context, options, data)
+  );
+  app.adaptiveCards.actionExecute<ApprovalActionData>('approve', async (context, _s, data) =>
+    decideApproval(context, options, 'approve', data)
+  );
+  app.adaptiveCards.actionExecute<ApprovalActionData>('reject', async (context, _s, data) =>
+    decideApproval(context, options, 'reject', data)
+  );
+  app.activity('message', async (context) => handleMessage(context, options));
   return app;
 }

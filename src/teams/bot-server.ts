@@ -1,8 +1,19 @@
+import { randomUUID } from 'node:crypto';
+import { MemoryStorage, type Storage } from 'botbuilder';
 import * as restify from 'restify';
 import type { BotSettings } from '../config';
+import type { DirectoryMembership } from '../engine/directory-membership';
+import type { DirectoryWriter } from '../engine/directory-writer';
+import type { GroupWriter } from '../engine/group-writer';
+import { MigrationRunner } from '../engine/migration-runner';
+import { MigrationService } from '../engine/migration-service';
 import type { TenantReader } from '../engine/tenant-reader';
+import { StorageJournal } from '../storage/storage-journal';
+import { StorageMigrationStore } from '../storage/storage-migration-store';
 import { createBotAdapter } from './bot-adapter';
 import { createBotApplication } from './bot-application';
+import { ChannelNotifier } from './channel-notifier';
+import { ReportLinks } from './report-links';
 import { registerHealthRoute } from './routes/health-route';
 import { registerMessagesRoute } from './routes/messages-route';
 
@@ -10,47 +21,114 @@ export interface BotServerOptions {
   readonly settings: BotSettings;
   readonly tenantId: string;
   readonly reader: TenantReader;
+  readonly groupWriter: GroupWriter;
+  readonly directoryWriter: DirectoryWriter;
+  readonly membership: DirectoryMembership;
   readonly log: (line: string) => void;
   readonly now?: () => Date;
+  /** Bot, conversation and migration state; memory until durable storage is configured. */
+  readonly storage?: Storage;
+  /** Tests speed these up. */
+  readonly timings?: {
+    readonly notifySpacingMs?: number;
+    readonly processingPollMs?: number;
+    readonly retryMs?: number;
+  };
 }
 
 export interface RunningBotServer {
   /** e.g. http://127.0.0.1:3978 */
   readonly url: string;
+  /** Resolves when the background migration work and queued notifications are done (tests). */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** The bot's HTTP server: restify, the Bot Framework adapter and the teams-ai application. */
+/** The bot's HTTP server: restify, the Bot Framework adapter, the teams-ai application, and the migration. */
 export async function startBotServer(options: BotServerOptions): Promise<RunningBotServer> {
   const { settings, log } = options;
+  const now = options.now ?? (() => new Date());
+  const storage = options.storage ?? new MemoryStorage();
   const adapter = createBotAdapter(settings.botIdentity, log);
-  const app = createBotApplication({
+  const notifier = new ChannelNotifier(
     adapter,
-    botAppId: settings.botIdentity?.appId,
-    tenantId: options.tenantId,
-    reader: options.reader,
-    now: options.now ?? (() => new Date()),
+    settings.botIdentity?.appId ?? '',
+    storage,
     log,
+    options.timings?.notifySpacingMs
+  );
+  const journal = new StorageJournal(storage);
+  const store = new StorageMigrationStore(storage);
+  const runner = new MigrationRunner({
+    reader: options.reader,
+    groupWriter: options.groupWriter,
+    directoryWriter: options.directoryWriter,
+    journal,
+    store,
+    notifier,
+    now,
+    newId: randomUUID,
+    log,
+    approvalTtlMs: settings.approvalTtlMs,
+    processing: { pollMs: options.timings?.processingPollMs },
+    retryMs: options.timings?.retryMs,
   });
+  const service = new MigrationService({
+    reader: options.reader,
+    journal,
+    store,
+    membership: options.membership,
+    notifier,
+    settings,
+    now,
+    newId: randomUUID,
+    wake: () => runner.wake(),
+  });
+
   const server = restify.createServer({ name: 'license-migration-bot' });
   server.use(restify.plugins.bodyParser());
-  registerMessagesRoute(server, adapter, app);
-  registerHealthRoute(server, () => ({
-    tenantId: options.tenantId,
-    authenticated: settings.botIdentity !== null,
-  }));
-
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.port, settings.host, () => resolve());
   });
-  const address = server.address();
+  const url = `http://${settings.host}:${server.address().port}`;
+  const reports = new ReportLinks(settings.publicUrl ?? url);
+  const app = createBotApplication({
+    adapter,
+    botAppId: settings.botIdentity?.appId,
+    tenantId: options.tenantId,
+    storage,
+    reader: options.reader,
+    service,
+    journal,
+    notifier,
+    reports,
+    now,
+    log,
+  });
+  registerMessagesRoute(server, adapter, app);
+  reports.register(server);
+  registerHealthRoute(server, () => ({
+    tenantId: options.tenantId,
+    authenticated: settings.botIdentity !== null,
+  }));
+  // Work approved before a restart goes on.
+  runner.wake();
+
+  const idle = async () => {
+    await runner.idle();
+    await notifier.idle();
+  };
   return {
-    url: `http://${settings.host}:${address.port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
+    url,
+    idle,
+    stop: async () => {
+      await runner.stop();
+      await notifier.idle();
+      await new Promise<void>((resolve) => {
         server.server.closeAllConnections?.();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }

@@ -1,0 +1,127 @@
+/**
+ * Approval requests and the rules of a decision. Pure: the caller says who clicked, whether Graph counts
+ * them among the approvers (checked at click time, never taken from the card), and what the card showed.
+ */
+
+/** Someone in the tenant, by Entra object id. */
+export interface Person {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** What an approval releases, bound to the digest of its exact contents. */
+export type ApprovalSubject =
+  | { readonly kind: 'assign'; readonly digest: string }
+  | { readonly kind: 'wave'; readonly waveNumber: number; readonly digest: string }
+  | { readonly kind: 'rollback'; readonly waveNumber: number; readonly digest: string };
+
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'superseded';
+
+export interface ApprovalRequest {
+  readonly id: string;
+  readonly subject: ApprovalSubject;
+  /** What will change, in lines an approver reads on the card. */
+  readonly summary: readonly string[];
+  readonly requestedBy: Person;
+  readonly requestedAt: string;
+  readonly expiresAt: string;
+  readonly status: ApprovalStatus;
+  readonly decidedBy?: Person;
+  readonly decidedAt?: string;
+  readonly reason?: string;
+}
+
+export type RefusalCode =
+  'already-decided' | 'expired' | 'not-approver' | 'own-request' | 'stale' | 'reason-required';
+
+export interface DecisionRefused {
+  readonly refused: RefusalCode;
+  readonly message: string;
+}
+
+export interface Click {
+  readonly decision: 'approve' | 'reject';
+  readonly by: Person;
+  /** From Graph, at click time. */
+  readonly byIsApprover: boolean;
+  /** The digest the clicked card showed. */
+  readonly cardDigest: string;
+  /** The subject's digest as it stands now (a re-proposed wave has a new one); null if it is gone. */
+  readonly currentDigest: string | null;
+  readonly reason?: string;
+  readonly at: Date;
+}
+
+export function describeSubject(subject: ApprovalSubject): string {
+  if (subject.kind === 'assign') return 'populating the licensing groups and assigning them';
+  if (subject.kind === 'wave') return `removal wave ${subject.waveNumber}`;
+  return `the rollback of wave ${subject.waveNumber}`;
+}
+
+/**
+ * Applies one click to a request. Refused, in this order: a request already decided (a double click or a
+ * replayed invoke decides nothing twice), expired, a clicker who is not an approver, the requester
+ * themself, contents that changed since the card was posted, a rejection without a reason.
+ */
+export function decide(request: ApprovalRequest, click: Click): ApprovalRequest | DecisionRefused {
+  const what = describeSubject(request.subject);
+  if (request.status === 'approved' || request.status === 'rejected') {
+    return {
+      refused: 'already-decided',
+      message: `${capitalize(what)} was already ${request.status} by ${request.decidedBy?.name ?? 'someone'} at ${request.decidedAt}; nothing was done twice.`,
+    };
+  }
+  if (request.status === 'expired' || click.at.getTime() >= Date.parse(request.expiresAt)) {
+    return {
+      refused: 'expired',
+      message: `The request for ${what} expired at ${request.expiresAt}; ask the admin to request it again.`,
+    };
+  }
+  if (!click.byIsApprover) {
+    return {
+      refused: 'not-approver',
+      message: `${click.by.name} is not a member of the approvers group, so cannot decide ${what}.`,
+    };
+  }
+  if (click.by.id.toLowerCase() === request.requestedBy.id.toLowerCase()) {
+    return {
+      refused: 'own-request',
+      message: `${click.by.name} requested ${what} and cannot approve or reject it; another approver must.`,
+    };
+  }
+  if (
+    request.status === 'superseded' ||
+    click.cardDigest !== request.subject.digest ||
+    click.currentDigest !== request.subject.digest
+  ) {
+    return {
+      refused: 'stale',
+      message: `This card is out of date: the contents of ${what} changed since it was posted, so nothing was approved. The current card replaces it.`,
+    };
+  }
+  const reason = click.reason?.trim() ?? '';
+  if (click.decision === 'reject' && reason === '') {
+    return {
+      refused: 'reason-required',
+      message: 'Say why you reject it: the reason is recorded.',
+    };
+  }
+  return {
+    ...request,
+    status: click.decision === 'approve' ? 'approved' : 'rejected',
+    decidedBy: click.by,
+    decidedAt: click.at.toISOString(),
+    ...(reason ? { reason } : {}),
+  };
+}
+
+/** Marks pending requests whose time has passed as expired. */
+export function expireRequests(requests: readonly ApprovalRequest[], now: Date): ApprovalRequest[] {
+  return requests.map((r) =>
+    r.status === 'pending' && now.getTime() >= Date.parse(r.expiresAt)
+      ? { ...r, status: 'expired' }
+      : r
+  );
+}
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

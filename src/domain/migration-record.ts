@@ -1,0 +1,205 @@
+import { createHash } from 'node:crypto';
+import {
+  expireRequests,
+  type ApprovalRequest,
+  type ApprovalSubject,
+  type Person,
+} from './approvals';
+import type { PlannedGroup } from './group-plan';
+import type { Wave, WaveEntry } from './waves';
+
+/**
+ * Where the migration stands, as one record kept in durable storage: the plan being assigned, the
+ * frozen removal waves and the approval requests. Pure: records in, records out; the journal keeps the
+ * per-user history.
+ */
+
+export type AssignStatus = 'awaiting-approval' | 'rejected' | 'running' | 'completed' | 'failed';
+
+export interface AssignState {
+  readonly status: AssignStatus;
+  /** The plan the approval binds to (its digest), executed exactly as approved. */
+  readonly groups: readonly PlannedGroup[];
+  readonly digest: string;
+  readonly approvalId: string;
+  /** Group ids once created or reused, by display name. */
+  readonly groupIds?: Readonly<Record<string, string>>;
+  readonly finishedAt?: string;
+  readonly problem?: string;
+}
+
+export type WaveStatus =
+  | 'proposed'
+  | 'awaiting-approval'
+  | 'rejected'
+  | 'approved'
+  | 'running'
+  | 'paused'
+  | 'completed'
+  | 'stopped'
+  | 'rolled-back';
+
+export interface WaveResult {
+  readonly removed: number;
+  readonly skipped: number;
+  readonly restored: number;
+  readonly failed: number;
+  readonly stoppedBecause: string | null;
+}
+
+export interface StoredWave {
+  readonly number: number;
+  readonly digest: string;
+  readonly userCount: number;
+  readonly entries: readonly WaveEntry[];
+  readonly status: WaveStatus;
+  readonly approvalId?: string;
+  readonly proposedBy: Person;
+  readonly result?: WaveResult;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+}
+
+export interface MigrationRecord {
+  readonly assign: AssignState | null;
+  readonly waves: readonly StoredWave[];
+  readonly approvals: readonly ApprovalRequest[];
+  /** Set by `pause`: no wave step runs until `resume`. */
+  readonly paused: { readonly by: Person; readonly at: string } | null;
+}
+
+export const NEW_MIGRATION_RECORD: MigrationRecord = {
+  assign: null,
+  waves: [],
+  approvals: [],
+  paused: null,
+};
+
+/** A digest of a group plan's exact contents: groups, SKUs, disabled plans and members. */
+export function planDigest(groups: readonly PlannedGroup[]): string {
+  const canonical = groups
+    .map((g) =>
+      JSON.stringify([
+        g.displayName,
+        g.skuId,
+        [...g.disabledPlans].map((p) => p.toLowerCase()).sort(),
+        [...g.userIds].map((u) => u.toLowerCase()).sort(),
+      ])
+    )
+    .sort();
+  return createHash('sha256').update(canonical.join('\n')).digest('hex');
+}
+
+export function newApproval(
+  id: string,
+  subject: ApprovalSubject,
+  summary: readonly string[],
+  by: Person,
+  now: Date,
+  ttlMs: number
+): ApprovalRequest {
+  return {
+    id,
+    subject,
+    summary,
+    requestedBy: by,
+    requestedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + ttlMs).toISOString(),
+    status: 'pending',
+  };
+}
+
+/** Replaces the waves nobody has started with new ones; their pending requests are superseded. */
+export function replaceProposedWaves(
+  record: MigrationRecord,
+  waves: readonly Wave[],
+  by: Person
+): MigrationRecord {
+  const kept = record.waves.filter(
+    (w) => !['proposed', 'awaiting-approval', 'rejected'].includes(w.status)
+  );
+  const firstNumber = kept.reduce((max, w) => Math.max(max, w.number), 0) + 1;
+  const dropped = new Set(
+    record.waves
+      .filter((w) => !kept.includes(w))
+      .flatMap((w) => (w.approvalId ? [w.approvalId] : []))
+  );
+  return {
+    ...record,
+    approvals: record.approvals.map((a) =>
+      dropped.has(a.id) && a.status === 'pending' ? { ...a, status: 'superseded' } : a
+    ),
+    waves: [
+      ...kept,
+      ...waves.map((w, i): StoredWave => ({
+        number: firstNumber + i,
+        digest: w.digest,
+        userCount: w.userCount,
+        entries: w.entries,
+        status: 'proposed',
+        proposedBy: by,
+      })),
+    ],
+  };
+}
+
+export function withWave(
+  record: MigrationRecord,
+  number: number,
+  change: (wave: StoredWave) => StoredWave
+): MigrationRecord {
+  return { ...record, waves: record.waves.map((w) => (w.number === number ? change(w) : w)) };
+}
+
+export function withApproval(record: MigrationRecord, request: ApprovalRequest): MigrationRecord {
+  const exists = record.approvals.some((a) => a.id === request.id);
+  return {
+    ...record,
+    approvals: exists
+      ? record.approvals.map((a) => (a.id === request.id ? request : a))
+      : [...record.approvals, request],
+  };
+}
+
+/** The wave that goes next: the first not yet approved or run, if the ones before it are finished. */
+export function nextWaveToRequest(record: MigrationRecord): StoredWave | null {
+  for (const wave of record.waves) {
+    if (wave.status === 'proposed') return wave;
+    if (!['completed', 'rolled-back'].includes(wave.status)) return null;
+  }
+  return null;
+}
+
+/** A wave that is approved or was running: work for the runner (unless paused). */
+export function waveToRun(record: MigrationRecord): StoredWave | null {
+  return record.waves.find((w) => ['approved', 'running'].includes(w.status)) ?? null;
+}
+
+export function expireDue(record: MigrationRecord, now: Date): MigrationRecord {
+  const approvals = expireRequests(record.approvals, now);
+  return approvals.every((a, i) => a === record.approvals[i]) ? record : { ...record, approvals };
+}
+
+/** The headline of the migration for `status`. */
+export function migrationStage(record: MigrationRecord): string {
+  const assign = record.assign;
+  if (!assign) return 'Not started: read `inventory` and `plan`, then `assign`.';
+  if (assign.status === 'awaiting-approval')
+    return 'Waiting for an approver to release the group assignment.';
+  if (assign.status === 'rejected')
+    return 'The group assignment was rejected; run `assign` again after changes.';
+  if (assign.status === 'running')
+    return 'Populating the licensing groups and waiting for license processing.';
+  if (assign.status === 'failed')
+    return `The group assignment failed: ${assign.problem ?? 'see the channel'}.`;
+  if (record.waves.length === 0)
+    return 'Groups assigned: check `verify` and `errors`, then propose `waves`.';
+  const running = record.waves.find((w) => w.status === 'running' || w.status === 'paused');
+  if (record.paused) return `Paused by ${record.paused.by.name}: \`resume\` to go on.`;
+  if (running) return `Wave ${running.number} is running.`;
+  const waiting = record.waves.find((w) => w.status === 'awaiting-approval');
+  if (waiting) return `Wave ${waiting.number} is waiting for an approver.`;
+  if (record.waves.every((w) => ['completed', 'rolled-back'].includes(w.status)))
+    return 'Every wave is done: see `report`, and point the old automation at the licensing groups.';
+  return 'Removal waves are under way.';
+}

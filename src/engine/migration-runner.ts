@@ -1,0 +1,323 @@
+import { findLicenseAutomation } from '../domain/automation';
+import { reassignedAfterWaves, removedAssignments, waveTallies } from '../domain/done-report';
+import type { Journal } from '../domain/journal';
+import type { UserLicenseSnapshot } from '../domain/licenses';
+import {
+  withWave,
+  type AssignState,
+  type MigrationRecord,
+  type StoredWave,
+  type WaveResult,
+} from '../domain/migration-record';
+import type { RemovalContext } from '../domain/removal-safety';
+import { errorText } from '../error-text';
+import type { DirectoryWriter } from './directory-writer';
+import { executeWave } from './execute-wave';
+import type { GroupWriter } from './group-writer';
+import { listLicenseErrors } from './list-license-errors';
+import { intendedGroupsOf, nextWaveRequest } from './migration-requests';
+import { updateRecord, type MigrationStore } from './migration-store';
+import type { Notifier } from './notifier';
+import { populateAndAssign, waitForProcessing } from './populate-and-assign';
+import { rollbackWave } from './rollback-wave';
+import type { TenantReader } from './tenant-reader';
+import { verifyDirectRemovals } from './verify-removals';
+
+export interface MigrationRunnerDependencies {
+  readonly reader: TenantReader;
+  readonly groupWriter: GroupWriter;
+  readonly directoryWriter: DirectoryWriter;
+  readonly journal: Journal;
+  readonly store: MigrationStore;
+  readonly notifier: Notifier;
+  readonly now: () => Date;
+  readonly newId: () => string;
+  readonly log: (line: string) => void;
+  readonly approvalTtlMs: number;
+  /** Polling and patience for group license processing. */
+  readonly processing?: { readonly pollMs?: number; readonly timeoutMs?: number };
+  /** How long to wait before trying again after a step failed (Graph or storage unreachable). */
+  readonly retryMs?: number;
+}
+
+/**
+ * Runs approved work in the background, one step at a time: the group assignment, then each approved
+ * wave, and approved rollbacks. Every step starts from the stored record, so after a restart `wake()`
+ * picks up where the last process stopped (a wave reconciles its in-flight removals first).
+ */
+export class MigrationRunner {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(private readonly deps: MigrationRunnerDependencies) {}
+
+  /** There may be work: run it now, or right after the step in hand. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = null;
+    });
+  }
+
+  /** Resolves when no step is running (tests, and a clean shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.idle();
+  }
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      this.again = false;
+      let worked: boolean;
+      try {
+        worked = await this.step();
+      } catch (error) {
+        this.deps.log(
+          `Migration step failed: ${error instanceof Error ? error.stack : String(error)}`
+        );
+        await this.deps.notifier.notify({
+          kind: 'problem',
+          text: `A migration step failed and will be tried again: ${errorText(error)}. Nobody's license was removed blind.`,
+        });
+        this.retryLater();
+        return;
+      }
+      if (!worked && !this.again) return;
+    }
+  }
+
+  private retryLater(): void {
+    if (this.stopped || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.wake();
+    }, this.deps.retryMs ?? 30_000);
+    this.retryTimer.unref();
+  }
+
+  /** One piece of approved work; false when there is none. */
+  private async step(): Promise<boolean> {
+    const { record } = await this.deps.store.read();
+    if (record.assign?.status === 'running') {
+      await this.runAssign(record.assign);
+      return true;
+    }
+    if (record.paused) return false;
+    const rollbackOf = record.approvals.flatMap(({ status, subject }) =>
+      status === 'approved' && subject.kind === 'rollback'
+        ? record.waves.filter((w) => w.number === subject.waveNumber && w.status !== 'rolled-back')
+        : []
+    )[0];
+    if (rollbackOf) {
+      await this.runRollback(rollbackOf);
+      return true;
+    }
+    const wave = record.waves.find((w) => w.status === 'approved' || w.status === 'running');
+    if (wave) {
+      await this.runWave(wave, record);
+      return true;
+    }
+    return false;
+  }
+
+  private async runAssign(assign: AssignState): Promise<void> {
+    const { deps } = this;
+    await deps.notifier.notify({
+      kind: 'assign-started',
+      groups: assign.groups.map((g) => g.displayName),
+    });
+    const assignedSince = new Date(deps.now().getTime() - 60_000);
+    const known: Record<string, string> = { ...(assign.groupIds ?? {}) };
+    const report = await populateAndAssign(
+      { groups: assign.groups, newSeats: {}, warnings: [] },
+      deps.groupWriter,
+      {
+        knownGroupIds: known,
+        onGroupReady: async (name, id) => {
+          if (known[name] === id) return;
+          known[name] = id;
+          await this.updateAssign((a) => ({ ...a, groupIds: { ...known } }));
+        },
+      }
+    );
+    const names = new Map(Object.entries(known).map(([name, id]) => [id, name]));
+    const wait = await waitForProcessing(Object.values(known), deps.groupWriter, {
+      ...deps.processing,
+      assignedSince,
+      assigned: report.groups.filter((g) => g.licenseAssigned).map((g) => g.groupId ?? ''),
+      onChange: (groupId, state) =>
+        deps.notifier.notify({
+          kind: 'group-processing',
+          groupName: names.get(groupId) ?? groupId,
+          state: state ?? 'unknown',
+        }),
+    });
+    await this.updateAssign((a) => ({
+      ...a,
+      groupIds: { ...known },
+      status: 'completed',
+      finishedAt: deps.now().toISOString(),
+      ...(wait.complete
+        ? {}
+        : {
+            problem: `License processing was not complete for ${wait.pending.length} groups when I stopped waiting; \`verify\` shows who is covered.`,
+          }),
+    }));
+    const { record } = await deps.store.read();
+    const verified = await verifyDirectRemovals(deps.reader, intendedGroupsOf(record));
+    await deps.notifier.notify({
+      kind: 'assign-finished',
+      groups: report.groups.map((g) => ({
+        name: g.displayName,
+        membersAdded: g.membersAdded,
+        created: g.created,
+      })),
+      failures: report.failures.length,
+      processingComplete: wait.complete,
+      verify: verified.summary,
+    });
+    const errors = await listLicenseErrors(deps.reader);
+    if (errors.length > 0) await deps.notifier.notify({ kind: 'license-errors', rows: errors });
+  }
+
+  private async runWave(wave: StoredWave, record: MigrationRecord): Promise<void> {
+    const { deps } = this;
+    const startedAt = wave.startedAt ?? deps.now().toISOString();
+    if (wave.status !== 'running') {
+      await this.updateWave(wave.number, (w) => ({ ...w, status: 'running', startedAt }));
+      await deps.notifier.notify({
+        kind: 'wave-started',
+        waveNumber: wave.number,
+        users: wave.userCount,
+      });
+    }
+    const context: RemovalContext = {
+      skus: new Map((await deps.reader.subscribedSkus()).map((s) => [s.skuId.toLowerCase(), s])),
+      groupNames: await deps.reader.licensingGroupNames(),
+      intendedGroups: intendedGroupsOf(record),
+    };
+    const earlier = await this.resultOf(wave);
+    const report = await executeWave(wave, context, deps.directoryWriter, deps.journal, {
+      now: deps.now,
+      shouldStop: async () => {
+        const paused = (await deps.store.read()).record.paused;
+        return paused ? `Paused by ${paused.by.name}.` : null;
+      },
+      // Progress adds this run's outcomes to what earlier runs of the wave (before a restart) settled.
+      onProgress: (progress, done, total) =>
+        deps.notifier.notify({
+          kind: 'wave-progress',
+          waveNumber: wave.number,
+          done,
+          total,
+          result: {
+            removed: earlier.removed + progress.removed.length,
+            skipped: earlier.skipped + progress.skipped.length,
+            restored: earlier.restored + progress.restored.length,
+            failed: earlier.failed + progress.failed.length,
+            stoppedBecause: progress.stoppedBecause,
+          },
+        }),
+    });
+    const result = await this.resultOf(wave, report.stoppedBecause);
+    const paused =
+      (await deps.store.read()).record.paused !== null && report.stoppedBecause !== null;
+    await this.updateWave(wave.number, (w) => ({
+      ...w,
+      status: paused ? 'paused' : report.stoppedBecause ? 'stopped' : 'completed',
+      result,
+      ...(paused ? {} : { finishedAt: deps.now().toISOString() }),
+    }));
+    if (paused) return;
+    await deps.notifier.notify({ kind: 'wave-finished', waveNumber: wave.number, result });
+    await this.warnAboutAutomation(startedAt);
+    if (report.stoppedBecause) return;
+    const request = await updateRecord(deps.store, (stored) => {
+      const next = nextWaveRequest(stored, deps.now(), deps.approvalTtlMs, deps.newId);
+      return { record: next.record, result: next.request };
+    });
+    if (request) await deps.notifier.notify({ kind: 'approval-requested', request });
+  }
+
+  private async runRollback(wave: StoredWave): Promise<void> {
+    const report = await rollbackWave(wave.digest, this.deps.directoryWriter, this.deps.journal, {
+      now: this.deps.now,
+    });
+    if (report.failed.length === 0)
+      await this.updateWave(wave.number, (w) => ({ ...w, status: 'rolled-back' }));
+    await this.deps.notifier.notify({
+      kind: 'rollback-finished',
+      waveNumber: wave.number,
+      restored: report.restored.length + report.alreadyThere.length,
+      failed: report.failed.length,
+    });
+    if (report.failed.length > 0)
+      throw new Error(`${report.failed.length} direct assignments could not be put back yet`);
+  }
+
+  /** The old automation assigning directly again, to users whose direct assignment a wave removed. */
+  private async warnAboutAutomation(since: string): Promise<void> {
+    const { deps } = this;
+    const removed = removedAssignments(await deps.journal.entries());
+    const ids = new Set(removed.map((r) => r.userId.toLowerCase()));
+    const users = new Map<string, UserLicenseSnapshot>();
+    await deps.reader.forEachUser((user) => {
+      if (ids.has(user.id.toLowerCase())) users.set(user.id.toLowerCase(), user);
+    });
+    let events: Awaited<ReturnType<TenantReader['licenseChangeEvents']>> = [];
+    try {
+      events = await deps.reader.licenseChangeEvents(new Date(since));
+    } catch {
+      // Without the audit log the warnings still stand; they just cannot name who did it.
+    }
+    const reassigned = reassignedAfterWaves(removed, users, events);
+    if (reassigned.length > 0)
+      await deps.notifier.notify({
+        kind: 'automation-still-running',
+        findings: findLicenseAutomation(events),
+        reassigned,
+      });
+  }
+
+  /** The wave's outcome so far, from the journal (it spans every run of the wave, before a crash too). */
+  private async resultOf(
+    wave: StoredWave,
+    stoppedBecause: string | null = null
+  ): Promise<WaveResult> {
+    const tally = waveTallies(await this.deps.journal.entries()).find(
+      (t) => t.waveDigest === wave.digest
+    );
+    return {
+      removed: tally?.removed ?? 0,
+      skipped: tally?.skipped ?? 0,
+      restored: tally?.restored ?? 0,
+      failed: tally?.failed ?? 0,
+      stoppedBecause,
+    };
+  }
+
+  private updateWave(number: number, change: (wave: StoredWave) => StoredWave): Promise<void> {
+    return updateRecord(this.deps.store, (record) => ({
+      record: withWave(record, number, change),
+      result: undefined,
+    }));
+  }
+
+  private updateAssign(change: (assign: AssignState) => AssignState): Promise<void> {
+    return updateRecord(this.deps.store, (record) => ({
+      record: record.assign ? { ...record, assign: change(record.assign) } : record,
+      result: undefined,
+    }));
+  }
+}

@@ -1,0 +1,493 @@
+import {
+  decide,
+  describeSubject,
+  type ApprovalRequest,
+  type ApprovalSubject,
+  type DecisionRefused,
+  type Person,
+} from '../domain/approvals';
+import { waveTallies, type WaveTally } from '../domain/done-report';
+import type { Journal } from '../domain/journal';
+import {
+  expireDue,
+  migrationStage,
+  newApproval,
+  planDigest,
+  replaceProposedWaves,
+  withApproval,
+  withWave,
+  type MigrationRecord,
+  type StoredWave,
+} from '../domain/migration-record';
+import { productName } from '../domain/product-names';
+import { WaveSizeError, defaultWaveSizes, parseWaveSizes, splitIntoWaves } from '../domain/waves';
+import type { DirectoryMembership } from './directory-membership';
+import { intendedGroupsOf, nextWaveRequest } from './migration-requests';
+import { updateRecord, type MigrationStore } from './migration-store';
+import type { Notifier } from './notifier';
+import { planGroups } from './plan-groups';
+import type { TenantReader } from './tenant-reader';
+import { verifyDirectRemovals } from './verify-removals';
+
+export interface MigrationSettings {
+  /** Members may run mutating commands; null: nobody may. */
+  readonly adminGroupId: string | null;
+  /** Members may approve; null: nobody may. */
+  readonly approverGroupId: string | null;
+  /** How long an approval request stays open. */
+  readonly approvalTtlMs: number;
+}
+
+export interface MigrationServiceDependencies {
+  readonly reader: TenantReader;
+  readonly journal: Journal;
+  readonly store: MigrationStore;
+  readonly membership: DirectoryMembership;
+  readonly notifier: Notifier;
+  readonly settings: MigrationSettings;
+  readonly now: () => Date;
+  readonly newId: () => string;
+  /** Told when approved work is waiting: the runner picks it up in the background. */
+  readonly wake: () => void;
+}
+
+/** A request the migration turns down; the message says why and what to do. Nothing was changed. */
+export class MigrationRefusal extends Error {}
+
+export type DecisionOutcome =
+  | { readonly accepted: true; readonly request: ApprovalRequest }
+  | {
+      readonly accepted: false;
+      readonly refusal: DecisionRefused;
+      /** The request as it stands (null if the card named none we know). */
+      readonly request: ApprovalRequest | null;
+      /** The open request for the same thing, when the clicked card is out of date. */
+      readonly current: ApprovalRequest | null;
+    };
+
+export interface MigrationStatus {
+  readonly record: MigrationRecord;
+  readonly stage: string;
+  readonly tallies: readonly WaveTally[];
+}
+
+/**
+ * The migration as the people who run it see it: requests that need an approval, the decisions on them,
+ * pause and resume, and what stands. Teams (and tests) call it; approved work runs in the MigrationRunner.
+ * Who may do what is checked here, against the directory, at the moment of asking.
+ */
+export class MigrationService {
+  constructor(private readonly deps: MigrationServiceDependencies) {}
+
+  async isAdmin(person: Person): Promise<boolean> {
+    const group = this.deps.settings.adminGroupId;
+    return group !== null && (await this.deps.membership.isMember(person.id, group));
+  }
+
+  async isApprover(person: Person): Promise<boolean> {
+    const group = this.deps.settings.approverGroupId;
+    return group !== null && (await this.deps.membership.isMember(person.id, group));
+  }
+
+  async status(): Promise<MigrationStatus> {
+    const record = await this.record();
+    return {
+      record,
+      stage: migrationStage(record),
+      tallies: waveTallies(await this.deps.journal.entries()),
+    };
+  }
+
+  async approval(id: string): Promise<ApprovalRequest | null> {
+    return (await this.record()).approvals.find((a) => a.id === id) ?? null;
+  }
+
+  async wave(number: number): Promise<StoredWave> {
+    const record = await this.record();
+    const wave = record.waves.find((w) => w.number === number);
+    if (!wave) {
+      throw new MigrationRefusal(
+        record.waves.length === 0
+          ? `There is no wave ${number}: no waves are proposed yet (\`waves\`).`
+          : `There is no wave ${number}; the waves are numbered 1 to ${record.waves.length}.`
+      );
+    }
+    return wave;
+  }
+
+  /** Phase 3's approval card: the plan as it stands, what populating it would change, frozen by digest. */
+  async requestAssign(by: Person): Promise<ApprovalRequest> {
+    await this.requireAdmin(by, 'start the group assignment');
+    const before = await this.record();
+    if (before.assign?.status === 'running')
+      throw new MigrationRefusal('The group assignment is already running; see `status`.');
+    this.refuseWhileWavesRun(before, 'assign groups');
+    const plan = await planGroups(this.deps.reader);
+    const groups = plan.groups.filter((g) => g.existingGroupId === null || g.toAdd > 0);
+    if (groups.length === 0) {
+      throw new MigrationRefusal(
+        plan.groups.length === 0
+          ? 'Nobody holds a license directly: there is nothing to assign to groups.'
+          : 'Every direct assignment is already matched by a licensing group that has its users as members: nothing to assign. Run `verify`.'
+      );
+    }
+    const summary = [
+      ...groups.map((planned) => {
+        const sample = planned.sampleUserPrincipalNames.slice(0, 3).join(', ');
+        const disabled = planned.disabledPlans.length;
+        return planned.existingGroupId === null
+          ? `Create "${planned.displayName}" with ${planned.userIds.length} members (e.g. ${sample}) and assign it ${productName(planned.skuPartNumber)}${disabled ? ` with the same ${disabled} service plans disabled as directly` : ''}.`
+          : `Add ${planned.toAdd} members to the existing "${planned.displayName}" (e.g. ${sample}).`;
+      }),
+      `New seats needed: ${
+        Object.entries(plan.newSeats)
+          .filter(([, n]) => n > 0)
+          .map(([sku, n]) => `${productName(sku)} ${n}`)
+          .join(', ') || 'none (a user holding the SKU directly uses no second seat)'
+      }.`,
+      'Direct assignments are not touched in this phase.',
+      ...plan.warnings,
+    ];
+    const request = newApproval(
+      this.deps.newId(),
+      { kind: 'assign', digest: planDigest(groups) },
+      summary,
+      by,
+      this.deps.now(),
+      this.deps.settings.approvalTtlMs
+    );
+    await updateRecord(this.deps.store, (record) => {
+      const previous = record.assign;
+      let next = withApproval(record, request);
+      if (previous?.status === 'awaiting-approval') next = supersede(next, previous.approvalId);
+      return {
+        record: {
+          ...next,
+          assign: {
+            status: 'awaiting-approval',
+            groups,
+            digest: request.subject.digest,
+            approvalId: request.id,
+          },
+        },
+        result: undefined,
+      };
+    });
+    await this.deps.notifier.notify({ kind: 'approval-requested', request });
+    return request;
+  }
+
+  /** Phase 6: freezes the removal waves from a fresh verification and asks for the first one's sign-off. */
+  async proposeWaves(
+    by: Person,
+    sizesText?: string
+  ): Promise<{ waves: readonly StoredWave[]; request: ApprovalRequest | null; kept: number }> {
+    await this.requireAdmin(by, 'propose removal waves');
+    let sizes;
+    try {
+      sizes = sizesText ? parseWaveSizes(sizesText) : null;
+    } catch (error) {
+      if (error instanceof WaveSizeError) throw new MigrationRefusal(error.message);
+      throw error;
+    }
+    const before = await this.record();
+    if (before.assign?.status === 'running')
+      throw new MigrationRefusal(
+        'The group assignment is still running: propose waves once its processing is complete.'
+      );
+    this.refuseWhileWavesRun(before, 'propose new waves');
+    const verified = await verifyDirectRemovals(this.deps.reader, intendedGroupsOf(before));
+    const kept = verified.users.filter((u) => u.decision === 'skip').length;
+    if (verified.candidates.length === 0) {
+      throw new MigrationRefusal(
+        `No direct assignment can be removed safely yet (${kept} must stay; \`verify\` says why).`
+      );
+    }
+    const users = new Set(verified.candidates.map((c) => c.userId)).size;
+    const waves = splitIntoWaves(verified.candidates, sizes ?? defaultWaveSizes(users));
+    const request = await updateRecord(this.deps.store, (record) => {
+      const replaced = replaceProposedWaves(record, waves, by);
+      const next = nextWaveRequest(
+        replaced,
+        this.deps.now(),
+        this.deps.settings.approvalTtlMs,
+        this.deps.newId
+      );
+      return { record: next.record, result: next.request };
+    });
+    if (request) await this.deps.notifier.notify({ kind: 'approval-requested', request });
+    const record = await this.record();
+    return {
+      waves: record.waves.filter((w) => waves.some((x) => x.digest === w.digest)),
+      request,
+      kept,
+    };
+  }
+
+  /** Phase 7: asks for the sign-off to put back everything wave N removed. */
+  async requestRollback(by: Person, waveNumber: number): Promise<ApprovalRequest> {
+    await this.requireAdmin(by, 'roll a wave back');
+    const wave = await this.wave(waveNumber);
+    if (wave.status === 'rolled-back')
+      throw new MigrationRefusal(`Wave ${waveNumber} is already rolled back.`);
+    if (!['completed', 'stopped', 'paused'].includes(wave.status))
+      throw new MigrationRefusal(
+        `Wave ${waveNumber} is ${wave.status}: only a wave that has run can be rolled back.`
+      );
+    const tally = waveTallies(await this.deps.journal.entries()).find(
+      (t) => t.waveDigest === wave.digest
+    );
+    if (!tally || tally.removed === 0)
+      throw new MigrationRefusal(
+        `Wave ${waveNumber} removed nothing, so there is nothing to put back.`
+      );
+    const request = newApproval(
+      this.deps.newId(),
+      { kind: 'rollback', waveNumber, digest: wave.digest },
+      [
+        `Put back the ${tally.removed} direct assignments wave ${waveNumber} removed, each with its original disabled service plans.`,
+        'Users whose direct assignment is already back are left as they are.',
+      ],
+      by,
+      this.deps.now(),
+      this.deps.settings.approvalTtlMs
+    );
+    await updateRecord(this.deps.store, (record) => {
+      const open = record.approvals.filter(
+        (a) =>
+          a.status === 'pending' &&
+          a.subject.kind === 'rollback' &&
+          a.subject.waveNumber === waveNumber
+      );
+      let next = withApproval(record, request);
+      for (const old of open) next = supersede(next, old.id);
+      return { record: next, result: undefined };
+    });
+    await this.deps.notifier.notify({ kind: 'approval-requested', request });
+    return request;
+  }
+
+  /**
+   * An approver's click. Membership is asked of the directory now; the card supplies only which
+   * request it showed and its digest. The decision is journaled before it takes effect.
+   */
+  async decide(
+    approvalId: string,
+    decision: 'approve' | 'reject',
+    by: Person,
+    cardDigest: string,
+    reason?: string
+  ): Promise<DecisionOutcome> {
+    const byIsApprover = await this.isApprover(by);
+    const at = this.deps.now();
+    const judge = (record: MigrationRecord): DecisionOutcome => {
+      const request = record.approvals.find((a) => a.id === approvalId) ?? null;
+      if (!request) {
+        return {
+          accepted: false,
+          refusal: {
+            refused: 'stale',
+            message: 'This card belongs to no request I know of; nothing was approved.',
+          },
+          request: null,
+          current: null,
+        };
+      }
+      const decided = decide(request, {
+        decision,
+        by,
+        byIsApprover,
+        cardDigest,
+        currentDigest: currentDigestOf(record, request.subject),
+        reason,
+        at,
+      });
+      if ('refused' in decided)
+        return {
+          accepted: false,
+          refusal: decided,
+          request,
+          current: openRequestFor(record, request.subject),
+        };
+      return { accepted: true, request: decided };
+    };
+
+    const first = judge(await this.record());
+    if (!first.accepted) {
+      if (first.refusal.refused === 'expired') await this.persistExpiry();
+      return first;
+    }
+    await this.journalDecision(first.request);
+    // Judged again on the record as written: a second approver clicking at the same moment loses.
+    const outcome = await updateRecord(this.deps.store, (stored) => {
+      const record = expireDue(stored, at);
+      const judged = judge(record);
+      return {
+        record: judged.accepted ? applyDecision(record, judged.request) : record,
+        result: judged,
+      };
+    });
+    if (!outcome.accepted) return outcome;
+    await this.deps.notifier.notify({ kind: 'approval-decided', request: outcome.request });
+    if (outcome.request.status === 'approved') this.deps.wake();
+    return outcome;
+  }
+
+  async pause(by: Person): Promise<void> {
+    await this.requireAdmin(by, 'pause the migration');
+    await updateRecord(this.deps.store, (record) => {
+      if (record.paused)
+        throw new MigrationRefusal(
+          `Already paused by ${record.paused.by.name} at ${record.paused.at}.`
+        );
+      if (
+        !record.waves.some((w) =>
+          ['approved', 'running', 'awaiting-approval', 'proposed'].includes(w.status)
+        )
+      )
+        throw new MigrationRefusal('No wave is running or waiting: there is nothing to pause.');
+      return {
+        record: { ...record, paused: { by, at: this.deps.now().toISOString() } },
+        result: undefined,
+      };
+    });
+  }
+
+  async resume(by: Person): Promise<void> {
+    await this.requireAdmin(by, 'resume the migration');
+    await updateRecord(this.deps.store, (record) => {
+      if (!record.paused) throw new MigrationRefusal('Nothing is paused.');
+      return {
+        record: {
+          ...record,
+          paused: null,
+          waves: record.waves.map((w) =>
+            w.status === 'paused' ? { ...w, status: 'approved' } : w
+          ),
+        },
+        result: undefined,
+      };
+    });
+    this.deps.wake();
+  }
+
+  /** Refuses a mutating command from anyone outside the admin group, saying so. */
+  async requireAdmin(person: Person, toDo: string): Promise<void> {
+    if (this.deps.settings.adminGroupId === null)
+      throw new MigrationRefusal(
+        `No admin group is configured (ADMIN_GROUP_ID), so nobody may ${toDo}.`
+      );
+    if (!(await this.isAdmin(person)))
+      throw new MigrationRefusal(
+        `${person.name} is not a member of the migration admins group, so cannot ${toDo}. Reading (\`status\`, \`inventory\`, \`verify\` …) is open to everyone.`
+      );
+  }
+
+  private refuseWhileWavesRun(record: MigrationRecord, toDo: string): void {
+    const busy = record.waves.find((w) => ['approved', 'running', 'paused'].includes(w.status));
+    if (busy)
+      throw new MigrationRefusal(
+        `Wave ${busy.number} is ${busy.status}; ${toDo} once it has finished.`
+      );
+  }
+
+  private async record(): Promise<MigrationRecord> {
+    return expireDue((await this.deps.store.read()).record, this.deps.now());
+  }
+
+  private async persistExpiry(): Promise<void> {
+    await updateRecord(this.deps.store, (record) => ({
+      record: expireWaitingWork(expireDue(record, this.deps.now())),
+      result: undefined,
+    }));
+  }
+
+  private async journalDecision(request: ApprovalRequest): Promise<void> {
+    const base = {
+      id: this.deps.newId(),
+      at: request.decidedAt ?? this.deps.now().toISOString(),
+      decision: request.status === 'approved' ? ('approved' as const) : ('rejected' as const),
+      by: `${request.decidedBy?.name} (${request.decidedBy?.id})`,
+      ...(request.reason ? { reason: request.reason } : {}),
+    };
+    const subject = request.subject;
+    await this.deps.journal.append(
+      subject.kind === 'wave'
+        ? {
+            ...base,
+            kind: 'wave-decision',
+            waveNumber: subject.waveNumber,
+            waveDigest: subject.digest,
+          }
+        : {
+            ...base,
+            kind: 'approval-decision',
+            approvalId: request.id,
+            subject: describeSubject(subject),
+            digest: subject.digest,
+            requestedBy: `${request.requestedBy.name} (${request.requestedBy.id})`,
+          }
+    );
+  }
+}
+
+function supersede(record: MigrationRecord, approvalId: string): MigrationRecord {
+  return {
+    ...record,
+    approvals: record.approvals.map((a) =>
+      a.id === approvalId && a.status === 'pending' ? { ...a, status: 'superseded' } : a
+    ),
+  };
+}
+
+/** The digest of the thing a request is about, as it stands in the record now. */
+function currentDigestOf(record: MigrationRecord, subject: ApprovalSubject): string | null {
+  if (subject.kind === 'assign') return record.assign?.digest ?? null;
+  return record.waves.find((w) => w.number === subject.waveNumber)?.digest ?? null;
+}
+
+/** The request still open for the same thing (a re-proposed wave's new card). */
+function openRequestFor(record: MigrationRecord, subject: ApprovalSubject): ApprovalRequest | null {
+  return (
+    record.approvals.find(
+      (a) =>
+        a.status === 'pending' &&
+        a.subject.kind === subject.kind &&
+        (subject.kind === 'assign' ||
+          ('waveNumber' in a.subject && a.subject.waveNumber === subject.waveNumber))
+    ) ?? null
+  );
+}
+
+function applyDecision(record: MigrationRecord, request: ApprovalRequest): MigrationRecord {
+  const next = withApproval(record, request);
+  const approved = request.status === 'approved';
+  const subject = request.subject;
+  if (subject.kind === 'assign' && next.assign) {
+    return { ...next, assign: { ...next.assign, status: approved ? 'running' : 'rejected' } };
+  }
+  if (subject.kind === 'wave') {
+    return withWave(next, subject.waveNumber, (w) => ({
+      ...w,
+      status: approved ? 'approved' : 'rejected',
+    }));
+  }
+  return next;
+}
+
+/** Work waiting on a request that expired is no longer waiting for approval. */
+function expireWaitingWork(record: MigrationRecord): MigrationRecord {
+  const expired = new Set(record.approvals.filter((a) => a.status === 'expired').map((a) => a.id));
+  return {
+    ...record,
+    assign:
+      record.assign?.status === 'awaiting-approval' && expired.has(record.assign.approvalId)
+        ? { ...record.assign, status: 'rejected', problem: 'The approval request expired.' }
+        : record.assign,
+    waves: record.waves.map((w) =>
+      w.status === 'awaiting-approval' && w.approvalId && expired.has(w.approvalId)
+        ? { ...w, status: 'proposed', approvalId: undefined }
+        : w
+    ),
+  };
+}

@@ -1,0 +1,53 @@
+import type { ApprovalRequest } from '../domain/approvals';
+import type { AutomationFinding } from '../domain/automation';
+import type { ReassignmentWarning } from '../domain/done-report';
+import type { WaveResult } from '../domain/migration-record';
+import type { LicenseErrorRow } from './list-license-errors';
+
+/** What the migration tells the notification channel. */
+export type Notice =
+  | { readonly kind: 'approval-requested'; readonly request: ApprovalRequest }
+  | { readonly kind: 'approval-decided'; readonly request: ApprovalRequest }
+  | { readonly kind: 'assign-started'; readonly groups: readonly string[] }
+  | {
+      readonly kind: 'group-processing';
+      readonly groupName: string;
+      readonly state: string;
+    }
+  | {
+      readonly kind: 'assign-finished';
+      readonly groups: readonly { name: string; membersAdded: number; created: boolean }[];
+      readonly failures: number;
+      readonly processingComplete: boolean;
+      readonly verify: Readonly<Record<string, { remove: number; skip: number }>>;
+    }
+  | { readonly kind: 'license-errors'; readonly rows: readonly LicenseErrorRow[] }
+  | { readonly kind: 'wave-started'; readonly waveNumber: number; readonly users: number }
+  | {
+      readonly kind: 'wave-progress';
+      readonly waveNumber: number;
+      readonly done: number;
+      readonly total: number;
+      readonly result: WaveResult;
+    }
+  | { readonly kind: 'wave-finished'; readonly waveNumber: number; readonly result: WaveResult }
+  | {
+      readonly kind: 'rollback-finished';
+      readonly waveNumber: number;
+      readonly restored: number;
+      readonly failed: number;
+    }
+  | {
+      readonly kind: 'automation-still-running';
+      readonly findings: readonly AutomationFinding[];
+      readonly reassigned: readonly ReassignmentWarning[];
+    }
+  | { readonly kind: 'problem'; readonly text: string };
+
+/**
+ * Posts notices to the channel the admins chose. Progress notices of one wave update one message in
+ * place. Never throws: a failed post is logged, and the migration goes on.
+ */
+export interface Notifier {
+  notify(notice: Notice): Promise<void>;
+}

@@ -1,0 +1,39 @@
+import type { Storage } from 'botbuilder';
+import { NEW_MIGRATION_RECORD, type MigrationRecord } from '../domain/migration-record';
+import {
+  RecordConflictError,
+  type MigrationStore,
+  type StoredRecord,
+} from '../engine/migration-store';
+
+const KEY = 'migration/record';
+
+/** botbuilder storage reports an ETag mismatch only in its message. */
+export const isETagConflict = (error: unknown): boolean =>
+  error instanceof Error && /eTag conflict|precondition|412/i.test(error.message);
+
+/**
+ * The migration record in botbuilder storage (Azure Blob Storage in production, the same interface in
+ * memory for tests): one document, every write guarded by the ETag it was read with.
+ */
+export class StorageMigrationStore implements MigrationStore {
+  constructor(private readonly storage: Storage) {}
+
+  async read(): Promise<StoredRecord> {
+    const item = (await this.storage.read([KEY]))[KEY] as
+      { record: MigrationRecord; eTag?: string } | undefined;
+    if (!item) return { record: NEW_MIGRATION_RECORD, etag: null };
+    return { record: { ...NEW_MIGRATION_RECORD, ...item.record }, etag: item.eTag ?? null };
+  }
+
+  async write(record: MigrationRecord, etag: string | null): Promise<void> {
+    try {
+      // No ETag for the first write: botbuilder storage has no create-only mode.
+      await this.storage.write({ [KEY]: { record, ...(etag ? { eTag: etag } : {}) } });
+    } catch (error) {
+      if (isETagConflict(error))
+        throw new RecordConflictError('The migration record changed since it was read.');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import { MessageFactory, TurnContext } from 'botbuilder';
+import { describeSubject, type ApprovalRequest, type Person } from '../domain/approvals';
+import { MigrationRefusal } from '../engine/migration-service';
+import { approvalCard } from './cards/approval-card';
+import { count, plural } from './cards/card-format';
+import { summaryCard } from './cards/summary-card';
+import type { CommandDependencies } from './command-dependencies';
+
+/** Commands that change something: the service checks the admin group before anything else. */
+
+export async function requestAssign(
+  context: TurnContext,
+  deps: CommandDependencies,
+  person: Person
+): Promise<void> {
+  await deliverApproval(context, deps, await deps.service.requestAssign(person));
+}
+
+export async function proposeWaves(
+  context: TurnContext,
+  deps: CommandDependencies,
+  person: Person,
+  sizes: string | null
+): Promise<void> {
+  const proposal = await deps.service.proposeWaves(person, sizes ?? undefined);
+  await context.sendActivity(
+    MessageFactory.attachment(
+      summaryCard({
+        title: `${plural(proposal.waves.length, 'removal wave', 'removal waves')} proposed`,
+        subtitle: 'Each wave is frozen as it is now and released only by its own sign-off.',
+        rows: proposal.waves.map((w) => ({
+          heading: `Wave ${w.number}`,
+          detail: `${plural(w.userCount, 'user', 'users')}, ${plural(w.entries.length, 'direct assignment', 'direct assignments')}`,
+        })),
+        footer:
+          proposal.kept > 0
+            ? `${count(proposal.kept)} direct assignments stay for now: \`verify\` says why.`
+            : 'Every direct assignment is in a wave.',
+      })
+    )
+  );
+  if (proposal.request) await deliverApproval(context, deps, proposal.request);
+}
+
+export async function requestRollback(
+  context: TurnContext,
+  deps: CommandDependencies,
+  person: Person,
+  waveNumber: number
+): Promise<void> {
+  await deliverApproval(context, deps, await deps.service.requestRollback(person, waveNumber));
+}
+
+export async function pause(
+  context: TurnContext,
+  deps: CommandDependencies,
+  person: Person
+): Promise<void> {
+  await deps.service.pause(person);
+  await context.sendActivity(
+    'Paused: the running wave stops after the users in hand, and no wave starts until `resume`.'
+  );
+}
+
+export async function resume(
+  context: TurnContext,
+  deps: CommandDependencies,
+  person: Person
+): Promise<void> {
+  await deps.service.resume(person);
+  await context.sendActivity('Resumed: approved waves go on.');
+}
+
+export async function notifyHere(
+  context: TurnContext,
+  deps: CommandDependencies,
+  person: Person
+): Promise<void> {
+  await deps.service.requireAdmin(person, 'choose the notification channel');
+  if (context.activity.conversation?.conversationType !== 'channel')
+    throw new MigrationRefusal(
+      'Notifications go to a channel the admins and approvers share: say `notify here` there, with an @mention.'
+    );
+  await deps.notifier.useChannel(context, person.name);
+  await context.sendActivity(
+    'This channel gets the migration notifications and sign-off cards from now on.'
+  );
+}
+
+/**
+ * Puts an approval card where an approver will see it: the notification channel (the notifier posts
+ * it there), or this conversation when no channel is chosen yet.
+ */
+async function deliverApproval(
+  context: TurnContext,
+  deps: CommandDependencies,
+  request: ApprovalRequest
+): Promise<void> {
+  const channel = await deps.notifier.channel();
+  const what = describeSubject(request.subject);
+  const here = TurnContext.getConversationReference(context.activity);
+  const hereId = here.conversation?.id.split(';messageid=')[0];
+  if (channel && channel.conversation?.id === hereId) {
+    await context.sendActivity(
+      `Asked for sign-off on ${what}: the card is in this channel. An approver other than you must approve it.`
+    );
+    return;
+  }
+  if (channel) {
+    await context.sendActivity(
+      `Asked for sign-off on ${what}: the card is in the notification channel. An approver other than you must approve it.`
+    );
+    return;
+  }
+  const sent = await context.sendActivity(
+    MessageFactory.attachment(approvalCard(request, { canDecide: false }))
+  );
+  if (sent?.id)
+    await deps.notifier.rememberCard(`approval/${request.id}`, {
+      reference: here,
+      activityId: sent.id,
+    });
+  await context.sendActivity(
+    'No notification channel is set, so the card is here; an admin can say `notify here` in the channel the approvers read.'
+  );
+}

@@ -1,0 +1,86 @@
+import type { AdaptiveCard } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
+import type { ApprovalRequest, Person } from '../domain/approvals';
+import { approvalCard } from './cards/approval-card';
+import type { CommandDependencies } from './command-dependencies';
+import { personOf } from './people';
+
+export interface ApprovalActionData {
+  readonly approvalId?: string;
+  readonly digest?: string;
+  readonly reason?: string;
+}
+
+type CardOrMessage = AdaptiveCard | string;
+
+const content = (request: ApprovalRequest, view: { canDecide: boolean; notice?: string }) =>
+  approvalCard(request, view).content as AdaptiveCard;
+
+/** Whether this person may decide this request: an approver (asked of the directory now), not the requester. */
+async function mayDecide(
+  deps: CommandDependencies,
+  request: ApprovalRequest,
+  person: Person | null
+): Promise<boolean> {
+  return (
+    person !== null &&
+    request.status === 'pending' &&
+    person.id.toLowerCase() !== request.requestedBy.id.toLowerCase() &&
+    (await deps.service.isApprover(person))
+  );
+}
+
+/**
+ * The card's refresh: each viewer gets their own view. An approver who may decide sees the reason box
+ * and the buttons; everyone else sees the status.
+ */
+export async function refreshApproval(
+  context: TurnContext,
+  deps: CommandDependencies,
+  data: ApprovalActionData
+): Promise<CardOrMessage> {
+  const request = data.approvalId ? await deps.service.approval(data.approvalId) : null;
+  if (!request) return 'This card belongs to no request I know of.';
+  // Without `refresh`, teams-ai answers this viewer only; with it, it would update the card for everyone.
+  const view = content(request, {
+    canDecide: await mayDecide(deps, request, personOf(context.activity)),
+  });
+  delete view.refresh;
+  return view;
+}
+
+/**
+ * Approve or Reject. Accepted: the card, updated for everyone, says who decided and when. Refused: a
+ * card that is out of date is replaced with the current one; one that was decided or expired shows
+ * that; a refusal that concerns only the clicker (not an approver, their own request, no reason) is
+ * said to them alone and the card stays as it is.
+ */
+export async function decideApproval(
+  context: TurnContext,
+  deps: CommandDependencies,
+  decision: 'approve' | 'reject',
+  data: ApprovalActionData
+): Promise<CardOrMessage> {
+  const person = personOf(context.activity);
+  if (!person) return 'Teams did not say who you are, so nothing was approved.';
+  if (!data.approvalId || !data.digest) return 'This card is incomplete; nothing was approved.';
+  const outcome = await deps.service.decide(
+    data.approvalId,
+    decision,
+    person,
+    data.digest,
+    data.reason
+  );
+  if (outcome.accepted) return content(outcome.request, { canDecide: false });
+  const { refusal, request, current } = outcome;
+  // These cards carry `refresh`, so they replace the card for everyone; each approver's own view (with
+  // the buttons) then comes back through the refresh.
+  if (refusal.refused === 'stale' && current)
+    return content(current, { canDecide: false, notice: refusal.message });
+  if (request && ['already-decided', 'expired', 'stale'].includes(refusal.refused))
+    return content(
+      { ...request, status: refusal.refused === 'expired' ? 'expired' : request.status },
+      { canDecide: false, notice: refusal.message }
+    );
+  return refusal.message;
+}

@@ -1,0 +1,51 @@
+import type { Attachment } from 'botbuilder';
+import { describeSubject, type ApprovalRequest } from '../../domain/approvals';
+import template from './approval.json';
+import { moment } from './card-format';
+import { renderCard } from './render-card';
+
+const STATUS: Record<
+  ApprovalRequest['status'],
+  { line: (r: ApprovalRequest) => string; color: string }
+> = {
+  pending: { line: () => 'Waiting for an approver', color: 'Warning' },
+  approved: {
+    line: (r) => `Approved by ${r.decidedBy?.name} at ${moment(r.decidedAt ?? '')}`,
+    color: 'Good',
+  },
+  rejected: {
+    line: (r) => `Rejected by ${r.decidedBy?.name} at ${moment(r.decidedAt ?? '')}: ${r.reason}`,
+    color: 'Attention',
+  },
+  expired: {
+    line: (r) => `Expired at ${moment(r.expiresAt)}; nothing was done`,
+    color: 'Attention',
+  },
+  superseded: { line: () => 'Replaced by a newer card; nothing was done', color: 'Attention' },
+};
+
+/**
+ * A sign-off card. Everyone sees the request and its status; the view for an approver who may decide
+ * (refreshed per user through Universal Actions) adds the reason box and Approve / Reject.
+ */
+export function approvalCard(
+  request: ApprovalRequest,
+  view: { canDecide: boolean; notice?: string }
+): Attachment {
+  const what = describeSubject(request.subject);
+  const status = STATUS[request.status];
+  return renderCard(template, {
+    approvalId: request.id,
+    title: `Sign-off needed: ${what}`,
+    statusLine: status.line(request),
+    statusColor: status.color,
+    requestedBy: request.requestedBy.name,
+    requestedAt: moment(request.requestedAt),
+    expiresAt: moment(request.expiresAt),
+    digest: request.subject.digest.slice(0, 12),
+    fullDigest: request.subject.digest,
+    summary: request.summary,
+    notice: view.notice ?? '',
+    canDecide: view.canDecide && request.status === 'pending',
+  });
+}

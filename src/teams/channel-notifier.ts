@@ -1,0 +1,304 @@
+import type { TeamsAdapter } from '@microsoft/teams-ai';
+import {
+  MessageFactory,
+  type Attachment,
+  type ConversationReference,
+  type Storage,
+  TurnContext,
+} from 'botbuilder';
+import { describeSubject } from '../domain/approvals';
+import { describeReassignment } from '../domain/done-report';
+import { describeAutomation } from '../domain/automation';
+import { productName } from '../domain/product-names';
+import type { Notice, Notifier } from '../engine/notifier';
+import { errorText } from '../error-text';
+import { approvalCard } from './cards/approval-card';
+import { count } from './cards/card-format';
+import { progressCard } from './cards/progress-card';
+import { summaryCard } from './cards/summary-card';
+import { ThreadPacer } from './thread-pacer';
+
+const CHANNEL_KEY = 'teams/notification-channel';
+const CARDS_KEY = 'teams/card-locations';
+/** License errors listed in one notice; the rest are in `errors` and the report. */
+const ERROR_ROWS = 10;
+
+interface StoredChannel {
+  reference: Partial<ConversationReference>;
+  setBy: string;
+  setAt: string;
+  eTag?: string;
+}
+
+/** Where a posted card is, so it can be updated in place: its conversation and activity id. */
+export interface CardLocation {
+  readonly reference: Partial<ConversationReference>;
+  readonly activityId: string;
+}
+
+/**
+ * The notification channel: its conversation reference is kept in storage (so notifications survive a
+ * restart), notices are rendered as cards and posted proactively, paced per thread. Approval cards and
+ * each wave's progress card are updated in place; where they were posted is kept in storage too.
+ */
+export class ChannelNotifier implements Notifier {
+  private readonly pacer: ThreadPacer;
+
+  constructor(
+    private readonly adapter: TeamsAdapter,
+    private readonly botAppId: string,
+    private readonly storage: Storage,
+    private readonly log: (line: string) => void,
+    spacingMs?: number
+  ) {
+    this.pacer = new ThreadPacer(spacingMs);
+  }
+
+  /** `notify here`: this channel gets the notifications from now on (a new post, not this thread). */
+  async useChannel(context: TurnContext, setBy: string): Promise<void> {
+    const base = TurnContext.getConversationReference(context.activity);
+    const conversation = base.conversation
+      ? { ...base.conversation, id: base.conversation.id.split(';messageid=')[0] }
+      : undefined;
+    await this.storage.write({
+      [CHANNEL_KEY]: {
+        reference: { ...base, conversation, activityId: undefined },
+        setBy,
+        setAt: new Date().toISOString(),
+      },
+    });
+  }
+
+  async channel(): Promise<Partial<ConversationReference> | null> {
+    const stored = (await this.storage.read([CHANNEL_KEY]))[CHANNEL_KEY] as
+      StoredChannel | undefined;
+    return stored?.reference ?? null;
+  }
+
+  /** Records where an approval card was posted (besides the channel), to update it after a decision. */
+  async rememberCard(key: string, location: CardLocation): Promise<void> {
+    const stored = ((await this.storage.read([CARDS_KEY]))[CARDS_KEY] ?? {}) as Record<
+      string,
+      unknown
+    >;
+    const list = (stored[key] as CardLocation[] | undefined) ?? [];
+    await this.storage.write({
+      [CARDS_KEY]: { ...stored, [key]: [...list, location], eTag: '*' },
+    });
+  }
+
+  async notify(notice: Notice): Promise<void> {
+    try {
+      const channel = await this.channel();
+      if (!channel) {
+        this.log(`No notification channel yet (\`notify here\`); not posted: ${notice.kind}.`);
+        return;
+      }
+      this.enqueue(channel, notice);
+    } catch (error) {
+      this.log(`Could not post a ${notice.kind} notice: ${errorText(error)}`);
+    }
+  }
+
+  /** Resolves when every queued post has gone out (tests, and a clean shutdown). */
+  idle(): Promise<void> {
+    return this.pacer.idle();
+  }
+
+  private enqueue(channel: Partial<ConversationReference>, notice: Notice): void {
+    switch (notice.kind) {
+      case 'approval-requested':
+        return this.post(
+          channel,
+          approvalCard(notice.request, { canDecide: false }),
+          `approval/${notice.request.id}`
+        );
+      case 'approval-decided': {
+        const card = approvalCard(notice.request, { canDecide: false });
+        this.pacer.enqueue(() => this.updateCards(`approval/${notice.request.id}`, card));
+        const verb = notice.request.status === 'approved' ? 'approved' : 'rejected';
+        return this.postText(
+          channel,
+          `${notice.request.decidedBy?.name} ${verb} ${describeSubject(notice.request.subject)}${notice.request.reason ? `: ${notice.request.reason}` : '.'}`
+        );
+      }
+      case 'wave-progress':
+        return this.pacer.enqueue(
+          () =>
+            this.postOrUpdate(
+              channel,
+              `progress/wave-${notice.waveNumber}`,
+              progressCard(notice.waveNumber, notice.done, notice.total, notice.result, false)
+            ),
+          `progress/wave-${notice.waveNumber}`
+        );
+      case 'wave-finished': {
+        const { result } = notice;
+        return this.post(
+          channel,
+          summaryCard({
+            title: `Wave ${notice.waveNumber} ${result.stoppedBecause ? 'stopped' : 'finished'}`,
+            color: result.stoppedBecause || result.restored > 0 ? 'Attention' : 'Good',
+            facts: [
+              { title: 'Removed', value: count(result.removed) },
+              { title: 'Skipped (kept, with the reason)', value: count(result.skipped) },
+              { title: 'Put back at once', value: count(result.restored) },
+              { title: 'Failed', value: count(result.failed) },
+            ],
+            lines: result.stoppedBecause ? [result.stoppedBecause] : [],
+            footer: `\`wave ${notice.waveNumber}\` for details, \`report\` for every user.`,
+          })
+        );
+      }
+      default:
+        return this.post(channel, noticeCard(notice));
+    }
+  }
+
+  private post(channel: Partial<ConversationReference>, card: Attachment, key?: string): void {
+    this.pacer.enqueue(async () => {
+      const id = await this.send(
+        channel,
+        async (context) => (await context.sendActivity(MessageFactory.attachment(card)))?.id
+      );
+      if (id && key) await this.rememberCard(key, { reference: channel, activityId: id });
+    });
+  }
+
+  private postText(channel: Partial<ConversationReference>, text: string): void {
+    this.pacer.enqueue(async () => {
+      await this.send(channel, async (context) => (await context.sendActivity(text))?.id);
+    });
+  }
+
+  private async postOrUpdate(
+    channel: Partial<ConversationReference>,
+    key: string,
+    card: Attachment
+  ): Promise<void> {
+    const known = await this.locations(key);
+    if (known.length > 0) return this.updateCards(key, card);
+    const id = await this.send(
+      channel,
+      async (context) => (await context.sendActivity(MessageFactory.attachment(card)))?.id
+    );
+    if (id) await this.rememberCard(key, { reference: channel, activityId: id });
+  }
+
+  private async updateCards(key: string, card: Attachment): Promise<void> {
+    for (const location of await this.locations(key)) {
+      await this.send(location.reference, async (context) => {
+        const activity = MessageFactory.attachment(card);
+        activity.id = location.activityId;
+        await context.updateActivity(activity);
+        return location.activityId;
+      });
+    }
+  }
+
+  private async locations(key: string): Promise<CardLocation[]> {
+    const stored = ((await this.storage.read([CARDS_KEY]))[CARDS_KEY] ?? {}) as Record<
+      string,
+      unknown
+    >;
+    return (stored[key] as CardLocation[] | undefined) ?? [];
+  }
+
+  /** One proactive turn; a failure is logged and swallowed (the migration does not wait on Teams). */
+  private async send(
+    reference: Partial<ConversationReference>,
+    action: (context: TurnContext) => Promise<string | undefined>
+  ): Promise<string | undefined> {
+    let id: string | undefined;
+    try {
+      await this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
+        id = await action(context);
+      });
+    } catch (error) {
+      this.log(`Could not post to the notification channel: ${errorText(error)}`);
+    }
+    return id;
+  }
+}
+
+/** The card for a notice that is posted once and not updated. */
+function noticeCard(notice: Notice): Attachment {
+  switch (notice.kind) {
+    case 'assign-started':
+      return summaryCard({
+        title: 'Group assignment started',
+        lines: [
+          `Populating and licensing ${notice.groups.length} groups: ${notice.groups.join(', ')}.`,
+          'I post each group’s license processing as it moves.',
+        ],
+      });
+    case 'group-processing':
+      return summaryCard({
+        title: `${notice.groupName}: ${notice.state === 'ProcessingComplete' ? 'license processing complete' : `license processing ${notice.state}`}`,
+        color: notice.state === 'ProcessingComplete' ? 'Good' : 'Default',
+      });
+    case 'assign-finished':
+      return summaryCard({
+        title: 'Group assignment finished',
+        color: notice.processingComplete && notice.failures === 0 ? 'Good' : 'Warning',
+        rows: notice.groups.map((g) => ({
+          heading: g.name,
+          detail: `${g.created ? 'created' : 'existing'}, ${count(g.membersAdded)} members added`,
+        })),
+        lines: [
+          ...Object.entries(notice.verify).map(
+            ([sku, n]) =>
+              `${productName(sku)}: ${count(n.remove)} direct assignments can go, ${count(n.skip)} must stay.`
+          ),
+          ...(notice.failures > 0
+            ? [`${notice.failures} members could not be added; see the log.`]
+            : []),
+          ...(notice.processingComplete
+            ? []
+            : ['License processing was not complete when I stopped waiting.']),
+        ],
+        footer: 'Next: `verify` and `errors`, then `waves`.',
+      });
+    case 'license-errors':
+      return summaryCard({
+        title: `${count(notice.rows.length)} group members are in license error`,
+        color: 'Attention',
+        rows: notice.rows.slice(0, ERROR_ROWS).map((r) => ({
+          heading: `${r.userPrincipalName} in ${r.groupName}: ${r.error}`,
+          detail: `${r.cause} Fix: ${r.fix}`,
+        })),
+        footer:
+          notice.rows.length > ERROR_ROWS
+            ? `And ${notice.rows.length - ERROR_ROWS} more: \`errors\` or \`report\`.`
+            : 'Their direct assignments stay until the error is fixed.',
+      });
+    case 'wave-started':
+      return summaryCard({
+        title: `Wave ${notice.waveNumber} started`,
+        lines: [`${count(notice.users)} users; progress is updated on one card.`],
+      });
+    case 'rollback-finished':
+      return summaryCard({
+        title: `Wave ${notice.waveNumber} rolled back`,
+        color: notice.failed > 0 ? 'Attention' : 'Good',
+        facts: [
+          { title: 'Direct assignments back', value: count(notice.restored) },
+          { title: 'Not yet put back', value: count(notice.failed) },
+        ],
+      });
+    case 'automation-still-running':
+      return summaryCard({
+        title: 'The old automation is still assigning licenses directly',
+        color: 'Warning',
+        lines: [
+          ...notice.findings.slice(0, 3).map(describeAutomation),
+          ...notice.reassigned.slice(0, 5).map((w) => describeReassignment(w, w.skuId)),
+        ],
+        footer: `${count(notice.reassigned.length)} users removed in a wave hold a direct assignment again.`,
+      });
+    case 'problem':
+      return summaryCard({ title: 'A problem', color: 'Attention', lines: [notice.text] });
+    default:
+      return summaryCard({ title: notice.kind });
+  }
+}

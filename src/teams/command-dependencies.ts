@@ -1,0 +1,16 @@
+import type { Journal } from '../domain/journal';
+import type { MigrationService } from '../engine/migration-service';
+import type { TenantReader } from '../engine/tenant-reader';
+import type { ChannelNotifier } from './channel-notifier';
+import type { ReportLinks } from './report-links';
+
+/** What the Teams handlers need: the engine's reads and service, and the Teams-side helpers. */
+export interface CommandDependencies {
+  readonly reader: TenantReader;
+  readonly service: MigrationService;
+  readonly journal: Journal;
+  readonly notifier: ChannelNotifier;
+  readonly reports: ReportLinks;
+  readonly now: () => Date;
+  readonly log: (line: string) => void;
+}

@@ -1,0 +1,191 @@
+import { MessageFactory, type TurnContext } from 'botbuilder';
+import { describeSubject } from '../domain/approvals';
+import { productName } from '../domain/product-names';
+import { toCsv } from '../csv';
+import { listLicenseErrors } from '../engine/list-license-errors';
+import { intendedGroupsOf } from '../engine/migration-requests';
+import { REPORT_HEADER, migrationReport } from '../engine/migration-report';
+import { planGroups } from '../engine/plan-groups';
+import { takeInventory } from '../engine/take-inventory';
+import { verifyDirectRemovals } from '../engine/verify-removals';
+import { count, moment, plural } from './cards/card-format';
+import { helpCard } from './cards/help-card';
+import { inventoryCard } from './cards/inventory-card';
+import { statusCard } from './cards/status-card';
+import { summaryCard } from './cards/summary-card';
+import type { CommandDependencies } from './command-dependencies';
+
+/** Rows a card lists before it says "and N more" (cards stay under Teams' size limit at any scale). */
+const SAMPLE_ROWS = 10;
+
+const reply = (context: TurnContext, card: ReturnType<typeof summaryCard>) =>
+  context.sendActivity(MessageFactory.attachment(card));
+
+export async function replyWithHelp(context: TurnContext): Promise<void> {
+  await context.sendActivity(MessageFactory.attachment(helpCard()));
+}
+
+export async function replyWithInventory(
+  context: TurnContext,
+  deps: CommandDependencies
+): Promise<void> {
+  const inventory = await takeInventory(deps.reader);
+  await context.sendActivity(MessageFactory.attachment(inventoryCard(inventory, deps.now())));
+}
+
+export async function replyWithStatus(
+  context: TurnContext,
+  deps: CommandDependencies
+): Promise<void> {
+  await context.sendActivity(MessageFactory.attachment(statusCard(await deps.service.status())));
+}
+
+export async function replyWithPlan(
+  context: TurnContext,
+  deps: CommandDependencies
+): Promise<void> {
+  const plan = await planGroups(deps.reader);
+  await reply(
+    context,
+    summaryCard({
+      title: 'Licensing groups to create or reuse',
+      subtitle: 'Dry run: nothing was changed.',
+      rows: plan.groups.map((g) => ({
+        heading: `${g.displayName}${g.existingGroupId ? ' (existing)' : ' (new)'}`,
+        detail: `${productName(g.skuPartNumber)}${g.disabledPlans.length ? `, ${plural(g.disabledPlans.length, 'plan', 'plans')} disabled` : ''}; ${plural(g.userIds.length, 'user', 'users')}, ${count(g.toAdd)} to add; e.g. ${g.sampleUserPrincipalNames.slice(0, 3).join(', ')}`,
+      })),
+      lines: [
+        `New seats needed: ${
+          Object.entries(plan.newSeats)
+            .filter(([, n]) => n > 0)
+            .map(([sku, n]) => `${productName(sku)} ${count(n)}`)
+            .join(', ') || 'none'
+        }.`,
+        ...plan.warnings,
+      ],
+      footer:
+        plan.groups.length > 0
+          ? 'An admin starts it with `assign`.'
+          : 'Nobody holds a license directly.',
+    })
+  );
+}
+
+export async function replyWithVerify(
+  context: TurnContext,
+  deps: CommandDependencies
+): Promise<void> {
+  const { record } = await deps.service.status();
+  const result = await verifyDirectRemovals(deps.reader, intendedGroupsOf(record));
+  const skipped = result.users.filter((u) => u.decision === 'skip');
+  await reply(
+    context,
+    summaryCard({
+      title: 'Verification',
+      subtitle: 'Checked on the tenant as it stands; nothing was changed.',
+      facts: Object.entries(result.summary).map(([sku, n]) => ({
+        title: productName(sku),
+        value: `${count(n.remove)} can go, ${count(n.skip)} must stay`,
+      })),
+      rows: skipped.slice(0, SAMPLE_ROWS).map((u) => ({
+        heading: `Keep ${u.userPrincipalName}`,
+        detail: u.reason,
+      })),
+      footer:
+        skipped.length > SAMPLE_ROWS
+          ? `And ${count(skipped.length - SAMPLE_ROWS)} more kept: \`report\` lists every user.`
+          : '`report` lists every user.',
+    })
+  );
+}
+
+export async function replyWithErrors(
+  context: TurnContext,
+  deps: CommandDependencies
+): Promise<void> {
+  const rows = await listLicenseErrors(deps.reader);
+  await reply(
+    context,
+    summaryCard({
+      title:
+        rows.length === 0
+          ? 'No group member is in license error'
+          : `${plural(rows.length, 'group member is', 'group members are')} in license error`,
+      color: rows.length === 0 ? 'Good' : 'Attention',
+      rows: rows.slice(0, SAMPLE_ROWS).map((r) => ({
+        heading: `${r.userPrincipalName} in ${r.groupName}: ${r.error}`,
+        detail: `${r.cause} Fix: ${r.fix}`,
+      })),
+      footer:
+        rows.length > SAMPLE_ROWS
+          ? `And ${count(rows.length - SAMPLE_ROWS)} more: \`report\` lists every user.`
+          : rows.length > 0
+            ? 'Entra ID processes the user again after the fix; their direct assignments stay until then.'
+            : '',
+    })
+  );
+}
+
+export async function replyWithWave(
+  context: TurnContext,
+  deps: CommandDependencies,
+  number: number
+): Promise<void> {
+  const wave = await deps.service.wave(number);
+  const status = await deps.service.status();
+  const tally = status.tallies.find((t) => t.waveDigest === wave.digest);
+  const approval = status.record.approvals.find((a) => a.id === wave.approvalId);
+  const users = [...new Set(wave.entries.map((e) => e.userPrincipalName))];
+  await reply(
+    context,
+    summaryCard({
+      title: `Wave ${wave.number}: ${wave.status.replace('-', ' ')}`,
+      subtitle: `${plural(wave.userCount, 'user', 'users')}, ${plural(wave.entries.length, 'direct assignment', 'direct assignments')}; contents ${wave.digest.slice(0, 12)}.`,
+      facts: [
+        { title: 'Proposed by', value: wave.proposedBy.name },
+        {
+          title: 'Sign-off',
+          value: approval
+            ? `${approval.status}${approval.decidedBy ? ` by ${approval.decidedBy.name} at ${moment(approval.decidedAt ?? '')}` : ''}`
+            : 'not requested yet',
+        },
+        { title: 'Removed', value: count(tally?.removed ?? 0) },
+        { title: 'Skipped', value: count(tally?.skipped ?? 0) },
+        { title: 'Put back', value: count(tally?.restored ?? 0) },
+        { title: 'Failed', value: count(tally?.failed ?? 0) },
+      ],
+      lines: [
+        `Users: ${users.slice(0, SAMPLE_ROWS).join(', ')}${users.length > SAMPLE_ROWS ? `, and ${count(users.length - SAMPLE_ROWS)} more` : ''}.`,
+        ...(wave.result?.stoppedBecause ? [`Stopped: ${wave.result.stoppedBecause}`] : []),
+        ...(approval?.status === 'pending'
+          ? [
+              `Waiting for ${describeSubject(approval.subject)} sign-off until ${moment(approval.expiresAt)}.`,
+            ]
+          : []),
+      ],
+    })
+  );
+}
+
+export async function replyWithReport(
+  context: TurnContext,
+  deps: CommandDependencies
+): Promise<void> {
+  const { record } = await deps.service.status();
+  const rows = await migrationReport(deps.reader, await deps.journal.entries(), record);
+  const url = deps.reports.publish(
+    toCsv([
+      REPORT_HEADER,
+      ...rows.map((r) => [r.id, r.userPrincipalName, r.skuId, r.decision, r.reason, r.wave ?? '']),
+    ])
+  );
+  await context.sendActivity(
+    MessageFactory.attachment(
+      summaryCard({
+        title: 'Migration report',
+        subtitle: `${plural(rows.length, 'row', 'rows')}: every direct assignment and what the migration decided or did.`,
+        lines: [`[Download the CSV](${url}) (the link works for one hour).`],
+      })
+    )
+  );
+}
