@@ -1,6 +1,10 @@
 import { readBotSettings } from '../../src/config';
 import { TenantSimulator } from '../../src/simulator/simulator-server';
-import { buildDemoTenant } from '../../src/simulator/scenarios/demo-tenant';
+import {
+  DEMO_ADMIN_GROUP_ID,
+  DEMO_APPROVER_GROUP_ID,
+  buildDemoTenant,
+} from '../../src/simulator/scenarios/demo-tenant';
 import type { TenantFixture } from '../../src/simulator/tenant-fixture';
 import { startBot } from '../../src/start-bot';
 import { ConnectorStandIn } from './connector-stand-in';
@@ -12,28 +16,42 @@ export interface BotUnderTest {
   readonly connector: ConnectorStandIn;
   readonly simulator: TenantSimulator;
   readonly logs: string[];
+  /** Waits until approved work has run and every notification has been posted. */
+  idle(): Promise<void>;
   /** POSTs an activity to /api/messages as Teams would; returns the HTTP status. */
   post(activity: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
   stop(): Promise<void>;
 }
 
 export async function startBotUnderTest(
-  options: { tenant?: TenantFixture; env?: Record<string, string> } = {}
+  options: { tenant?: TenantFixture; env?: Record<string, string>; now?: () => Date } = {}
 ): Promise<BotUnderTest> {
-  const simulator = new TenantSimulator({ tenant: options.tenant ?? buildDemoTenant() });
+  const simulator = new TenantSimulator({
+    tenant: options.tenant ?? buildDemoTenant(),
+    timings: { queuedMs: 20, usersPerSecond: 100_000 },
+  });
   const graphUrl = await simulator.start();
   const connector = new ConnectorStandIn();
   const serviceUrl = await connector.start();
   const logs: string[] = [];
-  const settings = readBotSettings({ GRAPH_BASE_URL: graphUrl, ...options.env });
+  const settings = readBotSettings({
+    GRAPH_BASE_URL: graphUrl,
+    ADMIN_GROUP_ID: DEMO_ADMIN_GROUP_ID,
+    APPROVER_GROUP_ID: DEMO_APPROVER_GROUP_ID,
+    ...options.env,
+  });
   // PORT=0 is not a valid setting for people; tests ask the OS for a free port.
-  const bot = await startBot({ ...settings, port: 0 }, (line) => logs.push(line));
+  const bot = await startBot({ ...settings, port: 0 }, (line) => logs.push(line), {
+    timings: { notifySpacingMs: 0, processingPollMs: 20, retryMs: 200 },
+    ...(options.now ? { now: options.now } : {}),
+  });
   return {
     botUrl: bot.url,
     serviceUrl,
     connector,
     simulator,
     logs,
+    idle: () => bot.idle(),
     post: (activity, headers = {}) =>
       fetch(`${bot.url}/api/messages`, {
         method: 'POST',

@@ -56,3 +56,37 @@ export function channelMention(text: string, options: ActivityOptions): Record<s
     ],
   };
 }
+
+export type DemoPerson = keyof typeof DEMO_PEOPLE;
+
+/** How Teams names a person on an activity's `from`. */
+export const from = (person: DemoPerson) => ({
+  id: `29:${DEMO_PEOPLE[person].id}`,
+  name: DEMO_PEOPLE[person].name,
+  aadObjectId: DEMO_PEOPLE[person].id,
+});
+
+/** A click on an Action.Execute button (or a card's automatic refresh), as Teams sends the invoke. */
+export function cardAction(
+  verb: string,
+  data: Record<string, unknown>,
+  options: ActivityOptions & {
+    replyToId?: string;
+    channel?: boolean;
+    trigger?: 'manual' | 'automatic';
+  }
+): Record<string, unknown> {
+  const base = options.channel ? channelMention('', options) : personalMessage('', options);
+  return {
+    ...base,
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    text: undefined,
+    entities: undefined,
+    replyToId: options.replyToId ?? 'card-1',
+    value: {
+      action: { type: 'Action.Execute', id: randomUUID(), verb, data },
+      trigger: options.trigger ?? 'manual',
+    },
+  };
+}

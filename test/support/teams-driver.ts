@@ -1,0 +1,128 @@
+import { DEMO_PEOPLE } from '../../src/simulator/scenarios/demo-tenant';
+import type { BotUnderTest } from './bot-harness';
+import { cardOf, type SentActivity } from './connector-stand-in';
+import {
+  cardAction,
+  channelMention,
+  from,
+  personalMessage,
+  type DemoPerson,
+} from './teams-activities';
+
+/** Drives the bot as people in Teams would: messages in the channel, clicks on cards. */
+export class TeamsDriver {
+  constructor(private readonly bot: BotUnderTest) {}
+
+  /** Posts a message (in the migration channel, with an @mention) and returns the bot's replies to it. */
+  async say(person: DemoPerson, text: string, where: 'channel' | 'personal' = 'channel') {
+    const options = { serviceUrl: this.bot.serviceUrl, from: from(person) };
+    const activity =
+      where === 'channel' ? channelMention(text, options) : personalMessage(text, options);
+    const response = await this.bot.post(activity);
+    if (response.status >= 300) throw new Error(`/api/messages answered ${response.status}`);
+    // Replies go out within the turn, before the HTTP answer; notifications carry no replyToId.
+    return this.bot.connector.sent.filter(
+      (a) => a.method === 'POST' && a.body.type === 'message' && a.body.replyToId === activity.id
+    );
+  }
+
+  /** Texts of the replies to a message. */
+  async replies(person: DemoPerson, text: string, where: 'channel' | 'personal' = 'channel') {
+    return (await this.say(person, text, where)).map((r) => r.body.text ?? '');
+  }
+
+  /** The sign-off cards posted so far (not updates), newest last. */
+  approvalCards(): { approvalId: string; activity: SentActivity; card: Record<string, unknown> }[] {
+    return this.bot.connector.sent.flatMap((activity) => {
+      const card = cardOf(activity) as
+        { refresh?: { action?: { verb?: string; data?: { approvalId?: string } } } } | undefined;
+      const approvalId = card?.refresh?.action?.data?.approvalId;
+      return activity.method === 'POST' &&
+        card?.refresh?.action?.verb === 'refreshApproval' &&
+        approvalId
+        ? [{ approvalId, activity, card: card as Record<string, unknown> }]
+        : [];
+    });
+  }
+
+  latestApproval(): string {
+    const cards = this.approvalCards();
+    if (cards.length === 0) throw new Error('No sign-off card was posted.');
+    return cards[cards.length - 1].approvalId;
+  }
+
+  /** What this person's Teams client shows after refreshing the card (their own view). */
+  async viewAs(person: DemoPerson, approvalId: string): Promise<InvokeAnswer> {
+    return this.invoke(person, 'refreshApproval', { approvalId }, 'automatic');
+  }
+
+  /** Opens the card as an approver and clicks a button with what that view carries. */
+  async click(
+    person: DemoPerson,
+    verb: 'approve' | 'reject',
+    data: { approvalId: string; digest: string; reason?: string }
+  ): Promise<InvokeAnswer> {
+    return this.invoke(person, verb, data);
+  }
+
+  /** The data an approver's Approve button carries, from an approver's view of the card. */
+  async buttonData(approvalId: string, approver: DemoPerson = 'approver1') {
+    const view = await this.viewAs(approver, approvalId);
+    const actions =
+      (view.value as { actions?: { verb: string; data: { approvalId: string; digest: string } }[] })
+        .actions ?? [];
+    const approve = actions.find((a) => a.verb === 'approve');
+    if (!approve)
+      throw new Error(
+        `${DEMO_PEOPLE[approver].name} sees no Approve button: ${JSON.stringify(view)}`
+      );
+    return approve.data;
+  }
+
+  async invoke(
+    person: DemoPerson,
+    verb: string,
+    data: Record<string, unknown>,
+    trigger: 'manual' | 'automatic' = 'manual',
+    tenantId?: string
+  ): Promise<InvokeAnswer> {
+    const response = await this.bot.post(
+      cardAction(verb, data, {
+        serviceUrl: this.bot.serviceUrl,
+        from: from(person),
+        channel: true,
+        trigger,
+        ...(tenantId ? { tenantId } : {}),
+      })
+    );
+    const text = await response.text();
+    return {
+      status: response.status,
+      ...(text ? (JSON.parse(text) as object) : {}),
+    } as InvokeAnswer;
+  }
+}
+
+export interface InvokeAnswer {
+  readonly status: number;
+  readonly statusCode?: number;
+  readonly type?: string;
+  readonly value?: unknown;
+}
+
+/** Every text on a card, in order (titles of actions included). */
+export function textsOf(card: unknown): string[] {
+  const texts: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const element = node as Record<string, unknown>;
+      if (typeof element.text === 'string') texts.push(element.text);
+      if (typeof element.title === 'string') texts.push(element.title);
+      if (typeof element.value === 'string') texts.push(element.value);
+      Object.values(element).forEach(walk);
+    }
+  };
+  walk(card);
+  return texts;
+}

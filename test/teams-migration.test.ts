@@ -1,0 +1,94 @@
+import { startBotUnderTest, type BotUnderTest } from './support/bot-harness';
+import { cardOf } from './support/connector-stand-in';
+import { TeamsDriver, textsOf } from './support/teams-driver';
+
+/**
+ * The whole migration of the demo tenant (1,000 users, 1,200 direct assignments) in Teams, through the
+ * bot's real HTTP endpoint: the admin's commands in the channel, sign-offs clicked by two approvers.
+ */
+describe('the whole migration through Teams', () => {
+  let bot: BotUnderTest;
+  let teams: TeamsDriver;
+
+  beforeAll(async () => {
+    bot = await startBotUnderTest();
+    teams = new TeamsDriver(bot);
+  });
+  afterAll(async () => {
+    await bot.stop();
+  });
+
+  const directAssignments = () =>
+    [...bot.simulator.directory.users.values()].reduce((n, u) => n + u.directLicenses.size, 0);
+
+  it('ends with every direct assignment removed and every license intact, each step signed off by a second person', async () => {
+    expect(await teams.replies('admin', 'notify here')).toEqual([
+      'This channel gets the migration notifications and sign-off cards from now on.',
+    ]);
+
+    // Phase 3 needs a sign-off; the card shows what will change.
+    expect((await teams.replies('admin', 'assign'))[0]).toContain('Asked for sign-off');
+    await bot.idle();
+    const assignCard = teams.approvalCards()[0].card;
+    expect(textsOf(assignCard).join('\n')).toMatch(
+      /Create "LIC Office 365 E3" with 200 members[\s\S]*Direct assignments are not touched/
+    );
+    expect(JSON.stringify(assignCard)).not.toContain('"verb":"approve"');
+
+    const assign = await teams.buttonData(teams.latestApproval(), 'approver1');
+    const decided = await teams.click('approver1', 'approve', assign);
+    expect(textsOf(decided.value)).toContainEqual(expect.stringMatching(/^Approved by Lee Gu at /));
+    await bot.idle();
+    expect(directAssignments()).toBe(1200);
+    const notices = bot.connector.sent.map((a) => textsOf(cardOf(a))[0] ?? a.body.text);
+    expect(notices).toEqual(
+      expect.arrayContaining([
+        'Group assignment started',
+        'LIC Office 365 E3: license processing complete',
+        'Group assignment finished',
+      ])
+    );
+
+    // Waves: a pilot of 25 users, then the rest, each released by its own approver.
+    const proposed = await teams.say('admin', 'waves 25,rest');
+    expect(textsOf(cardOf(proposed[0]))).toContain('2 removal waves proposed');
+    await bot.idle();
+    const wave1 = await teams.buttonData(teams.latestApproval(), 'approver1');
+    await teams.click('approver1', 'approve', wave1);
+    await bot.idle();
+    expect(directAssignments()).toBe(1200 - 46);
+
+    const wave2 = await teams.buttonData(teams.latestApproval(), 'approver2');
+    expect(wave2.approvalId).not.toBe(wave1.approvalId);
+    const second = await teams.click('approver2', 'approve', wave2);
+    expect(textsOf(second.value)).toContainEqual(
+      expect.stringMatching(/^Approved by Nestor Wilke/)
+    );
+    await bot.idle();
+
+    expect(directAssignments()).toBe(0);
+    expect(bot.simulator.directory.timeline.losses(bot.simulator.directory.skus)).toEqual([]);
+    const status = await teams.say('finance', 'status');
+    expect(textsOf(cardOf(status[0]))).toContain(
+      'Every wave is done: see `report`, and point the old automation at the licensing groups.'
+    );
+    // The progress of each wave was one card updated in place, not a flood of posts.
+    const progressPosts = bot.connector.sent.filter(
+      (a) => a.method === 'POST' && /^Wave \d running/.test(textsOf(cardOf(a))[0] ?? '')
+    );
+    expect(progressPosts.length).toBeLessThanOrEqual(2);
+    expect(bot.connector.sent.some((a) => a.method === 'PUT')).toBe(true);
+  }, 60_000);
+
+  it('lets anyone in the tenant read, and hands out every user’s state as a CSV', async () => {
+    const [reply] = await teams.say('finance', 'report', 'personal');
+    const link = /\((http:\/\/127\.0\.0\.1:\d+\/api\/reports\/[\w-]+)\)/.exec(
+      textsOf(cardOf(reply)).join('\n')
+    )?.[1];
+    expect(link).toBeDefined();
+    const csv = await (await fetch(link!)).text();
+    const lines = csv.trim().split('\n');
+    expect(lines[0]).toBe('id,userPrincipalName,skuId,decision,reason,wave');
+    expect(lines.filter((l) => l.includes(',removed,'))).toHaveLength(1200);
+  });
+});
