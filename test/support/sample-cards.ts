@@ -1,0 +1,150 @@
+import type { Attachment } from 'botbuilder';
+import type { ApprovalRequest } from '../../src/domain/approvals';
+import type { InventoryReport } from '../../src/domain/inventory';
+import type { StoredWave } from '../../src/domain/migration-record';
+import { NEW_MIGRATION_RECORD } from '../../src/domain/migration-record';
+import { approvalCard } from '../../src/teams/cards/approval-card';
+import { helpCard } from '../../src/teams/cards/help-card';
+import { inventoryCard } from '../../src/teams/cards/inventory-card';
+import { progressCard } from '../../src/teams/cards/progress-card';
+import { statusCard } from '../../src/teams/cards/status-card';
+import { summaryCard } from '../../src/teams/cards/summary-card';
+
+/**
+ * Every card the bot sends, filled as they are with a large tenant in play (100,000 users, 40 waves,
+ * long names), to check each against the Adaptive Card schema, Teams' size limit and a real renderer.
+ */
+export function sampleCards(): { name: string; card: Record<string, unknown> }[] {
+  const person = { id: '7b3e9a10-2c4d-4e5f-8a6b-1c2d3e4f5a60', name: 'Adele Vance' };
+  const upn = (i: number) => `a.rather.long.user.name.${i}@finance.emea.contoso.example`;
+  const request: ApprovalRequest = {
+    id: 'c8f1d1a2-9e0b-4f3a-8b7c-6d5e4f3a2b1c',
+    subject: { kind: 'wave', waveNumber: 3, digest: 'ab'.repeat(32) },
+    summary: [
+      'Remove 11,520 direct license assignments from 6,400 users; their group licenses stay.',
+      `For example: ${[1, 2, 3, 4, 5].map(upn).join(', ')}, and 6,395 more.`,
+      'Each user is checked again on fresh data just before the removal; anyone who would lose anything is skipped, and anyone who loses something is given the direct assignment back at once.',
+      'After this wave: 2 more (25,600, 67,950 users), each with its own sign-off.',
+    ],
+    requestedBy: person,
+    requestedAt: '2026-11-24T09:00:00.000Z',
+    expiresAt: '2026-11-25T09:00:00.000Z',
+    status: 'pending',
+  };
+  const waves: StoredWave[] = Array.from({ length: 40 }, (_, i) => ({
+    number: i + 1,
+    digest: `${i}`.padStart(64, 'f'),
+    userCount: 2500,
+    // Entries are what the record holds; cards must not list them all.
+    entries: Array.from({ length: 2500 }, (_, u) => ({
+      userId: `u${i}-${u}`,
+      userPrincipalName: upn(u),
+      skuId: 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e',
+      disabledPlans: [],
+    })),
+    status: i < 3 ? 'completed' : i === 3 ? 'running' : 'proposed',
+    proposedBy: person,
+  }));
+  const inventory: InventoryReport = {
+    userCount: 100_000,
+    licensedUserCount: 99_000,
+    disabledLicensedUsers: 120,
+    licensedUsersWithoutUsageLocation: 45,
+    unknownSkuIds: [],
+    skus: ['EMS', 'ENTERPRISEPACK', 'SPE_E5', 'POWER_BI_PRO', 'VISIOCLIENT'].map((part, i) => ({
+      skuId: `00000000-0000-0000-0000-00000000000${i}`,
+      skuPartNumber: part,
+      prepaidUnits: 100_000,
+      consumedUnits: 90_000,
+      availableUnits: 10_000,
+      directOnly: 50_000,
+      inheritedOnly: 30_000,
+      both: 10_000,
+    })),
+    automation: [
+      {
+        actor: 'Contoso nightly license script',
+        actorKind: 'app',
+        changes: 4200,
+        daysActive: 30,
+        lastSeen: '2026-11-24T02:00:00Z',
+        everyDays: 1,
+      },
+    ],
+    auditLogProblem: null,
+  };
+  const content = (attachment: Attachment) => attachment.content as Record<string, unknown>;
+  return [
+    { name: 'help', card: content(helpCard()) },
+    {
+      name: 'inventory',
+      card: content(inventoryCard(inventory, new Date('2026-11-24T09:00:00Z'))),
+    },
+    { name: 'approval-everyone', card: content(approvalCard(request, { canDecide: false })) },
+    { name: 'approval-approver', card: content(approvalCard(request, { canDecide: true })) },
+    {
+      name: 'approval-decided',
+      card: content(
+        approvalCard(
+          {
+            ...request,
+            status: 'approved',
+            decidedBy: { id: 'x', name: 'Lee Gu' },
+            decidedAt: '2026-11-24T10:00:00Z',
+          },
+          {
+            canDecide: false,
+            notice: 'Removal wave 3 was already approved by Lee Gu; nothing was done twice.',
+          }
+        )
+      ),
+    },
+    {
+      name: 'status',
+      card: content(
+        statusCard({
+          record: { ...NEW_MIGRATION_RECORD, waves, approvals: [request] },
+          stage: 'Wave 4 is running.',
+          tallies: waves.slice(0, 4).map((w) => ({
+            waveNumber: w.number,
+            waveDigest: w.digest,
+            approvedBy: 'Lee Gu (x)',
+            removed: 2400,
+            skipped: 90,
+            restored: 10,
+            failed: 0,
+          })),
+        })
+      ),
+    },
+    {
+      name: 'progress',
+      card: content(
+        progressCard(
+          4,
+          1200,
+          2500,
+          { removed: 1100, skipped: 90, restored: 10, failed: 0, stoppedBecause: null },
+          false
+        )
+      ),
+    },
+    {
+      name: 'summary',
+      card: content(
+        summaryCard({
+          title: '1,234 group members are in license error',
+          color: 'Attention',
+          facts: [{ title: 'Office 365 E3', value: '61,000 can go, 1,234 must stay' }],
+          rows: Array.from({ length: 10 }, (_, i) => ({
+            heading: `${upn(i)} in LIC Office 365 E3: CountViolation`,
+            detail:
+              'Not enough seats. Fix: buy seats or free some, then Entra ID processes the user again.',
+          })),
+          lines: ['Their direct assignments stay until the error is fixed.'],
+          footer: 'And 1,224 more: `report` lists every user.',
+        })
+      ),
+    },
+  ];
+}
