@@ -78,6 +78,23 @@ describe('executing a removal wave against the simulator', () => {
     expect(await journal.entries()).toEqual([]);
   });
 
+  it('stops between round trips when asked to (a pause), and the next run goes on where it stopped', async () => {
+    const { writer, context, waves } = await planWavesOn(base, ['rest']);
+    const journal = await approved(waves[0]);
+    const pausedAfterFirst = async () => 'Paused by Adele Vance.';
+    const progress: number[] = [];
+    const first = await executeWave(waves[0], context, writer, journal, {
+      shouldStop: pausedAfterFirst,
+      onProgress: async (_r, done) => void progress.push(done),
+    });
+    expect(first.stoppedBecause).toBe('Paused by Adele Vance.');
+    expect(first.removed).toEqual([]);
+    const second = await executeWave(waves[0], context, writer, journal);
+    expect(second.stoppedBecause).toBeNull();
+    expect(second.removed.length).toBeGreaterThan(0);
+    expect(simulator.directory.timeline.losses(simulator.directory.skus)).toEqual([]);
+  });
+
   it('re-checks each user just before removing: one who left the group since approval is skipped, with the reason', async () => {
     const { writer, context, waves } = await planWavesOn(base, ['rest']);
     const leaver = trickyUserId('both-same-plans');

@@ -39,6 +39,21 @@ export type WaveStatus =
   | 'stopped'
   | 'rolled-back';
 
+const WAVE_STATUS_WORDS: Record<WaveStatus, string> = {
+  proposed: 'proposed',
+  'awaiting-approval': 'waiting for sign-off',
+  rejected: 'rejected',
+  approved: 'approved, starting',
+  running: 'running',
+  paused: 'paused',
+  completed: 'done',
+  stopped: 'stopped',
+  'rolled-back': 'rolled back',
+};
+
+/** A wave's status in words. */
+export const describeWaveStatus = (status: WaveStatus): string => WAVE_STATUS_WORDS[status];
+
 export interface WaveResult {
   readonly removed: number;
   readonly skipped: number;

@@ -23,6 +23,9 @@ import { rollbackWave } from './rollback-wave';
 import type { TenantReader } from './tenant-reader';
 import { verifyDirectRemovals } from './verify-removals';
 
+/** Users named in a wave's closing notice; the report lists them all. */
+const NOTABLE_ROWS = 10;
+
 export interface MigrationRunnerDependencies {
   readonly reader: TenantReader;
   readonly groupWriter: GroupWriter;
@@ -240,7 +243,18 @@ export class MigrationRunner {
       ...(paused ? {} : { finishedAt: deps.now().toISOString() }),
     }));
     if (paused) return;
-    await deps.notifier.notify({ kind: 'wave-finished', waveNumber: wave.number, result });
+    await deps.notifier.notify({
+      kind: 'wave-finished',
+      waveNumber: wave.number,
+      result,
+      notable: [
+        ...report.restored.map((i) => ({ ...i, outcome: 'restored' as const })),
+        ...report.failed.map((i) => ({ ...i, outcome: 'failed' as const })),
+        ...report.skipped.map((i) => ({ ...i, outcome: 'skipped' as const })),
+      ]
+        .slice(0, NOTABLE_ROWS)
+        .map(({ userPrincipalName, outcome, reason }) => ({ userPrincipalName, outcome, reason })),
+    });
     await this.warnAboutAutomation(startedAt);
     if (report.stoppedBecause) return;
     const request = await updateRecord(deps.store, (stored) => {

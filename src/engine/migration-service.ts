@@ -9,6 +9,7 @@ import {
 import { waveTallies, type WaveTally } from '../domain/done-report';
 import type { Journal } from '../domain/journal';
 import {
+  describeWaveStatus,
   expireDue,
   migrationStage,
   newApproval,
@@ -232,7 +233,7 @@ export class MigrationService {
       throw new MigrationRefusal(`Wave ${waveNumber} is already rolled back.`);
     if (!['completed', 'stopped', 'paused'].includes(wave.status))
       throw new MigrationRefusal(
-        `Wave ${waveNumber} is ${wave.status}: only a wave that has run can be rolled back.`
+        `Wave ${waveNumber} is ${describeWaveStatus(wave.status)}: only a wave that has run can be rolled back.`
       );
     const tally = waveTallies(await this.deps.journal.entries()).find(
       (t) => t.waveDigest === wave.digest
@@ -387,7 +388,7 @@ export class MigrationService {
     const busy = record.waves.find((w) => ['approved', 'running', 'paused'].includes(w.status));
     if (busy)
       throw new MigrationRefusal(
-        `Wave ${busy.number} is ${busy.status}; ${toDo} once it has finished.`
+        `Wave ${busy.number} is ${describeWaveStatus(busy.status)}; ${toDo} once it has finished.`
       );
   }
 

@@ -30,7 +30,17 @@ export type Notice =
       readonly total: number;
       readonly result: WaveResult;
     }
-  | { readonly kind: 'wave-finished'; readonly waveNumber: number; readonly result: WaveResult }
+  | {
+      readonly kind: 'wave-finished';
+      readonly waveNumber: number;
+      readonly result: WaveResult;
+      /** Users skipped, put back or failed in this run, with the reason (the report has them all). */
+      readonly notable: readonly {
+        readonly userPrincipalName: string;
+        readonly outcome: 'skipped' | 'restored' | 'failed';
+        readonly reason: string;
+      }[];
+    }
   | {
       readonly kind: 'rollback-finished';
       readonly waveNumber: number;

@@ -145,6 +145,10 @@ export class ChannelNotifier implements Notifier {
               { title: 'Put back at once', value: count(result.restored) },
               { title: 'Failed', value: count(result.failed) },
             ],
+            rows: notice.notable.map((n) => ({
+              heading: `${n.userPrincipalName}: ${n.outcome === 'restored' ? 'put back' : n.outcome}`,
+              detail: n.reason,
+            })),
             lines: result.stoppedBecause ? [result.stoppedBecause] : [],
             footer: `\`wave ${notice.waveNumber}\` for details, \`report\` for every user.`,
           })

@@ -1,5 +1,6 @@
 import { MessageFactory, type TurnContext } from 'botbuilder';
 import { describeSubject } from '../domain/approvals';
+import { describeWaveStatus } from '../domain/migration-record';
 import { productName } from '../domain/product-names';
 import { toCsv } from '../csv';
 import { listLicenseErrors } from '../engine/list-license-errors';
@@ -139,7 +140,7 @@ export async function replyWithWave(
   await reply(
     context,
     summaryCard({
-      title: `Wave ${wave.number}: ${wave.status.replace('-', ' ')}`,
+      title: `Wave ${wave.number}: ${describeWaveStatus(wave.status)}`,
       subtitle: `${plural(wave.userCount, 'user', 'users')}, ${plural(wave.entries.length, 'direct assignment', 'direct assignments')}; contents ${wave.digest.slice(0, 12)}.`,
       facts: [
         { title: 'Proposed by', value: wave.proposedBy.name },

@@ -1,5 +1,6 @@
 import type { Attachment } from 'botbuilder';
 import { describeSubject } from '../../domain/approvals';
+import { describeWaveStatus } from '../../domain/migration-record';
 import type { MigrationStatus } from '../../engine/migration-service';
 import { bar, count, moment } from './card-format';
 import { renderCard } from './render-card';
@@ -7,18 +8,6 @@ import template from './status.json';
 
 /** Rows shown; the rest are summed up below the table (the card stays small with many waves). */
 const WAVE_ROWS = 12;
-
-const WAVE_STATUS: Record<string, string> = {
-  proposed: 'proposed',
-  'awaiting-approval': 'waiting for sign-off',
-  rejected: 'rejected',
-  approved: 'approved, starting',
-  running: 'running',
-  paused: 'paused',
-  completed: 'done',
-  stopped: 'stopped',
-  'rolled-back': 'rolled back',
-};
 
 export function statusCard(status: MigrationStatus): Attachment {
   const { record } = status;
@@ -29,7 +18,7 @@ export function statusCard(status: MigrationStatus): Attachment {
       number: String(w.number),
       users: count(w.userCount),
       assignments: w.entries.length,
-      status: WAVE_STATUS[w.status] ?? w.status,
+      status: describeWaveStatus(w.status),
       removed: count(t?.removed ?? 0),
       skipped: count(t?.skipped ?? 0),
       restored: count(t?.restored ?? 0),

@@ -1,0 +1,80 @@
+import { startBotUnderTest, type BotUnderTest } from './support/bot-harness';
+import { cardOf } from './support/connector-stand-in';
+import { TeamsDriver, textsOf } from './support/teams-driver';
+
+/** Pause, resume and rollback as the admin and approvers use them in Teams. */
+describe('controlling waves from Teams', () => {
+  let bot: BotUnderTest;
+  let teams: TeamsDriver;
+
+  const directAssignments = () =>
+    [...bot.simulator.directory.users.values()].reduce((n, u) => n + u.directLicenses.size, 0);
+
+  beforeEach(async () => {
+    bot = await startBotUnderTest();
+    teams = new TeamsDriver(bot);
+    await teams.say('admin', 'notify here');
+    await teams.say('admin', 'assign');
+    await bot.idle();
+    await teams.click('approver1', 'approve', await teams.buttonData(teams.latestApproval()));
+    await bot.idle();
+    await teams.say('admin', 'waves 25,rest');
+    await bot.idle();
+  });
+  afterEach(async () => {
+    await bot.stop();
+  });
+
+  it('holds an approved wave while paused, and runs it on resume', async () => {
+    expect(await teams.replies('admin', 'pause')).toEqual([
+      'Paused: the running wave stops after the users in hand, and no wave starts until `resume`.',
+    ]);
+    await teams.click('approver1', 'approve', await teams.buttonData(teams.latestApproval()));
+    await bot.idle();
+    expect(directAssignments()).toBe(1200);
+    const status = await teams.say('finance', 'status');
+    expect(textsOf(cardOf(status[0]))).toContainEqual(
+      expect.stringMatching(/^Paused by Adele Vance/)
+    );
+    expect(await teams.replies('finance', 'resume')).toEqual([
+      expect.stringContaining('Megan Bowen is not a member of the migration admins group'),
+    ]);
+
+    expect(await teams.replies('admin', 'resume')).toEqual(['Resumed: approved waves go on.']);
+    await bot.idle();
+    expect(directAssignments()).toBe(1200 - 46);
+    expect(await teams.replies('admin', 'resume')).toEqual(['Nothing is paused.']);
+  });
+
+  it('rolls a wave back after its own sign-off, putting back exactly what it removed', async () => {
+    await teams.click('approver1', 'approve', await teams.buttonData(teams.latestApproval()));
+    await bot.idle();
+    expect(directAssignments()).toBe(1200 - 46);
+    expect(await teams.replies('admin', 'rollback 2')).toEqual([
+      'Wave 2 is waiting for sign-off: only a wave that has run can be rolled back.',
+    ]);
+    expect((await teams.replies('admin', 'rollback 1'))[0]).toContain(
+      'Asked for sign-off on the rollback of wave 1'
+    );
+    await bot.idle();
+    await teams.click(
+      'approver2',
+      'approve',
+      await teams.buttonData(teams.latestApproval(), 'approver2')
+    );
+    await bot.idle();
+    expect(directAssignments()).toBe(1200);
+    expect(bot.simulator.directory.timeline.losses(bot.simulator.directory.skus)).toEqual([]);
+    const wave = await teams.say('finance', 'wave 1');
+    expect(textsOf(cardOf(wave[0]))[0]).toBe('Wave 1: rolled back');
+    expect(bot.connector.sent.some((a) => textsOf(cardOf(a))[0] === 'Wave 1 rolled back')).toBe(
+      true
+    );
+  });
+
+  it('says which wave numbers exist when asked for one that does not', async () => {
+    expect(await teams.replies('finance', 'wave 9')).toEqual([
+      'There is no wave 9; the waves are numbered 1 to 2.',
+    ]);
+  });
+});
