@@ -99,6 +99,56 @@ describe('the embedded demo in the Agents Playground', () => {
     );
   }, 30_000);
 
+  /** Types a line in the demo's terminal (as the second person) and returns the demo's answer. */
+  async function terminal(line: string): Promise<string> {
+    const before = output.join('').split('\n').length;
+    demo.stdin.write(`${line}\n`);
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const lines = output.join('').split('\n');
+      if (lines.length > before && lines[lines.length - 1] === '') return lines[lines.length - 2];
+      if (Date.now() > deadline) throw new Error(`No answer to "${line}": ${output.join('')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  const cardTitled = (title: RegExp, timeoutMs = 30_000) =>
+    driver.waitForBotActivity(
+      (a) =>
+        title.test(
+          (a.attachments?.[0]?.content as { body?: { text?: string }[] } | undefined)?.body?.[0]
+            ?.text ?? ''
+        ),
+      timeoutMs
+    );
+
+  it('runs the whole migration in the channel, the approvers signing off from the terminal', async () => {
+    const channel = { conversation: 'channel' as const, channel: 'License migration' };
+    await driver.sendMessage('notify here', channel);
+    await driver.waitForBotActivity((a) => /gets the migration notifications/.test(a.text ?? ''));
+    await driver.sendMessage('assign', channel);
+    await cardTitled(/^Sign-off needed: populating the licensing groups/);
+    expect(await terminal('approve as Megan')).toContain('Megan Bowen sees no approve button');
+    expect(await terminal('approve as Lee')).toMatch(
+      /^Sign-off needed: .* — Approved by Lee Gu at/
+    );
+    await cardTitled(/^Group assignment finished/, 60_000);
+
+    await driver.sendMessage('waves 25,rest', channel);
+    await cardTitled(/^Sign-off needed: removal wave 1/);
+    expect(await terminal('approve as Lee')).toContain('Approved by Lee Gu');
+    await cardTitled(/^Wave 1 finished/);
+    await cardTitled(/^Sign-off needed: removal wave 2/);
+    expect(await terminal('approve as Nestor')).toContain('Approved by Nestor Wilke');
+    await cardTitled(/^Wave 2 finished/);
+
+    await driver.sendMessage('status', { conversation: 'personal' });
+    const status = await cardTitled(/^Migration status/);
+    expect(cardTexts(status.activity.attachments?.[0]?.content)).toContain(
+      'Every wave is done: see `report`, and point the old automation at the licensing groups.'
+    );
+  }, 120_000);
+
   it('stops the Playground, the bot and the simulator cleanly on Ctrl-C', async () => {
     const exited = new Promise<number | null>((resolve) =>
       demo.once('exit', (code) => resolve(code))

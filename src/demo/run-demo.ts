@@ -2,9 +2,16 @@ import '../silence-restify-deprecation';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, readBotSettings } from '../config';
-import { buildDemoTenant } from '../simulator/scenarios/demo-tenant';
+import { createInterface } from 'node:readline';
+import { errorText } from '../error-text';
+import {
+  DEMO_ADMIN_GROUP_ID,
+  DEMO_APPROVER_GROUP_ID,
+  buildDemoTenant,
+} from '../simulator/scenarios/demo-tenant';
 import { TenantSimulator } from '../simulator/simulator-server';
 import { StartupError, startBot } from '../start-bot';
+import { DemoApprover } from './demo-approver';
 import { startPlayground } from './playground-process';
 
 /**
@@ -65,7 +72,14 @@ async function main(): Promise<void> {
       running.push(simulator);
       log(`Tenant simulator (demo tenant) at ${graphBaseUrl}`);
     }
-    const settings = readBotSettings({ ...process.env, GRAPH_BASE_URL: graphBaseUrl });
+    const settings = readBotSettings({
+      // The demo tenant's admins and approvers run and approve, unless the environment names others.
+      ...(process.env.GRAPH_BASE_URL
+        ? {}
+        : { ADMIN_GROUP_ID: DEMO_ADMIN_GROUP_ID, APPROVER_GROUP_ID: DEMO_APPROVER_GROUP_ID }),
+      ...process.env,
+      GRAPH_BASE_URL: graphBaseUrl,
+    });
     const bot = await startBot(settings, log);
     running.push(bot);
     log(`Bot at ${bot.url}/api/messages for tenant ${bot.tenantId}`);
@@ -77,9 +91,21 @@ async function main(): Promise<void> {
       cwd: devTools,
     });
     running.push(playground);
+    const approver = new DemoApprover(playground.url);
+    await approver.start();
+    running.push({ stop: async () => approver.stop() });
     console.log(
-      `License migration demo ready: open ${playground.url} (Agents Playground; bot ${bot.url}, Graph ${graphBaseUrl}; Ctrl-C stops all).`
+      `License migration demo ready: open ${playground.url} (Agents Playground; bot ${bot.url}, Graph ${graphBaseUrl}; approvers sign off here: "approve as Lee"; Ctrl-C stops all).`
     );
+    // The second person: approvers click from this terminal (the Playground's UI is the admin).
+    const lines = createInterface({ input: process.stdin, terminal: false });
+    lines.on('line', (line) => {
+      if (line.trim() === '') return;
+      approver.handle(line).then(
+        (answer) => console.log(answer),
+        (error: unknown) => console.log(`That did not work: ${errorText(error)}`)
+      );
+    });
   } catch (error) {
     if (error instanceof ConfigError) console.error(`Configuration error: ${error.message}`);
     else if (error instanceof StartupError) console.error(`Cannot start: ${error.message}`);
