@@ -24,7 +24,23 @@ export interface BotSettings {
   readonly approvalTtlMs: number;
   /** Where people's browsers reach this bot (PUBLIC_URL), for report links; default: the listen address. */
   readonly publicUrl: string | null;
+  /** Azure Blob Storage for every piece of state; null only where a caller supplies storage itself. */
+  readonly storage: StorageSettings | null;
 }
+
+/** Where the bot keeps its state: an Azure Storage account (or the Azurite emulator) and a container. */
+export type StorageSettings =
+  | {
+      readonly kind: 'connection-string';
+      readonly connectionString: string;
+      readonly container: string;
+    }
+  | {
+      readonly kind: 'managed-identity';
+      readonly accountUrl: string;
+      readonly clientId?: string;
+      readonly container: string;
+    };
 
 /** A setting that is missing or malformed; its message names the setting and what is expected. */
 export class ConfigError extends Error {}
@@ -77,6 +93,47 @@ function publicUrl(env: Env): string | null {
     );
   }
   return value.replace(/\/$/, '');
+}
+
+/** A container name as Azure Storage allows it: 3-63 lowercase letters, digits and single hyphens. */
+const CONTAINER = /^(?!-)(?!.*--)[a-z0-9-]{3,63}(?<!-)$/;
+
+function storageSettings(env: Env): StorageSettings | null {
+  const container = text(env, 'STORAGE_CONTAINER') ?? 'license-migration';
+  if (!CONTAINER.test(container)) {
+    throw new ConfigError(
+      `STORAGE_CONTAINER must be 3-63 lowercase letters, digits and single hyphens (got "${container}").`
+    );
+  }
+  const connectionString = text(env, 'STORAGE_CONNECTION_STRING');
+  const accountUrl = text(env, 'STORAGE_ACCOUNT_URL');
+  if (connectionString && accountUrl) {
+    throw new ConfigError('Set STORAGE_CONNECTION_STRING or STORAGE_ACCOUNT_URL, not both.');
+  }
+  if (connectionString) {
+    if (
+      !/(^|;)(BlobEndpoint|AccountName)=/i.test(connectionString) &&
+      connectionString !== 'UseDevelopmentStorage=true'
+    )
+      throw new ConfigError(
+        'STORAGE_CONNECTION_STRING must be an Azure Storage connection string (AccountName=…;AccountKey=… or BlobEndpoint=…).'
+      );
+    return { kind: 'connection-string', connectionString, container };
+  }
+  if (accountUrl) {
+    if (!/^https:\/\/[^\s/]+\/?$/.test(accountUrl))
+      throw new ConfigError(
+        `STORAGE_ACCOUNT_URL must be the account's blob endpoint, such as https://contoso.blob.core.windows.net (got "${accountUrl}").`
+      );
+    const clientId = guid(env, 'AZURE_CLIENT_ID');
+    return {
+      kind: 'managed-identity',
+      accountUrl: accountUrl.replace(/\/$/, ''),
+      container,
+      ...(clientId ? { clientId } : {}),
+    };
+  }
+  return null;
 }
 
 function port(env: Env, name: string, fallback: number): number {
@@ -224,5 +281,6 @@ export function readBotSettings(env: Env): BotSettings {
     approverGroupId: guid(env, 'APPROVER_GROUP_ID') ?? null,
     approvalTtlMs: hours(env, 'APPROVAL_EXPIRY_HOURS', 24) * 3_600_000,
     publicUrl: publicUrl(env),
+    storage: storageSettings(env),
   };
 }

@@ -6,6 +6,7 @@ import { GraphDirectoryMembership } from './graph/graph-directory-membership';
 import { GraphDirectoryWriter } from './graph/graph-directory-writer';
 import { GraphGroupWriter } from './graph/graph-group-writer';
 import { WritePacer } from './graph/write-pacer';
+import { openBlobState } from './storage/bot-state';
 import { startBotServer, type BotServerOptions, type RunningBotServer } from './teams/bot-server';
 
 /** Something start-up could not do that is not a malformed setting, said in one sentence. */
@@ -15,8 +16,13 @@ export class StartupError extends Error {}
 export async function startBot(
   settings: BotSettings,
   log: (line: string) => void = console.log,
-  options: Pick<BotServerOptions, 'storage' | 'timings' | 'now'> = {}
+  options: Partial<Pick<BotServerOptions, 'state' | 'timings' | 'now'>> = {}
 ): Promise<RunningBotServer & { tenantId: string }> {
+  const state = options.state ?? (settings.storage ? openBlobState(settings.storage, log) : null);
+  if (!state)
+    throw new StartupError(
+      'Set STORAGE_CONNECTION_STRING or STORAGE_ACCOUNT_URL: the migration state and its journal must survive restarts.'
+    );
   const client = createGraphClient(settings.graph);
   const reader = new GraphTenantReader(client);
   // One pacer: Graph's write ceiling is per app and tenant, whichever writer spends it.
@@ -35,6 +41,7 @@ export async function startBot(
   try {
     const server = await startBotServer({
       ...options,
+      state,
       settings,
       tenantId,
       reader,

@@ -1,5 +1,5 @@
 import '../silence-restify-deprecation';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, readBotSettings } from '../config';
 import { createInterface } from 'node:readline';
@@ -11,6 +11,7 @@ import {
 } from '../simulator/scenarios/demo-tenant';
 import { TenantSimulator } from '../simulator/simulator-server';
 import { StartupError, startBot } from '../start-bot';
+import { startAzurite } from './azurite';
 import { DemoApprover } from './demo-approver';
 import { startPlayground } from './playground-process';
 
@@ -72,7 +73,19 @@ async function main(): Promise<void> {
       running.push(simulator);
       log(`Tenant simulator (demo tenant) at ${graphBaseUrl}`);
     }
+    let storageConnection: Record<string, string> = {};
+    if (!process.env.STORAGE_CONNECTION_STRING && !process.env.STORAGE_ACCOUNT_URL) {
+      // Azurite in this process, data under .data/azurite. The embedded tenant starts afresh each time,
+      // so its migration state does too; with GRAPH_BASE_URL (a tenant that lives on) the state is kept.
+      const location = join(projectRoot, '.data', 'azurite');
+      if (!process.env.GRAPH_BASE_URL) rmSync(location, { recursive: true, force: true });
+      const azurite = await startAzurite({ location });
+      running.push(azurite);
+      storageConnection = { STORAGE_CONNECTION_STRING: azurite.connectionString };
+      log(`Azurite (blob storage emulator) on port ${azurite.port}`);
+    }
     const settings = readBotSettings({
+      ...storageConnection,
       // The demo tenant's admins and approvers run and approve, unless the environment names others.
       ...(process.env.GRAPH_BASE_URL
         ? {}

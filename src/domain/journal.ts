@@ -60,6 +60,8 @@ export type JournalEntry =
 /** Where the journal lives: durable storage in production, memory in unit tests. */
 export interface Journal {
   append(entry: JournalEntry): Promise<void>;
+  /** Several entries in one durable write, where the storage can (a round trip's intents). */
+  appendMany?(entries: readonly JournalEntry[]): Promise<void>;
   entries(): Promise<readonly JournalEntry[]>;
 }
 

@@ -183,6 +183,7 @@ export async function executeWave(
       continue;
     }
 
+    const intents: Intent[] = [];
     for (const plan of planned) {
       for (const entry of plan.toRemove) {
         const intent: Intent = {
@@ -195,10 +196,12 @@ export async function executeWave(
           skuId: entry.skuId,
           disabledPlans: entry.disabledPlans,
         };
-        await journal.append(intent);
+        intents.push(intent);
         plan.intents.push(intent);
       }
     }
+    if (journal.appendMany) await journal.appendMany(intents);
+    else for (const intent of intents) await journal.append(intent);
     // The answer may be lost after the change was made: what happened is decided by reading, not by errors.
     const sendErrors = await removeForUsers(
       writer,

@@ -18,10 +18,13 @@ import { listLicenseErrors } from './list-license-errors';
 import { intendedGroupsOf, nextWaveRequest } from './migration-requests';
 import { updateRecord, type MigrationStore } from './migration-store';
 import type { Notifier } from './notifier';
+import type { RunnerLease } from './runner-lease';
 import { populateAndAssign, waitForProcessing } from './populate-and-assign';
 import { rollbackWave } from './rollback-wave';
 import type { TenantReader } from './tenant-reader';
 import { verifyDirectRemovals } from './verify-removals';
+
+const LOST_LEASE = 'This instance no longer runs the waves; another instance goes on.';
 
 /** Users named in a wave's closing notice; the report lists them all. */
 const NOTABLE_ROWS = 10;
@@ -33,6 +36,8 @@ export interface MigrationRunnerDependencies {
   readonly journal: Journal;
   readonly store: MigrationStore;
   readonly notifier: Notifier;
+  /** Only the lease holder runs approved work; several instances may share the storage. */
+  readonly lease: RunnerLease;
   readonly now: () => Date;
   readonly newId: () => string;
   readonly log: (line: string) => void;
@@ -41,6 +46,8 @@ export interface MigrationRunnerDependencies {
   readonly processing?: { readonly pollMs?: number; readonly timeoutMs?: number };
   /** How long to wait before trying again after a step failed (Graph or storage unreachable). */
   readonly retryMs?: number;
+  /** How often to look for work approved through another instance, or left by one that died. */
+  readonly pollMs?: number;
 }
 
 /**
@@ -52,9 +59,17 @@ export class MigrationRunner {
   private running: Promise<void> | null = null;
   private again = false;
   private retryTimer: NodeJS.Timeout | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
   private stopped = false;
 
   constructor(private readonly deps: MigrationRunnerDependencies) {}
+
+  /** Looks for work now and then every `pollMs`. */
+  start(): void {
+    this.pollTimer = setInterval(() => this.wake(), this.deps.pollMs ?? 5_000);
+    this.pollTimer.unref();
+    this.wake();
+  }
 
   /** There may be work: run it now, or right after the step in hand. */
   wake(): void {
@@ -76,7 +91,9 @@ export class MigrationRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.pollTimer) clearInterval(this.pollTimer);
     await this.idle();
+    await this.deps.lease.release();
   }
 
   private async loop(): Promise<void> {
@@ -111,6 +128,8 @@ export class MigrationRunner {
 
   /** One piece of approved work; false when there is none. */
   private async step(): Promise<boolean> {
+    if (this.stopped) return false;
+    if (!this.deps.lease.held() && !(await this.deps.lease.tryAcquire())) return false;
     const { record } = await this.deps.store.read();
     if (record.assign?.status === 'running') {
       await this.runAssign(record.assign);
@@ -214,6 +233,7 @@ export class MigrationRunner {
     const report = await executeWave(wave, context, deps.directoryWriter, deps.journal, {
       now: deps.now,
       shouldStop: async () => {
+        if (!deps.lease.held() || this.stopped) return LOST_LEASE;
         const paused = (await deps.store.read()).record.paused;
         return paused ? `Paused by ${paused.by.name}.` : null;
       },
@@ -233,6 +253,8 @@ export class MigrationRunner {
           },
         }),
     });
+    // Another instance holds the wave now (or this one is shutting down): it records the outcome.
+    if (report.stoppedBecause === LOST_LEASE) return;
     const result = await this.resultOf(wave, report.stoppedBecause);
     const paused =
       (await deps.store.read()).record.paused !== null && report.stoppedBecause !== null;

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { MemoryStorage, type Storage } from 'botbuilder';
 import * as restify from 'restify';
 import type { BotSettings } from '../config';
 import type { DirectoryMembership } from '../engine/directory-membership';
@@ -8,7 +7,7 @@ import type { GroupWriter } from '../engine/group-writer';
 import { MigrationRunner } from '../engine/migration-runner';
 import { MigrationService } from '../engine/migration-service';
 import type { TenantReader } from '../engine/tenant-reader';
-import { StorageJournal } from '../storage/storage-journal';
+import type { BotState } from '../storage/bot-state';
 import { StorageMigrationStore } from '../storage/storage-migration-store';
 import { createBotAdapter } from './bot-adapter';
 import { createBotApplication } from './bot-application';
@@ -26,13 +25,14 @@ export interface BotServerOptions {
   readonly membership: DirectoryMembership;
   readonly log: (line: string) => void;
   readonly now?: () => Date;
-  /** Bot, conversation and migration state; memory until durable storage is configured. */
-  readonly storage?: Storage;
+  /** Bot, conversation and migration state, the journal and the runner lease. */
+  readonly state: BotState;
   /** Tests speed these up. */
   readonly timings?: {
     readonly notifySpacingMs?: number;
     readonly processingPollMs?: number;
     readonly retryMs?: number;
+    readonly pollMs?: number;
   };
 }
 
@@ -48,7 +48,7 @@ export interface RunningBotServer {
 export async function startBotServer(options: BotServerOptions): Promise<RunningBotServer> {
   const { settings, log } = options;
   const now = options.now ?? (() => new Date());
-  const storage = options.storage ?? new MemoryStorage();
+  const { storage, journal, lease } = options.state;
   const adapter = createBotAdapter(settings.botIdentity, log);
   const notifier = new ChannelNotifier(
     adapter,
@@ -57,7 +57,6 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     log,
     options.timings?.notifySpacingMs
   );
-  const journal = new StorageJournal(storage);
   const store = new StorageMigrationStore(storage);
   const runner = new MigrationRunner({
     reader: options.reader,
@@ -66,12 +65,14 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     journal,
     store,
     notifier,
+    lease,
     now,
     newId: randomUUID,
     log,
     approvalTtlMs: settings.approvalTtlMs,
     processing: { pollMs: options.timings?.processingPollMs },
     retryMs: options.timings?.retryMs,
+    pollMs: options.timings?.pollMs,
   });
   const service = new MigrationService({
     reader: options.reader,
@@ -112,8 +113,8 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     tenantId: options.tenantId,
     authenticated: settings.botIdentity !== null,
   }));
-  // Work approved before a restart goes on.
-  runner.wake();
+  // Work approved before a restart, or through another instance, goes on.
+  runner.start();
 
   const idle = async () => {
     await runner.idle();

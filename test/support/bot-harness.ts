@@ -7,6 +7,7 @@ import {
 } from '../../src/simulator/scenarios/demo-tenant';
 import type { TenantFixture } from '../../src/simulator/tenant-fixture';
 import { startBot } from '../../src/start-bot';
+import { memoryState, type BotState } from '../../src/storage/bot-state';
 import { ConnectorStandIn } from './connector-stand-in';
 
 /** The bot on its real HTTP endpoint, Graph served by the simulator, replies caught by a connector stand-in. */
@@ -24,7 +25,13 @@ export interface BotUnderTest {
 }
 
 export async function startBotUnderTest(
-  options: { tenant?: TenantFixture; env?: Record<string, string>; now?: () => Date } = {}
+  options: {
+    tenant?: TenantFixture;
+    env?: Record<string, string>;
+    now?: () => Date;
+    /** Storage for the bot; memory unless a test brings Azurite. */
+    state?: BotState;
+  } = {}
 ): Promise<BotUnderTest> {
   const simulator = new TenantSimulator({
     tenant: options.tenant ?? buildDemoTenant(),
@@ -42,7 +49,8 @@ export async function startBotUnderTest(
   });
   // PORT=0 is not a valid setting for people; tests ask the OS for a free port.
   const bot = await startBot({ ...settings, port: 0 }, (line) => logs.push(line), {
-    timings: { notifySpacingMs: 0, processingPollMs: 20, retryMs: 200 },
+    state: options.state ?? memoryState(),
+    timings: { notifySpacingMs: 0, processingPollMs: 20, retryMs: 200, pollMs: 200 },
     ...(options.now ? { now: options.now } : {}),
   });
   return {

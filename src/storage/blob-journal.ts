@@ -1,0 +1,104 @@
+import type { ContainerClient } from '@azure/storage-blob';
+import type { Journal, JournalEntry } from '../domain/journal';
+import { statusOf } from './blob-container';
+
+/** An append blob takes 50,000 blocks; a new one is started well before. */
+const BLOCKS_PER_BLOB = 45_000;
+const ATTEMPTS = 10;
+const blobName = (n: number) => `journal/${String(n).padStart(5, '0')}.jsonl`;
+
+/**
+ * The journal as append blobs of JSON lines. An append is one atomic `appendBlock` at the position this
+ * instance has read up to, so an entry is durable when `append` returns, entries are never reordered,
+ * and two writers cannot overwrite each other (the second gets 412 and appends after reading the first).
+ * Entries already read are kept, so reading again fetches only what is new.
+ * Our own (not botbuilder storage) because that has no append: a journal of 200,000 entries would be
+ * rewritten on every change.
+ */
+export class BlobJournal implements Journal {
+  private readonly known: JournalEntry[] = [];
+  private current = 1;
+  /** Bytes of the current blob already read into `known`. */
+  private offset = 0;
+  private blocks = 0;
+
+  constructor(private readonly container: ContainerClient) {}
+
+  async append(entry: JournalEntry): Promise<void> {
+    await this.appendMany([entry]);
+  }
+
+  /** Appends entries together, in one block: all of them are durable, or none. */
+  async appendMany(entries: readonly JournalEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const data = Buffer.from(entries.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
+    for (let attempt = 1; ; attempt++) {
+      await this.catchUp();
+      if (this.blocks >= BLOCKS_PER_BLOB) this.startNextBlob();
+      const blob = this.container.getAppendBlobClient(blobName(this.current));
+      try {
+        if (this.offset === 0) await this.ensureBlob();
+        const answer = await blob.appendBlock(data, data.length, {
+          conditions: { appendPosition: this.offset },
+        });
+        this.offset += data.length;
+        this.blocks = answer.blobCommittedBlockCount ?? this.blocks + 1;
+        this.known.push(...entries);
+        return;
+      } catch (error) {
+        // 412: someone appended since we read; read it and append after it.
+        if (statusOf(error) !== 412 || attempt >= ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  async entries(): Promise<readonly JournalEntry[]> {
+    await this.catchUp();
+    return [...this.known];
+  }
+
+  /** Reads whatever was appended since the last read, across blobs: one request when nothing is new. */
+  private async catchUp(): Promise<void> {
+    for (;;) {
+      const blob = this.container.getAppendBlobClient(blobName(this.current));
+      let size: number;
+      try {
+        const properties = await blob.getProperties();
+        size = properties.contentLength ?? 0;
+        this.blocks = properties.blobCommittedBlockCount ?? this.blocks;
+      } catch (error) {
+        if (statusOf(error) === 404) return; // Not started yet.
+        throw error;
+      }
+      if (size > this.offset) {
+        const text = (await blob.downloadToBuffer(this.offset, size - this.offset)).toString(
+          'utf8'
+        );
+        // Blocks are appended whole, so the text ends with a line break; a partial line would wait.
+        const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+        for (const line of complete.split('\n'))
+          if (line.trim() !== '') this.known.push(JSON.parse(line) as JournalEntry);
+        this.offset += Buffer.byteLength(complete, 'utf8');
+      }
+      if (this.blocks < BLOCKS_PER_BLOB || !(await this.nextBlobExists())) return;
+      this.startNextBlob();
+    }
+  }
+
+  private startNextBlob(): void {
+    this.current += 1;
+    this.offset = 0;
+    this.blocks = 0;
+  }
+
+  private async nextBlobExists(): Promise<boolean> {
+    return this.container.getAppendBlobClient(blobName(this.current + 1)).exists();
+  }
+
+  private async ensureBlob(): Promise<void> {
+    await this.container.createIfNotExists();
+    await this.container
+      .getAppendBlobClient(blobName(this.current))
+      .createIfNotExists({ blobHTTPHeaders: { blobContentType: 'application/x-ndjson' } });
+  }
+}

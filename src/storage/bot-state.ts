@@ -1,0 +1,52 @@
+import { MemoryStorage, type Storage } from 'botbuilder';
+import { BlobsStorage } from 'botbuilder-azure-blobs';
+import { ManagedIdentityCredential } from '@azure/identity';
+import type { StorageSettings } from '../config';
+import type { Journal } from '../domain/journal';
+import { SoleInstanceLease, type RunnerLease } from '../engine/runner-lease';
+import { openContainer } from './blob-container';
+import { BlobJournal } from './blob-journal';
+import { BlobRunnerLease } from './blob-runner-lease';
+import { InMemoryJournal } from './in-memory-journal';
+import { RecoveringStorage } from './recovering-storage';
+
+/** Everything the bot keeps: bot and conversation state, the migration record, the journal, the lease. */
+export interface BotState {
+  /** botbuilder storage: turn state, the migration record, the notification channel, card locations. */
+  readonly storage: Storage;
+  readonly journal: Journal;
+  readonly lease: RunnerLease;
+}
+
+/**
+ * Azure Blob Storage for all of it, in one container: botbuilder's blob storage for documents, append
+ * blobs for the journal, a blob lease for the runner.
+ */
+export function openBlobState(settings: StorageSettings, log: (line: string) => void): BotState {
+  const container = openContainer(settings);
+  const storage = new RecoveringStorage(() =>
+    settings.kind === 'connection-string'
+      ? new BlobsStorage(settings.connectionString, settings.container)
+      : new BlobsStorage(
+          '',
+          settings.container,
+          undefined,
+          `${settings.accountUrl}/${settings.container}`,
+          new ManagedIdentityCredential(settings.clientId ? { clientId: settings.clientId } : {})
+        )
+  );
+  return {
+    storage,
+    journal: new BlobJournal(container),
+    lease: new BlobRunnerLease(container, log),
+  };
+}
+
+/** State in memory, for tests of one process that do not restart it. */
+export function memoryState(): BotState {
+  return {
+    storage: new MemoryStorage(),
+    journal: new InMemoryJournal(),
+    lease: new SoleInstanceLease(),
+  };
+}
