@@ -29,6 +29,8 @@ export interface ApprovalRequest {
   readonly decidedBy?: Person;
   readonly decidedAt?: string;
   readonly reason?: string;
+  /** When the approved work was carried out (or given up on): it is not run again. */
+  readonly doneAt?: string;
 }
 
 export type RefusalCode =
@@ -74,7 +76,7 @@ export function decide(request: ApprovalRequest, click: Click): ApprovalRequest 
   if (request.status === 'expired' || click.at.getTime() >= Date.parse(request.expiresAt)) {
     return {
       refused: 'expired',
-      message: `The request for ${what} expired at ${request.expiresAt}; ask the admin to request it again.`,
+      message: `The request for ${what} expired at ${request.expiresAt}, so nothing was done; an admin can ask again (\`${request.subject.kind === 'wave' ? 'waves' : request.subject.kind === 'assign' ? 'assign' : `rollback ${request.subject.waveNumber}`}\`).`,
     };
   }
   if (!click.byIsApprover) {

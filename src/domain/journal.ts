@@ -37,6 +37,8 @@ export type JournalEntry =
       readonly kind: 'wave-decision';
       readonly id: string;
       readonly at: string;
+      /** The sign-off request decided (absent in entries written by tools and older tests). */
+      readonly approvalId?: string;
       readonly waveNumber: number;
       readonly waveDigest: string;
       readonly decision: 'approved' | 'rejected';

@@ -180,7 +180,8 @@ export function withApproval(record: MigrationRecord, request: ApprovalRequest):
 export function nextWaveToRequest(record: MigrationRecord): StoredWave | null {
   for (const wave of record.waves) {
     if (wave.status === 'proposed') return wave;
-    if (!['completed', 'rolled-back'].includes(wave.status)) return null;
+    // A stopped or rejected wave waits for people; the waves proposed after it may go on.
+    if (!['completed', 'rolled-back', 'stopped', 'rejected'].includes(wave.status)) return null;
   }
   return null;
 }
@@ -190,9 +191,28 @@ export function waveToRun(record: MigrationRecord): StoredWave | null {
   return record.waves.find((w) => ['approved', 'running'].includes(w.status)) ?? null;
 }
 
+/**
+ * Marks pending requests whose time has passed as expired, and what waited on them as no longer waiting:
+ * the assignment as rejected, a wave as proposed again (an admin proposes the waves anew to ask again).
+ * The same record when nothing expired.
+ */
 export function expireDue(record: MigrationRecord, now: Date): MigrationRecord {
   const approvals = expireRequests(record.approvals, now);
-  return approvals.every((a, i) => a === record.approvals[i]) ? record : { ...record, approvals };
+  if (approvals.every((a, i) => a === record.approvals[i])) return record;
+  const expired = new Set(approvals.filter((a) => a.status === 'expired').map((a) => a.id));
+  return {
+    ...record,
+    approvals,
+    assign:
+      record.assign?.status === 'awaiting-approval' && expired.has(record.assign.approvalId)
+        ? { ...record.assign, status: 'rejected', problem: 'The sign-off request expired.' }
+        : record.assign,
+    waves: record.waves.map((w) =>
+      w.status === 'awaiting-approval' && w.approvalId && expired.has(w.approvalId)
+        ? { ...w, status: 'proposed', approvalId: undefined }
+        : w
+    ),
+  };
 }
 
 /** The headline of the migration for `status`. */

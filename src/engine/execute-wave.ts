@@ -32,6 +32,8 @@ export interface WaveReport {
   stoppedBecause: string | null;
   /** A dry run: `removed` lists what would be removed now; nothing was sent. */
   readonly dryRun: boolean;
+  /** The stop left removals unsettled (a read back failed): run the wave again once Graph answers. */
+  retryable: boolean;
 }
 
 export interface WaveExecutionOptions {
@@ -98,6 +100,7 @@ export async function executeWave(
     failed: [],
     stoppedBecause: null,
     dryRun,
+    retryable: false,
   };
   const failureThreshold =
     options.failureThreshold ?? Math.max(3, Math.ceil(wave.userCount * 0.05));
@@ -217,6 +220,7 @@ export async function executeWave(
       if (!snapshot || snapshot instanceof Error) {
         // Intents stay in flight; the next run reconciles them from fresh reads before going on.
         report.stoppedBecause = `Could not read ${plan.toRemove[0].userPrincipalName} back after removing (${errorText(snapshot ?? new Error('no answer'))}); the wave stopped and will reconcile before going on.`;
+        report.retryable = true;
         break;
       }
       const outcome = await settleAfterRemoval(
@@ -389,7 +393,14 @@ async function restore(
 
 /** (user, SKU) pairs of this wave already removed: never sent again. */
 async function settledKeys(journal: Journal, digest: string): Promise<Set<string>> {
-  const entries = await journal.entries();
+  // Only since the latest approval: the same contents proposed again after a rollback start afresh.
+  const all = await journal.entries();
+  let approvedAt = 0;
+  all.forEach((e, index) => {
+    if (e.kind === 'wave-decision' && e.waveDigest === digest && e.decision === 'approved')
+      approvedAt = index;
+  });
+  const entries = all.slice(approvedAt);
   const intents = new Map(
     entries.flatMap((e) =>
       e.kind === 'removal-intended' && e.waveDigest === digest ? [[e.id, e]] : []

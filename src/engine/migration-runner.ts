@@ -2,7 +2,10 @@ import { findLicenseAutomation } from '../domain/automation';
 import { reassignedAfterWaves, removedAssignments, waveTallies } from '../domain/done-report';
 import type { Journal } from '../domain/journal';
 import type { UserLicenseSnapshot } from '../domain/licenses';
+import type { ApprovalRequest } from '../domain/approvals';
 import {
+  expireDue,
+  withApproval,
   withWave,
   type AssignState,
   type MigrationRecord,
@@ -17,6 +20,7 @@ import type { GroupWriter } from './group-writer';
 import { listLicenseErrors } from './list-license-errors';
 import { intendedGroupsOf, nextWaveRequest } from './migration-requests';
 import { updateRecord, type MigrationStore } from './migration-store';
+import { journalDecision } from './journal-decision';
 import type { Notifier } from './notifier';
 import type { RunnerLease } from './runner-lease';
 import { populateAndAssign, waitForProcessing } from './populate-and-assign';
@@ -25,6 +29,9 @@ import type { TenantReader } from './tenant-reader';
 import { verifyDirectRemovals } from './verify-removals';
 
 const LOST_LEASE = 'This instance no longer runs the waves; another instance goes on.';
+/** Attempts before the group assignment or a rollback is given up (a wave never is). */
+const GIVE_UP_AFTER = 5;
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** Users named in a wave's closing notice; the report lists them all. */
 const NOTABLE_ROWS = 10;
@@ -61,6 +68,9 @@ export class MigrationRunner {
   private retryTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** The step in hand, in words, and how to give it up; and how often each has failed in a row. */
+  private inHand: { label: string; giveUp?: () => Promise<void> } | null = null;
+  private readonly failures = new Map<string, number>();
 
   constructor(private readonly deps: MigrationRunnerDependencies) {}
 
@@ -102,19 +112,43 @@ export class MigrationRunner {
       let worked: boolean;
       try {
         worked = await this.step();
+        this.failures.clear();
       } catch (error) {
-        this.deps.log(
-          `Migration step failed: ${error instanceof Error ? error.stack : String(error)}`
-        );
-        await this.deps.notifier.notify({
-          kind: 'problem',
-          text: `A migration step failed and will be tried again: ${errorText(error)}. Nobody's license was removed blind.`,
-        });
+        await this.stepFailed(error);
         this.retryLater();
         return;
       }
       if (!worked && !this.again) return;
     }
+  }
+
+  /**
+   * A step failed (Graph or storage unreachable, or refusing). It is tried again later; the channel is
+   * told the first time, and the group assignment or a rollback is given up after a few attempts
+   * rather than retried for ever. A wave is never given up: it removes nothing while it cannot read.
+   */
+  private async stepFailed(error: unknown): Promise<void> {
+    const work = this.inHand ?? { label: 'a migration step' };
+    const attempts = (this.failures.get(work.label) ?? 0) + 1;
+    this.failures.set(work.label, attempts);
+    this.deps.log(
+      `${work.label} failed (attempt ${attempts}): ${error instanceof Error ? error.stack : String(error)}`
+    );
+    const giveUp = attempts >= GIVE_UP_AFTER && work.giveUp !== undefined;
+    if (giveUp) {
+      try {
+        await work.giveUp?.();
+      } catch (again) {
+        this.deps.log(`Could not record giving up on ${work.label}: ${errorText(again)}`);
+      }
+    }
+    if (attempts === 1 || giveUp)
+      await this.deps.notifier.notify({
+        kind: 'problem',
+        text: giveUp
+          ? `Gave up on ${work.label} after ${attempts} attempts: ${errorText(error)}. Nothing more is tried until an admin asks again.`
+          : `${capitalize(work.label)} failed and will be tried again: ${errorText(error)}. Nobody's license was removed blind.`,
+      });
   }
 
   private retryLater(): void {
@@ -128,29 +162,72 @@ export class MigrationRunner {
 
   /** One piece of approved work; false when there is none. */
   private async step(): Promise<boolean> {
+    this.inHand = null;
     if (this.stopped) return false;
     if (!this.deps.lease.held() && !(await this.deps.lease.tryAcquire())) return false;
+    await this.expireRequests();
     const { record } = await this.deps.store.read();
     if (record.assign?.status === 'running') {
+      const approvalId = record.assign.approvalId;
+      this.inHand = {
+        label: 'the group assignment',
+        giveUp: () =>
+          this.updateAssign(approvalId, (a) => ({
+            ...a,
+            status: 'failed',
+            problem: 'It failed again and again; see the channel.',
+          })),
+      };
       await this.runAssign(record.assign);
       return true;
     }
     if (record.paused) return false;
-    const rollbackOf = record.approvals.flatMap(({ status, subject }) =>
-      status === 'approved' && subject.kind === 'rollback'
-        ? record.waves.filter((w) => w.number === subject.waveNumber && w.status !== 'rolled-back')
-        : []
-    )[0];
-    if (rollbackOf) {
-      await this.runRollback(rollbackOf);
+    const rollback = record.approvals.find(
+      (a) => a.status === 'approved' && a.subject.kind === 'rollback' && !a.doneAt
+    );
+    if (rollback?.subject.kind === 'rollback') {
+      this.inHand = {
+        label: `the rollback of wave ${rollback.subject.waveNumber}`,
+        giveUp: () => this.markDone(rollback),
+      };
+      await this.runRollback(rollback, rollback.subject.waveNumber);
       return true;
     }
     const wave = record.waves.find((w) => w.status === 'approved' || w.status === 'running');
     if (wave) {
+      this.inHand = { label: `wave ${wave.number}` };
+      await this.ensureJournaled(record, wave);
       await this.runWave(wave, record);
       return true;
     }
     return false;
+  }
+
+  /** Requests whose time passed: recorded as expired, and their cards say so. */
+  private async expireRequests(): Promise<void> {
+    const expired = await updateRecord(this.deps.store, (record) => {
+      const next = expireDue(record, this.deps.now());
+      return {
+        record: next,
+        result: next.approvals.filter(
+          (a, i) => a.status === 'expired' && record.approvals[i]?.status === 'pending'
+        ),
+      };
+    });
+    for (const request of expired)
+      await this.deps.notifier.notify({ kind: 'approval-expired', request });
+  }
+
+  /**
+   * The record is where approvals are decided; the journal is written just after. If the process
+   * stopped in between, the decision is journaled now, before the wave runs (executeWave checks it).
+   */
+  private async ensureJournaled(record: MigrationRecord, wave: StoredWave): Promise<void> {
+    const approval = record.approvals.find((a) => a.id === wave.approvalId);
+    if (approval?.status !== 'approved') return;
+    const entries = await this.deps.journal.entries();
+    if (!entries.some((e) => e.kind === 'wave-decision' && e.approvalId === approval.id))
+      await journalDecision(this.deps.journal, approval, this.deps.newId);
   }
 
   private async runAssign(assign: AssignState): Promise<void> {
@@ -169,7 +246,7 @@ export class MigrationRunner {
         onGroupReady: async (name, id) => {
           if (known[name] === id) return;
           known[name] = id;
-          await this.updateAssign((a) => ({ ...a, groupIds: { ...known } }));
+          await this.updateAssign(assign.approvalId, (a) => ({ ...a, groupIds: { ...known } }));
         },
       }
     );
@@ -185,7 +262,7 @@ export class MigrationRunner {
           state: state ?? 'unknown',
         }),
     });
-    await this.updateAssign((a) => ({
+    await this.updateAssign(assign.approvalId, (a) => ({
       ...a,
       groupIds: { ...known },
       status: 'completed',
@@ -230,12 +307,18 @@ export class MigrationRunner {
       intendedGroups: intendedGroupsOf(record),
     };
     const earlier = await this.resultOf(wave);
+    let stopCause: 'lease' | 'paused' | null = null;
     const report = await executeWave(wave, context, deps.directoryWriter, deps.journal, {
       now: deps.now,
       shouldStop: async () => {
-        if (!deps.lease.held() || this.stopped) return LOST_LEASE;
+        if (!deps.lease.held() || this.stopped) {
+          stopCause = 'lease';
+          return LOST_LEASE;
+        }
         const paused = (await deps.store.read()).record.paused;
-        return paused ? `Paused by ${paused.by.name}.` : null;
+        if (!paused) return null;
+        stopCause = 'paused';
+        return `Paused by ${paused.by.name}.`;
       },
       // Progress adds this run's outcomes to what earlier runs of the wave (before a restart) settled.
       onProgress: (progress, done, total) =>
@@ -254,17 +337,35 @@ export class MigrationRunner {
         }),
     });
     // Another instance holds the wave now (or this one is shutting down): it records the outcome.
-    if (report.stoppedBecause === LOST_LEASE) return;
+    if (stopCause === 'lease') return;
+    // A read back failed: removals are unsettled, so the wave stays running and is tried again.
+    if (report.retryable) throw new Error(report.stoppedBecause ?? 'a read back failed');
     const result = await this.resultOf(wave, report.stoppedBecause);
-    const paused =
-      (await deps.store.read()).record.paused !== null && report.stoppedBecause !== null;
-    await this.updateWave(wave.number, (w) => ({
-      ...w,
-      status: paused ? 'paused' : report.stoppedBecause ? 'stopped' : 'completed',
-      result,
-      ...(paused ? {} : { finishedAt: deps.now().toISOString() }),
-    }));
-    if (paused) return;
+    if (stopCause === 'paused') {
+      // Resumed while stopping: it goes on at the next step.
+      await updateRecord(deps.store, (stored) => ({
+        record: withWave(stored, wave.number, (w) => ({
+          ...w,
+          status: stored.paused ? 'paused' : 'approved',
+          result,
+        })),
+        result: undefined,
+      }));
+      return;
+    }
+    const completed = report.stoppedBecause === null;
+    // Finished, and the next wave's sign-off opened, in one write: nothing is left half-done.
+    const request = await updateRecord(deps.store, (stored) => {
+      const marked = withWave(stored, wave.number, (w) => ({
+        ...w,
+        status: completed ? 'completed' : 'stopped',
+        result,
+        finishedAt: deps.now().toISOString(),
+      }));
+      if (!completed) return { record: marked, result: null };
+      const next = nextWaveRequest(marked, deps.now(), deps.approvalTtlMs, deps.newId);
+      return { record: next.record, result: next.request };
+    });
     await deps.notifier.notify({
       kind: 'wave-finished',
       waveNumber: wave.number,
@@ -277,29 +378,48 @@ export class MigrationRunner {
         .slice(0, NOTABLE_ROWS)
         .map(({ userPrincipalName, outcome, reason }) => ({ userPrincipalName, outcome, reason })),
     });
-    await this.warnAboutAutomation(startedAt);
-    if (report.stoppedBecause) return;
-    const request = await updateRecord(deps.store, (stored) => {
-      const next = nextWaveRequest(stored, deps.now(), deps.approvalTtlMs, deps.newId);
-      return { record: next.record, result: next.request };
-    });
     if (request) await deps.notifier.notify({ kind: 'approval-requested', request });
+    try {
+      await this.warnAboutAutomation(startedAt);
+    } catch (error) {
+      deps.log(
+        `Could not check for the old automation after wave ${wave.number}: ${errorText(error)}`
+      );
+    }
   }
 
-  private async runRollback(wave: StoredWave): Promise<void> {
+  private async runRollback(request: ApprovalRequest, waveNumber: number): Promise<void> {
+    const { record } = await this.deps.store.read();
+    const wave = record.waves.find((w) => w.number === waveNumber);
+    if (!wave) return this.markDone(request);
     const report = await rollbackWave(wave.digest, this.deps.directoryWriter, this.deps.journal, {
       now: this.deps.now,
     });
-    if (report.failed.length === 0)
-      await this.updateWave(wave.number, (w) => ({ ...w, status: 'rolled-back' }));
+    if (report.failed.length > 0)
+      throw new Error(
+        `${report.failed.length} direct assignments could not be put back yet (${report.failed[0].reason})`
+      );
+    await updateRecord(this.deps.store, (stored) => ({
+      record: withWave(
+        withApproval(stored, { ...request, doneAt: this.deps.now().toISOString() }),
+        waveNumber,
+        (w) => ({ ...w, status: 'rolled-back' })
+      ),
+      result: undefined,
+    }));
     await this.deps.notifier.notify({
       kind: 'rollback-finished',
-      waveNumber: wave.number,
+      waveNumber,
       restored: report.restored.length + report.alreadyThere.length,
-      failed: report.failed.length,
+      failed: 0,
     });
-    if (report.failed.length > 0)
-      throw new Error(`${report.failed.length} direct assignments could not be put back yet`);
+  }
+
+  private markDone(request: ApprovalRequest): Promise<void> {
+    return updateRecord(this.deps.store, (stored) => ({
+      record: withApproval(stored, { ...request, doneAt: this.deps.now().toISOString() }),
+      result: undefined,
+    }));
   }
 
   /** The old automation assigning directly again, to users whose direct assignment a wave removed. */
@@ -350,9 +470,16 @@ export class MigrationRunner {
     }));
   }
 
-  private updateAssign(change: (assign: AssignState) => AssignState): Promise<void> {
+  /** Changes the assignment this run is about, never one requested since. */
+  private updateAssign(
+    approvalId: string,
+    change: (assign: AssignState) => AssignState
+  ): Promise<void> {
     return updateRecord(this.deps.store, (record) => ({
-      record: record.assign ? { ...record, assign: change(record.assign) } : record,
+      record:
+        record.assign?.approvalId === approvalId
+          ? { ...record, assign: change(record.assign) }
+          : record,
       result: undefined,
     }));
   }

@@ -1,6 +1,5 @@
 import {
   decide,
-  describeSubject,
   type ApprovalRequest,
   type ApprovalSubject,
   type DecisionRefused,
@@ -24,6 +23,7 @@ import { productName } from '../domain/product-names';
 import { WaveSizeError, defaultWaveSizes, parseWaveSizes, splitIntoWaves } from '../domain/waves';
 import type { DirectoryMembership } from './directory-membership';
 import { intendedGroupsOf, nextWaveRequest } from './migration-requests';
+import { journalDecision } from './journal-decision';
 import { updateRecord, type MigrationStore } from './migration-store';
 import type { Notifier } from './notifier';
 import { planGroups } from './plan-groups';
@@ -159,6 +159,10 @@ export class MigrationService {
     );
     await updateRecord(this.deps.store, (record) => {
       const previous = record.assign;
+      // Checked again on the record being written: an approval may have landed while planning.
+      if (previous?.status === 'running')
+        throw new MigrationRefusal('The group assignment is already running; see `status`.');
+      this.refuseWhileWavesRun(record, 'assign groups');
       let next = withApproval(record, request);
       if (previous?.status === 'awaiting-approval') next = supersede(next, previous.approvalId);
       return {
@@ -206,7 +210,14 @@ export class MigrationService {
     }
     const users = new Set(verified.candidates.map((c) => c.userId)).size;
     const waves = splitIntoWaves(verified.candidates, sizes ?? defaultWaveSizes(users));
+    const wavesBefore = JSON.stringify(before.waves.map((w) => [w.number, w.status]));
     const request = await updateRecord(this.deps.store, (record) => {
+      // The waves were split from a verification of the tenant as it stood; if a wave ran meanwhile,
+      // they may repeat its users.
+      if (JSON.stringify(record.waves.map((w) => [w.number, w.status])) !== wavesBefore)
+        throw new MigrationRefusal(
+          'The waves changed while I was verifying the tenant; run `waves` again.'
+        );
       const replaced = replaceProposedWaves(record, waves, by);
       const next = nextWaveRequest(
         replaced,
@@ -318,8 +329,8 @@ export class MigrationService {
       if (first.refusal.refused === 'expired') await this.persistExpiry();
       return first;
     }
-    await this.journalDecision(first.request);
-    // Judged again on the record as written: a second approver clicking at the same moment loses.
+    // Judged again on the record as written (ETag-guarded): of two clicks at the same moment, one wins.
+    // Only the winner is journaled; the runner journals it again if this process stops in between.
     const outcome = await updateRecord(this.deps.store, (stored) => {
       const record = expireDue(stored, at);
       const judged = judge(record);
@@ -329,6 +340,7 @@ export class MigrationService {
       };
     });
     if (!outcome.accepted) return outcome;
+    await journalDecision(this.deps.journal, outcome.request, this.deps.newId);
     await this.deps.notifier.notify({ kind: 'approval-decided', request: outcome.request });
     if (outcome.request.status === 'approved') this.deps.wake();
     return outcome;
@@ -398,37 +410,9 @@ export class MigrationService {
 
   private async persistExpiry(): Promise<void> {
     await updateRecord(this.deps.store, (record) => ({
-      record: expireWaitingWork(expireDue(record, this.deps.now())),
+      record: expireDue(record, this.deps.now()),
       result: undefined,
     }));
-  }
-
-  private async journalDecision(request: ApprovalRequest): Promise<void> {
-    const base = {
-      id: this.deps.newId(),
-      at: request.decidedAt ?? this.deps.now().toISOString(),
-      decision: request.status === 'approved' ? ('approved' as const) : ('rejected' as const),
-      by: `${request.decidedBy?.name} (${request.decidedBy?.id})`,
-      ...(request.reason ? { reason: request.reason } : {}),
-    };
-    const subject = request.subject;
-    await this.deps.journal.append(
-      subject.kind === 'wave'
-        ? {
-            ...base,
-            kind: 'wave-decision',
-            waveNumber: subject.waveNumber,
-            waveDigest: subject.digest,
-          }
-        : {
-            ...base,
-            kind: 'approval-decision',
-            approvalId: request.id,
-            subject: describeSubject(subject),
-            digest: subject.digest,
-            requestedBy: `${request.requestedBy.name} (${request.requestedBy.id})`,
-          }
-    );
   }
 }
 
@@ -474,21 +458,4 @@ function applyDecision(record: MigrationRecord, request: ApprovalRequest): Migra
     }));
   }
   return next;
-}
-
-/** Work waiting on a request that expired is no longer waiting for approval. */
-function expireWaitingWork(record: MigrationRecord): MigrationRecord {
-  const expired = new Set(record.approvals.filter((a) => a.status === 'expired').map((a) => a.id));
-  return {
-    ...record,
-    assign:
-      record.assign?.status === 'awaiting-approval' && expired.has(record.assign.approvalId)
-        ? { ...record.assign, status: 'rejected', problem: 'The approval request expired.' }
-        : record.assign,
-    waves: record.waves.map((w) =>
-      w.status === 'awaiting-approval' && w.approvalId && expired.has(w.approvalId)
-        ? { ...w, status: 'proposed', approvalId: undefined }
-        : w
-    ),
-  };
 }

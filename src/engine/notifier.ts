@@ -8,6 +8,7 @@ import type { LicenseErrorRow } from './list-license-errors';
 export type Notice =
   | { readonly kind: 'approval-requested'; readonly request: ApprovalRequest }
   | { readonly kind: 'approval-decided'; readonly request: ApprovalRequest }
+  | { readonly kind: 'approval-expired'; readonly request: ApprovalRequest }
   | { readonly kind: 'assign-started'; readonly groups: readonly string[] }
   | {
       readonly kind: 'group-processing';

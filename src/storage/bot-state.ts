@@ -3,17 +3,21 @@ import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { ManagedIdentityCredential } from '@azure/identity';
 import type { StorageSettings } from '../config';
 import type { Journal } from '../domain/journal';
+import type { MigrationStore } from '../engine/migration-store';
 import { SoleInstanceLease, type RunnerLease } from '../engine/runner-lease';
 import { openContainer } from './blob-container';
 import { BlobJournal } from './blob-journal';
+import { BlobMigrationStore } from './blob-migration-store';
 import { BlobRunnerLease } from './blob-runner-lease';
 import { InMemoryJournal } from './in-memory-journal';
 import { RecoveringStorage } from './recovering-storage';
+import { StorageMigrationStore } from './storage-migration-store';
 
 /** Everything the bot keeps: bot and conversation state, the migration record, the journal, the lease. */
 export interface BotState {
-  /** botbuilder storage: turn state, the migration record, the notification channel, card locations. */
+  /** botbuilder storage: turn state, the notification channel, card locations. */
   readonly storage: Storage;
+  readonly store: MigrationStore;
   readonly journal: Journal;
   readonly lease: RunnerLease;
 }
@@ -37,6 +41,7 @@ export function openBlobState(settings: StorageSettings, log: (line: string) => 
   );
   return {
     storage,
+    store: new BlobMigrationStore(container),
     journal: new BlobJournal(container),
     lease: new BlobRunnerLease(container, log),
   };
@@ -44,8 +49,10 @@ export function openBlobState(settings: StorageSettings, log: (line: string) => 
 
 /** State in memory, for tests of one process that do not restart it. */
 export function memoryState(): BotState {
+  const storage = new MemoryStorage();
   return {
-    storage: new MemoryStorage(),
+    storage,
+    store: new StorageMigrationStore(storage),
     journal: new InMemoryJournal(),
     lease: new SoleInstanceLease(),
   };

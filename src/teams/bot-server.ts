@@ -8,7 +8,6 @@ import { MigrationRunner } from '../engine/migration-runner';
 import { MigrationService } from '../engine/migration-service';
 import type { TenantReader } from '../engine/tenant-reader';
 import type { BotState } from '../storage/bot-state';
-import { StorageMigrationStore } from '../storage/storage-migration-store';
 import { createBotAdapter } from './bot-adapter';
 import { createBotApplication } from './bot-application';
 import { ChannelNotifier } from './channel-notifier';
@@ -48,7 +47,7 @@ export interface RunningBotServer {
 export async function startBotServer(options: BotServerOptions): Promise<RunningBotServer> {
   const { settings, log } = options;
   const now = options.now ?? (() => new Date());
-  const { storage, journal, lease } = options.state;
+  const { storage, store, journal, lease } = options.state;
   const adapter = createBotAdapter(settings.botIdentity, log);
   const notifier = new ChannelNotifier(
     adapter,
@@ -57,7 +56,6 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     log,
     options.timings?.notifySpacingMs
   );
-  const store = new StorageMigrationStore(storage);
   const runner = new MigrationRunner({
     reader: options.reader,
     groupWriter: options.groupWriter,

@@ -16,6 +16,7 @@ import { approvalCard } from './cards/approval-card';
 import { count } from './cards/card-format';
 import { progressCard } from './cards/progress-card';
 import { summaryCard } from './cards/summary-card';
+import { isETagConflict } from '../storage/storage-migration-store';
 import { ThreadPacer } from './thread-pacer';
 
 const CHANNEL_KEY = 'teams/notification-channel';
@@ -51,7 +52,7 @@ export class ChannelNotifier implements Notifier {
     private readonly log: (line: string) => void,
     spacingMs?: number
   ) {
-    this.pacer = new ThreadPacer(spacingMs);
+    this.pacer = new ThreadPacer(spacingMs, log);
   }
 
   /** `notify here`: this channel gets the notifications from now on (a new post, not this thread). */
@@ -77,18 +78,29 @@ export class ChannelNotifier implements Notifier {
 
   /** Records where an approval card was posted (besides the channel), to update it after a decision. */
   async rememberCard(key: string, location: CardLocation): Promise<void> {
-    const stored = ((await this.storage.read([CARDS_KEY]))[CARDS_KEY] ?? {}) as Record<
-      string,
-      unknown
-    >;
-    const list = (stored[key] as CardLocation[] | undefined) ?? [];
-    await this.storage.write({
-      [CARDS_KEY]: { ...stored, [key]: [...list, location], eTag: '*' },
-    });
+    // Read, add, write with the ETag read: two posts at once must not lose each other's location.
+    for (let attempt = 1; ; attempt++) {
+      const stored = ((await this.storage.read([CARDS_KEY]))[CARDS_KEY] ?? {}) as Record<
+        string,
+        unknown
+      >;
+      const list = (stored[key] as CardLocation[] | undefined) ?? [];
+      try {
+        await this.storage.write({ [CARDS_KEY]: { ...stored, [key]: [...list, location] } });
+        return;
+      } catch (error) {
+        if (!isETagConflict(error) || attempt >= 5) throw error;
+      }
+    }
   }
 
   async notify(notice: Notice): Promise<void> {
     try {
+      // A decided or expired card is updated wherever it was posted, channel or not.
+      if (notice.kind === 'approval-decided' || notice.kind === 'approval-expired') {
+        const card = approvalCard(notice.request, { canDecide: false });
+        this.pacer.enqueue(() => this.updateCards(`approval/${notice.request.id}`, card));
+      }
       const channel = await this.channel();
       if (!channel) {
         this.log(`No notification channel yet (\`notify here\`); not posted: ${notice.kind}.`);
@@ -113,9 +125,12 @@ export class ChannelNotifier implements Notifier {
           approvalCard(notice.request, { canDecide: false }),
           `approval/${notice.request.id}`
         );
+      case 'approval-expired':
+        return this.postText(
+          channel,
+          `The request for ${describeSubject(notice.request.subject)} expired unanswered; nothing was done.`
+        );
       case 'approval-decided': {
-        const card = approvalCard(notice.request, { canDecide: false });
-        this.pacer.enqueue(() => this.updateCards(`approval/${notice.request.id}`, card));
         const verb = notice.request.status === 'approved' ? 'approved' : 'rejected';
         return this.postText(
           channel,

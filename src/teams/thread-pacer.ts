@@ -10,7 +10,10 @@ export class ThreadPacer {
   private lastSentAt = 0;
   private idleWaiters: (() => void)[] = [];
 
-  constructor(private readonly spacingMs = 550) {}
+  constructor(
+    private readonly spacingMs = 550,
+    private readonly log: (line: string) => void = () => undefined
+  ) {}
 
   /** Queues a send; with a key, replaces a queued send of the same key that has not gone out yet. */
   enqueue(send: () => Promise<void>, key: string | null = null): void {
@@ -35,7 +38,14 @@ export class ThreadPacer {
       const item = this.queue.shift();
       if (!item) break;
       this.lastSentAt = Date.now();
-      await item.send();
+      try {
+        await item.send();
+      } catch (error) {
+        // One failed post (Teams or storage) must not stop the ones after it.
+        this.log(
+          `A post to Teams failed: ${error instanceof Error ? error.message : String(error)}`
+        );
+      }
     }
     this.draining = false;
     this.idleWaiters.splice(0).forEach((wake) => wake());

@@ -1,0 +1,56 @@
+import type { ContainerClient } from '@azure/storage-blob';
+import { NEW_MIGRATION_RECORD, type MigrationRecord } from '../domain/migration-record';
+import {
+  RecordConflictError,
+  type MigrationStore,
+  type StoredRecord,
+} from '../engine/migration-store';
+import { statusOf } from './blob-container';
+
+const BLOB = 'migration/record.json';
+
+/**
+ * The migration record as one block blob. Every write is conditional: on the ETag read, or for the first
+ * one on there being no blob yet, so two instances never overwrite each other's change.
+ * Our own rather than botbuilder storage, which cannot write "only if absent".
+ */
+export class BlobMigrationStore implements MigrationStore {
+  constructor(private readonly container: ContainerClient) {}
+
+  async read(): Promise<StoredRecord> {
+    const blob = this.container.getBlockBlobClient(BLOB);
+    try {
+      const download = await blob.download();
+      const text = (await streamText(download.readableStreamBody)) || '{}';
+      return {
+        record: { ...NEW_MIGRATION_RECORD, ...(JSON.parse(text) as Partial<MigrationRecord>) },
+        etag: download.etag ?? null,
+      };
+    } catch (error) {
+      if (statusOf(error) === 404) return { record: NEW_MIGRATION_RECORD, etag: null };
+      throw error;
+    }
+  }
+
+  async write(record: MigrationRecord, etag: string | null): Promise<void> {
+    const body = Buffer.from(JSON.stringify(record), 'utf8');
+    try {
+      if (etag === null) await this.container.createIfNotExists();
+      await this.container.getBlockBlobClient(BLOB).upload(body, body.length, {
+        conditions: etag === null ? { ifNoneMatch: '*' } : { ifMatch: etag },
+        blobHTTPHeaders: { blobContentType: 'application/json' },
+      });
+    } catch (error) {
+      if (statusOf(error) === 412 || statusOf(error) === 409)
+        throw new RecordConflictError('The migration record changed since it was read.');
+      throw error;
+    }
+  }
+}
+
+async function streamText(stream: NodeJS.ReadableStream | undefined): Promise<string> {
+  if (!stream) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
