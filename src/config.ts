@@ -26,6 +26,8 @@ export interface BotSettings {
   readonly publicUrl: string | null;
   /** Azure Blob Storage for every piece of state; null only where a caller supplies storage itself. */
   readonly storage: StorageSettings | null;
+  /** How often the runner looks for work (RUNNER_POLL_SECONDS, default 5) and retries (RUNNER_RETRY_SECONDS, 30). */
+  readonly runner: { readonly pollMs: number; readonly retryMs: number };
 }
 
 /** Where the bot keeps its state: an Azure Storage account (or the Azurite emulator) and a container. */
@@ -80,6 +82,16 @@ function hours(env: Env, name: string, fallback: number): number {
     throw new ConfigError(
       `${name} must be a number of hours above 0 and up to 720 (got "${value}").`
     );
+  }
+  return parsed;
+}
+
+function seconds(env: Env, name: string, fallback: number): number {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || parsed < 0.1 || parsed > 3600) {
+    throw new ConfigError(`${name} must be a number of seconds from 0.1 to 3600 (got "${value}").`);
   }
   return parsed;
 }
@@ -282,5 +294,9 @@ export function readBotSettings(env: Env): BotSettings {
     approvalTtlMs: hours(env, 'APPROVAL_EXPIRY_HOURS', 24) * 3_600_000,
     publicUrl: publicUrl(env),
     storage: storageSettings(env),
+    runner: {
+      pollMs: seconds(env, 'RUNNER_POLL_SECONDS', 5) * 1000,
+      retryMs: seconds(env, 'RUNNER_RETRY_SECONDS', 30) * 1000,
+    },
   };
 }

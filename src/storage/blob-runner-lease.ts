@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { BlobLeaseClient, ContainerClient } from '@azure/storage-blob';
 import type { RunnerLease } from '../engine/runner-lease';
 import { statusOf } from './blob-container';
@@ -12,6 +13,8 @@ const LEASE_BLOB = 'runner/lease';
  */
 export class BlobRunnerLease implements RunnerLease {
   private client: BlobLeaseClient | null = null;
+  /** One id for this instance's life: after a blip it takes its own lease back at once. */
+  private readonly leaseId = randomUUID();
   private renewal: NodeJS.Timeout | null = null;
   private holding = false;
 
@@ -35,7 +38,7 @@ export class BlobRunnerLease implements RunnerLease {
       // 409/412: another instance created it at the same moment; that is fine.
       if (![409, 412].includes(statusOf(error) ?? 0)) throw error;
     }
-    const client = blob.getBlobLeaseClient();
+    const client = blob.getBlobLeaseClient(this.leaseId);
     try {
       await client.acquireLease(this.durationSeconds);
     } catch (error) {

@@ -40,6 +40,8 @@ export interface RunningBotServer {
   readonly url: string;
   /** Resolves when the background migration work and queued notifications are done (tests). */
   idle(): Promise<void>;
+  /** Whether this instance holds the runner lease (it alone runs approved work). */
+  runsApprovedWork(): boolean;
   stop(): Promise<void>;
 }
 
@@ -69,8 +71,8 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     log,
     approvalTtlMs: settings.approvalTtlMs,
     processing: { pollMs: options.timings?.processingPollMs },
-    retryMs: options.timings?.retryMs,
-    pollMs: options.timings?.pollMs,
+    retryMs: options.timings?.retryMs ?? settings.runner.retryMs,
+    pollMs: options.timings?.pollMs ?? settings.runner.pollMs,
   });
   const service = new MigrationService({
     reader: options.reader,
@@ -121,6 +123,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   return {
     url,
     idle,
+    runsApprovedWork: () => lease.held(),
     stop: async () => {
       await runner.stop();
       await notifier.idle();

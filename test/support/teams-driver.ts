@@ -11,7 +11,7 @@ import {
 
 /** Drives the bot as people in Teams would: messages in the channel, clicks on cards. */
 export class TeamsDriver {
-  constructor(private readonly bot: BotUnderTest) {}
+  constructor(private readonly bot: Pick<BotUnderTest, 'post' | 'connector' | 'serviceUrl'>) {}
 
   /** Posts a message (in the migration channel, with an @mention) and returns the bot's replies to it. */
   async say(person: DemoPerson, text: string, where: 'channel' | 'personal' = 'channel') {

@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { startAzurite, type RunningAzurite } from '../../src/demo/azurite';
+import { createGraphClient } from '../../src/graph/graph-client';
+import { GraphGroupWriter } from '../../src/graph/graph-group-writer';
+import { GraphTenantReader } from '../../src/graph/graph-tenant-reader';
+import { planGroups } from '../../src/engine/plan-groups';
+import { populateAndAssign, waitForProcessing } from '../../src/engine/populate-and-assign';
+import { DEVELOPMENT_TOKEN } from '../../src/simulator/development-token';
+import { LOOPBACK_CERTIFICATE_PATH } from '../../src/simulator/loopback-certificate';
+import { buildDemoTenant } from '../../src/simulator/scenarios/demo-tenant';
+import { TenantSimulator } from '../../src/simulator/simulator-server';
+
+export const CONTAINER = 'license-migration';
+
+/** Azurite on a free loopback port with its data in a temporary folder (so it can be stopped and started). */
+export async function azuriteOnDisk(): Promise<
+  RunningAzurite & { location: string; container: ContainerClient; restart(): Promise<void> }
+> {
+  const location = mkdtempSync(join(tmpdir(), 'azurite-'));
+  let running = await startAzurite({ location });
+  const port = running.port;
+  const container = BlobServiceClient.fromConnectionString(
+    running.connectionString
+  ).getContainerClient(CONTAINER);
+  return {
+    location,
+    port,
+    connectionString: running.connectionString,
+    container,
+    restart: async () => {
+      running = await startAzurite({ location, port });
+    },
+    stop: async () => {
+      await running.stop().catch(() => undefined);
+      rmSync(location, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The demo tenant with its licensing groups already assigned and processed: ready for removal waves. */
+export async function demoTenantReadyForWaves(): Promise<{
+  simulator: TenantSimulator;
+  graphUrl: string;
+}> {
+  const simulator = new TenantSimulator({
+    tenant: buildDemoTenant(),
+    timings: { queuedMs: 10, usersPerSecond: 100_000 },
+  });
+  const graphUrl = await simulator.start();
+  const client = createGraphClient({
+    baseUrl: graphUrl,
+    credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
+    trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
+  });
+  const writer = new GraphGroupWriter(client, graphUrl);
+  const populated = await populateAndAssign(
+    await planGroups(new GraphTenantReader(client)),
+    writer
+  );
+  const wait = await waitForProcessing(
+    populated.groups.map((g) => g.groupId ?? ''),
+    writer,
+    { pollMs: 20, timeoutMs: 20_000 }
+  );
+  if (!wait.complete) throw new Error('Group license processing did not complete.');
+  return { simulator, graphUrl };
+}
+
+/** How many times each user's licenses were changed through assignLicense (direct removals and restores). */
+export function countAssignLicenseCalls(simulator: TenantSimulator): Map<string, number> {
+  const calls = new Map<string, number>();
+  simulator.onResponse = (method, url) => {
+    const user = /\/users\/([^/?]+)\/assignLicense/.exec(url)?.[1];
+    if (method === 'POST' && user) calls.set(user, (calls.get(user) ?? 0) + 1);
+  };
+  return calls;
+}
