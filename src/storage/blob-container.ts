@@ -1,18 +1,36 @@
 import { ManagedIdentityCredential } from '@azure/identity';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import {
+  BlobServiceClient,
+  type ContainerClient,
+  type StoragePipelineOptions,
+} from '@azure/storage-blob';
 import type { StorageSettings } from '../config';
 
 /** The container that holds every piece of the bot's state, by connection string or managed identity. */
 export function openContainer(settings: StorageSettings): ContainerClient {
   const service =
     settings.kind === 'connection-string'
-      ? BlobServiceClient.fromConnectionString(settings.connectionString)
+      ? BlobServiceClient.fromConnectionString(settings.connectionString, STORAGE_PIPELINE)
       : new BlobServiceClient(
           settings.accountUrl,
-          new ManagedIdentityCredential(settings.clientId ? { clientId: settings.clientId } : {})
+          new ManagedIdentityCredential(settings.clientId ? { clientId: settings.clientId } : {}),
+          STORAGE_PIPELINE
         );
   return service.getContainerClient(settings.container);
 }
+
+/**
+ * Retries for a blip, not for minutes: the SDK's default waits up to two minutes per call, which would
+ * hold a person's command or a wave step that long; the runner retries on its own schedule instead.
+ */
+export const STORAGE_PIPELINE: StoragePipelineOptions = {
+  retryOptions: {
+    maxTries: 3,
+    retryDelayInMs: 200,
+    maxRetryDelayInMs: 2_000,
+    tryTimeoutInMs: 15_000,
+  },
+};
 
 /** Azure Storage's answer to a failed condition, a taken lease or a missing blob, by status code. */
 export const statusOf = (error: unknown): number | undefined =>

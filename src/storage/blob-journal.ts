@@ -4,7 +4,8 @@ import { statusOf } from './blob-container';
 
 /** An append blob takes 50,000 blocks; a new one is started well before. */
 const BLOCKS_PER_BLOB = 45_000;
-const ATTEMPTS = 10;
+/** A 412 means another writer's block went first; each retry reads it and tries after it. */
+const ATTEMPTS = 40;
 const blobName = (n: number) => `journal/${String(n).padStart(5, '0')}.jsonl`;
 
 /**
@@ -21,6 +22,8 @@ export class BlobJournal implements Journal {
   /** Bytes of the current blob already read into `known`. */
   private offset = 0;
   private blocks = 0;
+  /** One operation at a time: reading and appending both move `offset`. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly container: ContainerClient) {}
 
@@ -29,7 +32,24 @@ export class BlobJournal implements Journal {
   }
 
   /** Appends entries together, in one block: all of them are durable, or none. */
-  async appendMany(entries: readonly JournalEntry[]): Promise<void> {
+  appendMany(entries: readonly JournalEntry[]): Promise<void> {
+    return this.serially(() => this.appendNow(entries));
+  }
+
+  entries(): Promise<readonly JournalEntry[]> {
+    return this.serially(async () => {
+      await this.catchUp();
+      return [...this.known];
+    });
+  }
+
+  private serially<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(operation);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async appendNow(entries: readonly JournalEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const data = Buffer.from(entries.map((e) => `${JSON.stringify(e)}\n`).join(''), 'utf8');
     for (let attempt = 1; ; attempt++) {
@@ -46,15 +66,11 @@ export class BlobJournal implements Journal {
         this.known.push(...entries);
         return;
       } catch (error) {
-        // 412: someone appended since we read; read it and append after it.
+        // 412: someone appended since we read; read it and append after it (a random pause breaks lockstep).
         if (statusOf(error) !== 412 || attempt >= ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
       }
     }
-  }
-
-  async entries(): Promise<readonly JournalEntry[]> {
-    await this.catchUp();
-    return [...this.known];
   }
 
   /** Reads whatever was appended since the last read, across blobs: one request when nothing is new. */

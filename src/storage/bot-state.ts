@@ -5,7 +5,7 @@ import type { StorageSettings } from '../config';
 import type { Journal } from '../domain/journal';
 import type { MigrationStore } from '../engine/migration-store';
 import { SoleInstanceLease, type RunnerLease } from '../engine/runner-lease';
-import { openContainer } from './blob-container';
+import { STORAGE_PIPELINE, openContainer } from './blob-container';
 import { BlobJournal } from './blob-journal';
 import { BlobMigrationStore } from './blob-migration-store';
 import { BlobRunnerLease } from './blob-runner-lease';
@@ -30,11 +30,13 @@ export function openBlobState(settings: StorageSettings, log: (line: string) => 
   const container = openContainer(settings);
   const storage = new RecoveringStorage(() =>
     settings.kind === 'connection-string'
-      ? new BlobsStorage(settings.connectionString, settings.container)
+      ? new BlobsStorage(settings.connectionString, settings.container, {
+          storagePipelineOptions: STORAGE_PIPELINE,
+        })
       : new BlobsStorage(
           '',
           settings.container,
-          undefined,
+          { storagePipelineOptions: STORAGE_PIPELINE },
           `${settings.accountUrl}/${settings.container}`,
           new ManagedIdentityCredential(settings.clientId ? { clientId: settings.clientId } : {})
         )

@@ -1,5 +1,6 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { BotIdentity } from '../config';
+import { errorText } from '../error-text';
 
 /**
  * The Bot Framework adapter. With an identity, every request must carry a valid Bot Framework token
@@ -23,8 +24,13 @@ export function createBotAdapter(
     );
     // Only a person who typed something gets an apology; replying to events would spam a channel.
     if (context.activity.type === 'message') {
+      // Azure SDK errors come from the bot's own storage; Graph's come as GraphError.
+      const reason =
+        (error as { name?: string }).name === 'RestError'
+          ? `the bot's storage did not answer: ${errorText(error) || 'no details'}`
+          : errorText(error);
       await context.sendActivity(
-        'Something went wrong on my side; nothing was changed. Please try again.'
+        `I could not handle that (${reason}); nothing was changed. Please try again in a minute.`
       );
     }
   };

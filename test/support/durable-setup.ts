@@ -17,7 +17,13 @@ export const CONTAINER = 'license-migration';
 
 /** Azurite on a free loopback port with its data in a temporary folder (so it can be stopped and started). */
 export async function azuriteOnDisk(): Promise<
-  RunningAzurite & { location: string; container: ContainerClient; restart(): Promise<void> }
+  RunningAzurite & {
+    location: string;
+    container: ContainerClient;
+    /** Stops the emulator and keeps its data: storage is unreachable until `restart`. */
+    halt(): Promise<void>;
+    restart(): Promise<void>;
+  }
 > {
   const location = mkdtempSync(join(tmpdir(), 'azurite-'));
   let running = await startAzurite({ location });
@@ -30,6 +36,7 @@ export async function azuriteOnDisk(): Promise<
     port,
     connectionString: running.connectionString,
     container,
+    halt: () => running.stop(),
     restart: async () => {
       running = await startAzurite({ location, port });
     },
