@@ -1,5 +1,6 @@
 // Azure resources for the License Migration bot: an App Service plan, a Linux Node 20 web app with a
-// system-assigned managed identity (the bot's Graph credential), and the Azure Bot registration that
+// system-assigned managed identity (the bot's Graph and storage credential), a storage account for its
+// state, and the Azure Bot registration that
 // routes Teams traffic to the web app. Deployed by arm/deploy in teamsapp.yml; written for the Bicep
 // CLI that action pins (v0.9.1), so objects are multi-line and there are no newer language features.
 
@@ -36,6 +37,39 @@ param botDisplayName string = 'License Migration'
 param location string = resourceGroup().location
 
 var graphTenantId = empty(tenantId) ? botTenantId : tenantId
+var stateContainerName = 'license-migration'
+// Storage Blob Data Contributor: read, write and lease blobs, no account keys needed.
+var blobDataContributorRoleId = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+
+// Every piece of the bot's state (migration record, journal, conversation state, runner lease) lives
+// here, reached with the web app's managed identity; shared keys are turned off.
+resource stateAccount 'Microsoft.Storage/storageAccounts@2023-01-01' = {
+  name: toLower('${resourceBaseName}st')
+  location: location
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_ZRS'
+  }
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    supportsHttpsTrafficOnly: true
+  }
+}
+
+resource stateBlobService 'Microsoft.Storage/storageAccounts/blobServices@2023-01-01' = {
+  parent: stateAccount
+  name: 'default'
+}
+
+resource stateContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-01-01' = {
+  parent: stateBlobService
+  name: stateContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
 
 resource serverfarm 'Microsoft.Web/serverfarms@2022-09-01' = {
   name: resourceBaseName
@@ -122,8 +156,26 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
           name: 'APPROVER_GROUP_ID'
           value: approverGroupId
         }
+        {
+          name: 'STORAGE_ACCOUNT_URL'
+          value: stateAccount.properties.primaryEndpoints.blob
+        }
+        {
+          name: 'STORAGE_CONTAINER'
+          value: stateContainerName
+        }
       ]
     }
+  }
+}
+
+resource stateAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: stateAccount
+  name: guid(stateAccount.id, webApp.id, blobDataContributorRoleId)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataContributorRoleId)
+    principalId: webApp.identity.principalId
+    principalType: 'ServicePrincipal'
   }
 }
 
