@@ -9,6 +9,7 @@ function groupsAt(polls: { state: string; audit: string[] | null }[]): GroupWrit
     createSecurityGroup: () => Promise.reject(new Error('not used')),
     addMembers: () => Promise.reject(new Error('not used')),
     assignGroupLicense: () => Promise.reject(new Error('not used')),
+    reprocessUser: () => Promise.reject(new Error('not used')),
     processingState: () => Promise.resolve(current().state),
     processingFinishedSince: () => {
       const audit = current().audit;

@@ -50,6 +50,9 @@ describe('sign-off refusals', () => {
       'Megan Bowen is not a member of the migration admins group, so cannot propose removal waves. Reading (`status`, `inventory`, `verify` …) is open to everyone.',
     ]);
     expect(await teams.replies('finance', 'assign')).toHaveLength(1);
+    expect((await teams.replies('finance', 'reprocess'))[0]).toContain(
+      'cannot reprocess members in license error'
+    );
     expect(teams.approvalCards()).toEqual([]);
     const status = await teams.say('finance', 'status');
     expect(textsOf(cardOf(status[0]))).toContain(

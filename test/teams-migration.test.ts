@@ -49,6 +49,10 @@ describe('the whole migration through Teams', () => {
       ])
     );
 
+    expect(await teams.replies('admin', 'reprocess')).toEqual([
+      'No group member is in license error: nothing to reprocess.',
+    ]);
+
     // Waves: a pilot of 25 users, then the rest, each released by its own approver.
     const proposed = await teams.say('admin', 'waves 25,rest');
     expect(textsOf(cardOf(proposed[0]))).toContain('2 removal waves proposed');

@@ -46,6 +46,14 @@ export const COMMANDS: readonly CommandInfo[] = [
     available: true,
   },
   {
+    name: 'reprocess',
+    mutating: true,
+    usage: 'reprocess',
+    description:
+      'Have Entra ID process the members in license error again, once the cause is fixed.',
+    available: true,
+  },
+  {
     name: 'waves',
     mutating: true,
     usage: 'waves [25,250,rest]',

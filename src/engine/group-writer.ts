@@ -21,4 +21,6 @@ export interface GroupWriter {
    * when the audit log cannot be read (the app lacks AuditLog.Read.All).
    */
   processingFinishedSince(since: Date): Promise<Set<string> | null>;
+  /** Asks Entra ID to evaluate the user's group licenses again (after the cause of an error is fixed). */
+  reprocessUser(userId: string): Promise<void>;
 }

@@ -1,4 +1,6 @@
 import { licenseErrorAdvice } from '../domain/license-errors';
+import { errorText } from '../error-text';
+import type { GroupWriter } from './group-writer';
 import type { TenantReader } from './tenant-reader';
 
 export interface LicenseErrorRow {
@@ -38,4 +40,25 @@ export async function listLicenseErrors(reader: TenantReader): Promise<LicenseEr
     }
   }
   return rows;
+}
+
+/**
+ * Asks Entra ID to process again every member in license error, once each: after seats were bought or
+ * usage locations set, this applies their group licenses without waiting. Removes nothing.
+ */
+export async function reprocessMembersInError(
+  reader: TenantReader,
+  writer: GroupWriter
+): Promise<{ reprocessed: number; failed: { userPrincipalName: string; reason: string }[] }> {
+  const rows = await listLicenseErrors(reader);
+  const users = new Map(rows.map((r) => [r.userId, r.userPrincipalName]));
+  const failed: { userPrincipalName: string; reason: string }[] = [];
+  for (const [userId, userPrincipalName] of users) {
+    try {
+      await writer.reprocessUser(userId);
+    } catch (error) {
+      failed.push({ userPrincipalName, reason: errorText(error) });
+    }
+  }
+  return { reprocessed: users.size - failed.length, failed };
 }

@@ -105,4 +105,10 @@ export class GraphGroupWriter implements GroupWriter {
     }
     return finished;
   }
+
+  async reprocessUser(userId: string): Promise<void> {
+    await this.client
+      .api(`/users/${encodeURIComponent(userId)}/reprocessLicenseAssignment`)
+      .post({});
+  }
 }

@@ -1,5 +1,6 @@
 import { MessageFactory, TurnContext } from 'botbuilder';
 import { describeSubject, type ApprovalRequest, type Person } from '../domain/approvals';
+import { reprocessMembersInError } from '../engine/list-license-errors';
 import { MigrationRefusal } from '../engine/migration-service';
 import { approvalCard } from './cards/approval-card';
 import { count, plural } from './cards/card-format';
@@ -69,6 +70,20 @@ export async function resume(
 ): Promise<void> {
   await deps.service.resume(person);
   await context.sendActivity('Resumed: approved waves go on.');
+}
+
+export async function reprocess(
+  context: TurnContext,
+  deps: CommandDependencies,
+  person: Person
+): Promise<void> {
+  await deps.service.requireAdmin(person, 'reprocess members in license error');
+  const result = await reprocessMembersInError(deps.reader, deps.groupWriter);
+  await context.sendActivity(
+    result.reprocessed === 0 && result.failed.length === 0
+      ? 'No group member is in license error: nothing to reprocess.'
+      : `Asked Entra ID to process ${plural(result.reprocessed, 'member', 'members')} in license error again; \`errors\` shows who is still in error once it has.${result.failed.length > 0 ? ` Could not ask for ${result.failed.map((f) => `${f.userPrincipalName} (${f.reason})`).join(', ')}.` : ''}`
+  );
 }
 
 export async function notifyHere(

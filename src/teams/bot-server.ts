@@ -100,6 +100,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     tenantId: options.tenantId,
     storage,
     reader: options.reader,
+    groupWriter: options.groupWriter,
     service,
     journal,
     notifier,

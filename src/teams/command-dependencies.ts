@@ -1,4 +1,5 @@
 import type { Journal } from '../domain/journal';
+import type { GroupWriter } from '../engine/group-writer';
 import type { MigrationService } from '../engine/migration-service';
 import type { TenantReader } from '../engine/tenant-reader';
 import type { ChannelNotifier } from './channel-notifier';
@@ -7,6 +8,8 @@ import type { ReportLinks } from './report-links';
 /** What the Teams handlers need: the engine's reads and service, and the Teams-side helpers. */
 export interface CommandDependencies {
   readonly reader: TenantReader;
+  /** For `reprocess`; everything else that changes the tenant goes through the service's approvals. */
+  readonly groupWriter: GroupWriter;
   readonly service: MigrationService;
   readonly journal: Journal;
   readonly notifier: ChannelNotifier;

@@ -33,6 +33,7 @@ const HANDLERS: Record<string, Handler> = {
   rollback: (context, deps, person, command) =>
     admin.requestRollback(context, deps, person, command.argument as number),
   notify: (context, deps, person) => admin.notifyHere(context, deps, person),
+  reprocess: (context, deps, person) => admin.reprocess(context, deps, person),
 };
 
 /**

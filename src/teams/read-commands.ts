@@ -79,6 +79,11 @@ export async function replyWithVerify(
   const { record } = await deps.service.status();
   const result = await verifyDirectRemovals(deps.reader, intendedGroupsOf(record));
   const skipped = result.users.filter((u) => u.decision === 'skip');
+  // A few who can go, spread over the list, for the admin to check by hand in the Entra admin center.
+  const passing = result.users.filter((u) => u.decision === 'remove');
+  const spotCheck = [0, Math.floor(passing.length / 2), passing.length - 1]
+    .filter((i, n, all) => i >= 0 && all.indexOf(i) === n)
+    .map((i) => passing[i]);
   await reply(
     context,
     summaryCard({
@@ -92,6 +97,12 @@ export async function replyWithVerify(
         heading: `Keep ${u.userPrincipalName}`,
         detail: u.reason,
       })),
+      lines:
+        spotCheck.length > 0
+          ? [
+              `Spot-check: ${spotCheck.map((u) => `${u.userPrincipalName} (${u.reason})`).join('; ')}.`,
+            ]
+          : [],
       footer:
         skipped.length > SAMPLE_ROWS
           ? `And ${count(skipped.length - SAMPLE_ROWS)} more kept: \`report\` lists every user.`
@@ -121,7 +132,7 @@ export async function replyWithErrors(
         rows.length > SAMPLE_ROWS
           ? `And ${count(rows.length - SAMPLE_ROWS)} more: \`report\` lists every user.`
           : rows.length > 0
-            ? 'Entra ID processes the user again after the fix; their direct assignments stay until then.'
+            ? 'Their direct assignments stay until the error is fixed; then an admin says `reprocess`.'
             : '',
     })
   );

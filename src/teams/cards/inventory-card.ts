@@ -3,10 +3,8 @@ import { describeAutomation } from '../../domain/automation';
 import type { InventoryReport } from '../../domain/inventory';
 import { productName } from '../../domain/product-names';
 import template from './inventory.json';
+import { bar, count, plural } from './card-format';
 import { renderCard } from './render-card';
-
-const count = (n: number) => n.toLocaleString('en-US');
-const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`;
 
 export function inventoryCard(inventory: InventoryReport, readAt: Date): Attachment {
   const notes: string[] = [];
@@ -41,6 +39,12 @@ export function inventoryCard(inventory: InventoryReport, readAt: Date): Attachm
       directOnly: count(sku.directOnly),
       inheritedOnly: count(sku.inheritedOnly),
       both: count(sku.both),
+      // The picture of the migration for this license: direct only (to move), both, group only (done).
+      bar: bar([
+        { value: sku.directOnly, style: 'attention', label: 'direct' },
+        { value: sku.both, style: 'warning', label: 'both' },
+        { value: sku.inheritedOnly, style: 'good', label: 'group' },
+      ]),
     })),
     notes,
   });
