@@ -14,7 +14,7 @@ import {
   countAssignLicenseCalls,
   demoTenantReadyForWaves,
 } from './support/durable-setup';
-import { TeamsDriver } from './support/teams-driver';
+import { teamsDriverAt } from './support/teams-driver';
 
 type Bot = Awaited<ReturnType<typeof startBot>>;
 
@@ -42,17 +42,7 @@ describe('bot instances sharing Azure Blob Storage', () => {
     bots.push(bot);
     return bot;
   };
-  const driverFor = (bot: Bot) =>
-    new TeamsDriver({
-      post: (activity) =>
-        fetch(`${bot.url}/api/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(activity),
-        }),
-      connector,
-      serviceUrl,
-    });
+  const driverFor = (bot: Bot) => teamsDriverAt(bot.url, connector, serviceUrl);
   const until = async (condition: () => Promise<boolean> | boolean, what: string) => {
     const deadline = Date.now() + 30_000;
     while (!(await condition())) {

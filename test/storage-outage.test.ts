@@ -15,7 +15,7 @@ import {
   countAssignLicenseCalls,
   demoTenantReadyForWaves,
 } from './support/durable-setup';
-import { TeamsDriver } from './support/teams-driver';
+import { teamsDriverAt } from './support/teams-driver';
 
 /** Storage goes away in the middle of a wave and comes back: the bot says so, waits, and goes on. */
 describe('storage unreachable for a while', () => {
@@ -48,16 +48,7 @@ describe('storage unreachable for a while', () => {
       state: openBlobState(settings.storage!, (line) => logs.push(line)),
       timings: { notifySpacingMs: 0, processingPollMs: 20, retryMs: 200, pollMs: 100 },
     });
-    const teams = new TeamsDriver({
-      post: (activity) =>
-        fetch(`${bot.url}/api/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(activity),
-        }),
-      connector,
-      serviceUrl,
-    });
+    const teams = teamsDriverAt(bot.url, connector, serviceUrl);
     const calls = countAssignLicenseCalls(simulator);
     let batches = 0;
     let outage: Promise<void> | null = null;

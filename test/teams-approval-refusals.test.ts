@@ -1,7 +1,7 @@
 import { DEMO_APPROVER_GROUP_ID } from '../src/simulator/scenarios/demo-tenant';
 import { startBotUnderTest, type BotUnderTest } from './support/bot-harness';
-import { cardOf } from './support/connector-stand-in';
-import { TeamsDriver, textsOf } from './support/teams-driver';
+import { cardOf, cardTexts } from './support/connector-stand-in';
+import { TeamsDriver } from './support/teams-driver';
 
 const HOUR = 3_600_000;
 
@@ -55,7 +55,7 @@ describe('sign-off refusals', () => {
     );
     expect(teams.approvalCards()).toEqual([]);
     const status = await teams.say('finance', 'status');
-    expect(textsOf(cardOf(status[0]))).toContain(
+    expect(cardTexts(cardOf(status[0]))).toContain(
       'Not started: read `inventory` and `plan`, then `assign`.'
     );
   });
@@ -90,7 +90,7 @@ describe('sign-off refusals', () => {
     await teams.say('admin', 'waves 10,rest');
     await bot.idle();
     const answer = await teams.click('approver1', 'approve', old);
-    const texts = textsOf(answer.value);
+    const texts = cardTexts(answer.value);
     expect(texts).toContainEqual(expect.stringContaining('This card is out of date'));
     expect(texts).toContainEqual(
       expect.stringMatching(/^- Remove \d+ direct license assignments from 10 users/)
@@ -104,7 +104,7 @@ describe('sign-off refusals', () => {
     clock += 24 * HOUR + 1;
     const groups = groupsNow();
     const answer = await teams.click('approver1', 'approve', data);
-    expect(textsOf(answer.value)).toContainEqual(expect.stringMatching(/^Expired at/));
+    expect(cardTexts(answer.value)).toContainEqual(expect.stringMatching(/^Expired at/));
     await bot.idle();
     expect(groupsNow()).toBe(groups);
   });
@@ -114,10 +114,10 @@ describe('sign-off refusals', () => {
     await teams.click('approver1', 'approve', data);
     const again = await teams.click('approver1', 'approve', data);
     const byOther = await teams.click('approver2', 'reject', { ...data, reason: 'late' });
-    expect(textsOf(again.value)).toContainEqual(
+    expect(cardTexts(again.value)).toContainEqual(
       expect.stringContaining('was already approved by Lee Gu')
     );
-    expect(textsOf(byOther.value)).toContainEqual(
+    expect(cardTexts(byOther.value)).toContainEqual(
       expect.stringContaining('was already approved by Lee Gu')
     );
     await bot.idle();
@@ -137,7 +137,7 @@ describe('sign-off refusals', () => {
       ...data,
       reason: 'Wrong SKU variant',
     });
-    expect(textsOf(rejected.value)).toContainEqual(
+    expect(cardTexts(rejected.value)).toContainEqual(
       expect.stringMatching(/^Rejected by Lee Gu at .*: Wrong SKU variant$/)
     );
     await bot.idle();

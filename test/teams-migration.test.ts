@@ -1,6 +1,6 @@
 import { startBotUnderTest, type BotUnderTest } from './support/bot-harness';
-import { cardOf } from './support/connector-stand-in';
-import { TeamsDriver, textsOf } from './support/teams-driver';
+import { cardOf, cardTexts } from './support/connector-stand-in';
+import { TeamsDriver } from './support/teams-driver';
 
 /**
  * The whole migration of the demo tenant (1,000 users, 1,200 direct assignments) in Teams, through the
@@ -30,17 +30,19 @@ describe('the whole migration through Teams', () => {
     expect((await teams.replies('admin', 'assign'))[0]).toContain('Asked for sign-off');
     await bot.idle();
     const assignCard = teams.approvalCards()[0].card;
-    expect(textsOf(assignCard).join('\n')).toMatch(
+    expect(cardTexts(assignCard).join('\n')).toMatch(
       /Create "LIC Office 365 E3" with 200 members[\s\S]*Direct assignments are not touched/
     );
     expect(JSON.stringify(assignCard)).not.toContain('"verb":"approve"');
 
     const assign = await teams.buttonData(teams.latestApproval(), 'approver1');
     const decided = await teams.click('approver1', 'approve', assign);
-    expect(textsOf(decided.value)).toContainEqual(expect.stringMatching(/^Approved by Lee Gu at /));
+    expect(cardTexts(decided.value)).toContainEqual(
+      expect.stringMatching(/^Approved by Lee Gu at /)
+    );
     await bot.idle();
     expect(directAssignments()).toBe(1200);
-    const notices = bot.connector.sent.map((a) => textsOf(cardOf(a))[0] ?? a.body.text);
+    const notices = bot.connector.sent.map((a) => cardTexts(cardOf(a))[0] ?? a.body.text);
     expect(notices).toEqual(
       expect.arrayContaining([
         'Group assignment started',
@@ -55,7 +57,7 @@ describe('the whole migration through Teams', () => {
 
     // Waves: a pilot of 25 users, then the rest, each released by its own approver.
     const proposed = await teams.say('admin', 'waves 25,rest');
-    expect(textsOf(cardOf(proposed[0]))).toContain('2 removal waves proposed');
+    expect(cardTexts(cardOf(proposed[0]))).toContain('2 removal waves proposed');
     await bot.idle();
     const wave1 = await teams.buttonData(teams.latestApproval(), 'approver1');
     await teams.click('approver1', 'approve', wave1);
@@ -65,7 +67,7 @@ describe('the whole migration through Teams', () => {
     const wave2 = await teams.buttonData(teams.latestApproval(), 'approver2');
     expect(wave2.approvalId).not.toBe(wave1.approvalId);
     const second = await teams.click('approver2', 'approve', wave2);
-    expect(textsOf(second.value)).toContainEqual(
+    expect(cardTexts(second.value)).toContainEqual(
       expect.stringMatching(/^Approved by Nestor Wilke/)
     );
     await bot.idle();
@@ -73,12 +75,12 @@ describe('the whole migration through Teams', () => {
     expect(directAssignments()).toBe(0);
     expect(bot.simulator.directory.timeline.losses(bot.simulator.directory.skus)).toEqual([]);
     const status = await teams.say('finance', 'status');
-    expect(textsOf(cardOf(status[0]))).toContain(
+    expect(cardTexts(cardOf(status[0]))).toContain(
       'Every wave is done: see `report`, and point the old automation at the licensing groups.'
     );
     // The progress of each wave was one card updated in place, not a flood of posts.
     const progressPosts = bot.connector.sent.filter(
-      (a) => a.method === 'POST' && /^Wave \d running/.test(textsOf(cardOf(a))[0] ?? '')
+      (a) => a.method === 'POST' && /^Wave \d running/.test(cardTexts(cardOf(a))[0] ?? '')
     );
     expect(progressPosts.length).toBeLessThanOrEqual(2);
     expect(bot.connector.sent.some((a) => a.method === 'PUT')).toBe(true);
@@ -87,7 +89,7 @@ describe('the whole migration through Teams', () => {
   it('lets anyone in the tenant read, and hands out every user’s state as a CSV', async () => {
     const [reply] = await teams.say('finance', 'report', 'personal');
     const link = /\((http:\/\/127\.0\.0\.1:\d+\/api\/reports\/[\w-]+)\)/.exec(
-      textsOf(cardOf(reply)).join('\n')
+      cardTexts(cardOf(reply)).join('\n')
     )?.[1];
     expect(link).toBeDefined();
     const csv = await (await fetch(link!)).text();

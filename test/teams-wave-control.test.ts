@@ -1,6 +1,6 @@
 import { startBotUnderTest, type BotUnderTest } from './support/bot-harness';
-import { cardOf } from './support/connector-stand-in';
-import { TeamsDriver, textsOf } from './support/teams-driver';
+import { cardOf, cardTexts } from './support/connector-stand-in';
+import { TeamsDriver } from './support/teams-driver';
 
 /** Pause, resume and rollback as the admin and approvers use them in Teams. */
 describe('controlling waves from Teams', () => {
@@ -33,7 +33,7 @@ describe('controlling waves from Teams', () => {
     await bot.idle();
     expect(directAssignments()).toBe(1200);
     const status = await teams.say('finance', 'status');
-    expect(textsOf(cardOf(status[0]))).toContainEqual(
+    expect(cardTexts(cardOf(status[0]))).toContainEqual(
       expect.stringMatching(/^Paused by Adele Vance/)
     );
     expect(await teams.replies('finance', 'resume')).toEqual([
@@ -66,8 +66,8 @@ describe('controlling waves from Teams', () => {
     expect(directAssignments()).toBe(1200);
     expect(bot.simulator.directory.timeline.losses(bot.simulator.directory.skus)).toEqual([]);
     const wave = await teams.say('finance', 'wave 1');
-    expect(textsOf(cardOf(wave[0]))[0]).toBe('Wave 1: rolled back');
-    expect(bot.connector.sent.some((a) => textsOf(cardOf(a))[0] === 'Wave 1 rolled back')).toBe(
+    expect(cardTexts(cardOf(wave[0]))[0]).toBe('Wave 1: rolled back');
+    expect(bot.connector.sent.some((a) => cardTexts(cardOf(a))[0] === 'Wave 1 rolled back')).toBe(
       true
     );
   });

@@ -91,7 +91,7 @@ export function cardOf(activity: SentActivity): Record<string, unknown> | undefi
   )?.content;
 }
 
-/** Every text in a card, in order: what a reader of the card sees. */
+/** Every text in a card, in order (titles and fact values too): what a reader of the card sees. */
 export function cardTexts(card: unknown): string[] {
   const texts: string[] = [];
   const walk = (node: unknown) => {
@@ -100,6 +100,8 @@ export function cardTexts(card: unknown): string[] {
       const element = node as Record<string, unknown>;
       if (typeof element.text === 'string') texts.push(element.text);
       if (typeof element.title === 'string') texts.push(element.title);
+      // A fact's value (`value` is only ever text on a card element, never on an input here).
+      if (typeof element.value === 'string') texts.push(element.value);
       Object.values(element).forEach(walk);
     }
   };

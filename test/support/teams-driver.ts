@@ -1,6 +1,6 @@
 import { DEMO_PEOPLE } from '../../src/simulator/scenarios/demo-tenant';
 import type { BotUnderTest } from './bot-harness';
-import { cardOf, type SentActivity } from './connector-stand-in';
+import { cardOf, type ConnectorStandIn, type SentActivity } from './connector-stand-in';
 import {
   cardAction,
   channelMention,
@@ -110,19 +110,16 @@ export interface InvokeAnswer {
   readonly value?: unknown;
 }
 
-/** Every text on a card, in order (titles of actions included). */
-export function textsOf(card: unknown): string[] {
-  const texts: string[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const element = node as Record<string, unknown>;
-      if (typeof element.text === 'string') texts.push(element.text);
-      if (typeof element.title === 'string') texts.push(element.title);
-      if (typeof element.value === 'string') texts.push(element.value);
-      Object.values(element).forEach(walk);
-    }
-  };
-  walk(card);
-  return texts;
+/** A driver for a bot instance reached at its URL (a process of its own, or one of several). */
+export function teamsDriverAt(botUrl: string, connector: ConnectorStandIn, serviceUrl: string) {
+  return new TeamsDriver({
+    post: (activity) =>
+      fetch(`${botUrl}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity),
+      }),
+    connector,
+    serviceUrl,
+  });
 }
