@@ -104,8 +104,11 @@ export async function executeWave(
   };
   const failureThreshold =
     options.failureThreshold ?? Math.max(3, Math.ceil(wave.userCount * 0.05));
+  // Outcomes are journaled together at the end of each round trip (one write, not twenty). One that
+  // is lost to a crash leaves its intent in flight, which the next run settles from a fresh read.
+  const outcomes: JournalEntry[] = [];
   const settle = async (intent: Intent, outcome: RemovalOutcome, reason: string) => {
-    await journal.append({
+    outcomes.push({
       kind: 'removal-outcome',
       id: randomUUID(),
       at: now().toISOString(),
@@ -114,8 +117,15 @@ export async function executeWave(
       reason,
     });
   };
+  const journalOutcomes = async () => {
+    const batch = outcomes.splice(0);
+    if (batch.length === 0) return;
+    if (journal.appendMany) await journal.appendMany(batch);
+    else for (const entry of batch) await journal.append(entry);
+  };
 
   const stopAfterLoss = dryRun ? null : await reconcile(wave, context, writer, journal, settle);
+  await journalOutcomes();
   if (stopAfterLoss) report.stoppedBecause = stopAfterLoss;
   const done = await settledKeys(journal, wave.digest);
 
@@ -131,6 +141,7 @@ export async function executeWave(
   };
   // Users go 20 at a time: one batched read before, one batched removal, one batched read after.
   for (let start = 0; start < users.length && !report.stoppedBecause; start += CHUNK) {
+    await journalOutcomes();
     if (start > 0) await options.onProgress?.(report, start, users.length);
     const stopBecause = (await options.shouldStop?.()) ?? null;
     if (stopBecause) {
@@ -238,6 +249,7 @@ export async function executeWave(
       if (outcome.failed.length > 0) countFailure();
     }
   }
+  await journalOutcomes();
   await options.onProgress?.(report, users.length, users.length);
   return report;
 }
