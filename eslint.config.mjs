@@ -10,6 +10,8 @@ const nodeCommonJsGlobals = {
   process: 'readonly',
   console: 'readonly',
   Buffer: 'readonly',
+  setTimeout: 'readonly',
+  fetch: 'readonly',
 };
 
 export default tseslint.config(

@@ -26,6 +26,11 @@ export interface BotSettings {
   readonly publicUrl: string | null;
   /** Azure Blob Storage for every piece of state; null only where a caller supplies storage itself. */
   readonly storage: StorageSettings | null;
+  /**
+   * GRAPH_TIME_SCALE: how much faster than real time the (loopback) tenant simulator runs, so the write
+   * pacer keeps to Graph's ceiling in the simulator's time (benchmarks). 1 against real Graph.
+   */
+  readonly graphTimeScale: number;
   /** How often the runner looks for work (RUNNER_POLL_SECONDS, default 5) and retries (RUNNER_RETRY_SECONDS, 30). */
   readonly runner: { readonly pollMs: number; readonly retryMs: number };
 }
@@ -93,6 +98,19 @@ function seconds(env: Env, name: string, fallback: number): number {
   if (!/^\d+(\.\d+)?$/.test(value) || parsed < 0.1 || parsed > 3600) {
     throw new ConfigError(`${name} must be a number of seconds from 0.1 to 3600 (got "${value}").`);
   }
+  return parsed;
+}
+
+function graphTimeScale(env: Env, graph: GraphSettings): number {
+  const value = text(env, 'GRAPH_TIME_SCALE');
+  if (value === undefined) return 1;
+  const parsed = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || parsed < 1 || parsed > 10_000)
+    throw new ConfigError(`GRAPH_TIME_SCALE must be a number from 1 to 10000 (got "${value}").`);
+  if (parsed !== 1 && !LOOPBACK_HOSTS.has(new URL(graph.baseUrl).hostname))
+    throw new ConfigError(
+      'GRAPH_TIME_SCALE is for the tenant simulator on loopback; real Graph runs in real time.'
+    );
   return parsed;
 }
 
@@ -294,6 +312,7 @@ export function readBotSettings(env: Env): BotSettings {
     approvalTtlMs: hours(env, 'APPROVAL_EXPIRY_HOURS', 24) * 3_600_000,
     publicUrl: publicUrl(env),
     storage: storageSettings(env),
+    graphTimeScale: graphTimeScale(env, graph),
     runner: {
       pollMs: seconds(env, 'RUNNER_POLL_SECONDS', 5) * 1000,
       retryMs: seconds(env, 'RUNNER_RETRY_SECONDS', 30) * 1000,

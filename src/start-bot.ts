@@ -5,7 +5,7 @@ import { GraphTenantReader } from './graph/graph-tenant-reader';
 import { GraphDirectoryMembership } from './graph/graph-directory-membership';
 import { GraphDirectoryWriter } from './graph/graph-directory-writer';
 import { GraphGroupWriter } from './graph/graph-group-writer';
-import { WritePacer } from './graph/write-pacer';
+import { GRAPH_WRITE_CEILING, WritePacer } from './graph/write-pacer';
 import { openBlobState } from './storage/bot-state';
 import { startBotServer, type BotServerOptions, type RunningBotServer } from './teams/bot-server';
 
@@ -26,7 +26,10 @@ export async function startBot(
   const client = createGraphClient(settings.graph);
   const reader = new GraphTenantReader(client);
   // One pacer: Graph's write ceiling is per app and tenant, whichever writer spends it.
-  const pacer = new WritePacer();
+  const pacer = new WritePacer({
+    writes: GRAPH_WRITE_CEILING.writes,
+    windowMs: GRAPH_WRITE_CEILING.windowMs / settings.graphTimeScale,
+  });
   let tenantId = settings.tenantId;
   if (tenantId === null) {
     try {

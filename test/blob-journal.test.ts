@@ -59,5 +59,7 @@ describe('the journal and the record in Azure Blob Storage (Azurite)', () => {
     const now = await two.read();
     await two.write({ ...NEW_MIGRATION_RECORD, waves: [] }, now.etag);
     await expect(one.write(first.record, now.etag)).rejects.toThrow(RecordConflictError);
+    // Unchanged since: the record is not downloaded again (the same object comes back).
+    expect((await two.read()).record).toBe((await two.read()).record);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  WaveTallyCounter,
   describeReassignment,
   reassignedAfterWaves,
   removedAssignments,
@@ -73,6 +74,13 @@ describe('the done report', () => {
         failed: 0,
       },
     ]);
+  });
+
+  it('counts the same when kept up to date entry by entry as the journal grows', () => {
+    const counter = new WaveTallyCounter();
+    for (let n = 0; n <= journal.length; n++) {
+      expect(counter.update(journal.slice(0, n))).toEqual(waveTallies(journal.slice(0, n)));
+    }
   });
 
   it('warns about a removed assignment made directly again, naming the automation that did it', () => {

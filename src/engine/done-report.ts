@@ -36,7 +36,12 @@ export async function buildDoneReport(
   const usersNow = new Map<string, UserLicenseSnapshot>();
   await reader.forEachUser((user) => {
     tally.add(user);
-    if (removedUsers.has(user.id.toLowerCase())) usersNow.set(user.id.toLowerCase(), user);
+    // Only those holding something directly again: at scale, not 100,000 snapshots.
+    if (
+      removedUsers.has(user.id.toLowerCase()) &&
+      user.licenseAssignmentStates.some((row) => row.assignedByGroup === null)
+    )
+      usersNow.set(user.id.toLowerCase(), user);
   });
   const firstRemoval = removed.reduce<string | null>(
     (first, r) => (first === null || r.removedAt < first ? r.removedAt : first),

@@ -31,6 +31,8 @@ import { verifyDirectRemovals } from './verify-removals';
 const LOST_LEASE = 'This instance no longer runs the waves; another instance goes on.';
 /** Attempts before the group assignment or a rollback is given up (a wave never is). */
 const GIVE_UP_AFTER = 5;
+const holdsDirectly = (user: UserLicenseSnapshot) =>
+  user.licenseAssignmentStates.some((row) => row.assignedByGroup === null);
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** Users named in a wave's closing notice; the report lists them all. */
@@ -429,7 +431,9 @@ export class MigrationRunner {
     const ids = new Set(removed.map((r) => r.userId.toLowerCase()));
     const users = new Map<string, UserLicenseSnapshot>();
     await deps.reader.forEachUser((user) => {
-      if (ids.has(user.id.toLowerCase())) users.set(user.id.toLowerCase(), user);
+      // Only those holding something directly again: at scale, not 100,000 snapshots.
+      if (ids.has(user.id.toLowerCase()) && holdsDirectly(user))
+        users.set(user.id.toLowerCase(), user);
     });
     let events: Awaited<ReturnType<TenantReader['licenseChangeEvents']>> = [];
     try {

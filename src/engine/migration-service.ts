@@ -5,7 +5,7 @@ import {
   type DecisionRefused,
   type Person,
 } from '../domain/approvals';
-import { waveTallies, type WaveTally } from '../domain/done-report';
+import { WaveTallyCounter, waveTallies, type WaveTally } from '../domain/done-report';
 import type { Journal } from '../domain/journal';
 import {
   describeWaveStatus,
@@ -78,6 +78,8 @@ export interface MigrationStatus {
  * Who may do what is checked here, against the directory, at the moment of asking.
  */
 export class MigrationService {
+  private readonly tallies = new WaveTallyCounter();
+
   constructor(private readonly deps: MigrationServiceDependencies) {}
 
   async isAdmin(person: Person): Promise<boolean> {
@@ -95,7 +97,7 @@ export class MigrationService {
     return {
       record,
       stage: migrationStage(record),
-      tallies: waveTallies(await this.deps.journal.entries()),
+      tallies: this.tallies.update(await this.deps.journal.entries()),
     };
   }
 

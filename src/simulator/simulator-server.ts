@@ -68,6 +68,8 @@ export class TenantSimulator {
   private readonly delayed = new Set<NodeJS.Timeout>();
   /** Called for every request received, before it is answered (tests and benchmarks count calls). */
   onRequest: ((method: string, url: string) => void) | null = null;
+  /** What callers have spent, for benchmarks: resource units and writes charged, requests throttled. */
+  readonly usage = { resourceUnits: 0, writes: 0, throttled: 0 };
   /** Called with every answer, batch items included (benchmarks count throttled and failed calls). */
   onResponse: ((method: string, url: string, status: number) => void) | null = null;
 
@@ -261,8 +263,14 @@ export class TenantSimulator {
     query: URLSearchParams
   ): GraphExchange | null {
     if (!this.throttle) return null;
-    const decision = this.throttle.charge(requestCost(method, path, query));
-    if (decision.allowed) return null;
+    const cost = requestCost(method, path, query);
+    const decision = this.throttle.charge(cost);
+    if (decision.allowed) {
+      this.usage.resourceUnits += decision.resourceUnits;
+      this.usage.writes += cost.writes;
+      return null;
+    }
+    this.usage.throttled += 1;
     const seconds = Math.max(0.001, this.clock.toRealMs(decision.retryAfterSimulatedMs) / 1000);
     const requestId = newRequestId();
     return errorExchange(

@@ -70,7 +70,8 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     newId: randomUUID,
     log,
     approvalTtlMs: settings.approvalTtlMs,
-    processing: { pollMs: options.timings?.processingPollMs },
+    // Every 5 s of Graph's time: against a time-scaled simulator, that many times more often.
+    processing: { pollMs: options.timings?.processingPollMs ?? 5_000 / settings.graphTimeScale },
     retryMs: options.timings?.retryMs ?? settings.runner.retryMs,
     pollMs: options.timings?.pollMs ?? settings.runner.pollMs,
   });
