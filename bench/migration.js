@@ -169,6 +169,8 @@ async function runBot(users) {
       PORT: String(port),
       RUNNER_POLL_SECONDS: '0.2',
       RUNNER_RETRY_SECONDS: '1',
+      // e.g. --max-old-space-size=384, to see how the bot fares with a bounded heap
+      NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS ?? '',
     },
   });
   let output = '';
