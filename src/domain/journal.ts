@@ -34,6 +34,13 @@ export type JournalEntry =
       readonly reason: string;
     }
   | {
+      /** Written before a lost removal is put back: after a crash, says the removal did happen. */
+      readonly kind: 'restore-intended';
+      readonly id: string;
+      readonly at: string;
+      readonly intentId: string;
+    }
+  | {
       readonly kind: 'wave-decision';
       readonly id: string;
       readonly at: string;

@@ -44,6 +44,8 @@ export interface WaveExecutionOptions {
   readonly dryRun?: boolean;
   /** Asked before each round trip: a reason to stop (e.g. paused) ends the wave before the next users. */
   readonly shouldStop?: () => Promise<string | null>;
+  /** Asked just before removals are sent; false stops the wave with the intents in flight. */
+  readonly mayWrite?: () => boolean;
   /** Told after each round trip how many of the wave's users have been handled. */
   readonly onProgress?: (
     report: WaveReport,
@@ -53,6 +55,11 @@ export interface WaveExecutionOptions {
 }
 
 type Intent = Extract<JournalEntry, { kind: 'removal-intended' }>;
+
+/** An error Graph may not give again in a moment: no answer, throttled, or a server error. */
+const isTransient = (error: Error) =>
+  ![400, 401, 403, 404].includes((error as { statusCode?: number }).statusCode ?? 0) &&
+  !/^(400|401|403|404)\b/.test(error.message);
 
 /** Users per round trip: Graph's JSON batch limit. */
 const CHUNK = 20;
@@ -116,6 +123,8 @@ export async function executeWave(
       outcome,
       reason,
     });
+    // A restore is recorded at once: it is what keeps the wave stopped and the removal from going again.
+    if (outcome === 'restored') await journalOutcomes();
   };
   const journalOutcomes = async () => {
     const batch = outcomes.splice(0);
@@ -127,7 +136,10 @@ export async function executeWave(
   const stopAfterLoss = dryRun ? null : await reconcile(wave, context, writer, journal, settle);
   await journalOutcomes();
   if (stopAfterLoss) report.stoppedBecause = stopAfterLoss;
-  const done = await settledKeys(journal, wave.digest);
+  const { done, restoredEarlier } = await settledKeys(journal, wave.digest);
+  if (restoredEarlier && !dryRun)
+    report.stoppedBecause ??=
+      'Earlier in this wave a user lost something and was given the direct assignment back; the wave stays stopped.';
 
   const byUser = new Map<string, WaveEntry[]>();
   for (const entry of wave.entries)
@@ -167,6 +179,10 @@ export async function executeWave(
       writer,
       chunk.map((c) => c.userId)
     );
+    // Graph unavailable for the whole round trip (nothing was sent): try the wave again later, rather
+    // than count every user as failed and stop it.
+    const readErrors = [...before.values()].filter((r): r is Error => r instanceof Error);
+    if (readErrors.length === chunk.length && readErrors.some(isTransient)) throw readErrors[0];
     const planned: { userId: string; toRemove: WaveEntry[]; intents: Intent[] }[] = [];
     for (const { userId, pending } of chunk) {
       const snapshot = before.get(userId);
@@ -216,6 +232,12 @@ export async function executeWave(
     }
     if (journal.appendMany) await journal.appendMany(intents);
     else for (const intent of intents) await journal.append(intent);
+    // The right to write is checked again just before sending (another instance may hold it now);
+    // the intents stay in flight for whoever goes on.
+    if (options.mayWrite && !options.mayWrite()) {
+      report.stoppedBecause = 'This instance may no longer write; another goes on.';
+      break;
+    }
     // The answer may be lost after the change was made: what happened is decided by reading, not by errors.
     const sendErrors = await removeForUsers(
       writer,
@@ -240,6 +262,7 @@ export async function executeWave(
         sendErrors.get(plan.userId) ?? null,
         context,
         writer,
+        journal,
         settle
       );
       report.removed.push(...outcome.removed.map((o) => item(plan.userId, o.entry, o.reason)));
@@ -308,6 +331,7 @@ async function settleAfterRemoval(
   sendError: Error | null,
   context: RemovalContext,
   writer: DirectoryWriter,
+  journal: Journal,
   settle: (intent: Intent, outcome: RemovalOutcome, reason: string) => Promise<void>
 ): Promise<Settled> {
   const settled: Settled = { removed: [], failed: [], restored: [], stopBecause: null };
@@ -333,7 +357,7 @@ async function settleAfterRemoval(
       await settle(intent, 'removed', reason);
       settled.removed.push({ entry, reason });
     } else {
-      const reason = await restore(writer, intent, lost);
+      const reason = await restore(writer, journal, intent, lost);
       await settle(intent, 'restored', reason);
       settled.restored.push({ entry, reason });
       settled.stopBecause = `${entry.userPrincipalName} lost ${lost.length} plan(s) after removal; the direct assignment was put back and the wave stopped.`;
@@ -396,36 +420,60 @@ async function removeForUsers(
 
 async function restore(
   writer: DirectoryWriter,
+  journal: Journal,
   intent: Intent,
   lost: readonly string[]
 ): Promise<string> {
+  await journal.append({
+    kind: 'restore-intended',
+    id: randomUUID(),
+    at: new Date().toISOString(),
+    intentId: intent.id,
+  });
   await writer.restoreDirectLicense(intent.userId, intent.skuId, intent.disabledPlans);
   return `Removing lost ${lost.length} plan(s); the direct assignment was put back with its original disabled plans.`;
 }
 
-/** (user, SKU) pairs of this wave already removed: never sent again. */
-async function settledKeys(journal: Journal, digest: string): Promise<Set<string>> {
-  // Only since the latest approval: the same contents proposed again after a rollback start afresh.
+/**
+ * (user, SKU) pairs of this wave already settled (removed, put back, or left after an interruption):
+ * never sent again. Counted from this approval on, so the same contents approved again after a rollback
+ * start afresh; and whether anyone in it had to be put back.
+ */
+async function settledKeys(
+  journal: Journal,
+  digest: string
+): Promise<{ done: Set<string>; restoredEarlier: boolean }> {
   const all = await journal.entries();
-  let approvedAt = 0;
-  all.forEach((e, index) => {
+  // The latest approval, from its first journal entry (the runner may journal a decision twice).
+  let latest: Extract<JournalEntry, { kind: 'wave-decision' }> | null = null;
+  for (const e of all)
     if (e.kind === 'wave-decision' && e.waveDigest === digest && e.decision === 'approved')
-      approvedAt = index;
-  });
-  const entries = all.slice(approvedAt);
+      latest = e;
+  const from = latest
+    ? all.findIndex(
+        (e) =>
+          e.kind === 'wave-decision' &&
+          e.waveDigest === digest &&
+          e.decision === 'approved' &&
+          (latest?.approvalId ? e.approvalId === latest.approvalId : e === latest)
+      )
+    : 0;
+  const entries = all.slice(Math.max(0, from));
   const intents = new Map(
     entries.flatMap((e) =>
       e.kind === 'removal-intended' && e.waveDigest === digest ? [[e.id, e]] : []
     )
   );
-  const keys = new Set<string>();
+  const done = new Set<string>();
+  let restoredEarlier = false;
   for (const e of entries) {
-    if (e.kind === 'removal-outcome' && (e.outcome === 'removed' || e.outcome === 'restored')) {
-      const intent = intents.get(e.intentId);
-      if (intent) keys.add(`${intent.userId}|${intent.skuId}`);
-    }
+    if (e.kind !== 'removal-outcome' || e.outcome === 'failed') continue;
+    const intent = intents.get(e.intentId);
+    if (!intent) continue;
+    done.add(`${intent.userId}|${intent.skuId}`);
+    if (e.outcome === 'restored') restoredEarlier = true;
   }
-  return keys;
+  return { done, restoredEarlier };
 }
 
 /** Settles intents left in flight by a crash, from fresh reads; returns a stop reason if one lost something. */
@@ -437,18 +485,35 @@ async function reconcile(
   settle: (intent: Intent, outcome: RemovalOutcome, reason: string) => Promise<void>
 ): Promise<string | null> {
   let stop: string | null = null;
-  for (const intent of inFlightRemovals(await journal.entries()).filter(
-    (e) => e.waveDigest === wave.digest
-  )) {
-    const fresh = await writer.readUser(intent.userId);
+  const all = await journal.entries();
+  const restoring = new Set(
+    all.flatMap((e) => (e.kind === 'restore-intended' ? [e.intentId] : []))
+  );
+  for (const intent of inFlightRemovals(all).filter((e) => e.waveDigest === wave.digest)) {
+    let fresh: UserLicenseSnapshot;
+    try {
+      fresh = await writer.readUser(intent.userId);
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      await settle(intent, 'skipped', 'The user no longer exists.');
+      continue;
+    }
     const stillDirect = fresh.licenseAssignmentStates.some(
       (r) => r.skuId === intent.skuId && r.assignedByGroup === null
     );
+    if (stillDirect && restoring.has(intent.id)) {
+      // Removed, found lost and put back before the stop: the wave stays stopped.
+      await settle(intent, 'restored', 'Removing lost plans; the direct assignment was put back.');
+      stop =
+        'A removal found on reconciling had lost plans and had been put back; the wave stopped.';
+      continue;
+    }
     if (stillDirect) {
+      // Never sent, or refused: it is checked again on fresh data before anything is sent.
       await settle(
         intent,
         'failed',
-        'Not sent before the stop; the direct assignment is intact and will be handled again.'
+        'Not sent before the stop; the direct assignment is intact and will be checked and handled again.'
       );
       continue;
     }
@@ -465,7 +530,7 @@ async function reconcile(
         'Removed before the stop (found on reconciling); the license stays, inherited.'
       );
     } else {
-      await settle(intent, 'restored', await restore(writer, intent, lost));
+      await settle(intent, 'restored', await restore(writer, journal, intent, lost));
       stop = 'A removal found on reconciling had lost plans; it was put back and the wave stopped.';
     }
   }

@@ -85,7 +85,8 @@ export class MigrationRunner {
 
   /** There may be work: run it now, or right after the step in hand. */
   wake(): void {
-    if (this.stopped) return;
+    // While a failed step waits to be retried, the poll must not retry it sooner (nor count attempts).
+    if (this.stopped || this.retryTimer) return;
     if (this.running) {
       this.again = true;
       return;
@@ -312,6 +313,11 @@ export class MigrationRunner {
     let stopCause: 'lease' | 'paused' | null = null;
     const report = await executeWave(wave, context, deps.directoryWriter, deps.journal, {
       now: deps.now,
+      mayWrite: () => {
+        if (deps.lease.held() && !this.stopped) return true;
+        stopCause = 'lease';
+        return false;
+      },
       shouldStop: async () => {
         if (!deps.lease.held() || this.stopped) {
           stopCause = 'lease';

@@ -69,6 +69,10 @@ export class BlobJournal implements Journal {
       } catch (error) {
         // 412: someone appended since we read; read it and append after it (a random pause breaks lockstep).
         if (statusOf(error) !== 412 || attempt >= ATTEMPTS) throw error;
+        // Or it was our own block, committed before a timeout made the SDK send it again.
+        await this.catchUp();
+        const tail = this.known.slice(-entries.length).map((e) => e.id);
+        if (tail.length === entries.length && tail.every((id, i) => id === entries[i].id)) return;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
       }
     }
@@ -93,8 +97,12 @@ export class BlobJournal implements Journal {
         );
         // Blocks are appended whole, so the text ends with a line break; a partial line would wait.
         const complete = text.slice(0, text.lastIndexOf('\n') + 1);
-        for (const line of complete.split('\n'))
-          if (line.trim() !== '') this.known.push(JSON.parse(line) as JournalEntry);
+        // Parsed whole before any is kept, so a bad line cannot leave half a read behind.
+        const parsed = complete
+          .split('\n')
+          .filter((line) => line.trim() !== '')
+          .map((line) => JSON.parse(line) as JournalEntry);
+        for (const entry of parsed) this.known.push(entry); // not push(...): 250,000 arguments overflow
         this.offset += Buffer.byteLength(complete, 'utf8');
       }
       if (this.blocks < BLOCKS_PER_BLOB || !(await this.nextBlobExists())) return;

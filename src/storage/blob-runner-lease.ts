@@ -4,6 +4,9 @@ import type { RunnerLease } from '../engine/runner-lease';
 import { statusOf } from './blob-container';
 
 const LEASE_BLOB = 'runner/lease';
+/** Margin before the lease's end at which this instance stops writing, for clock drift and slow calls. */
+const SAFETY_MS = 5_000;
+const RENEWAL_TIMEOUT_MS = 5_000;
 
 /**
  * The runner's lease on one blob: whoever holds it runs approved work. It is renewed at a third of its
@@ -17,6 +20,8 @@ export class BlobRunnerLease implements RunnerLease {
   private readonly leaseId = randomUUID();
   private renewal: NodeJS.Timeout | null = null;
   private holding = false;
+  /** Until when the lease is surely ours: the last renewal plus its duration, less a safety margin. */
+  private validUntil = 0;
 
   constructor(
     private readonly container: ContainerClient,
@@ -25,7 +30,8 @@ export class BlobRunnerLease implements RunnerLease {
   ) {}
 
   held(): boolean {
-    return this.holding;
+    // Not just a flag: a renewal that hangs must not let this instance write past the lease's end.
+    return this.holding && Date.now() < this.validUntil;
   }
 
   async tryAcquire(): Promise<boolean> {
@@ -39,6 +45,7 @@ export class BlobRunnerLease implements RunnerLease {
       if (![409, 412].includes(statusOf(error) ?? 0)) throw error;
     }
     const client = blob.getBlobLeaseClient(this.leaseId);
+    const askedAt = Date.now();
     try {
       await client.acquireLease(this.durationSeconds);
     } catch (error) {
@@ -47,6 +54,7 @@ export class BlobRunnerLease implements RunnerLease {
     }
     this.client = client;
     this.holding = true;
+    this.validUntil = askedAt + this.durationSeconds * 1000 - SAFETY_MS;
     this.renewal = setInterval(() => void this.renew(), (this.durationSeconds * 1000) / 3);
     this.renewal.unref();
     return true;
@@ -59,8 +67,11 @@ export class BlobRunnerLease implements RunnerLease {
   }
 
   private async renew(): Promise<void> {
+    const askedAt = Date.now();
     try {
-      await this.client?.renewLease();
+      // A short deadline: a renewal that cannot answer in time counts as lost.
+      await this.client?.renewLease({ abortSignal: AbortSignal.timeout(RENEWAL_TIMEOUT_MS) });
+      this.validUntil = askedAt + this.durationSeconds * 1000 - SAFETY_MS;
     } catch (error) {
       this.log(
         `Lost the runner lease (${statusOf(error) ?? 'no answer'}); another instance may take over.`
