@@ -40,6 +40,9 @@ export async function startAzurite(
         : reject(new Error(`Azurite did not start: ${message.error}`))
     );
     worker.once('error', reject);
+    worker.once('exit', (code) =>
+      reject(new Error(`Azurite's worker exited (${code}) before starting.`))
+    );
   });
   return {
     port,
