@@ -29,6 +29,17 @@ describe('executing a removal wave against the simulator', () => {
   let base: string;
   const directE3 = (caseUser: string) =>
     simulator.directory.findUser(caseUser)?.directLicenses.has(E3);
+  /** The group's license is taken away the instant the direct one goes: a race nobody can check for before. */
+  const racingWriter = (writer: DirectoryWriter): DirectoryWriter => ({
+    readUser: (id) => writer.readUser(id),
+    restoreDirectLicense: (id, sku, plans) => writer.restoreDirectLicense(id, sku, plans),
+    removeDirectLicenses: async (id, skus) => {
+      await writer.removeDirectLicenses(id, skus);
+      const group = simulator.directory.requireGroup(TRICKY_GROUPS.e3);
+      group.members.delete(id);
+      simulator.directory.processGroup(group.id, new Set([id]));
+    },
+  });
 
   beforeEach(async () => {
     simulator = new TenantSimulator({
@@ -110,17 +121,7 @@ describe('executing a removal wave against the simulator', () => {
 
   it('puts the direct assignment back exactly and stops the wave when a user lost a plan after removal', async () => {
     const { writer, context, waves } = await planWavesOn(base, ['rest']);
-    // The group's license is taken away the instant the direct one goes: a race nobody can check for before.
-    const racing: DirectoryWriter = {
-      readUser: (id) => writer.readUser(id),
-      restoreDirectLicense: (id, sku, plans) => writer.restoreDirectLicense(id, sku, plans),
-      removeDirectLicenses: async (id, skus) => {
-        await writer.removeDirectLicenses(id, skus);
-        const group = simulator.directory.requireGroup(TRICKY_GROUPS.e3);
-        group.members.delete(id);
-        simulator.directory.processGroup(group.id, new Set([id]));
-      },
-    };
+    const racing = racingWriter(writer);
     const report = await executeWave(waves[0], context, racing, await approved(waves[0]));
     // Removals go out 20 users at a time: everyone in that round trip who lost something is restored.
     expect(report.restored.length).toBeGreaterThan(0);
@@ -146,16 +147,7 @@ describe('executing a removal wave against the simulator', () => {
 
   it('after a crash between a restore and its record, never sends that removal again and stays stopped', async () => {
     const { writer, context, waves } = await planWavesOn(base, ['rest']);
-    const racing: DirectoryWriter = {
-      readUser: (id) => writer.readUser(id),
-      restoreDirectLicense: (id, sku, plans) => writer.restoreDirectLicense(id, sku, plans),
-      removeDirectLicenses: async (id, skus) => {
-        await writer.removeDirectLicenses(id, skus);
-        const group = simulator.directory.requireGroup(TRICKY_GROUPS.e3);
-        group.members.delete(id);
-        simulator.directory.processGroup(group.id, new Set([id]));
-      },
-    };
+    const racing = racingWriter(writer);
     const journal = await approved(waves[0]);
     // The process dies as it records the first restore: the direct assignment is already back.
     const dying = {
