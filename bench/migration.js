@@ -13,7 +13,7 @@ const path = require('node:path');
 const lib = (file) => require(path.join(__dirname, '..', 'lib', file));
 const { generateTenant, parseGeneratorSpec } = lib('simulator/scenarios/generated-tenant');
 const { TenantSimulator } = lib('simulator/simulator-server');
-const { DEMO_PEOPLE } = lib('simulator/scenarios/demo-tenant');
+const { DEMO_PEOPLE, DEMO_TENANT_ID } = lib('simulator/scenarios/demo-tenant');
 const { startAzurite } = lib('demo/azurite');
 const { BlobMigrationStore } = lib('storage/blob-migration-store');
 const { openContainer } = lib('storage/blob-container');
@@ -141,9 +141,9 @@ function activity(serviceUrl, person, extra) {
     conversation: {
       id: `a:personal-${person.id}`,
       conversationType: 'personal',
-      tenantId: lib('simulator/scenarios/demo-tenant').DEMO_TENANT_ID,
+      tenantId: DEMO_TENANT_ID,
     },
-    channelData: { tenant: { id: lib('simulator/scenarios/demo-tenant').DEMO_TENANT_ID } },
+    channelData: { tenant: { id: DEMO_TENANT_ID } },
     ...extra,
   };
 }
