@@ -31,6 +31,11 @@ export interface BotSettings {
    * pacer keeps to Graph's ceiling in the simulator's time (benchmarks). 1 against real Graph.
    */
   readonly graphTimeScale: number;
+  /**
+   * The soak period (FOLLOW_UP_AFTER_MINUTES, default 1440: 24 h): how long after a wave its users are
+   * checked again; the next wave waits for that check.
+   */
+  readonly followUpAfterMs: number;
   /** How often the runner looks for work (RUNNER_POLL_SECONDS, default 5) and retries (RUNNER_RETRY_SECONDS, 30). */
   readonly runner: { readonly pollMs: number; readonly retryMs: number };
 }
@@ -86,6 +91,18 @@ function hours(env: Env, name: string, fallback: number): number {
   if (!/^\d+(\.\d+)?$/.test(value) || parsed <= 0 || parsed > 24 * 30) {
     throw new ConfigError(
       `${name} must be a number of hours above 0 and up to 720 (got "${value}").`
+    );
+  }
+  return parsed;
+}
+
+function minutes(env: Env, name: string, fallback: number): number {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || parsed > 30 * 24 * 60) {
+    throw new ConfigError(
+      `${name} must be a number of minutes from 0 to 43200 (30 days) (got "${value}").`
     );
   }
   return parsed;
@@ -310,6 +327,7 @@ export function readBotSettings(env: Env): BotSettings {
     adminGroupId: guid(env, 'ADMIN_GROUP_ID') ?? null,
     approverGroupId: guid(env, 'APPROVER_GROUP_ID') ?? null,
     approvalTtlMs: hours(env, 'APPROVAL_EXPIRY_HOURS', 24) * 3_600_000,
+    followUpAfterMs: minutes(env, 'FOLLOW_UP_AFTER_MINUTES', 24 * 60) * 60_000,
     publicUrl: publicUrl(env),
     storage: storageSettings(env),
     graphTimeScale: graphTimeScale(env, graph),

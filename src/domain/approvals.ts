@@ -3,6 +3,8 @@
  * them among the approvers (checked at click time, never taken from the card), and what the card showed.
  */
 
+import type { ReleaseWindow } from './release-window';
+
 /** Someone in the tenant, by Entra object id. */
 export interface Person {
   readonly id: string;
@@ -13,7 +15,9 @@ export interface Person {
 export type ApprovalSubject =
   | { readonly kind: 'assign'; readonly digest: string }
   | { readonly kind: 'wave'; readonly waveNumber: number; readonly digest: string }
-  | { readonly kind: 'rollback'; readonly waveNumber: number; readonly digest: string };
+  | { readonly kind: 'rollback'; readonly waveNumber: number; readonly digest: string }
+  /** Put back what a wave's follow-up found missing; the digest binds the exact assignments. */
+  | { readonly kind: 'restore'; readonly waveNumber: number; readonly digest: string };
 
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'superseded';
 
@@ -29,12 +33,23 @@ export interface ApprovalRequest {
   readonly decidedBy?: Person;
   readonly decidedAt?: string;
   readonly reason?: string;
+  /** A removal wave approved to run only in this window. */
+  readonly window?: ReleaseWindow;
+  /** Approved although this stood in the way (a follow-up not clean); the reason says why. */
+  readonly overrode?: string;
   /** When the approved work was carried out (or given up on): it is not run again. */
   readonly doneAt?: string;
 }
 
 export type RefusalCode =
-  'already-decided' | 'expired' | 'not-approver' | 'own-request' | 'stale' | 'reason-required';
+  | 'already-decided'
+  | 'expired'
+  | 'not-approver'
+  | 'own-request'
+  | 'stale'
+  | 'reason-required'
+  | 'override-reason-required'
+  | 'bad-window';
 
 export interface DecisionRefused {
   readonly refused: RefusalCode;
@@ -52,11 +67,17 @@ export interface Click {
   readonly currentDigest: string | null;
   readonly reason?: string;
   readonly at: Date;
+  /** Why the subject may not be released yet (the previous wave's follow-up); approving needs a reason. */
+  readonly blockedBecause?: string | null;
+  /** The window an approval of a wave carries. */
+  readonly window?: ReleaseWindow;
 }
 
 export function describeSubject(subject: ApprovalSubject): string {
   if (subject.kind === 'assign') return 'populating the licensing groups and assigning them';
   if (subject.kind === 'wave') return `removal wave ${subject.waveNumber}`;
+  if (subject.kind === 'restore')
+    return `putting back what wave ${subject.waveNumber}'s follow-up found missing`;
   return `the rollback of wave ${subject.waveNumber}`;
 }
 
@@ -76,7 +97,7 @@ export function decide(request: ApprovalRequest, click: Click): ApprovalRequest 
   if (request.status === 'expired' || click.at.getTime() >= Date.parse(request.expiresAt)) {
     return {
       refused: 'expired',
-      message: `The request for ${what} expired at ${request.expiresAt}, so nothing was done; an admin can ask again (\`${request.subject.kind === 'wave' ? 'waves' : request.subject.kind === 'assign' ? 'assign' : `rollback ${request.subject.waveNumber}`}\`).`,
+      message: `The request for ${what} expired at ${request.expiresAt}, so nothing was done; an admin can ask again (\`${askAgain(request.subject)}\`).`,
     };
   }
   if (!click.byIsApprover) {
@@ -108,13 +129,36 @@ export function decide(request: ApprovalRequest, click: Click): ApprovalRequest 
       message: 'Say why you reject it: the reason is recorded.',
     };
   }
+  const approve = click.decision === 'approve';
+  if (approve && click.blockedBecause && reason === '') {
+    return {
+      refused: 'override-reason-required',
+      message: `${click.blockedBecause} To approve it anyway, say why in the reason box: the override is recorded.`,
+    };
+  }
   return {
     ...request,
-    status: click.decision === 'approve' ? 'approved' : 'rejected',
+    status: approve ? 'approved' : 'rejected',
     decidedBy: click.by,
     decidedAt: click.at.toISOString(),
     ...(reason ? { reason } : {}),
+    ...(approve && click.blockedBecause ? { overrode: click.blockedBecause } : {}),
+    ...(approve && click.window ? { window: click.window } : {}),
   };
+}
+
+/** The command that asks for the same sign-off again. */
+function askAgain(subject: ApprovalSubject): string {
+  switch (subject.kind) {
+    case 'assign':
+      return 'assign';
+    case 'wave':
+      return 'waves';
+    case 'rollback':
+      return `rollback ${subject.waveNumber}`;
+    case 'restore':
+      return `followup ${subject.waveNumber}`;
+  }
 }
 
 /** Marks pending requests whose time has passed as expired. */

@@ -68,6 +68,14 @@ export const COMMANDS: readonly CommandInfo[] = [
   },
   { name: 'wave', usage: 'wave N', description: 'Details of one removal wave.', available: true },
   {
+    name: 'followup',
+    mutating: true,
+    usage: 'followup N',
+    description:
+      "Check wave N's users again now (after fixing what its follow-up found); the next wave waits for a clean one.",
+    available: true,
+  },
+  {
     name: 'pause',
     mutating: true,
     usage: 'pause',
@@ -131,7 +139,7 @@ export function closestCommand(text: string): CommandInfo {
 /** A command as typed: its name and its argument, checked. */
 export interface ParsedCommand {
   readonly name: string;
-  /** waves: the sizes text or null; wave and rollback: the wave number; otherwise null. */
+  /** waves: the sizes text or null; wave, rollback and followup: the wave number; otherwise null. */
   readonly argument: string | number | null;
 }
 
@@ -153,7 +161,7 @@ export function parseCommand(text: string): ParsedCommand {
       `I don't know "${shown}". Did you mean \`${closest.usage}\`? Type \`help\` for the list of commands.`
     );
   }
-  if (name === 'wave' || name === 'rollback') {
+  if (name === 'wave' || name === 'rollback' || name === 'followup') {
     if (!WAVE_NUMBER.test(argument))
       throw new CommandError(
         argument === ''

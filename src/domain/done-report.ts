@@ -140,6 +140,13 @@ const emptyTally = (waveNumber: number, waveDigest: string): WaveTally => ({
   failed: 0,
 });
 
+/** The intents of one wave whose direct assignment is removed now (nothing put it back since). */
+export function removedIntentsOf(entries: readonly JournalEntry[], waveDigest: string): Intent[] {
+  return latestOutcomes(entries).flatMap(({ intent, outcome }) =>
+    intent.waveDigest === waveDigest && outcome?.outcome === 'removed' ? [intent] : []
+  );
+}
+
 export function removedAssignments(entries: readonly JournalEntry[]): RemovedAssignment[] {
   return latestOutcomes(entries).flatMap(({ intent, outcome }) =>
     outcome?.outcome === 'removed'

@@ -5,7 +5,9 @@ import {
   type ApprovalSubject,
   type Person,
 } from './approvals';
+import { releaseBlocker, type FollowUpState } from './follow-up';
 import type { PlannedGroup } from './group-plan';
+import { describeMoment, windowAt } from './release-window';
 import type { Wave, WaveEntry } from './waves';
 
 /**
@@ -73,7 +75,26 @@ export interface StoredWave {
   readonly result?: WaveResult;
   readonly startedAt?: string;
   readonly finishedAt?: string;
+  /** The check of the wave's users after the soak period. */
+  readonly followUp?: FollowUpState;
 }
+
+/** How each SKU was held at one moment: the migration's progress over time. */
+export interface ProgressPoint {
+  readonly at: string;
+  /** What had just happened: "before the groups", "after wave 2" … */
+  readonly label: string;
+  readonly skus: readonly {
+    readonly skuId: string;
+    readonly skuPartNumber: string;
+    readonly directOnly: number;
+    readonly both: number;
+    readonly inheritedOnly: number;
+  }[];
+}
+
+/** Points kept; older ones (but the first, the starting point) are dropped. */
+const HISTORY_POINTS = 40;
 
 export interface MigrationRecord {
   readonly assign: AssignState | null;
@@ -81,6 +102,8 @@ export interface MigrationRecord {
   readonly approvals: readonly ApprovalRequest[];
   /** Set by `pause`: no wave step runs until `resume`. */
   readonly paused: { readonly by: Person; readonly at: string } | null;
+  /** The tenant's licenses counted after each step (absent in records written before it existed). */
+  readonly history?: readonly ProgressPoint[];
 }
 
 export const NEW_MIGRATION_RECORD: MigrationRecord = {
@@ -176,6 +199,49 @@ export function withApproval(record: MigrationRecord, request: ApprovalRequest):
   };
 }
 
+export function withProgressPoint(record: MigrationRecord, point: ProgressPoint): MigrationRecord {
+  const history = [...(record.history ?? []), point];
+  return {
+    ...record,
+    history:
+      history.length > HISTORY_POINTS
+        ? [history[0], ...history.slice(history.length - HISTORY_POINTS + 1)]
+        : history,
+  };
+}
+
+/** The approval a wave runs under (and the window it carries). */
+export function approvalOf(record: MigrationRecord, wave: StoredWave): ApprovalRequest | undefined {
+  return wave.approvalId ? record.approvals.find((a) => a.id === wave.approvalId) : undefined;
+}
+
+/** A wave whose follow-up is due; it is checked before anything else runs. */
+export function dueFollowUp(record: MigrationRecord, now: Date): StoredWave | null {
+  return (
+    record.waves.find(
+      (w) =>
+        w.followUp?.status === 'waiting' &&
+        ['completed', 'stopped'].includes(w.status) &&
+        Date.parse(w.followUp.dueAt) <= now.getTime()
+    ) ?? null
+  );
+}
+
+/** When an approved wave runs, if its approval carries a window; null when it runs as soon as it can. */
+export function waveSchedule(record: MigrationRecord, wave: StoredWave, now: Date): string | null {
+  const window = approvalOf(record, wave)?.window;
+  if (!window || !['approved', 'running', 'paused'].includes(wave.status)) return null;
+  const state = windowAt(window, now);
+  return state.open
+    ? `Runs in its window ${window.text}: open now, until ${describeMoment(state.closesAt, window.timeZone)}.`
+    : `Runs in its window ${window.text}: next from ${describeMoment(state.opensAt, window.timeZone)}.`;
+}
+
+/** Why wave `number` cannot be released yet (see releaseBlocker); null when it can. */
+export function waveBlocker(record: MigrationRecord, number: number): string | null {
+  return releaseBlocker(record.waves, number);
+}
+
 /** The wave that goes next: the first not yet approved or run, if the ones before it are finished. */
 export function nextWaveToRequest(record: MigrationRecord): StoredWave | null {
   for (const wave of record.waves) {
@@ -216,7 +282,7 @@ export function expireDue(record: MigrationRecord, now: Date): MigrationRecord {
 }
 
 /** The headline of the migration for `status`. */
-export function migrationStage(record: MigrationRecord): string {
+export function migrationStage(record: MigrationRecord, now: Date = new Date()): string {
   const assign = record.assign;
   if (!assign) return 'Not started: read `inventory` and `plan`, then `assign`.';
   if (assign.status === 'awaiting-approval')
@@ -232,8 +298,16 @@ export function migrationStage(record: MigrationRecord): string {
   const running = record.waves.find((w) => w.status === 'running' || w.status === 'paused');
   if (record.paused) return `Paused by ${record.paused.by.name}: \`resume\` to go on.`;
   if (running) return `Wave ${running.number} is running.`;
+  const approved = record.waves.find((w) => w.status === 'approved');
+  const schedule = approved && waveSchedule(record, approved, now);
+  if (approved && schedule) return `Wave ${approved.number} is approved. ${schedule}`;
   const waiting = record.waves.find((w) => w.status === 'awaiting-approval');
+  const blocker = waiting && waveBlocker(record, waiting.number);
+  if (waiting && blocker) return blocker;
   if (waiting) return `Wave ${waiting.number} is waiting for an approver.`;
+  const soaking = record.waves.find((w) => w.followUp?.status === 'waiting');
+  if (soaking)
+    return `Wave ${soaking.number}'s users are checked again at ${soaking.followUp?.dueAt.replace('T', ' ').slice(0, 16)} UTC (its follow-up).`;
   if (record.waves.every((w) => ['completed', 'rolled-back'].includes(w.status)))
     return 'Every wave is done: see `report`, and point the old automation at the licensing groups.';
   return 'Removal waves are under way.';

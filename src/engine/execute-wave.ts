@@ -367,7 +367,7 @@ async function settleAfterRemoval(
 }
 
 /** Fresh reads of many users: batched when the writer can, else one by one; a failed read is an Error. */
-async function readUsers(
+export async function readUsers(
   writer: DirectoryWriter,
   userIds: readonly string[]
 ): Promise<Map<string, UserLicenseSnapshot | Error>> {

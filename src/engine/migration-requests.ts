@@ -2,11 +2,14 @@ import type { ApprovalRequest } from '../domain/approvals';
 import {
   newApproval,
   nextWaveToRequest,
+  waveBlocker,
+  waveSchedule,
   withApproval,
   withWave,
   type MigrationRecord,
   type StoredWave,
 } from '../domain/migration-record';
+import type { ApprovalConditions } from './notifier';
 
 /** Per SKU, the licensing groups the approved plan assigns it through: the groups verification counts. */
 export function intendedGroupsOf(
@@ -66,4 +69,28 @@ export function nextWaveRequest(
     approvalId: request.id,
   }));
   return { record: next, request };
+}
+
+/** What stands between a request and its work now: a previous follow-up not clean, a release window. */
+export function approvalConditions(
+  record: MigrationRecord,
+  request: ApprovalRequest,
+  now: Date
+): ApprovalConditions {
+  const subject = request.subject;
+  if (subject.kind !== 'wave') return { blockedBecause: null, schedule: null };
+  const wave = record.waves.find((w) => w.number === subject.waveNumber);
+  return {
+    blockedBecause:
+      request.status === 'pending' && wave ? waveBlocker(record, subject.waveNumber) : null,
+    schedule: wave && wave.approvalId === request.id ? waveSchedule(record, wave, now) : null,
+  };
+}
+
+/** The open sign-off request of the next wave, if there is one: its card shows what holds it up. */
+export function pendingWaveRequest(record: MigrationRecord): ApprovalRequest | null {
+  const waiting = record.waves.find((w) => w.status === 'awaiting-approval');
+  return (
+    record.approvals.find((a) => a.id === waiting?.approvalId && a.status === 'pending') ?? null
+  );
 }

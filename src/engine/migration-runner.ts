@@ -1,24 +1,38 @@
 import { findLicenseAutomation } from '../domain/automation';
 import { reassignedAfterWaves, removedAssignments, waveTallies } from '../domain/done-report';
+import type { FollowUpFinding } from '../domain/follow-up';
+import { InventoryTally } from '../domain/inventory';
 import type { Journal } from '../domain/journal';
 import type { UserLicenseSnapshot } from '../domain/licenses';
-import type { ApprovalRequest } from '../domain/approvals';
+import type { ApprovalRequest, Person } from '../domain/approvals';
 import {
+  approvalOf,
+  dueFollowUp,
   expireDue,
+  newApproval,
+  waveSchedule,
   withApproval,
+  withProgressPoint,
   withWave,
   type AssignState,
   type MigrationRecord,
   type StoredWave,
   type WaveResult,
 } from '../domain/migration-record';
+import { windowAt } from '../domain/release-window';
 import type { RemovalContext } from '../domain/removal-safety';
 import { errorText } from '../error-text';
 import type { DirectoryWriter } from './directory-writer';
 import { executeWave } from './execute-wave';
+import { followUpWave, restoreDigest } from './follow-up-wave';
 import type { GroupWriter } from './group-writer';
 import { listLicenseErrors } from './list-license-errors';
-import { intendedGroupsOf, nextWaveRequest } from './migration-requests';
+import {
+  approvalConditions,
+  intendedGroupsOf,
+  nextWaveRequest,
+  pendingWaveRequest,
+} from './migration-requests';
 import { updateRecord, type MigrationStore } from './migration-store';
 import { journalDecision } from './journal-decision';
 import type { Notifier } from './notifier';
@@ -37,6 +51,10 @@ const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1
 
 /** Users named in a wave's closing notice; the report lists them all. */
 const NOTABLE_ROWS = 10;
+/** Follow-up findings kept in the record and shown; the restore covers them all. */
+const FINDINGS_KEPT = 100;
+/** Who asks for a restore the follow-up found necessary: not a person, so any approver may decide. */
+const FOLLOW_UP_CHECK: Person = { id: 'follow-up-check', name: 'the follow-up check' };
 
 export interface MigrationRunnerDependencies {
   readonly reader: TenantReader;
@@ -51,6 +69,8 @@ export interface MigrationRunnerDependencies {
   readonly newId: () => string;
   readonly log: (line: string) => void;
   readonly approvalTtlMs: number;
+  /** The soak period: how long after a wave its users are checked again (its follow-up). */
+  readonly followUpAfterMs: number;
   /** Polling and patience for group license processing. */
   readonly processing?: { readonly pollMs?: number; readonly timeoutMs?: number };
   /** How long to wait before trying again after a step failed (Graph or storage unreachable). */
@@ -184,6 +204,24 @@ export class MigrationRunner {
       await this.runAssign(record.assign);
       return true;
     }
+    // Follow-ups only read, and restores only give back: neither waits for `resume`.
+    const due = dueFollowUp(record, this.deps.now());
+    if (due) {
+      this.inHand = { label: `the follow-up of wave ${due.number}` };
+      await this.runFollowUp(due);
+      return true;
+    }
+    const restore = record.approvals.find(
+      (a) => a.status === 'approved' && a.subject.kind === 'restore' && !a.doneAt
+    );
+    if (restore?.subject.kind === 'restore') {
+      this.inHand = {
+        label: `putting back what wave ${restore.subject.waveNumber}'s follow-up found missing`,
+        giveUp: () => this.markDone(restore),
+      };
+      await this.runRestore(restore, restore.subject.waveNumber);
+      return true;
+    }
     if (record.paused) return false;
     const rollback = record.approvals.find(
       (a) => a.status === 'approved' && a.subject.kind === 'rollback' && !a.doneAt
@@ -197,6 +235,11 @@ export class MigrationRunner {
       return true;
     }
     const wave = record.waves.find((w) => w.status === 'approved' || w.status === 'running');
+    // An approved wave waits for its window; one that was running goes in only to settle what was in
+    // flight (a crash at the window's end), and stops again at once.
+    const window = wave && approvalOf(record, wave)?.window;
+    if (wave?.status === 'approved' && window && !windowAt(window, this.deps.now()).open)
+      return false;
     if (wave) {
       this.inHand = { label: `wave ${wave.number}` };
       await this.ensureJournaled(record, wave);
@@ -239,6 +282,7 @@ export class MigrationRunner {
       kind: 'assign-started',
       groups: assign.groups.map((g) => g.displayName),
     });
+    if (!assign.groupIds) await this.countLicenses('before the groups');
     const assignedSince = new Date(deps.now().getTime() - 60_000);
     const known: Record<string, string> = { ...(assign.groupIds ?? {}) };
     const report = await populateAndAssign(
@@ -291,17 +335,30 @@ export class MigrationRunner {
     });
     const errors = await listLicenseErrors(deps.reader);
     if (errors.length > 0) await deps.notifier.notify({ kind: 'license-errors', rows: errors });
+    await this.countLicenses('groups assigned');
+  }
+
+  /** Counts how each SKU is held now, for the picture over time; a failure only costs the point. */
+  private async countLicenses(label: string): Promise<void> {
+    try {
+      await this.afterWave(null, label);
+    } catch (error) {
+      this.deps.log(`Could not count the licenses (${label}): ${errorText(error)}`);
+    }
   }
 
   private async runWave(wave: StoredWave, record: MigrationRecord): Promise<void> {
     const { deps } = this;
     const startedAt = wave.startedAt ?? deps.now().toISOString();
+    const window = approvalOf(record, wave)?.window;
     if (wave.status !== 'running') {
       await this.updateWave(wave.number, (w) => ({ ...w, status: 'running', startedAt }));
       await deps.notifier.notify({
         kind: 'wave-started',
         waveNumber: wave.number,
         users: wave.userCount,
+        resumed: wave.startedAt !== undefined,
+        schedule: waveSchedule(record, wave, deps.now()),
       });
     }
     const context: RemovalContext = {
@@ -310,7 +367,7 @@ export class MigrationRunner {
       intendedGroups: intendedGroupsOf(record),
     };
     const earlier = await this.resultOf(wave);
-    let stopCause: 'lease' | 'paused' | null = null;
+    let stopCause: 'lease' | 'paused' | 'window' | null = null;
     const report = await executeWave(wave, context, deps.directoryWriter, deps.journal, {
       now: deps.now,
       mayWrite: () => {
@@ -322,6 +379,11 @@ export class MigrationRunner {
         if (!deps.lease.held() || this.stopped) {
           stopCause = 'lease';
           return LOST_LEASE;
+        }
+        // At the window's end the wave stops after the users in hand, and goes on in the next window.
+        if (window && !windowAt(window, deps.now()).open) {
+          stopCause = 'window';
+          return `Its release window (${window.text}) closed.`;
         }
         const paused = (await deps.store.read()).record.paused;
         if (!paused) return null;
@@ -349,6 +411,20 @@ export class MigrationRunner {
     // A read back failed: removals are unsettled, so the wave stays running and is tried again.
     if (report.retryable) throw new Error(report.stoppedBecause ?? 'a read back failed');
     const result = await this.resultOf(wave, report.stoppedBecause);
+    if (stopCause === 'window') {
+      const { record: stored } = await updateRecord(deps.store, (current) => {
+        const next = withWave(current, wave.number, (w) => ({ ...w, status: 'approved', result }));
+        return { record: next, result: { record: next } };
+      });
+      const waiting = stored.waves.find((w) => w.number === wave.number) ?? wave;
+      await deps.notifier.notify({
+        kind: 'wave-window-closed',
+        waveNumber: wave.number,
+        result,
+        schedule: waveSchedule(stored, waiting, deps.now()) ?? '',
+      });
+      return;
+    }
     if (stopCause === 'paused') {
       // Resumed while stopping: it goes on at the next step.
       await updateRecord(deps.store, (stored) => ({
@@ -364,15 +440,31 @@ export class MigrationRunner {
     const completed = report.stoppedBecause === null;
     // Finished, and the next wave's sign-off opened, in one write: nothing is left half-done.
     const request = await updateRecord(deps.store, (stored) => {
+      const finishedAt = deps.now();
       const marked = withWave(stored, wave.number, (w) => ({
         ...w,
         status: completed ? 'completed' : 'stopped',
         result,
-        finishedAt: deps.now().toISOString(),
+        finishedAt: finishedAt.toISOString(),
+        // What it removed is checked again after the soak period; the next wave waits for that.
+        ...(result.removed > 0
+          ? {
+              followUp: {
+                dueAt: new Date(finishedAt.getTime() + deps.followUpAfterMs).toISOString(),
+                status: 'waiting' as const,
+              },
+            }
+          : {}),
       }));
       if (!completed) return { record: marked, result: null };
       const next = nextWaveRequest(marked, deps.now(), deps.approvalTtlMs, deps.newId);
-      return { record: next.record, result: next.request };
+      return {
+        record: next.record,
+        result: next.request && {
+          request: next.request,
+          conditions: approvalConditions(next.record, next.request, deps.now()),
+        },
+      };
     });
     await deps.notifier.notify({
       kind: 'wave-finished',
@@ -386,14 +478,121 @@ export class MigrationRunner {
         .slice(0, NOTABLE_ROWS)
         .map(({ userPrincipalName, outcome, reason }) => ({ userPrincipalName, outcome, reason })),
     });
-    if (request) await deps.notifier.notify({ kind: 'approval-requested', request });
+    if (request) await deps.notifier.notify({ kind: 'approval-requested', ...request });
     try {
-      await this.warnAboutAutomation(startedAt);
+      await this.afterWave(startedAt, `after wave ${wave.number}`);
     } catch (error) {
       deps.log(
         `Could not check for the old automation after wave ${wave.number}: ${errorText(error)}`
       );
     }
+  }
+
+  /**
+   * The follow-up after the soak period: what the wave removed is checked on fresh reads. Clean, the
+   * next wave may be released; otherwise the channel is told who lacks what and why, and anything
+   * missing is put back only once an approver signs off.
+   */
+  private async runFollowUp(wave: StoredWave): Promise<void> {
+    const { deps } = this;
+    const report = await followUpWave(wave, deps.reader, deps.directoryWriter, deps.journal);
+    const toRestore = report.findings.filter((f) => f.needsRestore);
+    const at = deps.now();
+    const outcome = await updateRecord(deps.store, (stored) => {
+      const current = stored.waves.find((w) => w.number === wave.number);
+      if (current?.followUp?.status !== 'waiting') return { record: stored, result: null };
+      const request =
+        toRestore.length > 0
+          ? newApproval(
+              deps.newId(),
+              { kind: 'restore', waveNumber: wave.number, digest: restoreDigest(toRestore) },
+              restoreSummary(wave.number, toRestore),
+              FOLLOW_UP_CHECK,
+              at,
+              deps.approvalTtlMs
+            )
+          : null;
+      const next = withWave(request ? withApproval(stored, request) : stored, wave.number, (w) => ({
+        ...w,
+        followUp: {
+          dueAt: current.followUp?.dueAt ?? at.toISOString(),
+          status: report.findings.length === 0 ? 'clean' : 'problems',
+          checkedAt: at.toISOString(),
+          checked: report.checked,
+          usersGone: report.usersGone,
+          problems: report.findings.length,
+          findings: report.findings.slice(0, FINDINGS_KEPT),
+          ...(request
+            ? { restoreIntentIds: toRestore.map((f) => f.intentId), restoreApprovalId: request.id }
+            : {}),
+        },
+      }));
+      return { record: next, result: { record: next, request } };
+    });
+    if (!outcome) return;
+    const pending = pendingWaveRequest(outcome.record);
+    await deps.notifier.notify({
+      kind: 'follow-up-finished',
+      waveNumber: wave.number,
+      checked: report.checked,
+      usersGone: report.usersGone,
+      problems: report.findings.length,
+      findings: report.findings.slice(0, NOTABLE_ROWS),
+      restoreRequested: outcome.request !== null,
+      nextWave: pending?.subject.kind === 'wave' ? pending.subject.waveNumber : null,
+    });
+    if (outcome.request)
+      await deps.notifier.notify({ kind: 'approval-requested', request: outcome.request });
+    await this.updatePendingWaveCard(outcome.record);
+    try {
+      await this.afterWave(null, `wave ${wave.number} follow-up`);
+    } catch (error) {
+      deps.log(`Could not count the licenses after a follow-up: ${errorText(error)}`);
+    }
+  }
+
+  /** Puts back, exactly, the removals a follow-up found missing, once an approver signed it off. */
+  private async runRestore(request: ApprovalRequest, waveNumber: number): Promise<void> {
+    const { deps } = this;
+    const { record } = await deps.store.read();
+    const wave = record.waves.find((w) => w.number === waveNumber);
+    const followUp = wave?.followUp;
+    if (!wave || followUp?.restoreApprovalId !== request.id) return this.markDone(request);
+    const report = await rollbackWave(wave.digest, deps.directoryWriter, deps.journal, {
+      now: deps.now,
+      only: new Set(followUp.restoreIntentIds ?? []),
+      reason: `Put back after wave ${waveNumber}'s follow-up found it missing; approved by ${request.decidedBy?.name ?? 'an approver'}.`,
+    });
+    if (report.failed.length > 0)
+      throw new Error(
+        `${report.failed.length} direct assignments could not be put back yet (${report.failed[0].reason})`
+      );
+    const stored = await updateRecord(deps.store, (current) => {
+      const next = withWave(
+        withApproval(current, { ...request, doneAt: deps.now().toISOString() }),
+        waveNumber,
+        (w) => (w.followUp ? { ...w, followUp: { ...w.followUp, status: 'restored' } } : w)
+      );
+      return { record: next, result: next };
+    });
+    await deps.notifier.notify({
+      kind: 'follow-up-restored',
+      waveNumber,
+      restored: report.restored.length,
+      alreadyThere: report.alreadyThere.length,
+    });
+    await this.updatePendingWaveCard(stored);
+  }
+
+  /** The next wave's card shows what holds it up now. */
+  private async updatePendingWaveCard(record: MigrationRecord): Promise<void> {
+    const pending = pendingWaveRequest(record);
+    if (pending)
+      await this.deps.notifier.notify({
+        kind: 'approval-updated',
+        request: pending,
+        conditions: approvalConditions(record, pending, this.deps.now()),
+      });
   }
 
   private async runRollback(request: ApprovalRequest, waveNumber: number): Promise<void> {
@@ -430,17 +629,40 @@ export class MigrationRunner {
     }));
   }
 
-  /** The old automation assigning directly again, to users whose direct assignment a wave removed. */
-  private async warnAboutAutomation(since: string): Promise<void> {
+  /**
+   * One pass over every user: how each SKU is held now (a point of the picture over time) and, after a
+   * wave (`since`), the old automation assigning directly again to users a wave removed it from.
+   */
+  private async afterWave(since: string | null, label: string): Promise<void> {
     const { deps } = this;
-    const removed = removedAssignments(await deps.journal.entries());
+    const removed = since ? removedAssignments(await deps.journal.entries()) : [];
     const ids = new Set(removed.map((r) => r.userId.toLowerCase()));
     const users = new Map<string, UserLicenseSnapshot>();
+    const tally = new InventoryTally(await deps.reader.subscribedSkus());
     await deps.reader.forEachUser((user) => {
+      tally.add(user);
       // Only those holding something directly again: at scale, not 100,000 snapshots.
       if (ids.has(user.id.toLowerCase()) && holdsDirectly(user))
         users.set(user.id.toLowerCase(), user);
     });
+    const counted = tally.result();
+    await updateRecord(deps.store, (record) => ({
+      record: withProgressPoint(record, {
+        at: deps.now().toISOString(),
+        label,
+        skus: counted.skus
+          .filter((s) => s.directOnly + s.both + s.inheritedOnly > 0)
+          .map(({ skuId, skuPartNumber, directOnly, both, inheritedOnly }) => ({
+            skuId,
+            skuPartNumber,
+            directOnly,
+            both,
+            inheritedOnly,
+          })),
+      }),
+      result: undefined,
+    }));
+    if (!since) return;
     let events: Awaited<ReturnType<TenantReader['licenseChangeEvents']>> = [];
     try {
       events = await deps.reader.licenseChangeEvents(new Date(since));
@@ -493,4 +715,14 @@ export class MigrationRunner {
       result: undefined,
     }));
   }
+}
+
+/** What a restore's sign-off card says will change. */
+function restoreSummary(waveNumber: number, findings: readonly FollowUpFinding[]): string[] {
+  return [
+    `Give ${findings.length} direct license assignments that wave ${waveNumber} removed back to their users, each with its original disabled service plans: they lack something since.`,
+    ...findings.slice(0, 5).map((f) => `${f.userPrincipalName} ${f.detail}`),
+    ...(findings.length > 5 ? [`And ${findings.length - 5} more (\`report\`).`] : []),
+    'Their group licenses stay. Fix the group, then include them in a later wave.',
+  ];
 }

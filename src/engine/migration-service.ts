@@ -14,18 +14,24 @@ import {
   newApproval,
   planDigest,
   replaceProposedWaves,
+  waveBlocker,
   withApproval,
   withWave,
   type MigrationRecord,
   type StoredWave,
 } from '../domain/migration-record';
 import { productName } from '../domain/product-names';
+import {
+  ReleaseWindowError,
+  parseReleaseWindow,
+  type ReleaseWindow,
+} from '../domain/release-window';
 import { WaveSizeError, defaultWaveSizes, parseWaveSizes, splitIntoWaves } from '../domain/waves';
 import type { DirectoryMembership } from './directory-membership';
-import { intendedGroupsOf, nextWaveRequest } from './migration-requests';
+import { approvalConditions, intendedGroupsOf, nextWaveRequest } from './migration-requests';
 import { journalDecision } from './journal-decision';
 import { updateRecord, type MigrationStore } from './migration-store';
-import type { Notifier } from './notifier';
+import type { ApprovalConditions, Notifier } from './notifier';
 import { planGroups } from './plan-groups';
 import type { TenantReader } from './tenant-reader';
 import { verifyDirectRemovals } from './verify-removals';
@@ -70,6 +76,8 @@ export interface MigrationStatus {
   readonly record: MigrationRecord;
   readonly stage: string;
   readonly tallies: readonly WaveTally[];
+  /** When it was read: when each wave runs is said against it. */
+  readonly now: Date;
 }
 
 /**
@@ -96,13 +104,25 @@ export class MigrationService {
     const record = await this.record();
     return {
       record,
-      stage: migrationStage(record),
+      stage: migrationStage(record, this.deps.now()),
       tallies: this.tallies.update(await this.deps.journal.entries()),
+      now: this.deps.now(),
     };
   }
 
   async approval(id: string): Promise<ApprovalRequest | null> {
     return (await this.record()).approvals.find((a) => a.id === id) ?? null;
+  }
+
+  /** A request with what stands in its way now, as its card shows it. */
+  async approvalView(
+    id: string
+  ): Promise<{ request: ApprovalRequest; conditions: ApprovalConditions } | null> {
+    const record = await this.record();
+    const request = record.approvals.find((a) => a.id === id);
+    return request
+      ? { request, conditions: approvalConditions(record, request, this.deps.now()) }
+      : null;
   }
 
   async wave(number: number): Promise<StoredWave> {
@@ -229,8 +249,13 @@ export class MigrationService {
       );
       return { record: next.record, result: next.request };
     });
-    if (request) await this.deps.notifier.notify({ kind: 'approval-requested', request });
     const record = await this.record();
+    if (request)
+      await this.deps.notifier.notify({
+        kind: 'approval-requested',
+        request,
+        conditions: approvalConditions(record, request, this.deps.now()),
+      });
     return {
       waves: record.waves.filter((w) => waves.some((x) => x.digest === w.digest)),
       request,
@@ -290,10 +315,18 @@ export class MigrationService {
     decision: 'approve' | 'reject',
     by: Person,
     cardDigest: string,
-    reason?: string
+    reason?: string,
+    windowText?: string
   ): Promise<DecisionOutcome> {
     const byIsApprover = await this.isApprover(by);
     const at = this.deps.now();
+    let window: ReleaseWindow | undefined;
+    const badWindow = (message: string, request: ApprovalRequest | null): DecisionOutcome => ({
+      accepted: false,
+      refusal: { refused: 'bad-window', message },
+      request,
+      current: null,
+    });
     const judge = (record: MigrationRecord): DecisionOutcome => {
       const request = record.approvals.find((a) => a.id === approvalId) ?? null;
       if (!request) {
@@ -307,14 +340,19 @@ export class MigrationService {
           current: null,
         };
       }
+      const subject = request.subject;
+      if (window && subject.kind !== 'wave')
+        return badWindow('A release window applies to removal waves only.', request);
       const decided = decide(request, {
         decision,
         by,
         byIsApprover,
         cardDigest,
-        currentDigest: currentDigestOf(record, request.subject),
+        currentDigest: currentDigestOf(record, subject),
         reason,
         at,
+        blockedBecause: subject.kind === 'wave' ? waveBlocker(record, subject.waveNumber) : null,
+        window,
       });
       if ('refused' in decided)
         return {
@@ -326,6 +364,14 @@ export class MigrationService {
       return { accepted: true, request: decided };
     };
 
+    if (decision === 'approve' && windowText?.trim()) {
+      try {
+        window = parseReleaseWindow(windowText);
+      } catch (error) {
+        if (!(error instanceof ReleaseWindowError)) throw error;
+        return badWindow(`${error.message} Nothing was approved.`, await this.approval(approvalId));
+      }
+    }
     const first = judge(await this.record());
     if (!first.accepted) {
       if (first.refusal.refused === 'expired') await this.persistExpiry();
@@ -333,19 +379,50 @@ export class MigrationService {
     }
     // Judged again on the record as written (ETag-guarded): of two clicks at the same moment, one wins.
     // Only the winner is journaled; the runner journals it again if this process stops in between.
-    const outcome = await updateRecord(this.deps.store, (stored) => {
-      const record = expireDue(stored, at);
-      const judged = judge(record);
-      return {
-        record: judged.accepted ? applyDecision(record, judged.request) : record,
-        result: judged,
-      };
+    const { outcome, record } = await updateRecord(this.deps.store, (stored) => {
+      const current = expireDue(stored, at);
+      const judged = judge(current);
+      const next = judged.accepted ? applyDecision(current, judged.request) : current;
+      return { record: next, result: { outcome: judged, record: next } };
     });
     if (!outcome.accepted) return outcome;
     await journalDecision(this.deps.journal, outcome.request, this.deps.newId);
-    await this.deps.notifier.notify({ kind: 'approval-decided', request: outcome.request });
+    await this.deps.notifier.notify({
+      kind: 'approval-decided',
+      request: outcome.request,
+      conditions: approvalConditions(record, outcome.request, at),
+    });
     if (outcome.request.status === 'approved') this.deps.wake();
     return outcome;
+  }
+
+  /** `followup N`: checks wave N's users again now (after fixing what its follow-up found). */
+  async followUpNow(by: Person, waveNumber: number): Promise<void> {
+    await this.requireAdmin(by, 'run a follow-up');
+    await updateRecord(this.deps.store, (record) => {
+      const wave = record.waves.find((w) => w.number === waveNumber);
+      if (!wave) throw new MigrationRefusal(`There is no wave ${waveNumber}.`);
+      if (!wave.followUp || !['completed', 'stopped'].includes(wave.status))
+        throw new MigrationRefusal(
+          `Wave ${waveNumber} is ${describeWaveStatus(wave.status)}: a follow-up checks a wave that has removed something.`
+        );
+      if (
+        wave.followUp.status === 'waiting' &&
+        Date.parse(wave.followUp.dueAt) <= this.deps.now().getTime()
+      )
+        throw new MigrationRefusal(`Wave ${waveNumber}'s follow-up is already running.`);
+      const open = record.approvals.find(
+        (a) => a.id === wave.followUp?.restoreApprovalId && a.status === 'pending'
+      );
+      return {
+        record: withWave(open ? supersede(record, open.id) : record, waveNumber, (w) => ({
+          ...w,
+          followUp: { dueAt: this.deps.now().toISOString(), status: 'waiting' },
+        })),
+        result: undefined,
+      };
+    });
+    this.deps.wake();
   }
 
   async pause(by: Person): Promise<void> {

@@ -1,13 +1,36 @@
 import type { ApprovalRequest } from '../domain/approvals';
 import type { AutomationFinding } from '../domain/automation';
 import type { ReassignmentWarning } from '../domain/done-report';
+import type { FollowUpFinding } from '../domain/follow-up';
 import type { WaveResult } from '../domain/migration-record';
 import type { LicenseErrorRow } from './list-license-errors';
 
+/** What stands between a sign-off request and its work, as its card shows it. */
+export interface ApprovalConditions {
+  /** Why it may not be released yet (approving anyway needs a reason). */
+  readonly blockedBecause: string | null;
+  /** When the approved work runs (its release window). */
+  readonly schedule: string | null;
+}
+
 /** What the migration tells the notification channel. */
 export type Notice =
-  | { readonly kind: 'approval-requested'; readonly request: ApprovalRequest }
-  | { readonly kind: 'approval-decided'; readonly request: ApprovalRequest }
+  | {
+      readonly kind: 'approval-requested';
+      readonly request: ApprovalRequest;
+      readonly conditions?: ApprovalConditions;
+    }
+  | {
+      readonly kind: 'approval-decided';
+      readonly request: ApprovalRequest;
+      readonly conditions?: ApprovalConditions;
+    }
+  /** What stands in a request's way changed (a follow-up finished): its cards are updated in place. */
+  | {
+      readonly kind: 'approval-updated';
+      readonly request: ApprovalRequest;
+      readonly conditions: ApprovalConditions;
+    }
   | { readonly kind: 'approval-expired'; readonly request: ApprovalRequest }
   | { readonly kind: 'assign-started'; readonly groups: readonly string[] }
   | {
@@ -23,7 +46,40 @@ export type Notice =
       readonly verify: Readonly<Record<string, { remove: number; skip: number }>>;
     }
   | { readonly kind: 'license-errors'; readonly rows: readonly LicenseErrorRow[] }
-  | { readonly kind: 'wave-started'; readonly waveNumber: number; readonly users: number }
+  | {
+      readonly kind: 'wave-started';
+      readonly waveNumber: number;
+      readonly users: number;
+      /** It ran before (a window closed, a pause, a restart) and goes on now. */
+      readonly resumed?: boolean;
+      readonly schedule?: string | null;
+    }
+  | {
+      /** The release window closed: the wave stopped after the users in hand and waits for the next. */
+      readonly kind: 'wave-window-closed';
+      readonly waveNumber: number;
+      readonly result: WaveResult;
+      readonly schedule: string;
+    }
+  | {
+      readonly kind: 'follow-up-finished';
+      readonly waveNumber: number;
+      readonly checked: number;
+      readonly usersGone: number;
+      readonly problems: number;
+      /** The first findings (the report has them all). */
+      readonly findings: readonly FollowUpFinding[];
+      /** A restore was asked for: it waits for an approver. */
+      readonly restoreRequested: boolean;
+      /** The wave that may now be released, or whose release this holds up. */
+      readonly nextWave: number | null;
+    }
+  | {
+      readonly kind: 'follow-up-restored';
+      readonly waveNumber: number;
+      readonly restored: number;
+      readonly alreadyThere: number;
+    }
   | {
       readonly kind: 'wave-progress';
       readonly waveNumber: number;

@@ -25,7 +25,14 @@ export async function rollbackWave(
   waveDigest: string,
   writer: DirectoryWriter,
   journal: Journal,
-  options: { now?: () => Date; dryRun?: boolean } = {}
+  options: {
+    now?: () => Date;
+    dryRun?: boolean;
+    /** Only these removals (intent ids): a follow-up's restore puts back what it found missing. */
+    only?: ReadonlySet<string>;
+    /** Why, in the journal. */
+    reason?: string;
+  } = {}
 ): Promise<RollbackReport> {
   const now = options.now ?? (() => new Date());
   const dryRun = options.dryRun ?? false;
@@ -38,7 +45,7 @@ export async function rollbackWave(
   const removed: Intent[] = entries.flatMap((e) => {
     const intent =
       e.kind === 'removal-outcome' && e.outcome === 'removed' ? intents.get(e.intentId) : undefined;
-    return intent ? [intent] : [];
+    return intent && (!options.only || options.only.has(intent.id)) ? [intent] : [];
   });
   const report: RollbackReport = {
     waveNumber: removed[0]?.waveNumber ?? 0,
@@ -70,7 +77,9 @@ export async function rollbackWave(
         at: now().toISOString(),
         intentId: intent.id,
         outcome: 'restored',
-        reason: 'Rolled back with the wave: the direct assignment was put back exactly.',
+        reason:
+          options.reason ??
+          'Rolled back with the wave: the direct assignment was put back exactly.',
       });
       report.restored.push(key);
     } catch (error) {

@@ -72,6 +72,18 @@ export async function resume(
   await context.sendActivity('Resumed: approved waves go on.');
 }
 
+export async function followUpNow(
+  context: TurnContext,
+  deps: CommandDependencies,
+  person: Person,
+  waveNumber: number
+): Promise<void> {
+  await deps.service.followUpNow(person, waveNumber);
+  await context.sendActivity(
+    `Checking wave ${waveNumber}'s users again now; the result goes to the notification channel, and \`status\` shows it.`
+  );
+}
+
 export async function reprocess(
   context: TurnContext,
   deps: CommandDependencies,

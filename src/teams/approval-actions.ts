@@ -1,6 +1,7 @@
 import type { AdaptiveCard } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import type { ApprovalRequest, Person } from '../domain/approvals';
+import type { ApprovalConditions } from '../engine/notifier';
 import { approvalCard } from './cards/approval-card';
 import type { CommandDependencies } from './command-dependencies';
 import { personOf } from './people';
@@ -9,12 +10,16 @@ export interface ApprovalActionData {
   readonly approvalId?: string;
   readonly digest?: string;
   readonly reason?: string;
+  /** The release window an approver typed (waves only). */
+  readonly window?: string;
 }
 
 type CardOrMessage = AdaptiveCard | string;
 
-const content = (request: ApprovalRequest, view: { canDecide: boolean; notice?: string }) =>
-  approvalCard(request, view).content as AdaptiveCard;
+const content = (
+  request: ApprovalRequest,
+  view: { canDecide: boolean; notice?: string; conditions?: ApprovalConditions }
+) => approvalCard(request, view).content as AdaptiveCard;
 
 /** Whether this person may decide this request: an approver (asked of the directory now), not the requester. */
 async function mayDecide(
@@ -39,11 +44,13 @@ export async function refreshApproval(
   deps: CommandDependencies,
   data: ApprovalActionData
 ): Promise<CardOrMessage> {
-  const request = data.approvalId ? await deps.service.approval(data.approvalId) : null;
-  if (!request) return 'This card belongs to no request I know of.';
+  const found = data.approvalId ? await deps.service.approvalView(data.approvalId) : null;
+  if (!found) return 'This card belongs to no request I know of.';
+  const { request, conditions } = found;
   // Without `refresh`, teams-ai answers this viewer only; with it, it would update the card for everyone.
   const view = content(request, {
     canDecide: await mayDecide(deps, request, personOf(context.activity)),
+    conditions,
   });
   delete view.refresh;
   return view;
@@ -69,9 +76,13 @@ export async function decideApproval(
     decision,
     person,
     data.digest,
-    data.reason
+    data.reason,
+    data.window
   );
-  if (outcome.accepted) return content(outcome.request, { canDecide: false });
+  if (outcome.accepted) {
+    const view = await deps.service.approvalView(outcome.request.id);
+    return content(outcome.request, { canDecide: false, conditions: view?.conditions });
+  }
   const { refusal, request, current } = outcome;
   // These cards carry `refresh`, so they replace the card for everyone; each approver's own view (with
   // the buttons) then comes back through the refresh.

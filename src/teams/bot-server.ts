@@ -70,6 +70,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     newId: randomUUID,
     log,
     approvalTtlMs: settings.approvalTtlMs,
+    followUpAfterMs: settings.followUpAfterMs,
     // Every 5 s of Graph's time: against a time-scaled simulator, that many times more often.
     processing: { pollMs: options.timings?.processingPollMs ?? 5_000 / settings.graphTimeScale },
     retryMs: options.timings?.retryMs ?? settings.runner.retryMs,

@@ -97,9 +97,17 @@ export class ChannelNotifier implements Notifier {
   async notify(notice: Notice): Promise<void> {
     try {
       // A decided or expired card is updated wherever it was posted, channel or not.
-      if (notice.kind === 'approval-decided' || notice.kind === 'approval-expired') {
-        const card = approvalCard(notice.request, { canDecide: false });
+      if (
+        notice.kind === 'approval-decided' ||
+        notice.kind === 'approval-expired' ||
+        notice.kind === 'approval-updated'
+      ) {
+        const card = approvalCard(notice.request, {
+          canDecide: false,
+          conditions: 'conditions' in notice ? notice.conditions : undefined,
+        });
         this.pacer.enqueue(() => this.updateCards(`approval/${notice.request.id}`, card));
+        if (notice.kind === 'approval-updated') return;
       }
       const channel = await this.channel();
       if (!channel) {
@@ -122,7 +130,7 @@ export class ChannelNotifier implements Notifier {
       case 'approval-requested':
         return this.post(
           channel,
-          approvalCard(notice.request, { canDecide: false }),
+          approvalCard(notice.request, { canDecide: false, conditions: notice.conditions }),
           `approval/${notice.request.id}`
         );
       case 'approval-expired':
@@ -293,8 +301,61 @@ function noticeCard(notice: Notice): Attachment {
       });
     case 'wave-started':
       return summaryCard({
-        title: `Wave ${notice.waveNumber} started`,
-        lines: [`${count(notice.users)} users; progress is updated on one card.`],
+        title: `Wave ${notice.waveNumber} ${notice.resumed ? 'goes on' : 'started'}`,
+        lines: [
+          `${count(notice.users)} users; progress is updated on one card.`,
+          ...(notice.schedule ? [notice.schedule] : []),
+        ],
+      });
+    case 'wave-window-closed':
+      return summaryCard({
+        title: `Wave ${notice.waveNumber} stopped at the end of its release window`,
+        facts: [
+          { title: 'Removed so far', value: count(notice.result.removed) },
+          { title: 'Skipped', value: count(notice.result.skipped) },
+          { title: 'Put back at once', value: count(notice.result.restored) },
+        ],
+        lines: ['The users in hand were finished; nobody is left half-done.', notice.schedule],
+      });
+    case 'follow-up-finished':
+      return summaryCard({
+        title:
+          notice.problems === 0
+            ? `Wave ${notice.waveNumber}'s follow-up is clean`
+            : `Wave ${notice.waveNumber}'s follow-up found ${count(notice.problems)} ${notice.problems === 1 ? 'problem' : 'problems'}`,
+        color: notice.problems === 0 ? 'Good' : 'Attention',
+        facts: [
+          { title: 'Removed assignments checked', value: count(notice.checked) },
+          { title: 'Users deleted since', value: count(notice.usersGone) },
+        ],
+        rows: notice.findings.map((f) => ({ heading: f.userPrincipalName, detail: f.detail })),
+        lines: [
+          ...(notice.problems === 0
+            ? [
+                'Every user still holds every license and service plan they had, inherited and active, with no license error and no new direct assignment.',
+              ]
+            : []),
+          ...(notice.restoreRequested
+            ? [
+                'Putting back what is missing needs a sign-off: the card follows. Nothing is given back before it is approved.',
+              ]
+            : []),
+        ],
+        footer:
+          notice.nextWave === null
+            ? `\`wave ${notice.waveNumber}\` for details.`
+            : notice.problems === 0
+              ? `Wave ${notice.nextWave} may be released now.`
+              : `Wave ${notice.nextWave} waits until this is resolved (\`followup ${notice.waveNumber}\` checks again), or an approver overrides with a reason.`,
+      });
+    case 'follow-up-restored':
+      return summaryCard({
+        title: `Wave ${notice.waveNumber}: what its follow-up found missing is back`,
+        color: 'Good',
+        facts: [
+          { title: 'Direct assignments put back', value: count(notice.restored) },
+          { title: 'Already back', value: count(notice.alreadyThere) },
+        ],
       });
     case 'rollback-finished':
       return summaryCard({

@@ -33,6 +33,8 @@ const HANDLERS: Record<string, Handler> = {
   rollback: (context, deps, person, command) =>
     admin.requestRollback(context, deps, person, command.argument as number),
   notify: (context, deps, person) => admin.notifyHere(context, deps, person),
+  followup: (context, deps, person, command) =>
+    admin.followUpNow(context, deps, person, command.argument as number),
   reprocess: (context, deps, person) => admin.reprocess(context, deps, person),
 };
 

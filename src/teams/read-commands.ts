@@ -1,6 +1,7 @@
 import { MessageFactory, type TurnContext } from 'botbuilder';
 import { describeSubject } from '../domain/approvals';
-import { describeWaveStatus } from '../domain/migration-record';
+import { describeFollowUp } from '../domain/follow-up';
+import { describeWaveStatus, waveBlocker, waveSchedule } from '../domain/migration-record';
 import { productName } from '../domain/product-names';
 import { toCsv } from '../csv';
 import { listLicenseErrors } from '../engine/list-license-errors';
@@ -161,14 +162,29 @@ export async function replyWithWave(
             ? `${approval.status}${approval.decidedBy ? ` by ${approval.decidedBy.name} at ${moment(approval.decidedAt ?? '')}` : ''}`
             : 'not requested yet',
         },
+        { title: 'Release window', value: approval?.window?.text ?? 'none' },
         { title: 'Removed', value: count(tally?.removed ?? 0) },
         { title: 'Skipped', value: count(tally?.skipped ?? 0) },
         { title: 'Put back', value: count(tally?.restored ?? 0) },
         { title: 'Failed', value: count(tally?.failed ?? 0) },
+        { title: 'Follow-up', value: describeFollowUp(wave.followUp) },
       ],
+      rows: (wave.followUp?.findings ?? []).slice(0, SAMPLE_ROWS).map((f) => ({
+        heading: `${f.userPrincipalName}${f.needsRestore ? ' (lacks something)' : ''}`,
+        detail: f.detail,
+      })),
       lines: [
         `Users: ${users.slice(0, SAMPLE_ROWS).join(', ')}${users.length > SAMPLE_ROWS ? `, and ${count(users.length - SAMPLE_ROWS)} more` : ''}.`,
         ...(wave.result?.stoppedBecause ? [`Stopped: ${wave.result.stoppedBecause}`] : []),
+        ...[
+          waveSchedule(status.record, wave, status.now),
+          ['proposed', 'awaiting-approval'].includes(wave.status)
+            ? waveBlocker(status.record, wave.number)
+            : null,
+        ].filter((line): line is string => line !== null),
+        ...(approval?.overrode
+          ? [`Released although: ${approval.overrode} Reason given: ${approval.reason}`]
+          : []),
         ...(approval?.status === 'pending'
           ? [
               `Waiting for ${describeSubject(approval.subject)} sign-off until ${moment(approval.expiresAt)}.`,

@@ -45,6 +45,8 @@ export async function startBotUnderTest(
     GRAPH_BASE_URL: graphUrl,
     ADMIN_GROUP_ID: DEMO_ADMIN_GROUP_ID,
     APPROVER_GROUP_ID: DEMO_APPROVER_GROUP_ID,
+    // Most tests run wave after wave: each wave's follow-up is due as soon as it finishes.
+    FOLLOW_UP_AFTER_MINUTES: '0',
     ...options.env,
   });
   // PORT=0 is not a valid setting for people; tests ask the OS for a free port.

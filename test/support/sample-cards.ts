@@ -2,7 +2,8 @@ import type { Attachment } from 'botbuilder';
 import type { ApprovalRequest } from '../../src/domain/approvals';
 import type { InventoryReport } from '../../src/domain/inventory';
 import type { StoredWave } from '../../src/domain/migration-record';
-import { NEW_MIGRATION_RECORD } from '../../src/domain/migration-record';
+import { NEW_MIGRATION_RECORD, type ProgressPoint } from '../../src/domain/migration-record';
+import { parseReleaseWindow } from '../../src/domain/release-window';
 import { approvalCard } from '../../src/teams/cards/approval-card';
 import { helpCard } from '../../src/teams/cards/help-card';
 import { inventoryCard } from '../../src/teams/cards/inventory-card';
@@ -44,7 +45,32 @@ export function sampleCards(): { name: string; card: Record<string, unknown> }[]
     })),
     status: i < 3 ? 'completed' : i === 3 ? 'running' : 'proposed',
     proposedBy: person,
+    ...(i < 3
+      ? {
+          followUp: {
+            dueAt: '2026-11-25T09:00:00.000Z',
+            status:
+              i === 0 ? ('clean' as const) : i === 1 ? ('problems' as const) : ('waiting' as const),
+            problems: i === 1 ? 1234 : 0,
+            findings: [],
+          },
+        }
+      : {}),
   }));
+  const history: ProgressPoint[] = Array.from({ length: 40 }, (_, i) => ({
+    at: new Date(Date.UTC(2026, 10, 1 + (i % 28), 9)).toISOString(),
+    label: i === 0 ? 'before the groups' : `after wave ${i}`,
+    skus: ['EMS', 'ENTERPRISEPACK', 'SPE_E5', 'POWER_BI_PRO', 'VISIOCLIENT'].map((part, k) => ({
+      skuId: `00000000-0000-0000-0000-00000000000${k}`,
+      skuPartNumber: part,
+      directOnly: 100_000 - i * 2500,
+      both: i * 2000,
+      inheritedOnly: i * 500,
+    })),
+  }));
+  const blocked =
+    'Wave 2\'s follow-up found 1,234 problems (a.rather.long.user.name.1@finance.emea.contoso.example lost Exchange Online (Plan 2) of Office 365 E3: "LIC Office 365 E3 – Finance EMEA" disables it now (the group\'s disabled plans changed after the wave)): resolve them and run `followup 2` before wave 3.';
+  const window = parseReleaseWindow('Sat 02:00-06:00 Europe/Paris');
   const inventory: InventoryReport = {
     userCount: 100_000,
     licensedUserCount: 99_000,
@@ -83,6 +109,40 @@ export function sampleCards(): { name: string; card: Record<string, unknown> }[]
     { name: 'approval-everyone', card: content(approvalCard(request, { canDecide: false })) },
     { name: 'approval-approver', card: content(approvalCard(request, { canDecide: true })) },
     {
+      name: 'approval-blocked',
+      card: content(
+        approvalCard(request, {
+          canDecide: true,
+          conditions: { blockedBecause: blocked, schedule: null },
+        })
+      ),
+    },
+    {
+      name: 'approval-overridden-with-window',
+      card: content(
+        approvalCard(
+          {
+            ...request,
+            status: 'approved',
+            decidedBy: { id: 'x', name: 'Lee Gu' },
+            decidedAt: '2026-11-24T10:00:00Z',
+            reason:
+              'The finance team asked for it before the quarter closes; the E3 group is fixed.',
+            overrode: blocked,
+            window,
+          },
+          {
+            canDecide: false,
+            conditions: {
+              blockedBecause: null,
+              schedule:
+                'Runs in its window Sat 02:00–06:00 Europe/Paris: next from Sat 28 Nov 02:00 Europe/Paris (01:00 UTC).',
+            },
+          }
+        )
+      ),
+    },
+    {
       name: 'approval-decided',
       card: content(
         approvalCard(
@@ -103,8 +163,9 @@ export function sampleCards(): { name: string; card: Record<string, unknown> }[]
       name: 'status',
       card: content(
         statusCard({
-          record: { ...NEW_MIGRATION_RECORD, waves, approvals: [request] },
+          record: { ...NEW_MIGRATION_RECORD, waves, approvals: [request], history },
           stage: 'Wave 4 is running.',
+          now: new Date('2026-11-24T12:00:00Z'),
           tallies: waves.slice(0, 4).map((w) => ({
             waveNumber: w.number,
             waveDigest: w.digest,

@@ -1,5 +1,6 @@
 import type { Attachment } from 'botbuilder';
 import { describeSubject, type ApprovalRequest } from '../../domain/approvals';
+import type { ApprovalConditions } from '../../engine/notifier';
 import template from './approval.json';
 import { moment } from './card-format';
 import { renderCard } from './render-card';
@@ -10,7 +11,8 @@ const STATUS: Record<
 > = {
   pending: { line: () => 'Waiting for an approver', color: 'Warning' },
   approved: {
-    line: (r) => `Approved by ${r.decidedBy?.name} at ${moment(r.decidedAt ?? '')}`,
+    line: (r) =>
+      `Approved by ${r.decidedBy?.name} at ${moment(r.decidedAt ?? '')}${r.overrode ? `, overriding what held it up: ${r.reason}` : ''}`,
     color: 'Good',
   },
   rejected: {
@@ -30,10 +32,12 @@ const STATUS: Record<
  */
 export function approvalCard(
   request: ApprovalRequest,
-  view: { canDecide: boolean; notice?: string }
+  view: { canDecide: boolean; notice?: string; conditions?: ApprovalConditions }
 ): Attachment {
   const what = describeSubject(request.subject);
   const status = STATUS[request.status];
+  const canDecide = view.canDecide && request.status === 'pending';
+  const blocked = request.status === 'pending' ? (view.conditions?.blockedBecause ?? '') : '';
   return renderCard(template, {
     approvalId: request.id,
     title: `Sign-off needed: ${what}`,
@@ -46,6 +50,14 @@ export function approvalCard(
     fullDigest: request.subject.digest,
     summary: request.summary,
     notice: view.notice ?? '',
-    canDecide: view.canDecide && request.status === 'pending',
+    blocked,
+    overrode: request.overrode ? `It was held up: ${request.overrode}` : '',
+    schedule: view.conditions?.schedule ?? '',
+    canDecide,
+    canSetWindow: canDecide && request.subject.kind === 'wave',
+    reasonLabel: blocked
+      ? 'Reason (needed to reject, or to approve anyway: it is recorded)'
+      : 'Reason (needed to reject)',
+    approveTitle: blocked ? 'Approve anyway' : 'Approve',
   });
 }

@@ -1,6 +1,15 @@
 import type { Attachment } from 'botbuilder';
 import { describeSubject } from '../../domain/approvals';
-import { describeWaveStatus } from '../../domain/migration-record';
+import { describeFollowUp } from '../../domain/follow-up';
+import {
+  approvalOf,
+  describeWaveStatus,
+  type MigrationRecord,
+  type ProgressPoint,
+  type StoredWave,
+} from '../../domain/migration-record';
+import { productName } from '../../domain/product-names';
+import { describeMoment, windowAt } from '../../domain/release-window';
 import type { MigrationStatus } from '../../engine/migration-service';
 import { bar, count, moment } from './card-format';
 import { renderCard } from './render-card';
@@ -8,6 +17,48 @@ import template from './status.json';
 
 /** Rows shown; the rest are summed up below the table (the card stays small with many waves). */
 const WAVE_ROWS = 12;
+/** The picture over time: the licenses with the most assignments, at their latest points. */
+const PICTURE_SKUS = 3;
+const PICTURE_POINTS = 5;
+
+/** A wave's status, with when an approved one runs if it waits for its window. */
+function waveStatusText(record: MigrationRecord, wave: StoredWave, now: Date): string {
+  const window = approvalOf(record, wave)?.window;
+  if (wave.status !== 'approved' || !window) return describeWaveStatus(wave.status);
+  const state = windowAt(window, now);
+  return state.open
+    ? 'approved, starting in its window'
+    : `waits for its window: ${describeMoment(state.opensAt, window.timeZone)}`;
+}
+
+/** Per license, how it was held at each point: direct only, both, inherited only, as stacked bars. */
+function pictureOverTime(history: readonly ProgressPoint[]) {
+  const latest = history[history.length - 1];
+  if (!latest || history.length < 2) return [];
+  const size = (s: ProgressPoint['skus'][number]) => s.directOnly + s.both + s.inheritedOnly;
+  const skus = [...latest.skus].sort((a, b) => size(b) - size(a)).slice(0, PICTURE_SKUS);
+  return skus.map((sku) => ({
+    title: productName(sku.skuPartNumber),
+    // The starting point, then the latest ones.
+    points: (history.length <= PICTURE_POINTS
+      ? history
+      : [history[0], ...history.slice(1 - PICTURE_POINTS)]
+    ).map((point) => {
+      const at = point.skus.find((s) => s.skuId === sku.skuId);
+      const direct = at?.directOnly ?? 0;
+      const both = at?.both ?? 0;
+      const inherited = at?.inheritedOnly ?? 0;
+      return {
+        label: `${point.label}, ${moment(point.at)}: ${count(direct)} direct only, ${count(both)} both, ${count(inherited)} group only`,
+        bar: bar([
+          { value: direct, style: 'attention', label: 'direct' },
+          { value: both, style: 'warning', label: 'both' },
+          { value: inherited, style: 'good', label: 'group' },
+        ]),
+      };
+    }),
+  }));
+}
 
 export function statusCard(status: MigrationStatus): Attachment {
   const { record } = status;
@@ -18,7 +69,8 @@ export function statusCard(status: MigrationStatus): Attachment {
       number: String(w.number),
       users: count(w.userCount),
       assignments: w.entries.length,
-      status: describeWaveStatus(w.status),
+      status: waveStatusText(record, w, status.now),
+      followUp: describeFollowUp(w.followUp),
       removed: count(t?.removed ?? 0),
       skipped: count(t?.skipped ?? 0),
       restored: count(t?.restored ?? 0),
@@ -59,6 +111,7 @@ export function statusCard(status: MigrationStatus): Attachment {
       },
     ]),
     waves: waves.slice(0, WAVE_ROWS),
+    picture: pictureOverTime(record.history ?? []),
     moreWaves:
       waves.length > WAVE_ROWS
         ? `And ${waves.length - WAVE_ROWS} more waves: \`wave N\` for one.`

@@ -1,0 +1,175 @@
+import type { LicenseAssignmentSnapshot, SkuSnapshot, UserLicenseSnapshot } from './licenses';
+import { productName } from './product-names';
+import { isHealthy, plansLostAfterRemoval } from './removal-safety';
+
+/**
+ * A wave's follow-up: after a soak period, every direct assignment the wave removed is checked again
+ * on fresh data. The user must still have the SKU and every plan the direct assignment enabled,
+ * inherited, active and without error, and must not hold it directly again. Pure: snapshots in,
+ * findings out.
+ */
+
+/** One removed direct assignment to check: the journal's removal intent. */
+export interface FollowUpTarget {
+  readonly intentId: string;
+  readonly userId: string;
+  readonly skuId: string;
+  /** The direct assignment's disabled plans: what it enabled, and what a restore puts back. */
+  readonly disabledPlans: readonly string[];
+}
+
+export type FollowUpProblem = 'lost-plans' | 'license-error' | 'direct-again';
+
+export interface FollowUpFinding {
+  readonly intentId: string;
+  readonly userId: string;
+  readonly userPrincipalName: string;
+  readonly skuId: string;
+  readonly problem: FollowUpProblem;
+  /** What is wrong and why, in words an admin acts on. */
+  readonly detail: string;
+  /** The user lacks something the direct assignment gave: putting it back (after approval) fixes it. */
+  readonly needsRestore: boolean;
+}
+
+export interface FollowUpState {
+  readonly dueAt: string;
+  readonly status: 'waiting' | 'clean' | 'problems' | 'restored';
+  readonly checkedAt?: string;
+  /** Removed assignments checked, and those whose user no longer exists. */
+  readonly checked?: number;
+  readonly usersGone?: number;
+  /** How many findings; the first ones are kept in `findings` (the report and the channel have them all). */
+  readonly problems?: number;
+  readonly findings?: readonly FollowUpFinding[];
+  /** Every removal a restore would put back (the findings that need one). */
+  readonly restoreIntentIds?: readonly string[];
+  /** The sign-off request to put back what the findings say is missing. */
+  readonly restoreApprovalId?: string;
+}
+
+const planName = (sku: SkuSnapshot | undefined, id: string) =>
+  sku?.servicePlans.find((p) => p.servicePlanId.toLowerCase() === id.toLowerCase())
+    ?.servicePlanName ?? id;
+
+function list(names: readonly string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** Checks one removed assignment against the user as they are now; null when all is well. */
+export function checkRemovedAssignment(
+  target: FollowUpTarget,
+  user: UserLicenseSnapshot,
+  sku: SkuSnapshot | undefined,
+  groupNames: ReadonlyMap<string, string>
+): FollowUpFinding | null {
+  const product = sku ? productName(sku.skuPartNumber) : target.skuId;
+  const groupName = (id: string | null) => `"${groupNames.get(id ?? '') ?? id}"`;
+  const rows = user.licenseAssignmentStates.filter((r) => r.skuId === target.skuId);
+  const finding = (problem: FollowUpProblem, detail: string, needsRestore: boolean) => ({
+    intentId: target.intentId,
+    userId: target.userId,
+    userPrincipalName: user.userPrincipalName,
+    skuId: target.skuId,
+    problem,
+    detail,
+    needsRestore,
+  });
+  if (rows.some((r) => r.assignedByGroup === null))
+    return finding(
+      'direct-again',
+      `holds ${product} directly again since the wave: something (the old automation?) assigned it. Nothing is missing; point that automation at the licensing group.`,
+      false
+    );
+  const inherited = rows.filter((r) => r.assignedByGroup !== null);
+  const lost = plansLostAfterRemoval(user, sku, target.skuId, target.disabledPlans);
+  const inError = inherited.filter((r) => !isHealthy(r));
+  if (lost.length === 0) {
+    return inError.length === 0
+      ? null
+      : finding(
+          'license-error',
+          `keeps every plan of ${product}, but ${describeUnhealthy(inError, groupName)}. \`errors\` gives the fix.`,
+          false
+        );
+  }
+  return finding('lost-plans', lossDetail(product, lost, inherited, sku, groupName), true);
+}
+
+function describeUnhealthy(
+  rows: readonly LicenseAssignmentSnapshot[],
+  groupName: (id: string | null) => string
+): string {
+  return list(
+    rows.map(
+      (r) =>
+        `the assignment from ${groupName(r.assignedByGroup)} is ${r.state ?? 'pending'}${r.error && r.error !== 'None' ? ` (${r.error})` : ''}`
+    )
+  );
+}
+
+/** Why plans are missing: no group gives the SKU any more, a group is in error, or disables them now. */
+function lossDetail(
+  product: string,
+  lost: readonly string[],
+  inherited: readonly LicenseAssignmentSnapshot[],
+  sku: SkuSnapshot | undefined,
+  groupName: (id: string | null) => string
+): string {
+  const names = list(lost.map((id) => planName(sku, id)));
+  if (inherited.length === 0)
+    return `lost ${product}: no group gives it to them any more (removed from the licensing group, or the group's license removed).`;
+  const healthy = inherited.filter(isHealthy);
+  if (healthy.length === 0) return `lost ${product}: ${describeUnhealthy(inherited, groupName)}.`;
+  const disabling = healthy.filter((r) =>
+    lost.some((id) => r.disabledPlans.some((d) => d.toLowerCase() === id.toLowerCase()))
+  );
+  return `lost ${names} of ${product}: ${list(disabling.map((r) => groupName(r.assignedByGroup)))} ${disabling.length === 1 ? 'disables' : 'disable'} ${lost.length === 1 ? 'it' : 'them'} now (the group's disabled plans changed after the wave).`;
+}
+
+/** Moments as every reader can place them. */
+const utc = (iso: string) => `${iso.replace('T', ' ').slice(0, 16)} UTC`;
+
+/** The follow-up result in a few words: a status row, a card fact. */
+export function describeFollowUp(followUp: FollowUpState | undefined): string {
+  if (!followUp) return '—';
+  const problems = followUp.problems ?? followUp.findings?.length ?? 0;
+  switch (followUp.status) {
+    case 'waiting':
+      return `due ${utc(followUp.dueAt)}`;
+    case 'clean':
+      return `clean (${utc(followUp.checkedAt ?? followUp.dueAt)})`;
+    case 'problems':
+      return `${problems.toLocaleString('en-US')} ${problems === 1 ? 'problem' : 'problems'}`;
+    case 'restored':
+      return `${problems.toLocaleString('en-US')} found, put back`;
+  }
+}
+
+/**
+ * Why wave `waveNumber` may not be released yet: the follow-up of the wave before it (the last one that
+ * ran) is not done, or found problems nobody has resolved. Null when it may go.
+ */
+export function releaseBlocker(
+  waves: readonly {
+    readonly number: number;
+    readonly status: string;
+    readonly followUp?: FollowUpState;
+  }[],
+  waveNumber: number
+): string | null {
+  const previous = waves
+    .filter((w) => w.number < waveNumber && ['completed', 'stopped'].includes(w.status))
+    .sort((a, b) => b.number - a.number)[0];
+  const followUp = previous?.followUp;
+  if (!previous || !followUp) return null;
+  if (followUp.status === 'waiting')
+    return `Wave ${previous.number}'s follow-up is not done yet (due ${utc(followUp.dueAt)}): wave ${waveNumber} can be released once it is clean.`;
+  if (followUp.status === 'problems') {
+    const problems = followUp.problems ?? followUp.findings?.length ?? 0;
+    const first = followUp.findings?.[0];
+    return `Wave ${previous.number}'s follow-up found ${problems.toLocaleString('en-US')} ${problems === 1 ? 'problem' : 'problems'}${first ? ` (${first.userPrincipalName} ${first.detail})` : ''}: resolve ${problems === 1 ? 'it' : 'them'} and run \`followup ${previous.number}\` before wave ${waveNumber}.`;
+  }
+  return null;
+}

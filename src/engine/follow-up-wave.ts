@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { removedIntentsOf } from '../domain/done-report';
+import { checkRemovedAssignment, type FollowUpFinding } from '../domain/follow-up';
+import type { Journal } from '../domain/journal';
+import type { StoredWave } from '../domain/migration-record';
+import type { DirectoryWriter } from './directory-writer';
+import { readUsers } from './execute-wave';
+import type { TenantReader } from './tenant-reader';
+
+export interface FollowUpReport {
+  /** Removed direct assignments checked. */
+  readonly checked: number;
+  /** Of them, users no longer in the directory (deleted since: nothing to hold). */
+  readonly usersGone: number;
+  readonly findings: readonly FollowUpFinding[];
+}
+
+/** A deleted user: 404 from a single read (statusCode) or from inside a batch (the message). */
+const isNotFound = (error: Error) =>
+  (error as { statusCode?: number }).statusCode === 404 || /^404\b/.test(error.message);
+
+/** Users per round trip: Graph's JSON batch limit. */
+const CHUNK = 20;
+
+/**
+ * The follow-up of one wave: a fresh read of every user whose direct assignment it removed (and nothing
+ * has put back), checked against what the direct assignment enabled. Reads only; a read Graph cannot
+ * answer fails the whole check, which the runner tries again later.
+ */
+export async function followUpWave(
+  wave: StoredWave,
+  reader: TenantReader,
+  writer: DirectoryWriter,
+  journal: Journal
+): Promise<FollowUpReport> {
+  const targets = removedIntentsOf(await journal.entries(), wave.digest);
+  const skus = new Map((await reader.subscribedSkus()).map((s) => [s.skuId.toLowerCase(), s]));
+  const groupNames = await reader.licensingGroupNames();
+  const byUser = new Map<string, typeof targets>();
+  for (const target of targets)
+    byUser.set(target.userId, [...(byUser.get(target.userId) ?? []), target]);
+  const userIds = [...byUser.keys()];
+  const findings: FollowUpFinding[] = [];
+  let usersGone = 0;
+  for (let start = 0; start < userIds.length; start += CHUNK) {
+    const read = await readUsers(writer, userIds.slice(start, start + CHUNK));
+    for (const [userId, snapshot] of read) {
+      if (snapshot instanceof Error) {
+        if (isNotFound(snapshot)) {
+          usersGone++;
+          continue;
+        }
+        throw snapshot;
+      }
+      for (const target of byUser.get(userId) ?? []) {
+        const finding = checkRemovedAssignment(
+          { ...target, intentId: target.id },
+          snapshot,
+          skus.get(target.skuId.toLowerCase()),
+          groupNames
+        );
+        if (finding) findings.push(finding);
+      }
+    }
+  }
+  return { checked: targets.length, usersGone, findings };
+}
+
+/** The digest a restore approval binds to: exactly these removed assignments. */
+export function restoreDigest(findings: readonly FollowUpFinding[]): string {
+  const canonical = findings
+    .filter((f) => f.needsRestore)
+    .map((f) => f.intentId)
+    .sort();
+  return createHash('sha256').update(canonical.join('\n')).digest('hex');
+}
