@@ -55,13 +55,17 @@ export function nextWaveRequest(
 ): { record: MigrationRecord; request: ApprovalRequest | null } {
   const wave = nextWaveToRequest(record);
   if (!wave) return { record, request: null };
+  // A card held up by the previous wave's follow-up stays open for a full period after it is due.
+  const soakingUntil = record.waves
+    .filter((w) => w.number < wave.number && w.followUp?.status === 'waiting')
+    .reduce((latest, w) => Math.max(latest, Date.parse(w.followUp?.dueAt ?? '')), now.getTime());
   const request = newApproval(
     newId(),
     { kind: 'wave', waveNumber: wave.number, digest: wave.digest },
     waveRequestSummary(wave, record),
     wave.proposedBy,
     now,
-    ttlMs
+    soakingUntil - now.getTime() + ttlMs
   );
   const next = withWave(withApproval(record, request), wave.number, (w) => ({
     ...w,

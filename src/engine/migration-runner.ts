@@ -512,21 +512,37 @@ export class MigrationRunner {
               deps.approvalTtlMs
             )
           : null;
-      const next = withWave(request ? withApproval(stored, request) : stored, wave.number, (w) => ({
-        ...w,
-        followUp: {
-          dueAt: current.followUp?.dueAt ?? at.toISOString(),
-          status: report.findings.length === 0 ? 'clean' : 'problems',
-          checkedAt: at.toISOString(),
-          checked: report.checked,
-          usersGone: report.usersGone,
-          problems: report.findings.length,
-          findings: report.findings.slice(0, FINDINGS_KEPT),
-          ...(request
-            ? { restoreIntentIds: toRestore.map((f) => f.intentId), restoreApprovalId: request.id }
-            : {}),
-        },
-      }));
+      // The next wave's card, held up until now, stays open for a full period from the result.
+      const pending = pendingWaveRequest(stored);
+      const extended =
+        pending && Date.parse(pending.expiresAt) < at.getTime() + deps.approvalTtlMs
+          ? withApproval(stored, {
+              ...pending,
+              expiresAt: new Date(at.getTime() + deps.approvalTtlMs).toISOString(),
+            })
+          : stored;
+      const next = withWave(
+        request ? withApproval(extended, request) : extended,
+        wave.number,
+        (w) => ({
+          ...w,
+          followUp: {
+            dueAt: current.followUp?.dueAt ?? at.toISOString(),
+            status: report.findings.length === 0 ? 'clean' : 'problems',
+            checkedAt: at.toISOString(),
+            checked: report.checked,
+            usersGone: report.usersGone,
+            problems: report.findings.length,
+            findings: report.findings.slice(0, FINDINGS_KEPT),
+            ...(request
+              ? {
+                  restoreIntentIds: toRestore.map((f) => f.intentId),
+                  restoreApprovalId: request.id,
+                }
+              : {}),
+          },
+        })
+      );
       return { record: next, result: { record: next, request } };
     });
     if (!outcome) return;

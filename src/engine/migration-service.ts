@@ -348,7 +348,7 @@ export class MigrationService {
         by,
         byIsApprover,
         cardDigest,
-        currentDigest: currentDigestOf(record, subject),
+        currentDigest: currentDigestOf(record, request),
         reason,
         at,
         blockedBecause: subject.kind === 'wave' ? waveBlocker(record, subject.waveNumber) : null,
@@ -505,9 +505,14 @@ function supersede(record: MigrationRecord, approvalId: string): MigrationRecord
 }
 
 /** The digest of the thing a request is about, as it stands in the record now. */
-function currentDigestOf(record: MigrationRecord, subject: ApprovalSubject): string | null {
+function currentDigestOf(record: MigrationRecord, request: ApprovalRequest): string | null {
+  const subject = request.subject;
   if (subject.kind === 'assign') return record.assign?.digest ?? null;
-  return record.waves.find((w) => w.number === subject.waveNumber)?.digest ?? null;
+  const wave = record.waves.find((w) => w.number === subject.waveNumber);
+  // A restore binds to the follow-up's findings; a newer follow-up replaces it.
+  if (subject.kind === 'restore')
+    return wave?.followUp?.restoreApprovalId === request.id ? subject.digest : null;
+  return wave?.digest ?? null;
 }
 
 /** The request still open for the same thing (a re-proposed wave's new card). */

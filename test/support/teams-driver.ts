@@ -60,7 +60,7 @@ export class TeamsDriver {
   async click(
     person: DemoPerson,
     verb: 'approve' | 'reject',
-    data: { approvalId: string; digest: string; reason?: string }
+    data: { approvalId: string; digest: string; reason?: string; window?: string }
   ): Promise<InvokeAnswer> {
     return this.invoke(person, verb, data);
   }

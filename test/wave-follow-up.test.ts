@@ -1,0 +1,229 @@
+import { startBotUnderTest, type BotUnderTest } from './support/bot-harness';
+import { cardOf, cardTexts } from './support/connector-stand-in';
+import { graphCall } from './support/graph-http';
+import { TeamsDriver } from './support/teams-driver';
+
+/**
+ * Watching each wave before the next: the follow-up after the soak period and release windows, on a
+ * clock the test moves (the bot's; Graph's own processing runs in real time).
+ */
+
+const EMS = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
+const MFA_PREMIUM = '8a256a2b-b617-496d-b51b-e76466e88db0';
+const MINUTE = 60_000;
+
+async function waitFor(what: string, condition: () => boolean, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('each wave watched before the next', () => {
+  let bot: BotUnderTest;
+  let teams: TeamsDriver;
+  let clock: number;
+
+  const directAssignments = () =>
+    [...bot.simulator.directory.users.values()].reduce((n, u) => n + u.directLicenses.size, 0);
+  const channelCards = () =>
+    bot.connector.sent.flatMap((a) => (a.method === 'POST' ? [cardTexts(cardOf(a))] : []));
+  const cardTitled = (pattern: RegExp) => channelCards().find((texts) => pattern.test(texts[0]));
+  const statusTexts = async () => cardTexts(cardOf((await teams.say('finance', 'status'))[0]));
+  const waveOneUsers = () => {
+    const wave1 = cardTitled(/^Wave 1 finished/);
+    if (!wave1) throw new Error('Wave 1 did not finish.');
+    const ids = new Set<string>();
+    for (const user of bot.simulator.directory.users.values())
+      if (!user.directLicenses.has(EMS)) ids.add(user.id);
+    return ids;
+  };
+
+  async function startWithWaveOneDone(env: Record<string, string>) {
+    clock = Date.now();
+    bot = await startBotUnderTest({ now: () => new Date(clock), env });
+    teams = new TeamsDriver(bot);
+    await teams.say('admin', 'notify here');
+    await teams.say('admin', 'assign');
+    await bot.idle();
+    await teams.click('approver1', 'approve', await teams.buttonData(teams.latestApproval()));
+    await bot.idle();
+    await teams.say('admin', 'waves 25,rest');
+    await bot.idle();
+    await teams.click('approver1', 'approve', await teams.buttonData(teams.latestApproval()));
+    await bot.idle();
+    expect(directAssignments()).toBe(1200 - 46);
+  }
+
+  afterEach(async () => {
+    await bot.stop();
+  });
+
+  describe('the follow-up after the soak period', () => {
+    beforeEach(() => startWithWaveOneDone({ FOLLOW_UP_AFTER_MINUTES: '1440' }));
+
+    it('holds the next wave until the follow-up, and puts back what a changed group took only after sign-off', async () => {
+      const soakEnds = new Date(clock + 1440 * MINUTE).toISOString().replace('T', ' ').slice(0, 16);
+      expect(await statusTexts()).toContainEqual(`due ${soakEnds} UTC`);
+      const waveTwo = teams.latestApproval();
+      const approverView = cardTexts((await teams.viewAs('approver1', waveTwo)).value);
+      expect(approverView).toContainEqual(
+        expect.stringMatching(/^Not to be released yet: Wave 1's follow-up is not done yet/)
+      );
+      expect(approverView).toContain('Approve anyway');
+      const refused = await teams.click('approver1', 'approve', await teams.buttonData(waveTwo));
+      expect(refused.value).toEqual(
+        expect.stringContaining('To approve it anyway, say why in the reason box')
+      );
+
+      // Someone disables a service plan on the licensing group after the wave.
+      const movedOff = waveOneUsers();
+      const group = [...bot.simulator.directory.groups.values()].find((g) => g.licenses.has(EMS));
+      if (!group) throw new Error('No licensing group for EMS.');
+      const disabled = [...(group.licenses.get(EMS)?.disabledPlans ?? []), MFA_PREMIUM];
+      const changed = await graphCall(
+        bot.simulator.baseUrl,
+        'POST',
+        `/v1.0/groups/${group.id}/assignLicense`,
+        { addLicenses: [{ skuId: EMS, disabledPlans: disabled }], removeLicenses: [] }
+      );
+      expect(changed.status).toBe(202);
+      const directory = bot.simulator.directory;
+      await waitFor('the group to be processed', () =>
+        [...movedOff].every((id) =>
+          directory
+            .licenseAssignmentStates(directory.users.get(id) ?? fail(id))
+            .some((row) => row.assignedByGroup && row.disabledPlans.includes(MFA_PREMIUM))
+        )
+      );
+
+      clock += 1440 * MINUTE + MINUTE;
+      await waitFor('the follow-up', () => cardTitled(/follow-up found/) !== undefined);
+      await bot.idle();
+      const found = cardTitled(/follow-up found/) ?? [];
+      expect(found[0]).toBe("Wave 1's follow-up found 25 problems");
+      expect(found.join('\n')).toMatch(
+        /lost MFA_PREMIUM of Enterprise Mobility \+ Security E3: "LIC [^"]+" disables it now/
+      );
+      // Reported, and nothing given back without a sign-off.
+      expect(directAssignments()).toBe(1200 - 46);
+      expect(await statusTexts()).toContainEqual('25 problems');
+
+      const restore = teams.latestApproval();
+      expect(cardTexts((await teams.viewAs('approver2', restore)).value)[0]).toBe(
+        "Sign-off needed: putting back what wave 1's follow-up found missing"
+      );
+      const movedBack = await teams.click(
+        'approver2',
+        'approve',
+        await teams.buttonData(restore, 'approver2')
+      );
+      expect(cardTexts(movedBack.value)).toContainEqual(
+        expect.stringMatching(/^Approved by Nestor Wilke/)
+      );
+      await bot.idle();
+      for (const id of movedOff) {
+        const user = bot.simulator.directory.users.get(id);
+        const back = user?.directLicenses.get(EMS);
+        expect(back).toBeDefined();
+        expect(back?.disabledPlans).not.toContain(MFA_PREMIUM);
+      }
+      expect(cardTitled(/what its follow-up found missing is back/)).toBeDefined();
+      expect(await statusTexts()).toContainEqual('25 found, put back');
+      // Resolved: wave 2 may go, and its card says so.
+      expect(cardTexts((await teams.viewAs('approver1', waveTwo)).value)).toContain('Approve');
+    });
+
+    it('lets an approver release the next wave before a clean follow-up only with a recorded reason', async () => {
+      const waveTwo = teams.latestApproval();
+      const reason = 'Finance needs it before the quarter closes; I checked wave 1 by hand.';
+      const decided = await teams.click('approver2', 'approve', {
+        ...(await teams.buttonData(waveTwo, 'approver2')),
+        reason,
+      });
+      expect(cardTexts(decided.value)).toContainEqual(
+        expect.stringMatching(
+          new RegExp(`^Approved by Nestor Wilke .* overriding what held it up: ${reason}`)
+        )
+      );
+      await bot.idle();
+      expect(directAssignments()).toBe(0);
+      const wave = cardTexts(cardOf((await teams.say('finance', 'wave 2'))[0]));
+      expect(wave).toContainEqual(
+        expect.stringMatching(/^Released although: Wave 1's follow-up is not done yet/)
+      );
+    });
+  });
+
+  describe('release windows', () => {
+    beforeEach(() => startWithWaveOneDone({}));
+
+    /** The next Saturday, 00:00 UTC, after the clock. */
+    const nextSaturday = () => {
+      const day = new Date(clock);
+      day.setUTCHours(0, 0, 0, 0);
+      day.setUTCDate(day.getUTCDate() + ((6 - day.getUTCDay() + 7) % 7 || 7));
+      return day.getTime();
+    };
+
+    /** "Sat 5 Dec", as the bot writes a day. */
+    const dayText = (ms: number) => {
+      const [weekday, day, month] = new Date(ms).toUTCString().replace(',', '').split(' ');
+      return `${weekday} ${Number(day)} ${month}`;
+    };
+
+    it('refuses a window it cannot read, and changes nothing', async () => {
+      const waveTwo = teams.latestApproval();
+      const refused = await teams.click('approver1', 'approve', {
+        ...(await teams.buttonData(waveTwo)),
+        window: 'Saturday 02:00-06:00',
+      });
+      expect(refused.value).toEqual(expect.stringContaining('has no time zone'));
+      expect(await statusTexts()).toContainEqual(expect.stringMatching(/waiting for sign-off/));
+    });
+
+    it('waits for its window, stops at its end after the users in hand, and goes on in the next', async () => {
+      const saturday = nextSaturday();
+      await teams.click('approver1', 'approve', {
+        ...(await teams.buttonData(teams.latestApproval())),
+        window: 'Sat 02:00-06:00 UTC',
+      });
+      await bot.idle();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await bot.idle();
+      expect(directAssignments()).toBe(1200 - 46);
+      expect(await statusTexts()).toContainEqual(
+        `waits for its window: ${dayText(saturday)} 02:00 UTC`
+      );
+
+      // Into the window; after two round trips of removals, the window closes.
+      let batches = 0;
+      bot.simulator.onRequest = (method, url) => {
+        if (method === 'POST' && url.includes('$batch') && ++batches === 6)
+          clock = saturday + 6 * 60 * MINUTE + 30_000;
+      };
+      clock = saturday + 5 * 60 * MINUTE + 50 * MINUTE;
+      await waitFor(
+        'the window to close',
+        () => cardTitled(/end of its release window/) !== undefined
+      );
+      await bot.idle();
+      const removedInWindow = 1200 - 46 - directAssignments();
+      expect(removedInWindow).toBeGreaterThan(0);
+      expect(removedInWindow).toBeLessThan(1200 - 46);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(1200 - 46 - directAssignments()).toBe(removedInWindow);
+      expect(await statusTexts()).toContainEqual(
+        `waits for its window: ${dayText(saturday + 7 * 24 * 60 * MINUTE)} 02:00 UTC`
+      );
+
+      bot.simulator.onRequest = null;
+      clock = saturday + 7 * 24 * 60 * MINUTE + 120 * MINUTE;
+      await waitFor('wave 2 to finish', () => cardTitled(/^Wave 2 finished/) !== undefined);
+      await bot.idle();
+      expect(directAssignments()).toBe(0);
+      expect(bot.simulator.directory.timeline.losses(bot.simulator.directory.skus)).toEqual([]);
+    });
+  });
+});
