@@ -24,6 +24,8 @@ describe('the embedded demo in the Agents Playground', () => {
         PORT: String(ports.bot),
         PLAYGROUND_PORT: String(ports.playground),
         SIMULATOR_PORT: String(ports.simulator),
+        // The demo's soak period is two minutes; here a quarter of one.
+        FOLLOW_UP_AFTER_MINUTES: '0.25',
       },
     });
     demo.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
@@ -139,15 +141,38 @@ describe('the embedded demo in the Agents Playground', () => {
     expect(await terminal('approve as Lee')).toContain('Approved by Lee Gu');
     await cardTitled(/^Wave 1 finished/);
     await cardTitled(/^Sign-off needed: removal wave 2/);
-    expect(await terminal('approve as Nestor')).toContain('Approved by Nestor Wilke');
+    // Wave 2 waits for wave 1's follow-up; meanwhile a colleague changes the EMS licensing group.
+    expect(await terminal('approve as Nestor')).toContain("Wave 1's follow-up is not done yet");
+    expect(await terminal('change group')).toContain('disabled Multi-Factor Authentication');
+    const found = await cardTitled(/^Wave 1's follow-up found 25 problems/, 45_000);
+    expect(cardTexts(found.activity.attachments?.[0]?.content).join('\n')).toContain(
+      'disables it now'
+    );
+    await cardTitled(/^Sign-off needed: putting back what wave 1's follow-up found missing/);
+    expect(await terminal('approve as Lee')).toContain('Approved by Lee Gu');
+    await cardTitled(/^Wave 1: what its follow-up found missing is back/);
+
+    // Released in a window that is open now (its time zone said).
+    const hour = new Date().getUTCHours();
+    const window = `daily ${String((hour + 23) % 24).padStart(2, '0')}:00-${String((hour + 2) % 24).padStart(2, '0')}:00 UTC`;
+    expect(await terminal(`approve as Nestor in ${window}`)).toContain('Approved by Nestor Wilke');
+    const started = await cardTitled(/^Wave 2 started/);
+    expect(cardTexts(started.activity.attachments?.[0]?.content)).toContainEqual(
+      expect.stringMatching(/^Runs in its window daily .* UTC: open now/)
+    );
     await cardTitled(/^Wave 2 finished/);
 
     await driver.sendMessage('status', { conversation: 'personal' });
     const status = await cardTitled(/^Migration status/);
-    expect(cardTexts(status.activity.attachments?.[0]?.content)).toContain(
-      'Every wave is done: see `report`, and point the old automation at the licensing groups.'
+    const texts = cardTexts(status.activity.attachments?.[0]?.content);
+    expect(texts).toContainEqual(
+      expect.stringMatching(
+        /^Every wave is done: see `report`, and point the old automation at the licensing groups\. Wave 2's users are checked again/
+      )
     );
-  }, 120_000);
+    expect(texts).toContain('25 found, put back');
+    expect(texts).toContain('Licenses over time: direct only, both, group only');
+  }, 180_000);
 
   it('stops the Playground, the bot and the simulator cleanly on Ctrl-C', async () => {
     const exited = new Promise<number | null>((resolve) =>

@@ -30,6 +30,7 @@ describe('bot instances sharing Azure Blob Storage', () => {
 
   const startInstance = async () => {
     const settings = readBotSettings({
+      FOLLOW_UP_AFTER_MINUTES: '0',
       GRAPH_BASE_URL: graphUrl,
       STORAGE_CONNECTION_STRING: azurite.connectionString,
       ADMIN_GROUP_ID: DEMO_ADMIN_GROUP_ID,
@@ -78,13 +79,18 @@ describe('bot instances sharing Azure Blob Storage', () => {
     await until(() => teamsB.approvalCards().length === 1, 'the first sign-off card');
     await teamsB.click('approver1', 'approve', await teamsB.buttonData(teamsB.latestApproval()));
     await until(() => teamsB.approvalCards().length === 2, 'the second sign-off card');
+    const store = new BlobMigrationStore(azurite.container);
+    // Wave 2 is released once wave 1's follow-up (due at once here) is clean.
+    await until(
+      async () => (await store.read()).record.waves[0]?.followUp?.status === 'clean',
+      "wave 1's follow-up"
+    );
     await driverFor(a).click(
       'approver2',
       'approve',
       await driverFor(a).buttonData(teamsB.latestApproval(), 'approver2')
     );
 
-    const store = new BlobMigrationStore(azurite.container);
     await until(
       async () => (await store.read()).record.waves.every((w) => w.status === 'completed'),
       'both waves'

@@ -22,8 +22,11 @@ interface PostedCard {
 type Json = Record<string, unknown>;
 const isJson = (value: unknown): value is Json => typeof value === 'object' && value !== null;
 
+/** Cards looked at, newest first, for one this person can act on. */
+const RECENT_CARDS = 5;
+
 export const DEMO_APPROVER_USAGE =
-  'Type `approve as Lee` or `reject as Nestor: <reason>` here to click the latest sign-off card as that person.';
+  'Type `approve as Lee` or `reject as Nestor: <reason>` here to click the latest sign-off card as that person; `approve as Lee in Sat 02:00-06:00 Europe/Paris` releases a wave in a window, and `change group` has a colleague change a licensing group.';
 
 export class DemoApprover {
   private readonly cards: PostedCard[] = [];
@@ -54,30 +57,42 @@ export class DemoApprover {
 
   /** One line typed in the terminal; returns what to print. */
   async handle(line: string): Promise<string> {
-    const match = /^\s*(approve|reject)\s+as\s+(\S+)\s*(?::\s*(.*))?$/i.exec(line);
+    // A window holds colons (02:00); the reason follows a colon and a space.
+    const match =
+      /^\s*(approve|reject)\s+as\s+(\S+?)(?:\s+in\s+(.+?))?\s*(?::(?:\s+(.*))?)?$/i.exec(line);
     if (!match) return DEMO_APPROVER_USAGE;
-    const [, verb, who, reason] = match;
+    const [, verb, who, window, reason] = match;
     const user = this.users.find((u) =>
       u.name.toLowerCase().split(' ').includes(who.toLowerCase())
     );
     if (!user)
       return `Nobody called ${who} in the Playground: ${this.users.map((u) => u.name).join(', ')}.`;
-    const card = this.cards[this.cards.length - 1];
-    if (!card)
+    if (this.cards.length === 0)
       return 'No sign-off card has been posted yet: ask for one in the Playground (`assign`, `waves`).';
-    const view = await this.invoke(user, card, 'refreshApproval', { approvalId: card.approvalId });
-    const actions = (
-      isJson(view.value) && Array.isArray(view.value.actions) ? view.value.actions : []
-    ) as {
-      verb?: string;
-      data?: Json;
-    }[];
-    const button = actions.find((a) => a.verb === verb.toLowerCase());
-    if (!button?.data)
-      return `${user.name} sees no ${verb} button on the latest card: ${statusOf(view.value)}`;
+    // The newest card this person can act on: a restore card may have come after a wave's.
+    let found: { card: PostedCard; button: { data: Json } } | null = null;
+    let latestView: Json = {};
+    for (const card of [...this.cards].reverse().slice(0, RECENT_CARDS)) {
+      const view = await this.invoke(user, card, 'refreshApproval', {
+        approvalId: card.approvalId,
+      });
+      if (card === this.cards[this.cards.length - 1]) latestView = view;
+      const actions = (
+        isJson(view.value) && Array.isArray(view.value.actions) ? view.value.actions : []
+      ) as { verb?: string; data?: Json }[];
+      const button = actions.find((a) => a.verb === verb.toLowerCase());
+      if (button?.data) {
+        found = { card, button: { data: button.data } };
+        break;
+      }
+    }
+    if (!found)
+      return `${user.name} sees no ${verb} button on the latest card: ${statusOf(latestView.value)}`;
+    const { card, button } = found;
     const answer = await this.invoke(user, card, verb.toLowerCase(), {
       ...button.data,
       reason: reason ?? '',
+      ...(window ? { window } : {}),
     });
     return typeof answer.value === 'string' ? answer.value : statusOf(answer.value);
   }

@@ -13,6 +13,7 @@ import { TenantSimulator } from '../simulator/simulator-server';
 import { StartupError, startBot } from '../start-bot';
 import { startAzurite } from './azurite';
 import { DemoApprover } from './demo-approver';
+import { disableAPlanOnTheLicensingGroup } from './demo-drift';
 import { startPlayground } from './playground-process';
 
 /**
@@ -57,9 +58,10 @@ async function main(): Promise<void> {
     const simulatorPort = optionalPort('SIMULATOR_PORT', 0);
     const playgroundPort = optionalPort('PLAYGROUND_PORT', 56150);
     let graphBaseUrl = process.env.GRAPH_BASE_URL?.trim();
+    let simulator: TenantSimulator | null = null;
     if (!graphBaseUrl) {
       // Group license processing in seconds rather than minutes, so the demo moves at a watchable pace.
-      const simulator = new TenantSimulator({
+      simulator = new TenantSimulator({
         tenant: buildDemoTenant(),
         timings: { queuedMs: 3_000, usersPerSecond: 250 },
       });
@@ -89,7 +91,12 @@ async function main(): Promise<void> {
       // The demo tenant's admins and approvers run and approve, unless the environment names others.
       ...(process.env.GRAPH_BASE_URL
         ? {}
-        : { ADMIN_GROUP_ID: DEMO_ADMIN_GROUP_ID, APPROVER_GROUP_ID: DEMO_APPROVER_GROUP_ID }),
+        : {
+            ADMIN_GROUP_ID: DEMO_ADMIN_GROUP_ID,
+            APPROVER_GROUP_ID: DEMO_APPROVER_GROUP_ID,
+            // Minutes, not a day: the demo shows each wave's follow-up while you watch.
+            FOLLOW_UP_AFTER_MINUTES: '2',
+          }),
       ...process.env,
       GRAPH_BASE_URL: graphBaseUrl,
     });
@@ -114,7 +121,11 @@ async function main(): Promise<void> {
     const lines = createInterface({ input: process.stdin, terminal: false });
     lines.on('line', (line) => {
       if (line.trim() === '') return;
-      approver.handle(line).then(
+      const answer =
+        line.trim().toLowerCase() === 'change group' && simulator
+          ? disableAPlanOnTheLicensingGroup(simulator)
+          : approver.handle(line);
+      answer.then(
         (answer) => console.log(answer),
         (error: unknown) => console.log(`That did not work: ${errorText(error)}`)
       );

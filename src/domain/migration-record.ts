@@ -306,9 +306,11 @@ export function migrationStage(record: MigrationRecord, now: Date = new Date()):
   if (waiting && blocker) return blocker;
   if (waiting) return `Wave ${waiting.number} is waiting for an approver.`;
   const soaking = record.waves.find((w) => w.followUp?.status === 'waiting');
-  if (soaking)
-    return `Wave ${soaking.number}'s users are checked again at ${soaking.followUp?.dueAt.replace('T', ' ').slice(0, 16)} UTC (its follow-up).`;
+  const followUp = soaking
+    ? `Wave ${soaking.number}'s users are checked again at ${soaking.followUp?.dueAt.replace('T', ' ').slice(0, 16)} UTC (its follow-up).`
+    : '';
   if (record.waves.every((w) => ['completed', 'rolled-back'].includes(w.status)))
-    return 'Every wave is done: see `report`, and point the old automation at the licensing groups.';
+    return `Every wave is done: see \`report\`, and point the old automation at the licensing groups.${followUp ? ` ${followUp}` : ''}`;
+  if (followUp) return followUp;
   return 'Removal waves are under way.';
 }
