@@ -15,6 +15,13 @@ describe('settings are read from the environment and checked once', () => {
     expect(settings.graph.trustedCertificatePath).toMatch(/loopback-cert\.pem$/);
   });
 
+  it('checks a wave again a day after it by default, or after the soak period given in minutes', () => {
+    expect(readBotSettings({ GRAPH_BASE_URL: SIMULATOR }).followUpAfterMs).toBe(86_400_000);
+    expect(
+      readBotSettings({ GRAPH_BASE_URL: SIMULATOR, FOLLOW_UP_AFTER_MINUTES: '2' }).followUpAfterMs
+    ).toBe(120_000);
+  });
+
   it('accepts the Graph endpoint with or without /v1.0 and keeps only its origin', () => {
     expect(readBotSettings({ GRAPH_BASE_URL: `${SIMULATOR}/v1.0/` }).graph.baseUrl).toBe(SIMULATOR);
   });
@@ -71,6 +78,10 @@ describe('settings are read from the environment and checked once', () => {
     [
       { GRAPH_BASE_URL: SIMULATOR, HOST: '0.0.0.0' },
       /^HOST=0\.0\.0\.0 needs BOT_ID and BOT_PASSWORD/,
+    ],
+    [
+      { GRAPH_BASE_URL: SIMULATOR, FOLLOW_UP_AFTER_MINUTES: '2 days' },
+      /^FOLLOW_UP_AFTER_MINUTES must be a number of minutes from 0 to 43200 \(30 days\) \(got "2 days"\)/,
     ],
     [
       { GRAPH_BASE_URL: SIMULATOR, GRAPH_CA_CERTIFICATE: '/nowhere/ca.pem' },

@@ -51,6 +51,10 @@ export type JournalEntry =
       readonly decision: 'approved' | 'rejected';
       readonly by: string;
       readonly reason?: string;
+      /** Approved although this held it up (the previous wave's follow-up); `reason` says why. */
+      readonly overrode?: string;
+      /** The release window the approval carries, as written. */
+      readonly window?: string;
     }
   | {
       /** A decision on anything else that needs approval: the group assignment, a rollback. */

@@ -21,6 +21,8 @@ export async function journalDecision(
           ...base,
           kind: 'wave-decision',
           approvalId: request.id,
+          ...(request.overrode ? { overrode: request.overrode } : {}),
+          ...(request.window ? { window: request.window.text } : {}),
           waveNumber: subject.waveNumber,
           waveDigest: subject.digest,
         }

@@ -360,6 +360,7 @@ export class MigrationRunner {
         resumed: wave.startedAt !== undefined,
         schedule: waveSchedule(record, wave, deps.now()),
       });
+      await this.updateWaveCard(wave.number);
     }
     const context: RemovalContext = {
       skus: new Map((await deps.reader.subscribedSkus()).map((s) => [s.skuId.toLowerCase(), s])),
@@ -423,6 +424,7 @@ export class MigrationRunner {
         result,
         schedule: waveSchedule(stored, waiting, deps.now()) ?? '',
       });
+      await this.updateWaveCard(wave.number);
       return;
     }
     if (stopCause === 'paused') {
@@ -478,6 +480,7 @@ export class MigrationRunner {
         .slice(0, NOTABLE_ROWS)
         .map(({ userPrincipalName, outcome, reason }) => ({ userPrincipalName, outcome, reason })),
     });
+    await this.updateWaveCard(wave.number);
     if (request) await deps.notifier.notify({ kind: 'approval-requested', ...request });
     try {
       await this.afterWave(startedAt, `after wave ${wave.number}`);
@@ -598,6 +601,19 @@ export class MigrationRunner {
       alreadyThere: report.alreadyThere.length,
     });
     await this.updatePendingWaveCard(stored);
+  }
+
+  /** A released wave's sign-off card says when it runs (its window), or no longer once it is done. */
+  private async updateWaveCard(waveNumber: number): Promise<void> {
+    const { record } = await this.deps.store.read();
+    const wave = record.waves.find((w) => w.number === waveNumber);
+    const approval = wave && approvalOf(record, wave);
+    if (approval?.window)
+      await this.deps.notifier.notify({
+        kind: 'approval-updated',
+        request: approval,
+        conditions: approvalConditions(record, approval, this.deps.now()),
+      });
   }
 
   /** The next wave's card shows what holds it up now. */
@@ -738,7 +754,9 @@ function restoreSummary(waveNumber: number, findings: readonly FollowUpFinding[]
   return [
     `Give ${findings.length} direct license assignments that wave ${waveNumber} removed back to their users, each with its original disabled service plans: they lack something since.`,
     ...findings.slice(0, 5).map((f) => `${f.userPrincipalName} ${f.detail}`),
-    ...(findings.length > 5 ? [`And ${findings.length - 5} more (\`report\`).`] : []),
+    ...(findings.length > 5
+      ? [`And ${findings.length - 5} more (\`wave ${waveNumber}\` lists more of them).`]
+      : []),
     'Their group licenses stay. Fix the group, then include them in a later wave.',
   ];
 }

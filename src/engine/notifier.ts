@@ -67,7 +67,7 @@ export type Notice =
       readonly checked: number;
       readonly usersGone: number;
       readonly problems: number;
-      /** The first findings (the report has them all). */
+      /** The first findings (`wave N` shows more; the record keeps the first hundred). */
       readonly findings: readonly FollowUpFinding[];
       /** A restore was asked for: it waits for an approver. */
       readonly restoreRequested: boolean;

@@ -139,10 +139,13 @@ export class ChannelNotifier implements Notifier {
           `The request for ${describeSubject(notice.request.subject)} expired unanswered; nothing was done.`
         );
       case 'approval-decided': {
-        const verb = notice.request.status === 'approved' ? 'approved' : 'rejected';
+        const { request } = notice;
+        const verb = request.status === 'approved' ? 'approved' : 'rejected';
+        const window = request.window ? `, to run in its window ${request.window.text}` : '';
+        const override = request.overrode ? ' although it was held up' : '';
         return this.postText(
           channel,
-          `${notice.request.decidedBy?.name} ${verb} ${describeSubject(notice.request.subject)}${notice.request.reason ? `: ${notice.request.reason}` : '.'}`
+          `${request.decidedBy?.name} ${verb} ${describeSubject(request.subject)}${window}${override}${request.reason ? `: ${request.reason}` : '.'}`
         );
       }
       case 'wave-progress':
