@@ -169,6 +169,9 @@ async function runBot(users) {
       PORT: String(port),
       RUNNER_POLL_SECONDS: '0.2',
       RUNNER_RETRY_SECONDS: '1',
+      // Each wave's follow-up as soon as it finishes (its reads count in the removal phase); the next
+      // wave's sign-off goes through once it is clean.
+      FOLLOW_UP_AFTER_MINUTES: '0',
       // e.g. --max-old-space-size=384, to see how the bot fares with a bounded heap
       NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS ?? '',
     },
