@@ -74,6 +74,29 @@ describe('a removed direct assignment checked after the soak period', () => {
       expect.objectContaining({ problem: 'direct-again', needsRestore: false })
     );
   });
+
+  it('reports plans missing from a direct assignment made again, to be fixed by hand', () => {
+    // The group was taken away, and the old automation assigned it back with Exchange disabled.
+    expect(check({ assignedByGroup: null, disabledPlans: ['exchange'] })).toEqual(
+      expect.objectContaining({
+        problem: 'lost-plans',
+        needsRestore: false,
+        detail: expect.stringMatching(
+          /^holds Office 365 E3 directly again since the wave, but without EXCHANGE_S_ENTERPRISE: fix that assignment by hand/
+        ),
+      })
+    );
+  });
+
+  it('does not call a user clean for a license the tenant no longer lists', () => {
+    const finding = checkRemovedAssignment(
+      target,
+      { ...user(), licenseAssignmentStates: [] },
+      undefined,
+      groups
+    );
+    expect(finding).toEqual(expect.objectContaining({ problem: 'lost-plans', needsRestore: true }));
+  });
 });
 
 describe('what holds the next wave', () => {
@@ -91,15 +114,28 @@ describe('what holds the next wave', () => {
     expect(
       releaseBlocker([wave(1, 'completed', { dueAt: due, status: 'problems', problems: 3 })], 2)
     ).toMatch(
-      /^Wave 1's follow-up found 3 problems: resolve them and run `followup 1` before wave 2/
+      /^Wave 1's follow-up found 3 problems: fix the cause and run `followup 1` before wave 2/
     );
+    expect(
+      releaseBlocker(
+        [
+          wave(1, 'completed', {
+            dueAt: due,
+            status: 'problems',
+            problems: 3,
+            restoreApprovalId: 'r1',
+          }),
+        ],
+        2
+      )
+    ).toMatch(/: approve putting back what is missing, or fix the cause and run `followup 1`/);
     expect(releaseBlocker([wave(1, 'completed', { dueAt: due, status: 'clean' })], 2)).toBeNull();
     expect(
       releaseBlocker([wave(1, 'completed', { dueAt: due, status: 'restored' })], 2)
     ).toBeNull();
   });
 
-  it('looks at the last wave that ran, not at waves rolled back or not run', () => {
+  it('looks at every wave before it that ran, but not at waves rolled back', () => {
     const waves = [
       wave(1, 'completed', { dueAt: due, status: 'clean' }),
       wave(2, 'rolled-back', { dueAt: due, status: 'waiting' }),
@@ -107,6 +143,13 @@ describe('what holds the next wave', () => {
     ];
     expect(releaseBlocker(waves, 3)).toBeNull();
     expect(releaseBlocker(waves, 1)).toBeNull();
+    // Wave 2 removed nothing (no follow-up), and an approver overrode for it: wave 1 still holds wave 3.
+    const held = [
+      wave(1, 'completed', { dueAt: due, status: 'problems', problems: 2 }),
+      wave(2, 'completed'),
+      wave(3, 'awaiting-approval'),
+    ];
+    expect(releaseBlocker(held, 3)).toMatch(/^Wave 1's follow-up found 2 problems/);
   });
 
   it('is shown in a few words on the status rows', () => {

@@ -56,6 +56,33 @@ describe('each wave watched before the next', () => {
     expect(directAssignments()).toBe(1200 - 46);
   }
 
+  /** Changes the EMS licensing group's disabled plans through Graph, and waits until these users have it. */
+  async function setEmsGroupPlans(
+    users: ReadonlySet<string>,
+    change: (disabled: readonly string[]) => string[]
+  ): Promise<void> {
+    const directory = bot.simulator.directory;
+    const group = [...directory.groups.values()].find((g) => g.licenses.has(EMS));
+    if (!group) throw new Error('No licensing group for EMS.');
+    const disabled = change(group.licenses.get(EMS)?.disabledPlans ?? []);
+    const changed = await graphCall(
+      bot.simulator.baseUrl,
+      'POST',
+      `/v1.0/groups/${group.id}/assignLicense`,
+      { addLicenses: [{ skuId: EMS, disabledPlans: disabled }], removeLicenses: [] }
+    );
+    expect(changed.status).toBe(202);
+    const applied = (id: string) => {
+      const row = directory
+        .licenseAssignmentStates(directory.users.get(id) ?? fail(id))
+        .find((r) => r.skuId === EMS && r.assignedByGroup === group.id);
+      return (
+        row !== undefined && [...row.disabledPlans].sort().join() === [...disabled].sort().join()
+      );
+    };
+    await waitFor('the group to be processed', () => [...users].every(applied));
+  }
+
   afterEach(async () => {
     await bot.stop();
   });
@@ -79,24 +106,7 @@ describe('each wave watched before the next', () => {
 
       // Someone disables a service plan on the licensing group after the wave.
       const movedOff = waveOneUsers();
-      const group = [...bot.simulator.directory.groups.values()].find((g) => g.licenses.has(EMS));
-      if (!group) throw new Error('No licensing group for EMS.');
-      const disabled = [...(group.licenses.get(EMS)?.disabledPlans ?? []), MFA_PREMIUM];
-      const changed = await graphCall(
-        bot.simulator.baseUrl,
-        'POST',
-        `/v1.0/groups/${group.id}/assignLicense`,
-        { addLicenses: [{ skuId: EMS, disabledPlans: disabled }], removeLicenses: [] }
-      );
-      expect(changed.status).toBe(202);
-      const directory = bot.simulator.directory;
-      await waitFor('the group to be processed', () =>
-        [...movedOff].every((id) =>
-          directory
-            .licenseAssignmentStates(directory.users.get(id) ?? fail(id))
-            .some((row) => row.assignedByGroup && row.disabledPlans.includes(MFA_PREMIUM))
-        )
-      );
+      await setEmsGroupPlans(movedOff, (plans) => [...plans, MFA_PREMIUM]);
 
       clock += 1440 * MINUTE + MINUTE;
       await waitFor('the follow-up', () => cardTitled(/follow-up found/) !== undefined);
@@ -129,10 +139,49 @@ describe('each wave watched before the next', () => {
         expect(back).toBeDefined();
         expect(back?.disabledPlans).not.toContain(MFA_PREMIUM);
       }
+      // Exactly the 25 assignments found missing, nothing else of the wave.
+      expect(directAssignments()).toBe(1200 - 46 + 25);
       expect(cardTitled(/what its follow-up found missing is back/)).toBeDefined();
-      expect(await statusTexts()).toContainEqual('25 found, put back');
+      // Checked again at once: clean now.
+      expect(cardTitled(/^Wave 1's follow-up is clean/)).toBeDefined();
+      expect(await statusTexts()).toContainEqual(
+        expect.stringMatching(/^clean \(.*\), after putting back 25$/)
+      );
       // Resolved: wave 2 may go, and its card says so.
       expect(cardTexts((await teams.viewAs('approver1', waveTwo)).value)).toContain('Approve');
+    });
+
+    it('lets an admin check a wave again once the cause is fixed, but never before its soak period ends', async () => {
+      expect(await teams.replies('admin', 'followup 1')).toEqual([
+        expect.stringMatching(
+          /^Wave 1's follow-up is due at .* UTC, after its soak period, which is not cut short\./
+        ),
+      ]);
+      const movedOff = waveOneUsers();
+      await setEmsGroupPlans(movedOff, (plans) => [...plans, MFA_PREMIUM]);
+      clock += 1440 * MINUTE + MINUTE;
+      await waitFor('the follow-up', () => cardTitled(/follow-up found/) !== undefined);
+      await bot.idle();
+      const restoreButton = await teams.buttonData(teams.latestApproval());
+
+      // The group is put right instead, and the wave checked again: nothing needs to be given back.
+      await setEmsGroupPlans(movedOff, (plans) => plans.filter((p) => p !== MFA_PREMIUM));
+      expect(await teams.replies('finance', 'followup 1')).toEqual([
+        expect.stringContaining('Megan Bowen is not a member of the migration admins group'),
+      ]);
+      expect(await teams.replies('admin', 'followup 1')).toEqual([
+        "Checking wave 1's users again now; the result goes to the notification channel, and `status` shows it.",
+      ]);
+      await waitFor(
+        'the second follow-up',
+        () => cardTitled(/^Wave 1's follow-up is clean/) !== undefined
+      );
+      await bot.idle();
+      expect(directAssignments()).toBe(1200 - 46);
+      // The restore asked for before is out of date: approving it now does nothing.
+      const late = await teams.click('approver1', 'approve', restoreButton);
+      expect(JSON.stringify(late.value)).toContain('Replaced by a newer card');
+      expect(directAssignments()).toBe(1200 - 46);
     });
 
     it('lets an approver release the next wave before a clean follow-up only with a recorded reason', async () => {
@@ -172,6 +221,42 @@ describe('each wave watched before the next', () => {
       const [weekday, day, month] = new Date(ms).toUTCString().replace(',', '').split(' ');
       return `${weekday} ${Number(day)} ${month}`;
     };
+
+    it("settles what was in flight after a restart past the window's end, and removes nothing more until the next", async () => {
+      const saturday = nextSaturday();
+      await teams.click('approver1', 'approve', {
+        ...(await teams.buttonData(teams.latestApproval())),
+        window: 'Sat 02:00-06:00 UTC',
+      });
+      let restarted: Promise<void> | null = null;
+      let batches = 0;
+      bot.simulator.onRequest = (method, url) => {
+        if (method === 'POST' && url.includes('$batch') && ++batches === 5)
+          restarted = bot.restart(() => {
+            clock = saturday + 6 * 60 * MINUTE + 30_000;
+          });
+      };
+      clock = saturday + 5 * 60 * MINUTE + 50 * MINUTE;
+      await waitFor('the restart', () => restarted !== null);
+      await restarted;
+      bot.simulator.onRequest = null;
+      await waitFor(
+        'the window to close',
+        () => cardTitled(/end of its release window/) !== undefined
+      );
+      await bot.idle();
+      const left = directAssignments();
+      expect(left).toBeLessThan(1200 - 46);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(directAssignments()).toBe(left);
+      expect(bot.simulator.directory.timeline.losses(bot.simulator.directory.skus)).toEqual([]);
+
+      clock = saturday + 7 * 24 * 60 * MINUTE + 120 * MINUTE;
+      await waitFor('wave 2 to finish', () => cardTitled(/^Wave 2 finished/) !== undefined);
+      await bot.idle();
+      expect(directAssignments()).toBe(0);
+      expect(bot.simulator.directory.timeline.losses(bot.simulator.directory.skus)).toEqual([]);
+    });
 
     it('refuses a window it cannot read, and changes nothing', async () => {
       const waveTwo = teams.latestApproval();

@@ -34,7 +34,10 @@ export interface FollowUpFinding {
 
 export interface FollowUpState {
   readonly dueAt: string;
+  /** `restored`: only in records written before a restore was followed by a fresh check. */
   readonly status: 'waiting' | 'clean' | 'problems' | 'restored';
+  /** Direct assignments put back after an earlier check of this wave (with their sign-off). */
+  readonly restored?: number;
   readonly checkedAt?: string;
   /** Removed assignments checked, and those whose user no longer exists. */
   readonly checked?: number;
@@ -76,14 +79,28 @@ export function checkRemovedAssignment(
     detail,
     needsRestore,
   });
-  if (rows.some((r) => r.assignedByGroup === null))
-    return finding(
-      'direct-again',
-      `holds ${product} directly again since the wave: something (the old automation?) assigned it. Nothing is missing; point that automation at the licensing group.`,
-      false
-    );
+  const directAgain = rows.some((r) => r.assignedByGroup === null);
   const inherited = rows.filter((r) => r.assignedByGroup !== null);
+  // Against every healthy assignment left, direct ones included.
   const lost = plansLostAfterRemoval(user, sku, target.skuId, target.disabledPlans);
+  if (!sku && !rows.some(isHealthy))
+    return finding(
+      'lost-plans',
+      `lost ${product}, which the tenant no longer lists among its subscriptions.`,
+      !directAgain
+    );
+  if (directAgain)
+    return lost.length === 0
+      ? finding(
+          'direct-again',
+          `holds ${product} directly again since the wave: something (the old automation?) assigned it. Nothing is missing; point that automation at the licensing group.`,
+          false
+        )
+      : finding(
+          'lost-plans',
+          `holds ${product} directly again since the wave, but without ${list(lost.map((id) => planName(sku, id)))}: fix that assignment by hand, and point the old automation at the licensing group.`,
+          false
+        );
   const inError = inherited.filter((r) => !isHealthy(r));
   if (lost.length === 0) {
     return inError.length === 0
@@ -128,28 +145,36 @@ function lossDetail(
   return `lost ${names} of ${product}: ${list(disabling.map((r) => groupName(r.assignedByGroup)))} ${disabling.length === 1 ? 'disables' : 'disable'} ${lost.length === 1 ? 'it' : 'them'} now (the group's disabled plans changed after the wave).`;
 }
 
-/** Moments as every reader can place them. */
-const utc = (iso: string) => `${iso.replace('T', ' ').slice(0, 16)} UTC`;
+/** Moments as every reader can place them: "2026-11-25 09:00 UTC". */
+export const utc = (iso: string) => `${iso.replace('T', ' ').slice(0, 16)} UTC`;
 
 /** The follow-up result in a few words: a status row, a card fact. */
 export function describeFollowUp(followUp: FollowUpState | undefined): string {
   if (!followUp) return '—';
   const problems = followUp.problems ?? followUp.findings?.length ?? 0;
+  const restored = followUp.restored
+    ? `, after putting back ${followUp.restored.toLocaleString('en-US')}`
+    : '';
   switch (followUp.status) {
     case 'waiting':
-      return `due ${utc(followUp.dueAt)}`;
+      return `due ${utc(followUp.dueAt)}${restored}`;
     case 'clean':
-      return `clean (${utc(followUp.checkedAt ?? followUp.dueAt)})`;
+      return `clean (${utc(followUp.checkedAt ?? followUp.dueAt)})${restored}`;
     case 'problems':
-      return `${problems.toLocaleString('en-US')} ${problems === 1 ? 'problem' : 'problems'}`;
+      return `${problems.toLocaleString('en-US')} ${problems === 1 ? 'problem' : 'problems'}${restored}`;
     case 'restored':
       return `${problems.toLocaleString('en-US')} found, put back`;
   }
 }
 
+/** A follow-up that holds the next waves: not yet done, or with findings nobody has resolved. */
+export const followUpHolds = (followUp: FollowUpState | undefined): boolean =>
+  followUp?.status === 'waiting' || followUp?.status === 'problems';
+
 /**
- * Why wave `waveNumber` may not be released yet: the follow-up of the wave before it (the last one that
- * ran) is not done, or found problems nobody has resolved. Null when it may go.
+ * Why wave `waveNumber` may not be released yet: the follow-up of a wave before it is not done, or found
+ * problems nobody has resolved. Waves rolled back hold nothing (their users have it all back). Null when
+ * it may go.
  */
 export function releaseBlocker(
   waves: readonly {
@@ -160,7 +185,12 @@ export function releaseBlocker(
   waveNumber: number
 ): string | null {
   const previous = waves
-    .filter((w) => w.number < waveNumber && ['completed', 'stopped'].includes(w.status))
+    .filter(
+      (w) =>
+        w.number < waveNumber &&
+        ['completed', 'stopped'].includes(w.status) &&
+        followUpHolds(w.followUp)
+    )
     .sort((a, b) => b.number - a.number)[0];
   const followUp = previous?.followUp;
   if (!previous || !followUp) return null;
@@ -169,7 +199,10 @@ export function releaseBlocker(
   if (followUp.status === 'problems') {
     const problems = followUp.problems ?? followUp.findings?.length ?? 0;
     const first = followUp.findings?.[0];
-    return `Wave ${previous.number}'s follow-up found ${problems.toLocaleString('en-US')} ${problems === 1 ? 'problem' : 'problems'}${first ? ` (${first.userPrincipalName} ${first.detail})` : ''}: resolve ${problems === 1 ? 'it' : 'them'} and run \`followup ${previous.number}\` before wave ${waveNumber}.`;
+    const fix = followUp.restoreApprovalId
+      ? `approve putting back what is missing, or fix the cause and run \`followup ${previous.number}\``
+      : `fix the cause and run \`followup ${previous.number}\``;
+    return `Wave ${previous.number}'s follow-up found ${problems.toLocaleString('en-US')} ${problems === 1 ? 'problem' : 'problems'}${first ? ` (${first.userPrincipalName} ${first.detail})` : ''}: ${fix} before wave ${waveNumber}.`;
   }
   return null;
 }

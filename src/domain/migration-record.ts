@@ -305,7 +305,9 @@ export function migrationStage(record: MigrationRecord, now: Date = new Date()):
   const blocker = waiting && waveBlocker(record, waiting.number);
   if (waiting && blocker) return blocker;
   if (waiting) return `Wave ${waiting.number} is waiting for an approver.`;
-  const soaking = record.waves.find((w) => w.followUp?.status === 'waiting');
+  const soaking = record.waves.find(
+    (w) => w.followUp?.status === 'waiting' && ['completed', 'stopped'].includes(w.status)
+  );
   const followUp = soaking
     ? `Wave ${soaking.number}'s users are checked again at ${soaking.followUp?.dueAt.replace('T', ' ').slice(0, 16)} UTC (its follow-up).`
     : '';

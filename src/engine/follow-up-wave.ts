@@ -43,8 +43,11 @@ export async function followUpWave(
   const findings: FollowUpFinding[] = [];
   let usersGone = 0;
   for (let start = 0; start < userIds.length; start += CHUNK) {
-    const read = await readUsers(writer, userIds.slice(start, start + CHUNK));
-    for (const [userId, snapshot] of read) {
+    const chunk = userIds.slice(start, start + CHUNK);
+    const read = await readUsers(writer, chunk);
+    for (const userId of chunk) {
+      // A user Graph gave no answer for is not taken as clean: the check is tried again.
+      const snapshot = read.get(userId) ?? new Error(`Graph gave no answer for user ${userId}.`);
       if (snapshot instanceof Error) {
         if (isNotFound(snapshot)) {
           usersGone++;

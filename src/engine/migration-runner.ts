@@ -9,6 +9,7 @@ import {
   approvalOf,
   dueFollowUp,
   expireDue,
+  waveBlocker,
   newApproval,
   waveSchedule,
   withApproval,
@@ -204,13 +205,8 @@ export class MigrationRunner {
       await this.runAssign(record.assign);
       return true;
     }
-    // Follow-ups only read, and restores only give back: neither waits for `resume`.
-    const due = dueFollowUp(record, this.deps.now());
-    if (due) {
-      this.inHand = { label: `the follow-up of wave ${due.number}` };
-      await this.runFollowUp(due);
-      return true;
-    }
+    // Restores only give back and follow-ups only read: neither waits for `resume`. A follow-up goes
+    // after restores, rollbacks and a wave in flight, so one that cannot read holds up none of them.
     const restore = record.approvals.find(
       (a) => a.status === 'approved' && a.subject.kind === 'restore' && !a.doneAt
     );
@@ -222,11 +218,10 @@ export class MigrationRunner {
       await this.runRestore(restore, restore.subject.waveNumber);
       return true;
     }
-    if (record.paused) return false;
     const rollback = record.approvals.find(
       (a) => a.status === 'approved' && a.subject.kind === 'rollback' && !a.doneAt
     );
-    if (rollback?.subject.kind === 'rollback') {
+    if (!record.paused && rollback?.subject.kind === 'rollback') {
       this.inHand = {
         label: `the rollback of wave ${rollback.subject.waveNumber}`,
         giveUp: () => this.markDone(rollback),
@@ -234,6 +229,14 @@ export class MigrationRunner {
       await this.runRollback(rollback, rollback.subject.waveNumber);
       return true;
     }
+    const inFlight = record.waves.find((w) => w.status === 'running');
+    const due = dueFollowUp(record, this.deps.now());
+    if (due && (record.paused || !inFlight)) {
+      this.inHand = { label: `the follow-up of wave ${due.number}` };
+      await this.runFollowUp(due);
+      return true;
+    }
+    if (record.paused) return false;
     const wave = record.waves.find((w) => w.status === 'approved' || w.status === 'running');
     // An approved wave waits for its window; one that was running goes in only to settle what was in
     // flight (a crash at the window's end), and stops again at once.
@@ -524,12 +527,13 @@ export class MigrationRunner {
               expiresAt: new Date(at.getTime() + deps.approvalTtlMs).toISOString(),
             })
           : stored;
-      const next = withWave(
+      const checked = withWave(
         request ? withApproval(extended, request) : extended,
         wave.number,
         (w) => ({
           ...w,
           followUp: {
+            ...(current.followUp?.restored ? { restored: current.followUp.restored } : {}),
             dueAt: current.followUp?.dueAt ?? at.toISOString(),
             status: report.findings.length === 0 ? 'clean' : 'problems',
             checkedAt: at.toISOString(),
@@ -546,10 +550,18 @@ export class MigrationRunner {
           },
         })
       );
-      return { record: next, result: { record: next, request } };
+      // The next wave's card expired while it was held up: a new one, now that there is a result.
+      const reopened = pending
+        ? { record: checked, request: null }
+        : nextWaveRequest(checked, at, deps.approvalTtlMs, deps.newId);
+      return {
+        record: reopened.record,
+        result: { record: reopened.record, request, reopened: reopened.request },
+      };
     });
     if (!outcome) return;
     const pending = pendingWaveRequest(outcome.record);
+    const nextWave = pending?.subject.kind === 'wave' ? pending.subject.waveNumber : null;
     await deps.notifier.notify({
       kind: 'follow-up-finished',
       waveNumber: wave.number,
@@ -558,11 +570,18 @@ export class MigrationRunner {
       problems: report.findings.length,
       findings: report.findings.slice(0, NOTABLE_ROWS),
       restoreRequested: outcome.request !== null,
-      nextWave: pending?.subject.kind === 'wave' ? pending.subject.waveNumber : null,
+      nextWave,
+      nextWaveHeldBy: nextWave === null ? null : waveBlocker(outcome.record, nextWave),
     });
     if (outcome.request)
       await deps.notifier.notify({ kind: 'approval-requested', request: outcome.request });
-    await this.updatePendingWaveCard(outcome.record);
+    if (outcome.reopened)
+      await deps.notifier.notify({
+        kind: 'approval-requested',
+        request: outcome.reopened,
+        conditions: approvalConditions(outcome.record, outcome.reopened, deps.now()),
+      });
+    else await this.updatePendingWaveCard(outcome.record);
     try {
       await this.afterWave(null, `wave ${wave.number} follow-up`);
     } catch (error) {
@@ -586,11 +605,23 @@ export class MigrationRunner {
       throw new Error(
         `${report.failed.length} direct assignments could not be put back yet (${report.failed[0].reason})`
       );
+    // The wave's users are checked again at once: what was put back is no longer in it, and anything
+    // else the follow-up found still holds the next wave.
     const stored = await updateRecord(deps.store, (current) => {
       const next = withWave(
         withApproval(current, { ...request, doneAt: deps.now().toISOString() }),
         waveNumber,
-        (w) => (w.followUp ? { ...w, followUp: { ...w.followUp, status: 'restored' } } : w)
+        (w) =>
+          w.followUp?.restoreApprovalId === request.id
+            ? {
+                ...w,
+                followUp: {
+                  dueAt: deps.now().toISOString(),
+                  status: 'waiting',
+                  restored: (w.followUp.restored ?? 0) + report.restored.length,
+                },
+              }
+            : w
       );
       return { record: next, result: next };
     });
@@ -678,22 +709,27 @@ export class MigrationRunner {
         users.set(user.id.toLowerCase(), user);
     });
     const counted = tally.result();
-    await updateRecord(deps.store, (record) => ({
-      record: withProgressPoint(record, {
-        at: deps.now().toISOString(),
-        label,
-        skus: counted.skus
-          .filter((s) => s.directOnly + s.both + s.inheritedOnly > 0)
-          .map(({ skuId, skuPartNumber, directOnly, both, inheritedOnly }) => ({
-            skuId,
-            skuPartNumber,
-            directOnly,
-            both,
-            inheritedOnly,
-          })),
-      }),
-      result: undefined,
-    }));
+    await updateRecord(deps.store, (record) => {
+      // The licenses the migration moves (all held ones before there is a plan): the record stays small.
+      const planned = new Set(record.assign?.groups.map((g) => g.skuId.toLowerCase()) ?? []);
+      return {
+        record: withProgressPoint(record, {
+          at: deps.now().toISOString(),
+          label,
+          skus: counted.skus
+            .filter((s) => planned.size === 0 || planned.has(s.skuId.toLowerCase()))
+            .filter((s) => s.directOnly + s.both + s.inheritedOnly > 0)
+            .map(({ skuId, skuPartNumber, directOnly, both, inheritedOnly }) => ({
+              skuId,
+              skuPartNumber,
+              directOnly,
+              both,
+              inheritedOnly,
+            })),
+        }),
+        result: undefined,
+      };
+    });
     if (!since) return;
     let events: Awaited<ReturnType<TenantReader['licenseChangeEvents']>> = [];
     try {
@@ -754,9 +790,7 @@ function restoreSummary(waveNumber: number, findings: readonly FollowUpFinding[]
   return [
     `Give ${findings.length} direct license assignments that wave ${waveNumber} removed back to their users, each with its original disabled service plans: they lack something since.`,
     ...findings.slice(0, 5).map((f) => `${f.userPrincipalName} ${f.detail}`),
-    ...(findings.length > 5
-      ? [`And ${findings.length - 5} more (\`wave ${waveNumber}\` lists more of them).`]
-      : []),
+    ...(findings.length > 5 ? [`And ${findings.length - 5} more.`] : []),
     'Their group licenses stay. Fix the group, then include them in a later wave.',
   ];
 }

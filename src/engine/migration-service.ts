@@ -6,6 +6,7 @@ import {
   type Person,
 } from '../domain/approvals';
 import { WaveTallyCounter, waveTallies, type WaveTally } from '../domain/done-report';
+import { utc } from '../domain/follow-up';
 import type { Journal } from '../domain/journal';
 import {
   describeWaveStatus,
@@ -269,7 +270,11 @@ export class MigrationService {
     const wave = await this.wave(waveNumber);
     if (wave.status === 'rolled-back')
       throw new MigrationRefusal(`Wave ${waveNumber} is already rolled back.`);
-    if (!['completed', 'stopped', 'paused'].includes(wave.status))
+    // A wave between two windows has run too (it is approved, and has started).
+    const hasRun =
+      ['completed', 'stopped', 'paused'].includes(wave.status) ||
+      (wave.status === 'approved' && wave.startedAt !== undefined);
+    if (!hasRun)
       throw new MigrationRefusal(
         `Wave ${waveNumber} is ${describeWaveStatus(wave.status)}: only a wave that has run can be rolled back.`
       );
@@ -364,18 +369,19 @@ export class MigrationService {
       return { accepted: true, request: decided };
     };
 
+    const first = judge(await this.record());
+    if (!first.accepted) {
+      if (first.refusal.refused === 'expired') await this.persistExpiry();
+      return first;
+    }
+    // Only once the click itself counts: who may decide is said before what they typed.
     if (decision === 'approve' && windowText?.trim()) {
       try {
         window = parseReleaseWindow(windowText);
       } catch (error) {
         if (!(error instanceof ReleaseWindowError)) throw error;
-        return badWindow(`${error.message} Nothing was approved.`, await this.approval(approvalId));
+        return badWindow(`${error.message} Nothing was approved.`, first.request);
       }
-    }
-    const first = judge(await this.record());
-    if (!first.accepted) {
-      if (first.refusal.refused === 'expired') await this.persistExpiry();
-      return first;
     }
     // Judged again on the record as written (ETag-guarded): of two clicks at the same moment, one wins.
     // Only the winner is journaled; the runner journals it again if this process stops in between.
@@ -406,19 +412,39 @@ export class MigrationService {
         throw new MigrationRefusal(
           `Wave ${waveNumber} is ${describeWaveStatus(wave.status)}: a follow-up checks a wave that has removed something.`
         );
-      if (
-        wave.followUp.status === 'waiting' &&
-        Date.parse(wave.followUp.dueAt) <= this.deps.now().getTime()
-      )
-        throw new MigrationRefusal(`Wave ${waveNumber}'s follow-up is already running.`);
-      const open = record.approvals.find(
-        (a) => a.id === wave.followUp?.restoreApprovalId && a.status === 'pending'
+      const followUp = wave.followUp;
+      // The soak period is what lets problems show: it is not cut short (an approver may override).
+      if (followUp.status === 'waiting')
+        throw new MigrationRefusal(
+          Date.parse(followUp.dueAt) <= this.deps.now().getTime()
+            ? `Wave ${waveNumber}'s follow-up is running now; its result goes to the channel.`
+            : `Wave ${waveNumber}'s follow-up is due at ${utc(followUp.dueAt)}, after its soak period, which is not cut short. An approver can release the next wave before then, with a reason.`
+        );
+      const restore = record.approvals.find((a) => a.id === followUp.restoreApprovalId);
+      if (restore?.status === 'approved' && !restore.doneAt)
+        throw new MigrationRefusal(
+          `What wave ${waveNumber}'s follow-up found missing is being put back; its users are checked again right after.`
+        );
+      const released = record.waves.find(
+        (w) => w.number > waveNumber && ['approved', 'running', 'paused'].includes(w.status)
       );
+      if (released)
+        throw new MigrationRefusal(
+          `Wave ${released.number} is ${describeWaveStatus(released.status)}: check wave ${waveNumber} again once it has finished.`
+        );
       return {
-        record: withWave(open ? supersede(record, open.id) : record, waveNumber, (w) => ({
-          ...w,
-          followUp: { dueAt: this.deps.now().toISOString(), status: 'waiting' },
-        })),
+        record: withWave(
+          restore?.status === 'pending' ? supersede(record, restore.id) : record,
+          waveNumber,
+          (w) => ({
+            ...w,
+            followUp: {
+              dueAt: this.deps.now().toISOString(),
+              status: 'waiting',
+              ...(followUp.restored ? { restored: followUp.restored } : {}),
+            },
+          })
+        ),
         result: undefined,
       };
     });

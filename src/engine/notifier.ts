@@ -71,8 +71,9 @@ export type Notice =
       readonly findings: readonly FollowUpFinding[];
       /** A restore was asked for: it waits for an approver. */
       readonly restoreRequested: boolean;
-      /** The wave that may now be released, or whose release this holds up. */
+      /** The wave whose sign-off card is open, and what still holds it up (null: it may go). */
       readonly nextWave: number | null;
+      readonly nextWaveHeldBy: string | null;
     }
   | {
       readonly kind: 'follow-up-restored';

@@ -347,9 +347,9 @@ function noticeCard(notice: Notice): Attachment {
         footer:
           notice.nextWave === null
             ? `\`wave ${notice.waveNumber}\` for details.`
-            : notice.problems === 0
+            : notice.nextWaveHeldBy === null
               ? `Wave ${notice.nextWave} may be released now.`
-              : `Wave ${notice.nextWave} waits until this is resolved (\`followup ${notice.waveNumber}\` checks again), or an approver overrides with a reason.`,
+              : `Wave ${notice.nextWave} is held up: ${notice.nextWaveHeldBy} An approver may release it anyway, with a reason.`,
       });
     case 'follow-up-restored':
       return summaryCard({

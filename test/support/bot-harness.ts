@@ -19,6 +19,11 @@ export interface BotUnderTest {
   readonly logs: string[];
   /** Waits until approved work has run and every notification has been posted. */
   idle(): Promise<void>;
+  /**
+   * Stops the bot (as a deploy would) and starts it again on the same storage, tenant and Teams;
+   * `meanwhile` runs while it is down.
+   */
+  restart(meanwhile?: () => void): Promise<void>;
   /** POSTs an activity to /api/messages as Teams would; returns the HTTP status. */
   post(activity: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
   stop(): Promise<void>;
@@ -49,19 +54,29 @@ export async function startBotUnderTest(
     FOLLOW_UP_AFTER_MINUTES: '0',
     ...options.env,
   });
+  const state = options.state ?? memoryState();
   // PORT=0 is not a valid setting for people; tests ask the OS for a free port.
-  const bot = await startBot({ ...settings, port: 0 }, (line) => logs.push(line), {
-    state: options.state ?? memoryState(),
-    timings: { notifySpacingMs: 0, processingPollMs: 20, retryMs: 200, pollMs: 200 },
-    ...(options.now ? { now: options.now } : {}),
-  });
+  const start = () =>
+    startBot({ ...settings, port: 0 }, (line) => logs.push(line), {
+      state,
+      timings: { notifySpacingMs: 0, processingPollMs: 20, retryMs: 200, pollMs: 200 },
+      ...(options.now ? { now: options.now } : {}),
+    });
+  let bot = await start();
   return {
-    botUrl: bot.url,
+    get botUrl() {
+      return bot.url;
+    },
     serviceUrl,
     connector,
     simulator,
     logs,
     idle: () => bot.idle(),
+    restart: async (meanwhile) => {
+      await bot.stop();
+      meanwhile?.();
+      bot = await start();
+    },
     post: (activity, headers = {}) =>
       fetch(`${bot.url}/api/messages`, {
         method: 'POST',
