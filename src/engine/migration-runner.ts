@@ -572,6 +572,10 @@ export class MigrationRunner {
       restoreRequested: outcome.request !== null,
       nextWave,
       nextWaveHeldBy: nextWave === null ? null : waveBlocker(outcome.record, nextWave),
+      releasedBefore:
+        outcome.record.waves.find(
+          (w) => w.number > wave.number && ['approved', 'running', 'paused'].includes(w.status)
+        )?.number ?? null,
     });
     if (outcome.request)
       await deps.notifier.notify({ kind: 'approval-requested', request: outcome.request });

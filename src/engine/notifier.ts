@@ -74,6 +74,8 @@ export type Notice =
       /** The wave whose sign-off card is open, and what still holds it up (null: it may go). */
       readonly nextWave: number | null;
       readonly nextWaveHeldBy: string | null;
+      /** A later wave an approver released before this result (an override): `pause` holds it. */
+      readonly releasedBefore: number | null;
     }
   | {
       readonly kind: 'follow-up-restored';

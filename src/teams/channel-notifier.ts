@@ -338,6 +338,11 @@ function noticeCard(notice: Notice): Attachment {
                 'Every user still holds every license and service plan they had, inherited and active, with no license error and no new direct assignment.',
               ]
             : []),
+          ...(notice.problems > 0 && notice.releasedBefore !== null
+            ? [
+                `Wave ${notice.releasedBefore} was released before this result; \`pause\` holds it while you look.`,
+              ]
+            : []),
           ...(notice.restoreRequested
             ? [
                 'Putting back what is missing needs a sign-off: the card follows. Nothing is given back before it is approved.',
