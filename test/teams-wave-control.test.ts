@@ -13,13 +13,7 @@ describe('controlling waves from Teams', () => {
   beforeEach(async () => {
     bot = await startBotUnderTest();
     teams = new TeamsDriver(bot);
-    await teams.say('admin', 'notify here');
-    await teams.say('admin', 'assign');
-    await bot.idle();
-    await teams.click('approver1', 'approve', await teams.buttonData(teams.latestApproval()));
-    await bot.idle();
-    await teams.say('admin', 'waves 25,rest');
-    await bot.idle();
+    await teams.untilWavesProposed('25,rest');
   });
   afterEach(async () => {
     await bot.stop();

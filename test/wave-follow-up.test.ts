@@ -44,13 +44,7 @@ describe('each wave watched before the next', () => {
     clock = Date.now();
     bot = await startBotUnderTest({ now: () => new Date(clock), env });
     teams = new TeamsDriver(bot);
-    await teams.say('admin', 'notify here');
-    await teams.say('admin', 'assign');
-    await bot.idle();
-    await teams.click('approver1', 'approve', await teams.buttonData(teams.latestApproval()));
-    await bot.idle();
-    await teams.say('admin', 'waves 25,rest');
-    await bot.idle();
+    await teams.untilWavesProposed('25,rest');
     await teams.click('approver1', 'approve', await teams.buttonData(teams.latestApproval()));
     await bot.idle();
     expect(directAssignments()).toBe(1200 - 46);

@@ -69,11 +69,9 @@ export async function followUpWave(
   return { checked: targets.length, usersGone, findings };
 }
 
-/** The digest a restore approval binds to: exactly these removed assignments. */
-export function restoreDigest(findings: readonly FollowUpFinding[]): string {
-  const canonical = findings
-    .filter((f) => f.needsRestore)
-    .map((f) => f.intentId)
-    .sort();
-  return createHash('sha256').update(canonical.join('\n')).digest('hex');
+/** The digest a restore approval binds to: exactly these removed assignments (their intents). */
+export function restoreDigest(intentIds: readonly string[]): string {
+  return createHash('sha256')
+    .update([...intentIds].sort().join('\n'))
+    .digest('hex');
 }

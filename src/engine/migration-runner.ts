@@ -511,7 +511,11 @@ export class MigrationRunner {
         toRestore.length > 0
           ? newApproval(
               deps.newId(),
-              { kind: 'restore', waveNumber: wave.number, digest: restoreDigest(toRestore) },
+              {
+                kind: 'restore',
+                waveNumber: wave.number,
+                digest: restoreDigest(toRestore.map((f) => f.intentId)),
+              },
               restoreSummary(wave.number, toRestore),
               FOLLOW_UP_CHECK,
               at,
@@ -599,10 +603,19 @@ export class MigrationRunner {
     const { record } = await deps.store.read();
     const wave = record.waves.find((w) => w.number === waveNumber);
     const followUp = wave?.followUp;
-    if (!wave || followUp?.restoreApprovalId !== request.id) return this.markDone(request);
+    // Exactly what was approved, or nothing: the set kept beside the request must match its digest.
+    const intentIds = followUp?.restoreIntentIds ?? [];
+    if (
+      !wave ||
+      followUp?.restoreApprovalId !== request.id ||
+      restoreDigest(intentIds) !== request.subject.digest
+    ) {
+      deps.log(`The restore ${request.id} no longer matches wave ${waveNumber}; nothing was sent.`);
+      return this.markDone(request);
+    }
     const report = await rollbackWave(wave.digest, deps.directoryWriter, deps.journal, {
       now: deps.now,
-      only: new Set(followUp.restoreIntentIds ?? []),
+      only: new Set(intentIds),
       reason: `Put back after wave ${waveNumber}'s follow-up found it missing; approved by ${request.decidedBy?.name ?? 'an approver'}.`,
     });
     if (report.failed.length > 0)

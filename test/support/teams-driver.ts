@@ -11,7 +11,10 @@ import {
 
 /** Drives the bot as people in Teams would: messages in the channel, clicks on cards. */
 export class TeamsDriver {
-  constructor(private readonly bot: Pick<BotUnderTest, 'post' | 'connector' | 'serviceUrl'>) {}
+  constructor(
+    private readonly bot: Pick<BotUnderTest, 'post' | 'connector' | 'serviceUrl'> &
+      Partial<Pick<BotUnderTest, 'idle'>>
+  ) {}
 
   /** Posts a message (in the migration channel, with an @mention) and returns the bot's replies to it. */
   async say(person: DemoPerson, text: string, where: 'channel' | 'personal' = 'channel') {
@@ -24,6 +27,20 @@ export class TeamsDriver {
     return this.bot.connector.sent.filter(
       (a) => a.method === 'POST' && a.body.type === 'message' && a.body.replyToId === activity.id
     );
+  }
+
+  /**
+   * The migration up to its removal waves: notifications in the channel, the group assignment signed
+   * off by Lee and done, and the waves proposed (wave 1's card waiting).
+   */
+  async untilWavesProposed(sizes: string): Promise<void> {
+    await this.say('admin', 'notify here');
+    await this.say('admin', 'assign');
+    await this.bot.idle?.();
+    await this.click('approver1', 'approve', await this.buttonData(this.latestApproval()));
+    await this.bot.idle?.();
+    await this.say('admin', `waves ${sizes}`);
+    await this.bot.idle?.();
   }
 
   /** Texts of the replies to a message. */
