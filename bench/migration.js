@@ -6,7 +6,7 @@
 // strategy of Microsoft's Graph PowerShell sample (per-user reads and writes, one at a time) runs on
 // a fresh copy of the same tenant, for the ratios. Prints markdown; bench/RESULTS.md keeps a run.
 const { spawn } = require('node:child_process');
-const { readFileSync } = require('node:fs');
+const { readFileSync, writeFileSync } = require('node:fs');
 const { createServer } = require('node:http');
 const path = require('node:path');
 
@@ -270,6 +270,8 @@ async function runBot(users) {
     Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) /
     1024;
   child.kill('SIGTERM');
+  // BENCH_BOT_LOG=<file>: what the bot printed, to see why a run was slow.
+  if (process.env.BENCH_BOT_LOG) writeFileSync(process.env.BENCH_BOT_LOG, output);
   await new Promise((resolve) => child.once('exit', resolve));
   await simulator.stop();
   connector.stop();

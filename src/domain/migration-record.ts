@@ -215,7 +215,7 @@ export function approvalOf(record: MigrationRecord, wave: StoredWave): ApprovalR
   return wave.approvalId ? record.approvals.find((a) => a.id === wave.approvalId) : undefined;
 }
 
-/** A wave whose follow-up is due; it is checked before anything else runs. */
+/** A wave whose follow-up is due (the runner checks it once no restore, rollback or wave is in flight). */
 export function dueFollowUp(record: MigrationRecord, now: Date): StoredWave | null {
   return (
     record.waves.find(
@@ -282,7 +282,7 @@ export function expireDue(record: MigrationRecord, now: Date): MigrationRecord {
 }
 
 /** The headline of the migration for `status`. */
-export function migrationStage(record: MigrationRecord, now: Date = new Date()): string {
+export function migrationStage(record: MigrationRecord, now: Date): string {
   const assign = record.assign;
   if (!assign) return 'Not started: read `inventory` and `plan`, then `assign`.';
   if (assign.status === 'awaiting-approval')
