@@ -1,3 +1,4 @@
+import { memoryState, type BotState } from '../src/storage/bot-state';
 import { startBotUnderTest, type BotUnderTest } from './support/bot-harness';
 import { cardOf, cardTexts } from './support/connector-stand-in';
 import { graphCall } from './support/graph-http';
@@ -40,9 +41,12 @@ describe('each wave watched before the next', () => {
     return ids;
   };
 
+  let state: BotState;
+
   async function startWithWaveOneDone(env: Record<string, string>) {
     clock = Date.now();
-    bot = await startBotUnderTest({ now: () => new Date(clock), env });
+    state = memoryState();
+    bot = await startBotUnderTest({ now: () => new Date(clock), env, state });
     teams = new TeamsDriver(bot);
     await teams.untilWavesProposed('25,rest');
     await teams.click('approver1', 'approve', await teams.buttonData(teams.latestApproval()));
@@ -176,6 +180,18 @@ describe('each wave watched before the next', () => {
       const late = await teams.click('approver1', 'approve', restoreButton);
       expect(JSON.stringify(late.value)).toContain('Replaced by a newer card');
       expect(directAssignments()).toBe(1200 - 46);
+    });
+
+    it('posts a sign-off card that never went out when the bot starts again', async () => {
+      const waveTwo = teams.latestApproval();
+      const cardsFor = (id: string) => teams.approvalCards().filter((c) => c.approvalId === id);
+      expect(cardsFor(waveTwo)).toHaveLength(1);
+      // As if the bot had stopped between recording the request and posting its card.
+      await bot.restart(() => state.storage.delete(['teams/card-locations']));
+      await waitFor('the card', () => cardsFor(waveTwo).length === 2);
+      expect(cardTexts(cardsFor(waveTwo)[1].card)).toContainEqual(
+        expect.stringMatching(/^Not to be released yet: Wave 1's follow-up is not done yet/)
+      );
     });
 
     it('lets an approver release the next wave before a clean follow-up only with a recorded reason', async () => {

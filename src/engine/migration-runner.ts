@@ -94,6 +94,8 @@ export class MigrationRunner {
   /** The step in hand, in words, and how to give it up; and how often each has failed in a row. */
   private inHand: { label: string; giveUp?: () => Promise<void> } | null = null;
   private readonly failures = new Map<string, number>();
+  /** Whether this process has shown the open sign-off requests since it took the lease. */
+  private announced = false;
 
   constructor(private readonly deps: MigrationRunnerDependencies) {}
 
@@ -191,6 +193,17 @@ export class MigrationRunner {
     if (!this.deps.lease.held() && !(await this.deps.lease.tryAcquire())) return false;
     await this.expireRequests();
     const { record } = await this.deps.store.read();
+    if (!this.announced) {
+      // Open requests are shown as they stand now; one whose card never went out (a stop right after
+      // it was recorded) is posted.
+      this.announced = true;
+      for (const request of record.approvals.filter((a) => a.status === 'pending'))
+        await this.deps.notifier.notify({
+          kind: 'approval-updated',
+          request,
+          conditions: approvalConditions(record, request, this.deps.now()),
+        });
+    }
     if (record.assign?.status === 'running') {
       const approvalId = record.assign.approvalId;
       this.inHand = {

@@ -106,8 +106,18 @@ export class ChannelNotifier implements Notifier {
           canDecide: false,
           conditions: 'conditions' in notice ? notice.conditions : undefined,
         });
-        this.pacer.enqueue(() => this.updateCards(`approval/${notice.request.id}`, card));
-        if (notice.kind === 'approval-updated') return;
+        const key = `approval/${notice.request.id}`;
+        if (notice.kind === 'approval-updated') {
+          // A request whose card never went out (the process stopped just before) is posted now.
+          const channel = await this.channel();
+          this.pacer.enqueue(async () =>
+            (await this.locations(key)).length > 0 || !channel
+              ? this.updateCards(key, card)
+              : this.postAndRemember(channel, card, key)
+          );
+          return;
+        }
+        this.pacer.enqueue(() => this.updateCards(key, card));
       }
       const channel = await this.channel();
       if (!channel) {
@@ -186,13 +196,19 @@ export class ChannelNotifier implements Notifier {
   }
 
   private post(channel: Partial<ConversationReference>, card: Attachment, key?: string): void {
-    this.pacer.enqueue(async () => {
-      const id = await this.send(
-        channel,
-        async (context) => (await context.sendActivity(MessageFactory.attachment(card)))?.id
-      );
-      if (id && key) await this.rememberCard(key, { reference: channel, activityId: id });
-    });
+    this.pacer.enqueue(() => this.postAndRemember(channel, card, key));
+  }
+
+  private async postAndRemember(
+    channel: Partial<ConversationReference>,
+    card: Attachment,
+    key?: string
+  ): Promise<void> {
+    const id = await this.send(
+      channel,
+      async (context) => (await context.sendActivity(MessageFactory.attachment(card)))?.id
+    );
+    if (id && key) await this.rememberCard(key, { reference: channel, activityId: id });
   }
 
   private postText(channel: Partial<ConversationReference>, text: string): void {
@@ -208,11 +224,7 @@ export class ChannelNotifier implements Notifier {
   ): Promise<void> {
     const known = await this.locations(key);
     if (known.length > 0) return this.updateCards(key, card);
-    const id = await this.send(
-      channel,
-      async (context) => (await context.sendActivity(MessageFactory.attachment(card)))?.id
-    );
-    if (id) await this.rememberCard(key, { reference: channel, activityId: id });
+    await this.postAndRemember(channel, card, key);
   }
 
   private async updateCards(key: string, card: Attachment): Promise<void> {

@@ -23,7 +23,7 @@ export interface BotUnderTest {
    * Stops the bot (as a deploy would) and starts it again on the same storage, tenant and Teams;
    * `meanwhile` runs while it is down.
    */
-  restart(meanwhile?: () => void): Promise<void>;
+  restart(meanwhile?: () => void | Promise<void>): Promise<void>;
   /** POSTs an activity to /api/messages as Teams would; returns the HTTP status. */
   post(activity: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
   stop(): Promise<void>;
@@ -74,7 +74,7 @@ export async function startBotUnderTest(
     idle: () => bot.idle(),
     restart: async (meanwhile) => {
       await bot.stop();
-      meanwhile?.();
+      await meanwhile?.();
       bot = await start();
     },
     post: (activity, headers = {}) =>
