@@ -82,20 +82,23 @@ describe('a removed direct assignment checked after the soak period', () => {
         problem: 'lost-plans',
         needsRestore: false,
         detail: expect.stringMatching(
-          /^holds Office 365 E3 directly again since the wave, but without EXCHANGE_S_ENTERPRISE: fix that assignment by hand/
+          /^holds Office 365 E3 directly again since the wave, but without EXCHANGE_S_ENTERPRISE \(the old automation\?\): give those plans back by hand/
         ),
       })
     );
   });
 
-  it('does not call a user clean for a license the tenant no longer lists', () => {
+  it('does not call a user clean for a license the tenant no longer lists, nor asks to assign it', () => {
     const finding = checkRemovedAssignment(
       target,
       { ...user(), licenseAssignmentStates: [] },
       undefined,
       groups
     );
-    expect(finding).toEqual(expect.objectContaining({ problem: 'lost-plans', needsRestore: true }));
+    expect(finding).toEqual(
+      expect.objectContaining({ problem: 'lost-plans', needsRestore: false })
+    );
+    expect(finding?.detail).toMatch(/no longer lists among its subscriptions/);
   });
 });
 
@@ -129,6 +132,21 @@ describe('what holds the next wave', () => {
         2
       )
     ).toMatch(/: approve putting back what is missing, or fix the cause and run `followup 1`/);
+    // Once that request is rejected or expired, only fixing the cause is left to say.
+    expect(
+      releaseBlocker(
+        [
+          wave(1, 'completed', {
+            dueAt: due,
+            status: 'problems',
+            problems: 3,
+            restoreApprovalId: 'r1',
+          }),
+        ],
+        2,
+        () => false
+      )
+    ).toMatch(/: fix the cause and run `followup 1`/);
     expect(releaseBlocker([wave(1, 'completed', { dueAt: due, status: 'clean' })], 2)).toBeNull();
     expect(
       releaseBlocker([wave(1, 'completed', { dueAt: due, status: 'restored' })], 2)

@@ -18,7 +18,7 @@ export interface FollowUpTarget {
   readonly disabledPlans: readonly string[];
 }
 
-export type FollowUpProblem = 'lost-plans' | 'license-error' | 'direct-again';
+export type FollowUpProblem = 'lost-plans' | 'license-error' | 'direct-again' | 'unreadable';
 
 export interface FollowUpFinding {
   readonly intentId: string;
@@ -83,22 +83,23 @@ export function checkRemovedAssignment(
   const inherited = rows.filter((r) => r.assignedByGroup !== null);
   // Against every healthy assignment left, direct ones included.
   const lost = plansLostAfterRemoval(user, sku, target.skuId, target.disabledPlans);
+  // A licence the tenant no longer lists cannot be assigned again: reported, not put back.
   if (!sku && !rows.some(isHealthy))
     return finding(
       'lost-plans',
-      `lost ${product}, which the tenant no longer lists among its subscriptions.`,
-      !directAgain
+      `lost ${product}, which the tenant no longer lists among its subscriptions; it cannot be assigned back until the subscription is there again.`,
+      false
     );
   if (directAgain)
     return lost.length === 0
       ? finding(
           'direct-again',
-          `holds ${product} directly again since the wave: something (the old automation?) assigned it. Nothing is missing; point that automation at the licensing group.`,
+          `holds ${product} directly again since the wave: something (the old automation?) assigned it. Nothing is missing, but the direct assignment must go: point that automation at the licensing group, then remove it in a later wave (\`waves\`) or by hand.`,
           false
         )
       : finding(
           'lost-plans',
-          `holds ${product} directly again since the wave, but without ${list(lost.map((id) => planName(sku, id)))}: fix that assignment by hand, and point the old automation at the licensing group.`,
+          `holds ${product} directly again since the wave, but without ${list(lost.map((id) => planName(sku, id)))} (the old automation?): give those plans back by hand, point that automation at the licensing group, then remove the direct assignment in a later wave.`,
           false
         );
   const inError = inherited.filter((r) => !isHealthy(r));
@@ -182,7 +183,9 @@ export function releaseBlocker(
     readonly status: string;
     readonly followUp?: FollowUpState;
   }[],
-  waveNumber: number
+  waveNumber: number,
+  /** Whether a restore request is still open for a decision. */
+  restoreOpen: (approvalId: string) => boolean = () => true
 ): string | null {
   const previous = waves
     .filter(
@@ -199,9 +202,10 @@ export function releaseBlocker(
   if (followUp.status === 'problems') {
     const problems = followUp.problems ?? followUp.findings?.length ?? 0;
     const first = followUp.findings?.[0];
-    const fix = followUp.restoreApprovalId
-      ? `approve putting back what is missing, or fix the cause and run \`followup ${previous.number}\``
-      : `fix the cause and run \`followup ${previous.number}\``;
+    const fix =
+      followUp.restoreApprovalId && restoreOpen(followUp.restoreApprovalId)
+        ? `approve putting back what is missing, or fix the cause and run \`followup ${previous.number}\``
+        : `fix the cause and run \`followup ${previous.number}\``;
     return `Wave ${previous.number}'s follow-up found ${problems.toLocaleString('en-US')} ${problems === 1 ? 'problem' : 'problems'}${first ? ` (${first.userPrincipalName} ${first.detail})` : ''}: ${fix} before wave ${waveNumber}.`;
   }
   return null;

@@ -239,7 +239,9 @@ export function waveSchedule(record: MigrationRecord, wave: StoredWave, now: Dat
 
 /** Why wave `number` cannot be released yet (see releaseBlocker); null when it can. */
 export function waveBlocker(record: MigrationRecord, number: number): string | null {
-  return releaseBlocker(record.waves, number);
+  return releaseBlocker(record.waves, number, (id) =>
+    record.approvals.some((a) => a.id === id && a.status === 'pending')
+  );
 }
 
 /** The wave that goes next: the first not yet approved or run, if the ones before it are finished. */

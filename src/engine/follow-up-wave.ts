@@ -45,15 +45,30 @@ export async function followUpWave(
   for (let start = 0; start < userIds.length; start += CHUNK) {
     const chunk = userIds.slice(start, start + CHUNK);
     const read = await readUsers(writer, chunk);
+    const answer = (userId: string) =>
+      read.get(userId) ?? new Error(`Graph gave no answer for user ${userId}.`);
+    // Graph unable to answer the whole round trip: the check is tried again later.
+    const failures = chunk.map(answer).filter((a) => a instanceof Error && !isNotFound(a));
+    if (failures.length === chunk.length) throw failures[0];
     for (const userId of chunk) {
-      // A user Graph gave no answer for is not taken as clean: the check is tried again.
-      const snapshot = read.get(userId) ?? new Error(`Graph gave no answer for user ${userId}.`);
+      const snapshot = answer(userId);
       if (snapshot instanceof Error) {
         if (isNotFound(snapshot)) {
           usersGone++;
           continue;
         }
-        throw snapshot;
+        // One user Graph will not answer for is not taken as clean: a finding, checked again later.
+        for (const target of byUser.get(userId) ?? [])
+          findings.push({
+            intentId: target.id,
+            userId,
+            userPrincipalName: userId,
+            skuId: target.skuId,
+            problem: 'unreadable',
+            detail: `could not be read (${snapshot.message}); \`followup ${wave.number}\` checks again.`,
+            needsRestore: false,
+          });
+        continue;
       }
       for (const target of byUser.get(userId) ?? []) {
         const finding = checkRemovedAssignment(

@@ -190,7 +190,11 @@ export class MigrationRunner {
   private async step(): Promise<boolean> {
     this.inHand = null;
     if (this.stopped) return false;
-    if (!this.deps.lease.held() && !(await this.deps.lease.tryAcquire())) return false;
+    if (!this.deps.lease.held()) {
+      if (!(await this.deps.lease.tryAcquire())) return false;
+      // Newly the runner: requests another instance recorded may not have their cards yet.
+      this.announced = false;
+    }
     await this.expireRequests();
     const { record } = await this.deps.store.read();
     if (!this.announced) {
@@ -219,7 +223,8 @@ export class MigrationRunner {
       return true;
     }
     // Restores only give back and follow-ups only read: neither waits for `resume`. A follow-up goes
-    // after restores, rollbacks and a wave in flight, so one that cannot read holds up none of them.
+    // after restores, rollbacks and a released wave that may run now, so one that cannot read holds up
+    // none of them (it holds only the waves not yet released).
     const restore = record.approvals.find(
       (a) => a.status === 'approved' && a.subject.kind === 'restore' && !a.doneAt
     );
@@ -242,24 +247,24 @@ export class MigrationRunner {
       await this.runRollback(rollback, rollback.subject.waveNumber);
       return true;
     }
-    const inFlight = record.waves.find((w) => w.status === 'running');
-    const due = dueFollowUp(record, this.deps.now());
-    if (due && (record.paused || !inFlight)) {
-      this.inHand = { label: `the follow-up of wave ${due.number}` };
-      await this.runFollowUp(due);
-      return true;
-    }
-    if (record.paused) return false;
-    const wave = record.waves.find((w) => w.status === 'approved' || w.status === 'running');
+    const released = record.waves.find((w) => w.status === 'approved' || w.status === 'running');
     // An approved wave waits for its window; one that was running goes in only to settle what was in
     // flight (a crash at the window's end), and stops again at once.
-    const window = wave && approvalOf(record, wave)?.window;
-    if (wave?.status === 'approved' && window && !windowAt(window, this.deps.now()).open)
-      return false;
-    if (wave) {
+    const window = released && approvalOf(record, released)?.window;
+    const wave =
+      released?.status === 'approved' && window && !windowAt(window, this.deps.now()).open
+        ? null
+        : released;
+    if (wave && !record.paused) {
       this.inHand = { label: `wave ${wave.number}` };
       await this.ensureJournaled(record, wave);
       await this.runWave(wave, record);
+      return true;
+    }
+    const due = dueFollowUp(record, this.deps.now());
+    if (due) {
+      this.inHand = { label: `the follow-up of wave ${due.number}` };
+      await this.runFollowUp(due);
       return true;
     }
     return false;
@@ -568,9 +573,21 @@ export class MigrationRunner {
         })
       );
       // The next wave's card expired while it was held up: a new one, now that there is a result.
-      const reopened = pending
-        ? { record: checked, request: null }
-        : nextWaveRequest(checked, at, deps.approvalTtlMs, deps.newId);
+      // (Not after a stopped wave, nor past a rejected one: those wait for people.)
+      const following = stored.waves.find((w) => w.number === wave.number + 1);
+      const expiredCard =
+        current.status === 'completed' &&
+        following?.status === 'proposed' &&
+        stored.approvals.some(
+          (a) =>
+            a.status === 'expired' &&
+            a.subject.kind === 'wave' &&
+            a.subject.waveNumber === following.number
+        );
+      const reopened =
+        !pending && expiredCard
+          ? nextWaveRequest(checked, at, deps.approvalTtlMs, deps.newId)
+          : { record: checked, request: null };
       return {
         record: reopened.record,
         result: { record: reopened.record, request, reopened: reopened.request },

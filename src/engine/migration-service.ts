@@ -425,13 +425,6 @@ export class MigrationService {
         throw new MigrationRefusal(
           `What wave ${waveNumber}'s follow-up found missing is being put back; its users are checked again right after.`
         );
-      const released = record.waves.find(
-        (w) => w.number > waveNumber && ['approved', 'running', 'paused'].includes(w.status)
-      );
-      if (released)
-        throw new MigrationRefusal(
-          `Wave ${released.number} is ${describeWaveStatus(released.status)}: check wave ${waveNumber} again once it has finished.`
-        );
       return {
         record: withWave(
           restore?.status === 'pending' ? supersede(record, restore.id) : record,

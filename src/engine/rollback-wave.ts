@@ -7,7 +7,7 @@ export interface RollbackReport {
   readonly waveNumber: number;
   /** Direct assignments put back exactly (SKU and disabled plans). */
   readonly restored: { userId: string; skuId: string }[];
-  /** Already back (someone restored it, or it was never gone): nothing sent. */
+  /** Already back (someone restored it, or it was never gone), or the user is deleted: nothing sent. */
   readonly alreadyThere: { userId: string; skuId: string }[];
   readonly failed: { userId: string; skuId: string; reason: string }[];
   /** A dry run: `restored` lists what would be put back; nothing was sent. */
@@ -83,7 +83,10 @@ export async function rollbackWave(
       });
       report.restored.push(key);
     } catch (error) {
-      report.failed.push({ ...key, reason: errorText(error) });
+      // A user deleted since has nothing to put back.
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 404 || /^404\b/.test(errorText(error))) report.alreadyThere.push(key);
+      else report.failed.push({ ...key, reason: errorText(error) });
     }
   }
   return report;
