@@ -119,34 +119,21 @@ describe('what holds the next wave', () => {
     ).toMatch(
       /^Wave 1's follow-up found 3 problems: fix the cause and run `followup 1` before wave 2/
     );
-    expect(
-      releaseBlocker(
-        [
-          wave(1, 'completed', {
-            dueAt: due,
-            status: 'problems',
-            problems: 3,
-            restoreApprovalId: 'r1',
-          }),
-        ],
-        2
-      )
-    ).toMatch(/: approve putting back what is missing, or fix the cause and run `followup 1`/);
+    const withRestore = [
+      wave(1, 'completed', {
+        dueAt: due,
+        status: 'problems',
+        problems: 3,
+        restoreApprovalId: 'r1',
+      }),
+    ];
+    expect(releaseBlocker(withRestore, 2)).toMatch(
+      /: approve putting back what is missing, or fix the cause and run `followup 1`/
+    );
     // Once that request is rejected or expired, only fixing the cause is left to say.
-    expect(
-      releaseBlocker(
-        [
-          wave(1, 'completed', {
-            dueAt: due,
-            status: 'problems',
-            problems: 3,
-            restoreApprovalId: 'r1',
-          }),
-        ],
-        2,
-        () => false
-      )
-    ).toMatch(/: fix the cause and run `followup 1`/);
+    expect(releaseBlocker(withRestore, 2, () => false)).toMatch(
+      /: fix the cause and run `followup 1`/
+    );
     expect(releaseBlocker([wave(1, 'completed', { dueAt: due, status: 'clean' })], 2)).toBeNull();
     expect(
       releaseBlocker([wave(1, 'completed', { dueAt: due, status: 'restored' })], 2)
