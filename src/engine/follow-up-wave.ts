@@ -40,6 +40,7 @@ export async function followUpWave(
   for (const target of targets)
     byUser.set(target.userId, [...(byUser.get(target.userId) ?? []), target]);
   const userIds = [...byUser.keys()];
+  const names = new Map(wave.entries.map((e) => [e.userId, e.userPrincipalName]));
   const findings: FollowUpFinding[] = [];
   let usersGone = 0;
   for (let start = 0; start < userIds.length; start += CHUNK) {
@@ -62,7 +63,7 @@ export async function followUpWave(
           findings.push({
             intentId: target.id,
             userId,
-            userPrincipalName: userId,
+            userPrincipalName: names.get(userId) ?? userId,
             skuId: target.skuId,
             problem: 'unreadable',
             detail: `could not be read (${snapshot.message}); \`followup ${wave.number}\` checks again.`,
