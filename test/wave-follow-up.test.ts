@@ -215,6 +215,39 @@ describe('each wave watched before the next', () => {
     });
   });
 
+  describe('after a wave that stopped', () => {
+    it('checks what it removed, and opens no card for the next wave: a stopped wave waits for people', async () => {
+      clock = Date.now();
+      state = memoryState();
+      bot = await startBotUnderTest({ now: () => new Date(clock), state });
+      teams = new TeamsDriver(bot);
+      await teams.untilWavesProposed('25,rest');
+      const [wave1] = (await state.store.read()).record.waves;
+      const second = wave1.entries
+        .map((e) => e.userId)
+        .filter((id, i, all) => all.indexOf(id) === i)[1];
+      // Just as the first removals go out, the second user leaves the EMS licensing group.
+      let batches = 0;
+      bot.simulator.onRequest = (method, url) => {
+        if (method !== 'POST' || !url.includes('$batch') || ++batches !== 2) return;
+        const directory = bot.simulator.directory;
+        const group = [...directory.groups.values()].find((g) => g.licenses.has(EMS));
+        group?.members.delete(second);
+        if (group) directory.processGroup(group.id);
+      };
+      await teams.click('approver1', 'approve', await teams.buttonData(teams.latestApproval()));
+      await bot.idle();
+      bot.simulator.onRequest = null;
+      expect(cardTitled(/^Wave 1 stopped/)).toBeDefined();
+      const user = bot.simulator.directory.users.get(second);
+      expect(user?.directLicenses.has(EMS)).toBe(true);
+      // Its follow-up ran on what it did remove, and no sign-off card for wave 2 was opened.
+      expect(cardTitled(/^Wave 1's follow-up is clean/)).toBeDefined();
+      expect(teams.approvalCards()).toHaveLength(2);
+      expect(await statusTexts()).toContainEqual(expect.stringMatching(/^stopped$/));
+    });
+  });
+
   describe('release windows', () => {
     beforeEach(() => startWithWaveOneDone({}));
 
