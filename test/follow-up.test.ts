@@ -135,8 +135,9 @@ describe('what holds the next wave', () => {
       /: fix the cause and run `followup 1`/
     );
     expect(releaseBlocker([wave(1, 'completed', { dueAt: due, status: 'clean' })], 2)).toBeNull();
+    // Put back and checked again: clean.
     expect(
-      releaseBlocker([wave(1, 'completed', { dueAt: due, status: 'restored' })], 2)
+      releaseBlocker([wave(1, 'completed', { dueAt: due, status: 'clean', restored: 3 })], 2)
     ).toBeNull();
   });
 

@@ -34,8 +34,7 @@ export interface FollowUpFinding {
 
 export interface FollowUpState {
   readonly dueAt: string;
-  /** `restored`: only in records written before a restore was followed by a fresh check. */
-  readonly status: 'waiting' | 'clean' | 'problems' | 'restored';
+  readonly status: 'waiting' | 'clean' | 'problems';
   /** Direct assignments put back after an earlier check of this wave (with their sign-off). */
   readonly restored?: number;
   readonly checkedAt?: string;
@@ -163,8 +162,6 @@ export function describeFollowUp(followUp: FollowUpState | undefined): string {
       return `clean (${utc(followUp.checkedAt ?? followUp.dueAt)})${restored}`;
     case 'problems':
       return `${problems.toLocaleString('en-US')} ${problems === 1 ? 'problem' : 'problems'}${restored}`;
-    case 'restored':
-      return `${problems.toLocaleString('en-US')} found, put back`;
   }
 }
 
