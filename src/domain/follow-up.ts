@@ -1,6 +1,6 @@
 import type { LicenseAssignmentSnapshot, SkuSnapshot, UserLicenseSnapshot } from './licenses';
 import { productName } from './product-names';
-import { isHealthy, plansLostAfterRemoval } from './removal-safety';
+import { isHealthy, list, planName, plansLostAfterRemoval } from './removal-safety';
 
 /**
  * A wave's follow-up: after a soak period, every direct assignment the wave removed is checked again
@@ -48,15 +48,6 @@ export interface FollowUpState {
   readonly restoreIntentIds?: readonly string[];
   /** The sign-off request to put back what the findings say is missing. */
   readonly restoreApprovalId?: string;
-}
-
-const planName = (sku: SkuSnapshot | undefined, id: string) =>
-  sku?.servicePlans.find((p) => p.servicePlanId.toLowerCase() === id.toLowerCase())
-    ?.servicePlanName ?? id;
-
-function list(names: readonly string[]): string {
-  if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
 /** Checks one removed assignment against the user as they are now; null when all is well. */

@@ -5,7 +5,7 @@ import {
   type ApprovalSubject,
   type Person,
 } from './approvals';
-import { releaseBlocker, type FollowUpState } from './follow-up';
+import { releaseBlocker, utc, type FollowUpState } from './follow-up';
 import type { PlannedGroup } from './group-plan';
 import { describeMoment, windowAt } from './release-window';
 import type { Wave, WaveEntry } from './waves';
@@ -311,7 +311,7 @@ export function migrationStage(record: MigrationRecord, now: Date): string {
     (w) => w.followUp?.status === 'waiting' && ['completed', 'stopped'].includes(w.status)
   );
   const followUp = soaking
-    ? `Wave ${soaking.number}'s users are checked again at ${soaking.followUp?.dueAt.replace('T', ' ').slice(0, 16)} UTC (its follow-up).`
+    ? `Wave ${soaking.number}'s users are checked again at ${utc(soaking.followUp?.dueAt ?? '')} (its follow-up).`
     : '';
   if (record.waves.every((w) => ['completed', 'rolled-back'].includes(w.status)))
     return `Every wave is done: see \`report\`, and point the old automation at the licensing groups.${followUp ? ` ${followUp}` : ''}`;

@@ -56,10 +56,16 @@ function productLabel(sku: SkuSnapshot | undefined, skuId: string): string {
   return sku ? productName(sku.skuPartNumber) : skuId;
 }
 
-function list(names: readonly string[]): string {
+/** "a, b and c". */
+export function list(names: readonly string[]): string {
   if (names.length <= 1) return names.join('');
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
+
+/** A service plan's name, or its id when the SKU does not list it. */
+export const planName = (sku: SkuSnapshot | undefined, id: string): string =>
+  sku?.servicePlans.find((p) => p.servicePlanId.toLowerCase() === id.toLowerCase())
+    ?.servicePlanName ?? id;
 
 /** The decision for each SKU the user holds directly. */
 export function decideDirectRemovals(
@@ -128,10 +134,7 @@ function decideOne(
   );
   const groupIds = healthy.map((row) => row.assignedByGroup ?? '');
   if (missing.length > 0) {
-    const planNames = missing.map(
-      (id) =>
-        sku.servicePlans.find((p) => p.servicePlanId.toLowerCase() === id)?.servicePlanName ?? id
-    );
+    const planNames = missing.map((id) => planName(sku, id));
     return skip(
       `Removing the direct ${product} would switch off ${list(planNames)}: ${list(groupIds.map(name))} ${groupIds.length === 1 ? 'disables' : 'disable'} ${missing.length === 1 ? 'it' : 'them'}.`,
       groupIds

@@ -62,7 +62,11 @@ const isTransient = (error: Error) =>
   !/^(400|401|403|404)\b/.test(error.message);
 
 /** Users per round trip: Graph's JSON batch limit. */
-const CHUNK = 20;
+export const CHUNK = 20;
+
+/** A deleted user: 404 from a single read (statusCode) or from inside a batch (the message). */
+export const isNotFound = (error: unknown): boolean =>
+  (error as { statusCode?: number }).statusCode === 404 || /^404\b/.test(errorText(error));
 
 /** A wave whose exact contents (its digest) have no approval in the journal: nothing may be removed. */
 export class WaveNotApprovedError extends Error {}

@@ -4,7 +4,7 @@ import { checkRemovedAssignment, type FollowUpFinding } from '../domain/follow-u
 import type { Journal } from '../domain/journal';
 import type { StoredWave } from '../domain/migration-record';
 import type { DirectoryWriter } from './directory-writer';
-import { readUsers } from './execute-wave';
+import { CHUNK, isNotFound, readUsers } from './execute-wave';
 import type { TenantReader } from './tenant-reader';
 
 export interface FollowUpReport {
@@ -14,13 +14,6 @@ export interface FollowUpReport {
   readonly usersGone: number;
   readonly findings: readonly FollowUpFinding[];
 }
-
-/** A deleted user: 404 from a single read (statusCode) or from inside a batch (the message). */
-const isNotFound = (error: Error) =>
-  (error as { statusCode?: number }).statusCode === 404 || /^404\b/.test(error.message);
-
-/** Users per round trip: Graph's JSON batch limit. */
-const CHUNK = 20;
 
 /**
  * The follow-up of one wave: a fresh read of every user whose direct assignment it removed (and nothing

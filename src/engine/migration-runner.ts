@@ -39,7 +39,7 @@ import { journalDecision } from './journal-decision';
 import type { Notifier } from './notifier';
 import type { RunnerLease } from './runner-lease';
 import { populateAndAssign, waitForProcessing } from './populate-and-assign';
-import { rollbackWave } from './rollback-wave';
+import { rollbackWave, type RollbackReport } from './rollback-wave';
 import type { TenantReader } from './tenant-reader';
 import { verifyDirectRemovals } from './verify-removals';
 
@@ -202,11 +202,7 @@ export class MigrationRunner {
       // it was recorded) is posted.
       this.announced = true;
       for (const request of record.approvals.filter((a) => a.status === 'pending'))
-        await this.deps.notifier.notify({
-          kind: 'approval-updated',
-          request,
-          conditions: approvalConditions(record, request, this.deps.now()),
-        });
+        await this.showCard(record, request);
     }
     if (record.assign?.status === 'running') {
       const approvalId = record.assign.approvalId;
@@ -303,7 +299,7 @@ export class MigrationRunner {
       kind: 'assign-started',
       groups: assign.groups.map((g) => g.displayName),
     });
-    if (!assign.groupIds) await this.countLicenses('before the groups');
+    if (!assign.groupIds) await this.afterWave(null, 'before the groups');
     const assignedSince = new Date(deps.now().getTime() - 60_000);
     const known: Record<string, string> = { ...(assign.groupIds ?? {}) };
     const report = await populateAndAssign(
@@ -356,16 +352,7 @@ export class MigrationRunner {
     });
     const errors = await listLicenseErrors(deps.reader);
     if (errors.length > 0) await deps.notifier.notify({ kind: 'license-errors', rows: errors });
-    await this.countLicenses('groups assigned');
-  }
-
-  /** Counts how each SKU is held now, for the picture over time; a failure only costs the point. */
-  private async countLicenses(label: string): Promise<void> {
-    try {
-      await this.afterWave(null, label);
-    } catch (error) {
-      this.deps.log(`Could not count the licenses (${label}): ${errorText(error)}`);
-    }
+    await this.afterWave(null, 'groups assigned');
   }
 
   private async runWave(wave: StoredWave, record: MigrationRecord): Promise<void> {
@@ -381,7 +368,7 @@ export class MigrationRunner {
         resumed: wave.startedAt !== undefined,
         schedule: waveSchedule(record, wave, deps.now()),
       });
-      await this.updateWaveCard(wave.number);
+      await this.updateWaveCard(record, wave.number);
     }
     const context: RemovalContext = {
       skus: new Map((await deps.reader.subscribedSkus()).map((s) => [s.skuId.toLowerCase(), s])),
@@ -434,9 +421,9 @@ export class MigrationRunner {
     if (report.retryable) throw new Error(report.stoppedBecause ?? 'a read back failed');
     const result = await this.resultOf(wave, report.stoppedBecause);
     if (stopCause === 'window') {
-      const { record: stored } = await updateRecord(deps.store, (current) => {
+      const stored = await updateRecord(deps.store, (current) => {
         const next = withWave(current, wave.number, (w) => ({ ...w, status: 'approved', result }));
-        return { record: next, result: { record: next } };
+        return { record: next, result: next };
       });
       const waiting = stored.waves.find((w) => w.number === wave.number) ?? wave;
       await deps.notifier.notify({
@@ -445,7 +432,7 @@ export class MigrationRunner {
         result,
         schedule: waveSchedule(stored, waiting, deps.now()) ?? '',
       });
-      await this.updateWaveCard(wave.number);
+      await this.updateWaveCard(stored, wave.number);
       return;
     }
     if (stopCause === 'paused') {
@@ -462,7 +449,7 @@ export class MigrationRunner {
     }
     const completed = report.stoppedBecause === null;
     // Finished, and the next wave's sign-off opened, in one write: nothing is left half-done.
-    const request = await updateRecord(deps.store, (stored) => {
+    const finished = await updateRecord(deps.store, (stored) => {
       const finishedAt = deps.now();
       const marked = withWave(stored, wave.number, (w) => ({
         ...w,
@@ -479,15 +466,9 @@ export class MigrationRunner {
             }
           : {}),
       }));
-      if (!completed) return { record: marked, result: null };
+      if (!completed) return { record: marked, result: { record: marked, request: null } };
       const next = nextWaveRequest(marked, deps.now(), deps.approvalTtlMs, deps.newId);
-      return {
-        record: next.record,
-        result: next.request && {
-          request: next.request,
-          conditions: approvalConditions(next.record, next.request, deps.now()),
-        },
-      };
+      return { record: next.record, result: next };
     });
     await deps.notifier.notify({
       kind: 'wave-finished',
@@ -501,15 +482,14 @@ export class MigrationRunner {
         .slice(0, NOTABLE_ROWS)
         .map(({ userPrincipalName, outcome, reason }) => ({ userPrincipalName, outcome, reason })),
     });
-    await this.updateWaveCard(wave.number);
-    if (request) await deps.notifier.notify({ kind: 'approval-requested', ...request });
-    try {
-      await this.afterWave(startedAt, `after wave ${wave.number}`);
-    } catch (error) {
-      deps.log(
-        `Could not check for the old automation after wave ${wave.number}: ${errorText(error)}`
-      );
-    }
+    await this.updateWaveCard(finished.record, wave.number);
+    if (finished.request)
+      await deps.notifier.notify({
+        kind: 'approval-requested',
+        request: finished.request,
+        conditions: approvalConditions(finished.record, finished.request, deps.now()),
+      });
+    await this.afterWave(startedAt, `after wave ${wave.number}`);
   }
 
   /**
@@ -620,11 +600,7 @@ export class MigrationRunner {
         conditions: approvalConditions(outcome.record, outcome.reopened, deps.now()),
       });
     else await this.updatePendingWaveCard(outcome.record);
-    try {
-      await this.afterWave(null, `wave ${wave.number} follow-up`);
-    } catch (error) {
-      deps.log(`Could not count the licenses after a follow-up: ${errorText(error)}`);
-    }
+    await this.afterWave(null, `wave ${wave.number} follow-up`);
   }
 
   /** Puts back, exactly, the removals a follow-up found missing, once an approver signed it off. */
@@ -648,10 +624,7 @@ export class MigrationRunner {
       only: new Set(intentIds),
       reason: `Put back after wave ${waveNumber}'s follow-up found it missing; approved by ${request.decidedBy?.name ?? 'an approver'}.`,
     });
-    if (report.failed.length > 0)
-      throw new Error(
-        `${report.failed.length} direct assignments could not be put back yet (${report.failed[0].reason})`
-      );
+    throwUnlessAllPutBack(report);
     // The wave's users are checked again at once: what was put back is no longer in it, and anything
     // else the follow-up found still holds the next wave.
     const stored = await updateRecord(deps.store, (current) => {
@@ -682,27 +655,25 @@ export class MigrationRunner {
   }
 
   /** A released wave's sign-off card says when it runs (its window), or no longer once it is done. */
-  private async updateWaveCard(waveNumber: number): Promise<void> {
-    const { record } = await this.deps.store.read();
+  private async updateWaveCard(record: MigrationRecord, waveNumber: number): Promise<void> {
     const wave = record.waves.find((w) => w.number === waveNumber);
     const approval = wave && approvalOf(record, wave);
-    if (approval?.window)
-      await this.deps.notifier.notify({
-        kind: 'approval-updated',
-        request: approval,
-        conditions: approvalConditions(record, approval, this.deps.now()),
-      });
+    if (approval?.window) await this.showCard(record, approval);
   }
 
   /** The next wave's card shows what holds it up now. */
   private async updatePendingWaveCard(record: MigrationRecord): Promise<void> {
     const pending = pendingWaveRequest(record);
-    if (pending)
-      await this.deps.notifier.notify({
-        kind: 'approval-updated',
-        request: pending,
-        conditions: approvalConditions(record, pending, this.deps.now()),
-      });
+    if (pending) await this.showCard(record, pending);
+  }
+
+  /** A sign-off card updated in place (or posted, if it never went out) with what stands now. */
+  private showCard(record: MigrationRecord, request: ApprovalRequest): Promise<void> {
+    return this.deps.notifier.notify({
+      kind: 'approval-updated',
+      request,
+      conditions: approvalConditions(record, request, this.deps.now()),
+    });
   }
 
   private async runRollback(request: ApprovalRequest, waveNumber: number): Promise<void> {
@@ -712,10 +683,7 @@ export class MigrationRunner {
     const report = await rollbackWave(wave.digest, this.deps.directoryWriter, this.deps.journal, {
       now: this.deps.now,
     });
-    if (report.failed.length > 0)
-      throw new Error(
-        `${report.failed.length} direct assignments could not be put back yet (${report.failed[0].reason})`
-      );
+    throwUnlessAllPutBack(report);
     await updateRecord(this.deps.store, (stored) => ({
       record: withWave(
         withApproval(stored, { ...request, doneAt: this.deps.now().toISOString() }),
@@ -741,9 +709,20 @@ export class MigrationRunner {
 
   /**
    * One pass over every user: how each SKU is held now (a point of the picture over time) and, after a
-   * wave (`since`), the old automation assigning directly again to users a wave removed it from.
+   * wave (`since`), the old automation assigning directly again to users a wave removed it from. Never
+   * throws: a failure costs only the point and the warning, not the step.
    */
   private async afterWave(since: string | null, label: string): Promise<void> {
+    try {
+      await this.countAndWarn(since, label);
+    } catch (error) {
+      this.deps.log(
+        `Could not count the licenses or look for the old automation (${label}): ${errorText(error)}`
+      );
+    }
+  }
+
+  private async countAndWarn(since: string | null, label: string): Promise<void> {
     const { deps } = this;
     const removed = since ? removedAssignments(await deps.journal.entries()) : [];
     const ids = new Set(removed.map((r) => r.userId.toLowerCase()));
@@ -830,6 +809,14 @@ export class MigrationRunner {
       result: undefined,
     }));
   }
+}
+
+/** A rollback or restore that could not put everything back is tried again (the runner retries). */
+function throwUnlessAllPutBack(report: RollbackReport): void {
+  if (report.failed.length > 0)
+    throw new Error(
+      `${report.failed.length} direct assignments could not be put back yet (${report.failed[0].reason})`
+    );
 }
 
 /** What a restore's sign-off card says will change. */

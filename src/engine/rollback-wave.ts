@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Journal, JournalEntry } from '../domain/journal';
 import { errorText } from '../error-text';
 import type { DirectoryWriter } from './directory-writer';
+import { isNotFound } from './execute-wave';
 
 export interface RollbackReport {
   readonly waveNumber: number;
@@ -84,8 +85,7 @@ export async function rollbackWave(
       report.restored.push(key);
     } catch (error) {
       // A user deleted since has nothing to put back.
-      const status = (error as { statusCode?: number }).statusCode;
-      if (status === 404 || /^404\b/.test(errorText(error))) report.alreadyThere.push(key);
+      if (isNotFound(error)) report.alreadyThere.push(key);
       else report.failed.push({ ...key, reason: errorText(error) });
     }
   }

@@ -110,10 +110,8 @@ export class ChannelNotifier implements Notifier {
         if (notice.kind === 'approval-updated') {
           // A request whose card never went out (the process stopped just before) is posted now.
           const channel = await this.channel();
-          this.pacer.enqueue(async () =>
-            (await this.locations(key)).length > 0 || !channel
-              ? this.updateCards(key, card)
-              : this.postAndRemember(channel, card, key)
+          this.pacer.enqueue(() =>
+            channel ? this.postOrUpdate(channel, key, card) : this.updateCards(key, card)
           );
           return;
         }

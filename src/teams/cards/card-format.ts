@@ -1,4 +1,5 @@
 /** Small formatting shared by the cards: numbers, moments, and bars drawn with card columns. */
+import { utc } from '../../domain/follow-up';
 
 export const count = (n: number): string => n.toLocaleString('en-US');
 
@@ -7,7 +8,7 @@ export const plural = (n: number, one: string, many: string): string =>
 
 /** "2026-11-24 20:15 UTC": what a reader in any time zone can place. */
 export const moment = (iso: string | Date): string =>
-  (typeof iso === 'string' ? iso : iso.toISOString()).replace('T', ' ').slice(0, 16) + ' UTC';
+  utc(typeof iso === 'string' ? iso : iso.toISOString());
 
 export interface BarPart {
   readonly value: number;
