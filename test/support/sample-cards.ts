@@ -71,6 +71,12 @@ export function sampleCards(): { name: string; card: Record<string, unknown> }[]
   const blocked =
     'Wave 2\'s follow-up found 1,234 problems (a.rather.long.user.name.1@finance.emea.contoso.example lost Exchange Online (Plan 2) of Office 365 E3: "LIC Office 365 E3 – Finance EMEA" disables it now (the group\'s disabled plans changed after the wave)): resolve them and run `followup 2` before wave 3.';
   const window = parseReleaseWindow('Sat 02:00-06:00 Europe/Paris');
+  const approvedByLee: ApprovalRequest = {
+    ...request,
+    status: 'approved',
+    decidedBy: { id: 'x', name: 'Lee Gu' },
+    decidedAt: '2026-11-24T10:00:00Z',
+  };
   const inventory: InventoryReport = {
     userCount: 100_000,
     licensedUserCount: 99_000,
@@ -122,10 +128,7 @@ export function sampleCards(): { name: string; card: Record<string, unknown> }[]
       card: content(
         approvalCard(
           {
-            ...request,
-            status: 'approved',
-            decidedBy: { id: 'x', name: 'Lee Gu' },
-            decidedAt: '2026-11-24T10:00:00Z',
+            ...approvedByLee,
             reason:
               'The finance team asked for it before the quarter closes; the E3 group is fixed.',
             overrode: blocked,
@@ -147,10 +150,7 @@ export function sampleCards(): { name: string; card: Record<string, unknown> }[]
       card: content(
         approvalCard(
           {
-            ...request,
-            status: 'approved',
-            decidedBy: { id: 'x', name: 'Lee Gu' },
-            decidedAt: '2026-11-24T10:00:00Z',
+            ...approvedByLee,
           },
           {
             canDecide: false,
