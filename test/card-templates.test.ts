@@ -1,17 +1,16 @@
 import { mkdirSync } from 'node:fs';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
 import { chromium, type Browser } from 'playwright-core';
 import schema from '../../shared/adaptivecards/adaptive-card-1.5.schema.json';
+import { HEADLESS_CHROMIUM_ARGS, headlessChromiumPath } from './support/headless-chromium';
 import { sampleCards } from './support/sample-cards';
 
 /** Teams takes bot messages up to about 100 KB; 28 KB (the webhook limit) leaves room for everything else. */
 const SIZE_BUDGET = 28 * 1024;
 const OUTPUT = join(__dirname, '..', 'test-output', 'cards');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const ajv = new Ajv({ strict: false, allErrors: true });
 ajv.addMetaSchema(draft06);
@@ -36,13 +35,9 @@ describe('every card the bot sends', () => {
     let browser: Browser;
 
     beforeAll(async () => {
-      if (!existsSync(CHROMIUM))
-        throw new Error(
-          `Chromium is needed at ${CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM_PATH).`
-        );
       browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+        executablePath: await headlessChromiumPath(),
+        args: HEADLESS_CHROMIUM_ARGS,
       });
       mkdirSync(OUTPUT, { recursive: true });
     }, 60_000);
