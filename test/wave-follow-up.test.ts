@@ -160,7 +160,8 @@ describe('each wave watched before the next', () => {
       clock += 1440 * MINUTE + MINUTE;
       await waitFor('the follow-up', () => cardTitled(/follow-up found/) !== undefined);
       await bot.idle();
-      const restoreButton = await teams.buttonData(teams.latestApproval());
+      // Lee released wave 1, so the restore its follow-up asks for is his: Nestor decides it.
+      const restoreButton = await teams.buttonData(teams.latestApproval(), 'approver2');
 
       // The group is put right instead, and the wave checked again: nothing needs to be given back.
       await setEmsGroupPlans(movedOff, (plans) => plans.filter((p) => p !== MFA_PREMIUM));
@@ -177,7 +178,7 @@ describe('each wave watched before the next', () => {
       await bot.idle();
       expect(directAssignments()).toBe(1200 - 46);
       // The restore asked for before is out of date: approving it now does nothing.
-      const late = await teams.click('approver1', 'approve', restoreButton);
+      const late = await teams.click('approver2', 'approve', restoreButton);
       expect(JSON.stringify(late.value)).toContain('Replaced by a newer card');
       expect(directAssignments()).toBe(1200 - 46);
     });

@@ -1,3 +1,4 @@
+import type { Person } from './approvals';
 import type { LicenseAssignmentSnapshot, SkuSnapshot, UserLicenseSnapshot } from './licenses';
 import { productName } from './product-names';
 import { isHealthy, list, planName, plansLostAfterRemoval } from './removal-safety';
@@ -35,6 +36,8 @@ export interface FollowUpFinding {
 export interface FollowUpState {
   readonly dueAt: string;
   readonly status: 'waiting' | 'clean' | 'problems';
+  /** Who asked for this check (`followup N`, or the approver of the restore it follows): a restore it asks for is theirs. */
+  readonly askedBy?: Person;
   /** Direct assignments put back after an earlier check of this wave (with their sign-off). */
   readonly restored?: number;
   readonly checkedAt?: string;

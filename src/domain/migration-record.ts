@@ -215,6 +215,26 @@ export function approvalOf(record: MigrationRecord, wave: StoredWave): ApprovalR
   return wave.approvalId ? record.approvals.find((a) => a.id === wave.approvalId) : undefined;
 }
 
+/**
+ * Who asks for a restore a wave's follow-up found necessary: the person whose action caused that check,
+ * so the requester-is-not-the-approver rule makes a second person release the give-back. That is the
+ * admin who typed `followup N`, or the approver of the restore the check follows; a check after the soak
+ * period follows the wave itself, so it is the wave's approver (who released the removals it checks).
+ */
+export function followUpRequester(record: MigrationRecord, wave: StoredWave): Person {
+  return wave.followUp?.askedBy ?? approvalOf(record, wave)?.decidedBy ?? wave.proposedBy;
+}
+
+/** Approved rollbacks and restores not yet carried out: licenses the migration still owes people. */
+export function openGiveBacks(record: MigrationRecord): ApprovalRequest[] {
+  return record.approvals.filter(
+    (a) =>
+      a.status === 'approved' &&
+      !a.doneAt &&
+      (a.subject.kind === 'restore' || a.subject.kind === 'rollback')
+  );
+}
+
 /** A wave whose follow-up is due (the runner checks it once no restore, rollback or wave is in flight). */
 export function dueFollowUp(record: MigrationRecord, now: Date): StoredWave | null {
   return (

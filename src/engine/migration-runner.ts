@@ -4,11 +4,20 @@ import type { FollowUpFinding } from '../domain/follow-up';
 import { InventoryTally } from '../domain/inventory';
 import type { Journal } from '../domain/journal';
 import type { UserLicenseSnapshot } from '../domain/licenses';
-import type { ApprovalRequest, Person } from '../domain/approvals';
+import { describeSubject, type ApprovalRequest } from '../domain/approvals';
+import {
+  GIVE_BACK_RETRY,
+  awaitingPutBack,
+  giveBackRetryDelayMs,
+  owedText,
+  retryPromise,
+} from '../domain/give-back';
 import {
   approvalOf,
   dueFollowUp,
   expireDue,
+  followUpRequester,
+  openGiveBacks,
   waveBlocker,
   newApproval,
   waveSchedule,
@@ -44,7 +53,7 @@ import type { TenantReader } from './tenant-reader';
 import { verifyDirectRemovals } from './verify-removals';
 
 const LOST_LEASE = 'This instance no longer runs the waves; another instance goes on.';
-/** Attempts before the group assignment or a rollback is given up (a wave never is). */
+/** Attempts before the group assignment is given up. A wave never is, nor a give-back (rollback, restore). */
 const GIVE_UP_AFTER = 5;
 const holdsDirectly = (user: UserLicenseSnapshot) =>
   user.licenseAssignmentStates.some((row) => row.assignedByGroup === null);
@@ -54,8 +63,6 @@ const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1
 const NOTABLE_ROWS = 10;
 /** Follow-up findings kept in the record and shown; the restore covers them all. */
 const FINDINGS_KEPT = 100;
-/** Who asks for a restore the follow-up found necessary: not a person, so any approver may decide. */
-const FOLLOW_UP_CHECK: Person = { id: 'follow-up-check', name: 'the follow-up check' };
 
 export interface MigrationRunnerDependencies {
   readonly reader: TenantReader;
@@ -92,8 +99,17 @@ export class MigrationRunner {
   private pollTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   /** The step in hand, in words, and how to give it up; and how often each has failed in a row. */
-  private inHand: { label: string; giveUp?: () => Promise<void> } | null = null;
+  private inHand: { label: string; giveUp?: () => Promise<void>; waveDigest?: string } | null =
+    null;
   private readonly failures = new Map<string, number>();
+  /**
+   * Give-backs (by approval id) whose last pass left something owed: when the next pass is due, how
+   * many passes failed in a row, how many were put back so far, and what the channel was last told.
+   */
+  private readonly owed = new Map<
+    string,
+    { failedPasses: number; nextAt: number; putBack: number; told: string }
+  >();
   /** Whether this process has shown the open sign-off requests since it took the lease. */
   private announced = false;
 
@@ -173,8 +189,25 @@ export class MigrationRunner {
         kind: 'problem',
         text: giveUp
           ? `Gave up on ${work.label} after ${attempts} attempts: ${errorText(error)}. Nothing more is tried until an admin asks again.`
-          : `${capitalize(work.label)} failed and will be tried again: ${errorText(error)}. Nobody's license was removed blind.`,
+          : `${capitalize(work.label)} failed and will be tried again: ${errorText(error)}. ${await this.whatStandsAfter(work.waveDigest)}`,
       });
+  }
+
+  /**
+   * What a failed step leaves, in true words: for a wave, whether anyone is waiting for a direct
+   * assignment a removal took from them to be put back (it is, first, when the wave goes on).
+   */
+  private async whatStandsAfter(waveDigest: string | undefined): Promise<string> {
+    if (!waveDigest) return 'Nothing more is sent until it goes on.';
+    let waiting: number;
+    try {
+      waiting = awaitingPutBack(await this.deps.journal.entries(), waveDigest);
+    } catch {
+      return 'I could not read the journal to tell whether anyone waits for a license to be put back; when the wave goes on it settles that from fresh reads before removing anything more.';
+    }
+    if (waiting === 0)
+      return 'No removal is sent until it goes on, and it first settles what was in flight from fresh reads.';
+    return `${waiting === 1 ? '1 user lost' : `${waiting} users lost`} something when a direct assignment was removed and ${waiting === 1 ? 'waits' : 'wait'} for it to be put back: that is tried first when the wave goes on, before anything more is removed.`;
   }
 
   private retryLater(): void {
@@ -206,6 +239,7 @@ export class MigrationRunner {
     }
     if (record.assign?.status === 'running') {
       const approvalId = record.assign.approvalId;
+      await this.ensureJournaled(record, approvalId);
       this.inHand = {
         label: 'the group assignment',
         giveUp: () =>
@@ -218,32 +252,28 @@ export class MigrationRunner {
       await this.runAssign(record.assign);
       return true;
     }
-    // Restores only give back and follow-ups only read: neither waits for `resume`. A follow-up goes
-    // after restores, rollbacks and a released wave that may run now, so one that cannot read holds up
-    // none of them (it holds only the waves not yet released).
-    const restore = record.approvals.find(
-      (a) => a.status === 'approved' && a.subject.kind === 'restore' && !a.doneAt
-    );
-    if (restore?.subject.kind === 'restore') {
-      this.inHand = {
-        label: `putting back what wave ${restore.subject.waveNumber}'s follow-up found missing`,
-        giveUp: () => this.markDone(restore),
-      };
-      await this.runRestore(restore, restore.subject.waveNumber);
+    // Give-backs (restores first, then rollbacks) are never given up; only `pause` holds them. One that
+    // left something owed waits for its next pass and holds up nothing else meanwhile. A follow-up goes
+    // after them and a released wave that may run now, so one that cannot read holds up none of them.
+    const giveBacks = openGiveBacks(record);
+    const giveBack = record.paused
+      ? undefined
+      : [...giveBacks.filter((a) => a.subject.kind === 'restore'), ...giveBacks].find(
+          (a) => (this.owed.get(a.id)?.nextAt ?? 0) <= this.deps.now().getTime()
+        );
+    if (giveBack) {
+      this.inHand = { label: describeSubject(giveBack.subject) };
+      await this.ensureJournaled(record, giveBack.id);
+      await this.runGiveBack(record, giveBack);
       return true;
     }
-    const rollback = record.approvals.find(
-      (a) => a.status === 'approved' && a.subject.kind === 'rollback' && !a.doneAt
+    // A wave being rolled back removes nothing more, even while the rollback waits for its next pass.
+    const rollingBack = new Set(
+      giveBacks.flatMap((a) => (a.subject.kind === 'rollback' ? [a.subject.waveNumber] : []))
     );
-    if (!record.paused && rollback?.subject.kind === 'rollback') {
-      this.inHand = {
-        label: `the rollback of wave ${rollback.subject.waveNumber}`,
-        giveUp: () => this.markDone(rollback),
-      };
-      await this.runRollback(rollback, rollback.subject.waveNumber);
-      return true;
-    }
-    const released = record.waves.find((w) => w.status === 'approved' || w.status === 'running');
+    const released = record.waves.find(
+      (w) => (w.status === 'approved' || w.status === 'running') && !rollingBack.has(w.number)
+    );
     // An approved wave waits for its window; one that was running goes in only to settle what was in
     // flight (a crash at the window's end), and stops again at once.
     const window = released && approvalOf(record, released)?.window;
@@ -252,8 +282,8 @@ export class MigrationRunner {
         ? null
         : released;
     if (wave && !record.paused) {
-      this.inHand = { label: `wave ${wave.number}` };
-      await this.ensureJournaled(record, wave);
+      this.inHand = { label: `wave ${wave.number}`, waveDigest: wave.digest };
+      await this.ensureJournaled(record, wave.approvalId);
       await this.runWave(wave, record);
       return true;
     }
@@ -282,15 +312,75 @@ export class MigrationRunner {
   }
 
   /**
-   * The record is where approvals are decided; the journal is written just after. If the process
-   * stopped in between, the decision is journaled now, before the wave runs (executeWave checks it).
+   * The record is where approvals are decided; the journal is written just after. If that append was
+   * lost (a stop, storage failing), the decision — on a wave, the assignment, a rollback or a restore —
+   * is journaled now, before anything it releases is done (executeWave checks a wave's).
    */
-  private async ensureJournaled(record: MigrationRecord, wave: StoredWave): Promise<void> {
-    const approval = record.approvals.find((a) => a.id === wave.approvalId);
+  private async ensureJournaled(
+    record: MigrationRecord,
+    approvalId: string | undefined
+  ): Promise<void> {
+    const approval = record.approvals.find((a) => a.id === approvalId);
     if (approval?.status !== 'approved') return;
     const entries = await this.deps.journal.entries();
-    if (!entries.some((e) => e.kind === 'wave-decision' && e.approvalId === approval.id))
-      await journalDecision(this.deps.journal, approval, this.deps.newId);
+    const journaled = entries.some(
+      (e) =>
+        (e.kind === 'wave-decision' || e.kind === 'approval-decision') &&
+        e.approvalId === approval.id
+    );
+    if (!journaled) await journalDecision(this.deps.journal, approval, this.deps.newId);
+  }
+
+  /**
+   * One pass of a give-back. Done, it is recorded and the channel told. Otherwise what is still owed
+   * is tried again after a pause that grows (30 s doubling to 15 min), for ever, until everyone is
+   * back or an admin pauses; the channel is told what is owed and why whenever that changes.
+   */
+  private async runGiveBack(record: MigrationRecord, request: ApprovalRequest): Promise<void> {
+    const { deps } = this;
+    const subject = request.subject;
+    if (subject.kind !== 'restore' && subject.kind !== 'rollback') return;
+    const what = describeSubject(subject);
+    const earlier = this.owed.get(request.id);
+    const schedule = deps.retryMs
+      ? { firstMs: deps.retryMs, maxMs: deps.retryMs * 30 }
+      : GIVE_BACK_RETRY;
+    const failedPasses = (earlier?.failedPasses ?? 0) + 1;
+    const delay = giveBackRetryDelayMs(failedPasses, schedule);
+    const nextAt = deps.now().getTime() + delay;
+    let putBack = earlier?.putBack ?? 0;
+    let text: string;
+    let told: string;
+    try {
+      const report =
+        subject.kind === 'restore'
+          ? await this.runRestore(request, subject.waveNumber, putBack)
+          : await this.runRollback(request, subject.waveNumber);
+      if (!report || report.failed.length === 0) {
+        this.owed.delete(request.id);
+        return;
+      }
+      putBack += report.restored.length;
+      const names = new Map(
+        record.waves
+          .find((w) => w.number === subject.waveNumber)
+          ?.entries.map((e) => [e.userId, e.userPrincipalName]) ?? []
+      );
+      const owed = report.failed.map((f) => ({
+        userPrincipalName: names.get(f.userId) ?? f.userId,
+        reason: f.reason,
+      }));
+      text = owedText(what, owed, putBack, delay);
+      told = JSON.stringify(owed);
+    } catch (error) {
+      deps.log(
+        `${what} failed (pass ${failedPasses}): ${error instanceof Error ? error.stack : String(error)}`
+      );
+      told = errorText(error);
+      text = `${capitalize(what)} could not go on: ${told}. ${putBack > 0 ? `${putBack} put back so far stay back. ` : ''}${retryPromise(delay)}`;
+    }
+    this.owed.set(request.id, { failedPasses, nextAt, putBack, told });
+    if (told !== earlier?.told) await deps.notifier.notify({ kind: 'problem', text });
   }
 
   private async runAssign(assign: AssignState): Promise<void> {
@@ -515,7 +605,7 @@ export class MigrationRunner {
                 digest: restoreDigest(toRestore.map((f) => f.intentId)),
               },
               restoreSummary(wave.number, toRestore),
-              FOLLOW_UP_CHECK,
+              followUpRequester(stored, current),
               at,
               deps.approvalTtlMs
             )
@@ -603,8 +693,15 @@ export class MigrationRunner {
     await this.afterWave(null, `wave ${wave.number} follow-up`);
   }
 
-  /** Puts back, exactly, the removals a follow-up found missing, once an approver signed it off. */
-  private async runRestore(request: ApprovalRequest, waveNumber: number): Promise<void> {
+  /**
+   * Puts back, exactly, the removals a follow-up found missing, once an approver signed it off. Returns
+   * the pass's report while something is still owed (the request stays open), null once done.
+   */
+  private async runRestore(
+    request: ApprovalRequest,
+    waveNumber: number,
+    putBackEarlier: number
+  ): Promise<RollbackReport | null> {
     const { deps } = this;
     const { record } = await deps.store.read();
     const wave = record.waves.find((w) => w.number === waveNumber);
@@ -617,14 +714,16 @@ export class MigrationRunner {
       restoreDigest(intentIds) !== request.subject.digest
     ) {
       deps.log(`The restore ${request.id} no longer matches wave ${waveNumber}; nothing was sent.`);
-      return this.markDone(request);
+      await this.markDone(request);
+      return null;
     }
     const report = await rollbackWave(wave.digest, deps.directoryWriter, deps.journal, {
       now: deps.now,
       only: new Set(intentIds),
       reason: `Put back after wave ${waveNumber}'s follow-up found it missing; approved by ${request.decidedBy?.name ?? 'an approver'}.`,
     });
-    throwUnlessAllPutBack(report);
+    if (report.failed.length > 0) return report;
+    const restored = putBackEarlier + report.restored.length;
     // The wave's users are checked again at once: what was put back is no longer in it, and anything
     // else the follow-up found still holds the next wave.
     const stored = await updateRecord(deps.store, (current) => {
@@ -638,7 +737,9 @@ export class MigrationRunner {
                 followUp: {
                   dueAt: deps.now().toISOString(),
                   status: 'waiting',
-                  restored: (w.followUp.restored ?? 0) + report.restored.length,
+                  restored: (w.followUp.restored ?? 0) + restored,
+                  // The check this restore asks for is its approver's: a restore it finds needed is theirs.
+                  ...(request.decidedBy ? { askedBy: request.decidedBy } : {}),
                 },
               }
             : w
@@ -648,10 +749,11 @@ export class MigrationRunner {
     await deps.notifier.notify({
       kind: 'follow-up-restored',
       waveNumber,
-      restored: report.restored.length,
-      alreadyThere: report.alreadyThere.length,
+      restored,
+      alreadyThere: Math.max(0, report.alreadyThere.length - putBackEarlier),
     });
     await this.updatePendingWaveCard(stored);
+    return null;
   }
 
   /** A released wave's sign-off card says when it runs (its window), or no longer once it is done. */
@@ -676,14 +778,24 @@ export class MigrationRunner {
     });
   }
 
-  private async runRollback(request: ApprovalRequest, waveNumber: number): Promise<void> {
+  /**
+   * Puts back everything wave N removed, after settling its removals left in flight. Returns the pass's
+   * report while something is still owed (the request stays open), null once done.
+   */
+  private async runRollback(
+    request: ApprovalRequest,
+    waveNumber: number
+  ): Promise<RollbackReport | null> {
     const { record } = await this.deps.store.read();
     const wave = record.waves.find((w) => w.number === waveNumber);
-    if (!wave) return this.markDone(request);
+    if (!wave) {
+      await this.markDone(request);
+      return null;
+    }
     const report = await rollbackWave(wave.digest, this.deps.directoryWriter, this.deps.journal, {
       now: this.deps.now,
     });
-    throwUnlessAllPutBack(report);
+    if (report.failed.length > 0) return report;
     await updateRecord(this.deps.store, (stored) => ({
       record: withWave(
         withApproval(stored, { ...request, doneAt: this.deps.now().toISOString() }),
@@ -698,6 +810,7 @@ export class MigrationRunner {
       restored: report.restored.length + report.alreadyThere.length,
       failed: 0,
     });
+    return null;
   }
 
   private markDone(request: ApprovalRequest): Promise<void> {
@@ -809,14 +922,6 @@ export class MigrationRunner {
       result: undefined,
     }));
   }
-}
-
-/** A rollback or restore that could not put everything back is tried again (the runner retries). */
-function throwUnlessAllPutBack(report: RollbackReport): void {
-  if (report.failed.length > 0)
-    throw new Error(
-      `${report.failed.length} direct assignments could not be put back yet (${report.failed[0].reason})`
-    );
 }
 
 /** What a restore's sign-off card says will change. */

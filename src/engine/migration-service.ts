@@ -13,6 +13,7 @@ import {
   expireDue,
   migrationStage,
   newApproval,
+  openGiveBacks,
   planDigest,
   replaceProposedWaves,
   waveBlocker,
@@ -435,6 +436,8 @@ export class MigrationService {
               dueAt: this.deps.now().toISOString(),
               status: 'waiting',
               ...(followUp.restored ? { restored: followUp.restored } : {}),
+              // A restore this check finds needed is asked for by this admin: another person releases it.
+              askedBy: by,
             },
           })
         ),
@@ -454,9 +457,12 @@ export class MigrationService {
       if (
         !record.waves.some((w) =>
           ['approved', 'running', 'awaiting-approval', 'proposed'].includes(w.status)
-        )
+        ) &&
+        openGiveBacks(record).length === 0
       )
-        throw new MigrationRefusal('No wave is running or waiting: there is nothing to pause.');
+        throw new MigrationRefusal(
+          'No wave, rollback or restore is running or waiting: there is nothing to pause.'
+        );
       return {
         record: { ...record, paused: { by, at: this.deps.now().toISOString() } },
         result: undefined,

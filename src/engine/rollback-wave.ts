@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Journal, JournalEntry } from '../domain/journal';
+import { inFlightRemovals, type Journal, type JournalEntry } from '../domain/journal';
+import type { UserLicenseSnapshot } from '../domain/licenses';
 import { errorText } from '../error-text';
 import type { DirectoryWriter } from './directory-writer';
-import { isNotFound } from './execute-wave';
+import { CHUNK, isNotFound, readUsers } from './execute-wave';
 
 export interface RollbackReport {
   readonly waveNumber: number;
@@ -10,17 +11,24 @@ export interface RollbackReport {
   readonly restored: { userId: string; skuId: string }[];
   /** Already back (someone restored it, or it was never gone), or the user is deleted: nothing sent. */
   readonly alreadyThere: { userId: string; skuId: string }[];
+  /** Not put back yet (Graph refused, or could not read the user): owed, and tried again. */
   readonly failed: { userId: string; skuId: string; reason: string }[];
   /** A dry run: `restored` lists what would be put back; nothing was sent. */
   readonly dryRun: boolean;
 }
 
+/** The journal could not be read or written: nothing more is sent until it answers again. */
+export class JournalUnavailableError extends Error {}
+
 type Intent = Extract<JournalEntry, { kind: 'removal-intended' }>;
 
 /**
  * Rolls back an (approved) wave: every direct assignment the journal says it removed is put back with
- * its original disabled plans. Idempotent: a fresh read first, so nothing is assigned twice. A dry run
- * reads and says what it would put back, and sends nothing.
+ * its original disabled plans. A full rollback first settles the wave's removals left in flight (a wave
+ * stopped mid-round-trip) from fresh reads, so one that did happen is put back too. Idempotent: fresh
+ * reads first, so nothing is assigned twice. Per user: one refused does not stop the others; it is in
+ * `failed`, for the caller to try again. A dry run reads and says what it would put back, and sends
+ * nothing.
  */
 export async function rollbackWave(
   waveDigest: string,
@@ -37,7 +45,29 @@ export async function rollbackWave(
 ): Promise<RollbackReport> {
   const now = options.now ?? (() => new Date());
   const dryRun = options.dryRun ?? false;
-  const entries = await journal.entries();
+  const restored: RollbackReport['restored'] = [];
+  const alreadyThere: RollbackReport['alreadyThere'] = [];
+  const failed: RollbackReport['failed'] = [];
+  const outcome = (
+    intent: Intent,
+    result: 'removed' | 'skipped' | 'restored' | 'failed',
+    reason: string
+  ): JournalEntry => ({
+    kind: 'removal-outcome',
+    id: randomUUID(),
+    at: now().toISOString(),
+    intentId: intent.id,
+    outcome: result,
+    reason,
+  });
+  let entries = await journalEntries(journal);
+  if (!options.only && !dryRun) {
+    const settled = await settleInFlight(entries, waveDigest, writer, outcome, failed);
+    if (settled.length > 0) {
+      await journalAppend(journal, settled);
+      entries = await journalEntries(journal);
+    }
+  }
   const intents = new Map(
     entries.flatMap((e) =>
       e.kind === 'removal-intended' && e.waveDigest === waveDigest ? [[e.id, e]] : []
@@ -48,46 +78,135 @@ export async function rollbackWave(
       e.kind === 'removal-outcome' && e.outcome === 'removed' ? intents.get(e.intentId) : undefined;
     return intent && (!options.only || options.only.has(intent.id)) ? [intent] : [];
   });
-  const report: RollbackReport = {
-    waveNumber: removed[0]?.waveNumber ?? 0,
-    restored: [],
-    alreadyThere: [],
-    failed: [],
-    dryRun,
-  };
-  for (const intent of removed) {
-    const key = { userId: intent.userId, skuId: intent.skuId };
-    try {
-      const fresh = await writer.readUser(intent.userId);
-      if (
-        fresh.licenseAssignmentStates.some(
-          (r) => r.skuId === intent.skuId && r.assignedByGroup === null
-        )
-      ) {
-        report.alreadyThere.push(key);
+  for (let start = 0; start < removed.length; start += CHUNK) {
+    const chunk = removed.slice(start, start + CHUNK);
+    const fresh = await readUsers(writer, [...new Set(chunk.map((i) => i.userId))]);
+    for (const intent of chunk) {
+      const key = { userId: intent.userId, skuId: intent.skuId };
+      const user = fresh.get(intent.userId) ?? new Error('Graph gave no answer for this user.');
+      // A user deleted since has nothing to put back.
+      if (user instanceof Error) {
+        if (isNotFound(user)) alreadyThere.push(key);
+        else failed.push({ ...key, reason: `could not be read (${errorText(user)})` });
+        continue;
+      }
+      if (holdsDirectly(user, intent.skuId)) {
+        alreadyThere.push(key);
         continue;
       }
       if (dryRun) {
-        report.restored.push(key);
+        restored.push(key);
         continue;
       }
-      await writer.restoreDirectLicense(intent.userId, intent.skuId, intent.disabledPlans);
-      await journal.append({
-        kind: 'removal-outcome',
-        id: randomUUID(),
-        at: now().toISOString(),
-        intentId: intent.id,
-        outcome: 'restored',
-        reason:
-          options.reason ??
-          'Rolled back with the wave: the direct assignment was put back exactly.',
-      });
-      report.restored.push(key);
-    } catch (error) {
-      // A user deleted since has nothing to put back.
-      if (isNotFound(error)) report.alreadyThere.push(key);
-      else report.failed.push({ ...key, reason: errorText(error) });
+      try {
+        await writer.restoreDirectLicense(intent.userId, intent.skuId, intent.disabledPlans);
+      } catch (error) {
+        if (isNotFound(error)) alreadyThere.push(key);
+        else failed.push({ ...key, reason: errorText(error) });
+        continue;
+      }
+      await journalAppend(journal, [
+        outcome(
+          intent,
+          'restored',
+          options.reason ?? 'Rolled back with the wave: the direct assignment was put back exactly.'
+        ),
+      ]);
+      restored.push(key);
     }
   }
-  return report;
+  return { waveNumber: removed[0]?.waveNumber ?? 0, restored, alreadyThere, failed, dryRun };
+}
+
+/**
+ * The wave's removals left in flight, settled from fresh reads before the rollback: removed (then put
+ * back with the rest), never sent, already put back, or the user gone. One that cannot be read stays in
+ * flight and is owed: the rollback is not done until it is settled.
+ */
+async function settleInFlight(
+  entries: readonly JournalEntry[],
+  waveDigest: string,
+  writer: DirectoryWriter,
+  outcome: (
+    intent: Intent,
+    result: 'removed' | 'skipped' | 'restored' | 'failed',
+    reason: string
+  ) => JournalEntry,
+  owed: RollbackReport['failed']
+): Promise<JournalEntry[]> {
+  const inFlight = inFlightRemovals(entries).filter((i) => i.waveDigest === waveDigest);
+  if (inFlight.length === 0) return [];
+  const restoring = new Set(
+    entries.flatMap((e) => (e.kind === 'restore-intended' ? [e.intentId] : []))
+  );
+  const settled: JournalEntry[] = [];
+  for (let start = 0; start < inFlight.length; start += CHUNK) {
+    const chunk = inFlight.slice(start, start + CHUNK);
+    const fresh = await readUsers(writer, [...new Set(chunk.map((i) => i.userId))]);
+    for (const intent of chunk) {
+      const user = fresh.get(intent.userId) ?? new Error('Graph gave no answer for this user.');
+      if (user instanceof Error) {
+        if (isNotFound(user))
+          settled.push(outcome(intent, 'skipped', 'The user no longer exists.'));
+        else
+          owed.push({
+            userId: intent.userId,
+            skuId: intent.skuId,
+            reason: `could not be read to settle its unfinished removal (${errorText(user)})`,
+          });
+        continue;
+      }
+      if (!holdsDirectly(user, intent.skuId))
+        settled.push(
+          outcome(
+            intent,
+            'removed',
+            'Removed before the rollback (found on settling); put back with the wave.'
+          )
+        );
+      else if (restoring.has(intent.id))
+        settled.push(
+          outcome(
+            intent,
+            'restored',
+            'Removing lost plans; the direct assignment was put back before the rollback.'
+          )
+        );
+      else
+        settled.push(
+          outcome(
+            intent,
+            'failed',
+            'Not removed before the rollback: the direct assignment is intact.'
+          )
+        );
+    }
+  }
+  return settled;
+}
+
+const holdsDirectly = (user: UserLicenseSnapshot, skuId: string) =>
+  user.licenseAssignmentStates.some(
+    (r) => r.skuId.toLowerCase() === skuId.toLowerCase() && r.assignedByGroup === null
+  );
+
+async function journalEntries(journal: Journal): Promise<readonly JournalEntry[]> {
+  try {
+    return await journal.entries();
+  } catch (error) {
+    throw new JournalUnavailableError(
+      `The journal (the bot's storage) could not be read (${errorText(error)}), so nothing was put back yet`
+    );
+  }
+}
+
+async function journalAppend(journal: Journal, entries: readonly JournalEntry[]): Promise<void> {
+  try {
+    if (journal.appendMany) await journal.appendMany(entries);
+    else for (const entry of entries) await journal.append(entry);
+  } catch (error) {
+    throw new JournalUnavailableError(
+      `The journal (the bot's storage) could not be written (${errorText(error)}), so the rest waits until it answers; what was put back stays back`
+    );
+  }
 }

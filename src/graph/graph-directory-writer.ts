@@ -41,7 +41,8 @@ export class GraphDirectoryWriter implements DirectoryWriter {
     skuId: string,
     disabledPlans: readonly string[]
   ): Promise<void> {
-    // Not paced: putting a license back must not wait behind removals.
+    // Paced like every write: a give-back that bounces off Graph's ceiling (429) puts nobody back sooner.
+    await this.pacer.acquire(1);
     await this.client
       .api(`/users/${userId}/assignLicense`)
       .post({ addLicenses: [{ skuId, disabledPlans }], removeLicenses: [] });
