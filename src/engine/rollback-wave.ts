@@ -3,6 +3,7 @@ import type { Journal, JournalEntry } from '../domain/journal';
 import { errorText } from '../error-text';
 import type { DirectoryWriter } from './directory-writer';
 import { isNotFound } from './execute-wave';
+import { isLeaseLost } from './write-fence';
 
 export interface RollbackReport {
   readonly waveNumber: number;
@@ -84,6 +85,8 @@ export async function rollbackWave(
       });
       report.restored.push(key);
     } catch (error) {
+      // Another instance holds the lease now: it goes on from fresh reads; nothing more is sent here.
+      if (isLeaseLost(error)) throw error;
       // A user deleted since has nothing to put back.
       if (isNotFound(error)) report.alreadyThere.push(key);
       else report.failed.push({ ...key, reason: errorText(error) });

@@ -1,6 +1,7 @@
 import { LOOPBACK_CERTIFICATE_PATH } from '../../src/simulator/loopback-certificate';
 import { DEVELOPMENT_TOKEN } from '../../src/simulator/development-token';
 import { createGraphClient } from '../../src/graph/graph-client';
+import { SoleInstanceLease } from '../../src/engine/runner-lease';
 import { GraphDirectoryWriter } from '../../src/graph/graph-directory-writer';
 import { GraphTenantReader } from '../../src/graph/graph-tenant-reader';
 import { verifyDirectRemovals } from '../../src/engine/verify-removals';
@@ -10,11 +11,14 @@ import type { RemovalContext } from '../../src/domain/removal-safety';
 
 /** The Graph adapters over a simulator, and waves planned from what verify says may go. */
 export async function planWavesOn(baseUrl: string, sizes: WaveSizes) {
-  const client = createGraphClient({
-    baseUrl,
-    credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-    trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-  });
+  const client = createGraphClient(
+    {
+      baseUrl,
+      credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
+      trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
+    },
+    new SoleInstanceLease()
+  );
   const reader = new GraphTenantReader(client);
   const writer = new GraphDirectoryWriter(client, baseUrl);
   const skus = new Map((await reader.subscribedSkus()).map((s) => [s.skuId, s]));
