@@ -18,7 +18,11 @@ import type { RemovalContext } from '../../src/domain/removal-safety';
 export async function planWavesOn(
   baseUrl: string,
   sizes: WaveSizes,
-  options: { fence?: WriteFence; pacer?: WritePacer; retrySleep?: (ms: number) => Promise<void> } = {}
+  options: {
+    fence?: WriteFence;
+    pacer?: WritePacer;
+    retrySleep?: (ms: number) => Promise<void>;
+  } = {}
 ) {
   const fence = options.fence ?? new SoleInstanceLease();
   const client = createGraphClient(
