@@ -5,12 +5,17 @@ import { populateAndAssign } from '../src/engine/populate-and-assign';
 import { rollbackWave } from '../src/engine/rollback-wave';
 import { isLeaseLost, type WriteFence } from '../src/engine/write-fence';
 import { createGraphClient } from '../src/graph/graph-client';
+import { GraphDirectoryMembership } from '../src/graph/graph-directory-membership';
 import { GraphGroupWriter } from '../src/graph/graph-group-writer';
 import { GraphTenantReader } from '../src/graph/graph-tenant-reader';
 import { WritePacer } from '../src/graph/write-pacer';
 import { DEVELOPMENT_TOKEN } from '../src/simulator/development-token';
 import { LOOPBACK_CERTIFICATE_PATH } from '../src/simulator/loopback-certificate';
-import { buildDemoTenant } from '../src/simulator/scenarios/demo-tenant';
+import {
+  DEMO_ADMIN_GROUP_ID,
+  DEMO_PEOPLE,
+  buildDemoTenant,
+} from '../src/simulator/scenarios/demo-tenant';
 import { buildTrickyTenant, trickyUserId } from '../src/simulator/scenarios/tricky-tenant';
 import { TenantSimulator } from '../src/simulator/simulator-server';
 import { InMemoryJournal } from '../src/storage/in-memory-journal';
@@ -187,5 +192,23 @@ describe('every write is fenced by the runner lease', () => {
 
     expect(isLeaseLost(error)).toBe(true);
     expect(writes).toEqual(['/v1.0/groups']);
+  });
+
+  it('an instance without the lease still checks who may act (a POST that only reads)', async () => {
+    simulator = new TenantSimulator({ tenant: buildDemoTenant() });
+    const base = await simulator.start();
+    const client = createGraphClient(
+      {
+        baseUrl: base,
+        credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
+        trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
+      },
+      new TestLease(0)
+    );
+    const admin = DEMO_PEOPLE.admin;
+
+    expect(await new GraphDirectoryMembership(client).isMember(admin.id, DEMO_ADMIN_GROUP_ID)).toBe(
+      true
+    );
   });
 });

@@ -9,6 +9,12 @@ const BASE_DELAY_MS = 3_000;
 const MAX_DELAY_MS = 180_000;
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Graph actions sent as POST that only read, e.g. the approver check's checkMemberGroups. */
+const READ_ACTIONS =
+  /\/(checkMemberGroups|checkMemberObjects|getMemberGroups|getMemberObjects|getByIds)\/?(\?|$)/i;
+
+const isRead = (method: string, url: string) =>
+  READ_METHODS.has(method.toUpperCase()) || READ_ACTIONS.test(url);
 
 function methodOf(context: Context): string {
   const request = context.request;
@@ -21,20 +27,27 @@ function urlOf(context: Context): string {
   return typeof request === 'string' ? request : request.url;
 }
 
-/** A write changes the tenant: any method but a read, except a `$batch` whose every item is a read. */
+/**
+ * A write changes the tenant: anything but a read (a GET, or a POST action that only reads), and a
+ * `$batch` unless its every item is a read.
+ */
 export function isWriteRequest(context: Context): boolean {
-  if (READ_METHODS.has(methodOf(context))) return false;
-  if (!/\/\$batch(\?|$)/i.test(urlOf(context))) return true;
+  const url = urlOf(context);
+  if (isRead(methodOf(context), url)) return false;
+  if (!/\/\$batch(\?|$)/i.test(url)) return true;
   const body = context.options?.body;
   try {
     const parsed = JSON.parse(typeof body === 'string' ? body : '') as {
-      requests?: { method?: unknown }[];
+      requests?: { method?: unknown; url?: unknown }[];
     };
     const items = parsed.requests ?? [];
     return (
       items.length === 0 ||
       items.some(
-        (item) => typeof item.method !== 'string' || !READ_METHODS.has(item.method.toUpperCase())
+        (item) =>
+          typeof item.method !== 'string' ||
+          typeof item.url !== 'string' ||
+          !isRead(item.method, item.url)
       )
     );
   } catch {
