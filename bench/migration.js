@@ -303,11 +303,14 @@ async function runNaive(users) {
     timings: PROCESSING,
   });
   const baseUrl = await simulator.start();
-  const client = createGraphClient({
-    baseUrl,
-    credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-    trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-  });
+  const client = createGraphClient(
+    {
+      baseUrl,
+      credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
+      trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
+    },
+    { writableForMs: () => Infinity }
+  );
   // The groups are made the same way for both, outside the measurement.
   const writer = new GraphGroupWriter(
     client,

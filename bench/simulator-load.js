@@ -25,11 +25,14 @@ async function measure(users) {
   let requests = 0;
   simulator.onRequest = () => requests++;
   const reader = new GraphTenantReader(
-    createGraphClient({
-      baseUrl,
-      credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-      trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-    })
+    createGraphClient(
+      {
+        baseUrl,
+        credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
+        trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
+      },
+      { writableForMs: () => Infinity }
+    )
   );
   const readStart = process.hrtime.bigint();
   let seen = 0;

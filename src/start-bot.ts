@@ -23,7 +23,8 @@ export async function startBot(
     throw new StartupError(
       'Set STORAGE_CONNECTION_STRING or STORAGE_ACCOUNT_URL: the migration state and its journal must survive restarts.'
     );
-  const client = createGraphClient(settings.graph);
+  // Every write leaves only while this instance holds the runner lease: the lease fences the client.
+  const client = createGraphClient(settings.graph, state.lease);
   const reader = new GraphTenantReader(client);
   // One pacer: Graph's write ceiling is per app and tenant, whichever writer spends it.
   const pacer = new WritePacer({
@@ -48,8 +49,8 @@ export async function startBot(
       settings,
       tenantId,
       reader,
-      groupWriter: new GraphGroupWriter(client, settings.graph.baseUrl, pacer),
-      directoryWriter: new GraphDirectoryWriter(client, settings.graph.baseUrl, pacer),
+      groupWriter: new GraphGroupWriter(client, settings.graph.baseUrl, pacer, state.lease),
+      directoryWriter: new GraphDirectoryWriter(client, settings.graph.baseUrl, pacer, state.lease),
       membership: new GraphDirectoryMembership(client),
       log,
     });

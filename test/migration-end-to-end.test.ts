@@ -1,4 +1,5 @@
 import { createGraphClient } from '../src/graph/graph-client';
+import { SoleInstanceLease } from '../src/engine/runner-lease';
 import { GraphDirectoryWriter } from '../src/graph/graph-directory-writer';
 import { GraphGroupWriter } from '../src/graph/graph-group-writer';
 import { GraphTenantReader } from '../src/graph/graph-tenant-reader';
@@ -24,11 +25,14 @@ describe("the demo tenant's whole migration through the engine", () => {
     });
     const baseUrl = await simulator.start();
     try {
-      const client = createGraphClient({
-        baseUrl,
-        credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-        trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-      });
+      const client = createGraphClient(
+        {
+          baseUrl,
+          credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
+          trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
+        },
+        new SoleInstanceLease()
+      );
       const reader = new GraphTenantReader(client);
       const groupWriter = new GraphGroupWriter(client, baseUrl);
       const writer = new GraphDirectoryWriter(client, baseUrl);

@@ -7,6 +7,7 @@ function groupsAt(polls: { state: string; audit: string[] | null }[]): GroupWrit
   const current = () => polls[Math.min(poll, polls.length - 1)];
   return {
     createSecurityGroup: () => Promise.reject(new Error('not used')),
+    groupsByMailNickname: () => Promise.reject(new Error('not used')),
     addMembers: () => Promise.reject(new Error('not used')),
     assignGroupLicense: () => Promise.reject(new Error('not used')),
     reprocessUser: () => Promise.reject(new Error('not used')),

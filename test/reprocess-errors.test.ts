@@ -1,4 +1,5 @@
 import { createGraphClient } from '../src/graph/graph-client';
+import { SoleInstanceLease } from '../src/engine/runner-lease';
 import { GraphGroupWriter } from '../src/graph/graph-group-writer';
 import { GraphTenantReader } from '../src/graph/graph-tenant-reader';
 import { listLicenseErrors, reprocessMembersInError } from '../src/engine/list-license-errors';
@@ -16,11 +17,14 @@ describe('members in license error, once the cause is fixed', () => {
   it('are processed again on request and leave the error list; nobody else is touched', async () => {
     simulator = new TenantSimulator({ tenant: buildTrickyTenant() });
     const baseUrl = await simulator.start();
-    const client = createGraphClient({
-      baseUrl,
-      credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-      trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-    });
+    const client = createGraphClient(
+      {
+        baseUrl,
+        credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
+        trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
+      },
+      new SoleInstanceLease()
+    );
     const reader = new GraphTenantReader(client);
     const inError = trickyUserId('group-license-in-error-count');
     const before = await listLicenseErrors(reader);

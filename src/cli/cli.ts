@@ -9,6 +9,7 @@ import { verifyDirectRemovals } from '../engine/verify-removals';
 import { WaveSizeError, defaultWaveSizes, parseWaveSizes, splitIntoWaves } from '../domain/waves';
 import { csvCell } from '../csv';
 import { errorText } from '../error-text';
+import { READ_ONLY } from '../engine/write-fence';
 import { createGraphClient } from '../graph/graph-client';
 import { GraphTenantReader } from '../graph/graph-tenant-reader';
 import { CLI_USAGE, CliUsageError, parseCliArguments, type CliArguments } from './cli-arguments';
@@ -24,7 +25,7 @@ async function run(args: CliArguments): Promise<void> {
     ...(args.graphUrl ? { GRAPH_BASE_URL: args.graphUrl } : {}),
     ...(args.token ? { GRAPH_TOKEN: args.token } : {}),
   };
-  const reader = new GraphTenantReader(createGraphClient(readGraphSettings(env)));
+  const reader = new GraphTenantReader(createGraphClient(readGraphSettings(env), READ_ONLY));
   if (args.command === 'inventory') {
     const inventory = await takeInventory(reader);
     if (args.json) return void console.log(JSON.stringify(inventory, null, 2));

@@ -14,6 +14,7 @@ import {
 import type { Wave, WaveEntry } from '../domain/waves';
 import { errorText } from '../error-text';
 import type { DirectoryWriter } from './directory-writer';
+import { isLeaseLost } from './write-fence';
 
 export interface WaveItem {
   readonly userId: string;
@@ -34,6 +35,11 @@ export interface WaveReport {
   readonly dryRun: boolean;
   /** The stop left removals unsettled (a read back failed): run the wave again once Graph answers. */
   retryable: boolean;
+  /**
+   * This instance lost the runner lease: what was in hand was not sent (or its answer is unknown) and
+   * stays in flight, for the instance that holds the lease to settle from fresh reads.
+   */
+  leaseLost: boolean;
 }
 
 export interface WaveExecutionOptions {
@@ -44,7 +50,10 @@ export interface WaveExecutionOptions {
   readonly dryRun?: boolean;
   /** Asked before each round trip: a reason to stop (e.g. paused) ends the wave before the next users. */
   readonly shouldStop?: () => Promise<string | null>;
-  /** Asked just before removals are sent; false stops the wave with the intents in flight. */
+  /**
+   * Asked before removals are sent; false stops the wave with the intents in flight. (The Graph client
+   * checks the lease again right before each request leaves, after the pacer's wait.)
+   */
   readonly mayWrite?: () => boolean;
   /** Told after each round trip how many of the wave's users have been handled. */
   readonly onProgress?: (
@@ -60,6 +69,8 @@ type Intent = Extract<JournalEntry, { kind: 'removal-intended' }>;
 const isTransient = (error: Error) =>
   ![400, 401, 403, 404].includes((error as { statusCode?: number }).statusCode ?? 0) &&
   !/^(400|401|403|404)\b/.test(error.message);
+
+const LEASE_LOST = 'This instance may no longer write; another goes on.';
 
 /** Users per round trip: Graph's JSON batch limit. */
 export const CHUNK = 20;
@@ -112,6 +123,7 @@ export async function executeWave(
     stoppedBecause: null,
     dryRun,
     retryable: false,
+    leaseLost: false,
   };
   const failureThreshold =
     options.failureThreshold ?? Math.max(3, Math.ceil(wave.userCount * 0.05));
@@ -239,7 +251,8 @@ export async function executeWave(
     // The right to write is checked again just before sending (another instance may hold it now);
     // the intents stay in flight for whoever goes on.
     if (options.mayWrite && !options.mayWrite()) {
-      report.stoppedBecause = 'This instance may no longer write; another goes on.';
+      report.stoppedBecause = LEASE_LOST;
+      report.leaseLost = true;
       break;
     }
     // The answer may be lost after the change was made: what happened is decided by reading, not by errors.
@@ -247,6 +260,13 @@ export async function executeWave(
       writer,
       planned.map((p) => ({ userId: p.userId, skuIds: p.toRemove.map((e) => e.skuId) }))
     );
+    // Held back at the last moment (the lease ran out while the batch waited its turn or a retry): not
+    // failed and not removed; the instance holding the lease settles these intents from fresh reads.
+    if ([...sendErrors.values()].some((error) => error !== null && isLeaseLost(error))) {
+      report.stoppedBecause = LEASE_LOST;
+      report.leaseLost = true;
+      break;
+    }
     const after = await readUsers(
       writer,
       planned.map((p) => p.userId)

@@ -6,6 +6,10 @@ export interface GroupWriter {
     mailNickname: string,
     description: string
   ): Promise<string>;
+  /** Groups with exactly this mailNickname (a resumed assignment finds the group it created by it). */
+  groupsByMailNickname(
+    mailNickname: string
+  ): Promise<{ readonly id: string; readonly displayName: string }[]>;
   /** Adds users as direct members; users already members count as added. Returns the failures by user. */
   addMembers(groupId: string, userIds: readonly string[]): Promise<Map<string, Error>>;
   /** Assigns the group one SKU with exactly these disabled plans (processing then runs in the background). */

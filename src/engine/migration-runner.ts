@@ -47,6 +47,7 @@ import { updateRecord, type MigrationStore } from './migration-store';
 import { journalDecision } from './journal-decision';
 import type { Notifier } from './notifier';
 import type { RunnerLease } from './runner-lease';
+import { isLeaseLost } from './write-fence';
 import { populateAndAssign, waitForProcessing } from './populate-and-assign';
 import { rollbackWave, type RollbackReport } from './rollback-wave';
 import type { TenantReader } from './tenant-reader';
@@ -171,6 +172,11 @@ export class MigrationRunner {
    */
   private async stepFailed(error: unknown): Promise<void> {
     const work = this.inHand ?? { label: 'a migration step' };
+    // Not a failure: a write was held back because another instance holds the lease now; it goes on.
+    if (isLeaseLost(error)) {
+      this.deps.log(`${capitalize(work.label)} stopped here: ${errorText(error)}`);
+      return;
+    }
     const attempts = (this.failures.get(work.label) ?? 0) + 1;
     this.failures.set(work.label, attempts);
     this.deps.log(
@@ -397,6 +403,7 @@ export class MigrationRunner {
       deps.groupWriter,
       {
         knownGroupIds: known,
+        groupKey: assign.approvalId,
         onGroupReady: async (name, id) => {
           if (known[name] === id) return;
           known[name] = id;
@@ -506,7 +513,7 @@ export class MigrationRunner {
         }),
     });
     // Another instance holds the wave now (or this one is shutting down): it records the outcome.
-    if (stopCause === 'lease') return;
+    if (stopCause === 'lease' || report.leaseLost) return;
     // A read back failed: removals are unsettled, so the wave stays running and is tried again.
     if (report.retryable) throw new Error(report.stoppedBecause ?? 'a read back failed');
     const result = await this.resultOf(wave, report.stoppedBecause);

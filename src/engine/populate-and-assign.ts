@@ -14,6 +14,23 @@ export interface PopulateReport {
   readonly dryRun: boolean;
 }
 
+/** Graph's longest mailNickname. */
+const NICKNAME_LENGTH = 64;
+
+/**
+ * The mailNickname of a planned group for one approved assignment: the plan's, marked with the
+ * assignment (`key`, its approval id). It follows from what is recorded before the create, so a run
+ * that never learnt the created group's id (a crash, a lost answer, another instance) finds it by it.
+ */
+export function licensingGroupNickname(planned: string, key: string | undefined): string {
+  const mark = (key ?? '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 8);
+  if (!mark) return planned.slice(0, NICKNAME_LENGTH);
+  return `${planned.slice(0, NICKNAME_LENGTH - mark.length - 1)}-${mark}`;
+}
+
 /**
  * Phase 3: creates (or reuses) each planned group, adds its members, and assigns it the SKU with the same
  * disabled plans as the direct assignments. Direct assignments are not touched. With `dryRun`, says
@@ -27,6 +44,8 @@ export async function populateAndAssign(
     description?: string;
     /** Groups this migration created before (a resumed run): reused, never created twice. */
     knownGroupIds?: Readonly<Record<string, string>>;
+    /** Marks the groups this assignment creates (its approval id): see licensingGroupNickname. */
+    groupKey?: string;
     /** Told each group's id as soon as it exists, so a resumed run finds it. */
     onGroupReady?: (displayName: string, groupId: string) => Promise<void>;
   } = {}
@@ -47,9 +66,10 @@ export async function populateAndAssign(
     const groupId =
       planned.existingGroupId ??
       options.knownGroupIds?.[planned.displayName] ??
-      (await writer.createSecurityGroup(
+      (await findOrCreateGroup(
+        writer,
         planned.displayName,
-        planned.mailNickname,
+        licensingGroupNickname(planned.mailNickname, options.groupKey),
         options.description ?? 'Licensing group created by the license migration bot.'
       ));
     await options.onGroupReady?.(planned.displayName, groupId);
@@ -68,6 +88,22 @@ export async function populateAndAssign(
     });
   }
   return report;
+}
+
+/**
+ * The group this assignment created before it could record it, looked up by its nickname and name;
+ * created only when there is none, so a crash or a lost answer never leaves a duplicate group.
+ */
+async function findOrCreateGroup(
+  writer: GroupWriter,
+  displayName: string,
+  mailNickname: string,
+  description: string
+): Promise<string> {
+  const earlier = (await writer.groupsByMailNickname(mailNickname)).find(
+    (group) => group.displayName === displayName
+  );
+  return earlier?.id ?? (await writer.createSecurityGroup(displayName, mailNickname, description));
 }
 
 export interface ProcessingWait {

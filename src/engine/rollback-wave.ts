@@ -4,6 +4,7 @@ import type { UserLicenseSnapshot } from '../domain/licenses';
 import { errorText } from '../error-text';
 import type { DirectoryWriter } from './directory-writer';
 import { CHUNK, isNotFound, readUsers } from './execute-wave';
+import { isLeaseLost } from './write-fence';
 
 export interface RollbackReport {
   readonly waveNumber: number;
@@ -101,6 +102,9 @@ export async function rollbackWave(
       try {
         await writer.restoreDirectLicense(intent.userId, intent.skuId, intent.disabledPlans);
       } catch (error) {
+        // Another instance holds the lease now: it goes on from fresh reads; nothing more is sent here.
+        if (isLeaseLost(error)) throw error;
+        // A user deleted since has nothing to put back.
         if (isNotFound(error)) alreadyThere.push(key);
         else failed.push({ ...key, reason: errorText(error) });
         continue;

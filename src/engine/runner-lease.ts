@@ -1,8 +1,10 @@
+import type { WriteFence } from './write-fence';
+
 /**
  * Which instance runs approved work. Several bot instances may serve one endpoint; only the holder of
- * the lease removes licenses, and it stops at once when it loses the lease.
+ * the lease changes the tenant, and each write checks it right before it leaves (it is the writes' fence).
  */
-export interface RunnerLease {
+export interface RunnerLease extends WriteFence {
   /** True while this instance holds the lease. */
   held(): boolean;
   /** Takes the lease if nobody holds it (or its holder stopped renewing); false otherwise. */
@@ -14,6 +16,9 @@ export interface RunnerLease {
 export class SoleInstanceLease implements RunnerLease {
   held(): boolean {
     return true;
+  }
+  writableForMs(): number {
+    return Number.POSITIVE_INFINITY;
   }
   async tryAcquire(): Promise<boolean> {
     return true;

@@ -4,6 +4,7 @@ import {
   type BatchRequestStep,
   type Client,
 } from '@microsoft/microsoft-graph-client';
+import { LeaseLostError, type WriteFence } from '../engine/write-fence';
 import type { WritePacer } from './write-pacer';
 
 /** Graph runs at most 20 requests per JSON batch. */
@@ -22,7 +23,8 @@ export interface BatchItem {
 /**
  * JSON batches through the SDK's batch helpers. An item's answer is its JSON body (null when empty) or an
  * Error naming its status and Graph's message; items throttled inside a batch are sent again after the
- * longest Retry-After among them.
+ * longest Retry-After among them, unless that wait would outlast the write fence (the runner lease). Every
+ * POST is fenced again by the client's middleware right before it leaves, after the pacer's wait.
  */
 export class GraphBatch {
   /** The endpoint without version: the batch helper turns `${origin}/users/…` into the relative `/users/…`. */
@@ -33,14 +35,16 @@ export class GraphBatch {
   constructor(
     private readonly client: Client,
     baseUrl: string,
-    options: { sleep?: (ms: number) => Promise<void>; pacer?: WritePacer } = {}
+    options: { sleep?: (ms: number) => Promise<void>; pacer?: WritePacer; fence?: WriteFence } = {}
   ) {
     this.origin = new URL(baseUrl).origin;
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.pacer = options.pacer ?? null;
+    this.fence = options.fence ?? null;
   }
 
   private readonly pacer: WritePacer | null;
+  private readonly fence: WriteFence | null;
 
   async send(requests: readonly BatchItem[]): Promise<Map<string, unknown>> {
     if (requests.length > BATCH_LIMIT)
@@ -95,6 +99,9 @@ export class GraphBatch {
         }
       }
       pending = throttled;
+      const writesLeft = pending.some((r) => r.method !== 'GET');
+      if (writesLeft && this.fence && waitSeconds * 1000 >= this.fence.writableForMs())
+        throw new LeaseLostError('The retry of a throttled write');
       if (pending.length > 0) {
         this.pacer?.pauseFor(waitSeconds * 1000);
         await this.sleep(waitSeconds * 1000);

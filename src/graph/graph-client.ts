@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { Client, type AuthenticationProvider } from '@microsoft/microsoft-graph-client';
+import {
+  AuthenticationHandler,
+  Client,
+  HTTPMessageHandler,
+  RedirectHandler,
+  RedirectHandlerOptions,
+  TelemetryHandler,
+  type AuthenticationProvider,
+} from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import {
   ClientCertificateCredential,
@@ -8,6 +16,8 @@ import {
   type TokenCredential,
 } from '@azure/identity';
 import { Agent } from 'undici';
+import type { WriteFence } from '../engine/write-fence';
+import { FencedRetryHandler } from './fenced-retry-handler';
 import { GRAPH_SCOPE, type GraphCredentialSettings, type GraphSettings } from './graph-settings';
 
 /** Tokens from @azure/identity, for a real tenant: managed identity, certificate or client secret. */
@@ -42,16 +52,28 @@ function authenticationProvider(settings: GraphCredentialSettings): Authenticati
 }
 
 /**
- * A Graph client on the library's default middleware chain (authentication, retry honouring
- * Retry-After, redirects, telemetry) and its page iterator. Pointing it at the tenant simulator or at
- * graph.microsoft.com is configuration only: a non-Graph host is declared a custom host so it gets the
- * token, and a private CA certificate (the simulator's) is trusted for that endpoint alone.
+ * A Graph client on the library's middleware (authentication, redirects, telemetry) with our retry in
+ * place of its RetryHandler: the same retries, but every attempt of a write is fenced by `fence` (the
+ * runner lease) right before it leaves, and a retry that would wait past the fence's end is not sent.
+ * Pointing it at the tenant simulator or at graph.microsoft.com is configuration only: a non-Graph host
+ * is declared a custom host so it gets the token, and a private CA certificate (the simulator's) is
+ * trusted for that endpoint alone.
  */
-export function createGraphClient(settings: GraphSettings): Client {
+export function createGraphClient(
+  settings: GraphSettings,
+  fence: WriteFence,
+  options: { readonly retrySleep?: (ms: number) => Promise<void> } = {}
+): Client {
   const url = new URL(settings.baseUrl);
   const isGraphHost = url.hostname.endsWith('graph.microsoft.com');
   return Client.initWithMiddleware({
-    authProvider: authenticationProvider(settings.credential),
+    middleware: [
+      new AuthenticationHandler(authenticationProvider(settings.credential)),
+      new RedirectHandler(new RedirectHandlerOptions()),
+      new TelemetryHandler(),
+      new FencedRetryHandler(fence, options.retrySleep),
+      new HTTPMessageHandler(),
+    ],
     baseUrl: url.origin,
     defaultVersion: 'v1.0',
     customHosts: isGraphHost ? undefined : new Set([url.hostname]),

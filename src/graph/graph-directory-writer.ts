@@ -2,6 +2,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import type { DirectoryWriter } from '../engine/directory-writer';
 import { GraphBatch } from './graph-batch';
+import type { WriteFence } from '../engine/write-fence';
 import { WritePacer } from './write-pacer';
 import { toUserSnapshot, USER_LICENSE_PROPERTIES, type GraphUser } from './graph-tenant-reader';
 
@@ -16,9 +17,11 @@ export class GraphDirectoryWriter implements DirectoryWriter {
     private readonly client: Client,
     baseUrl: string,
     /** Share one pacer among every writer of the same app and tenant: the ceiling is theirs together. */
-    private readonly pacer: WritePacer = new WritePacer()
+    private readonly pacer: WritePacer = new WritePacer(),
+    /** The client's fence, again: a throttled batch item is not waited for past the lease's end. */
+    fence?: WriteFence
   ) {
-    this.batch = new GraphBatch(client, baseUrl, { pacer });
+    this.batch = new GraphBatch(client, baseUrl, { pacer, fence });
   }
 
   async readUser(userId: string): Promise<UserLicenseSnapshot> {

@@ -6,6 +6,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import type { GroupWriter } from '../engine/group-writer';
 import { BATCH_LIMIT, GraphBatch } from './graph-batch';
+import type { WriteFence } from '../engine/write-fence';
 import { WritePacer } from './write-pacer';
 
 /** The audit activity Entra ID records when a group's license processing has run through its members. */
@@ -19,9 +20,11 @@ export class GraphGroupWriter implements GroupWriter {
     private readonly client: Client,
     private readonly baseUrl: string,
     /** Share one pacer among every writer of the same app and tenant: the ceiling is theirs together. */
-    pacer: WritePacer = new WritePacer()
+    pacer: WritePacer = new WritePacer(),
+    /** The client's fence, again: a throttled batch item is not waited for past the lease's end. */
+    fence?: WriteFence
   ) {
-    this.batch = new GraphBatch(client, baseUrl, { pacer });
+    this.batch = new GraphBatch(client, baseUrl, { pacer, fence });
   }
 
   async createSecurityGroup(
@@ -38,6 +41,17 @@ export class GraphGroupWriter implements GroupWriter {
       groupTypes: [],
     })) as { id: string };
     return group.id;
+  }
+
+  async groupsByMailNickname(
+    mailNickname: string
+  ): Promise<{ readonly id: string; readonly displayName: string }[]> {
+    const page = (await this.client
+      .api('/groups')
+      .filter(`mailNickname eq '${mailNickname.replace(/'/g, "''")}'`)
+      .select(['id', 'displayName'])
+      .get()) as { value?: { id: string; displayName: string }[] };
+    return (page.value ?? []).map(({ id, displayName }) => ({ id, displayName }));
   }
 
   async addMembers(groupId: string, userIds: readonly string[]): Promise<Map<string, Error>> {

@@ -30,8 +30,12 @@ export class BlobRunnerLease implements RunnerLease {
   ) {}
 
   held(): boolean {
+    return this.writableForMs() > 0;
+  }
+
+  writableForMs(): number {
     // Not just a flag: a renewal that hangs must not let this instance write past the lease's end.
-    return this.holding && Date.now() < this.validUntil;
+    return this.holding ? Math.max(0, this.validUntil - Date.now()) : 0;
   }
 
   async tryAcquire(): Promise<boolean> {

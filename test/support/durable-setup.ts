@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { startAzurite, type RunningAzurite } from '../../src/demo/azurite';
 import { createGraphClient } from '../../src/graph/graph-client';
+import { SoleInstanceLease } from '../../src/engine/runner-lease';
 import { GraphGroupWriter } from '../../src/graph/graph-group-writer';
 import { GraphTenantReader } from '../../src/graph/graph-tenant-reader';
 import { planGroups } from '../../src/engine/plan-groups';
@@ -57,11 +58,14 @@ export async function demoTenantReadyForWaves(): Promise<{
     timings: { queuedMs: 10, usersPerSecond: 100_000 },
   });
   const graphUrl = await simulator.start();
-  const client = createGraphClient({
-    baseUrl: graphUrl,
-    credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-    trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-  });
+  const client = createGraphClient(
+    {
+      baseUrl: graphUrl,
+      credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
+      trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
+    },
+    new SoleInstanceLease()
+  );
   const writer = new GraphGroupWriter(client, graphUrl);
   const populated = await populateAndAssign(
     await planGroups(new GraphTenantReader(client)),

@@ -1,6 +1,9 @@
 import { LOOPBACK_CERTIFICATE_PATH } from '../../src/simulator/loopback-certificate';
 import { DEVELOPMENT_TOKEN } from '../../src/simulator/development-token';
 import { createGraphClient } from '../../src/graph/graph-client';
+import { SoleInstanceLease } from '../../src/engine/runner-lease';
+import type { WriteFence } from '../../src/engine/write-fence';
+import type { WritePacer } from '../../src/graph/write-pacer';
 import { GraphDirectoryWriter } from '../../src/graph/graph-directory-writer';
 import { GraphTenantReader } from '../../src/graph/graph-tenant-reader';
 import { verifyDirectRemovals } from '../../src/engine/verify-removals';
@@ -8,15 +11,31 @@ import { splitIntoWaves, type Wave, type WaveSizes } from '../../src/domain/wave
 import type { Journal } from '../../src/domain/journal';
 import type { RemovalContext } from '../../src/domain/removal-safety';
 
-/** The Graph adapters over a simulator, and waves planned from what verify says may go. */
-export async function planWavesOn(baseUrl: string, sizes: WaveSizes) {
-  const client = createGraphClient({
-    baseUrl,
-    credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-    trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-  });
+/**
+ * The Graph adapters over a simulator, and waves planned from what verify says may go; writes fenced by
+ * `fence` (a lease always held unless given) and paced by `pacer` (a fresh one unless given).
+ */
+export async function planWavesOn(
+  baseUrl: string,
+  sizes: WaveSizes,
+  options: {
+    fence?: WriteFence;
+    pacer?: WritePacer;
+    retrySleep?: (ms: number) => Promise<void>;
+  } = {}
+) {
+  const fence = options.fence ?? new SoleInstanceLease();
+  const client = createGraphClient(
+    {
+      baseUrl,
+      credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
+      trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
+    },
+    fence,
+    { retrySleep: options.retrySleep }
+  );
   const reader = new GraphTenantReader(client);
-  const writer = new GraphDirectoryWriter(client, baseUrl);
+  const writer = new GraphDirectoryWriter(client, baseUrl, options.pacer, fence);
   const skus = new Map((await reader.subscribedSkus()).map((s) => [s.skuId, s]));
   const context: RemovalContext = { skus, groupNames: await reader.licensingGroupNames() };
   const verified = await verifyDirectRemovals(reader);

@@ -26,7 +26,10 @@ import {
 
 type GroupPredicate = (group: DirectoryGroup) => boolean;
 
-/** The $filter forms on /groups a migration needs: by name, and groups with members in license error. */
+/**
+ * The $filter forms on /groups a migration needs: by name or mail nickname, and groups with members in
+ * license error.
+ */
 function parseGroupFilter(
   filter: string | null,
   hasErrors: (group: DirectoryGroup) => boolean
@@ -35,6 +38,10 @@ function parseGroupFilter(
   const text = filter.trim();
   const equals = /^displayName eq '((?:[^']|'')*)'$/.exec(text);
   if (equals) return (group) => group.displayName === equals[1].replace(/''/g, "'");
+  const nickname = /^mailNickname eq '((?:[^']|'')*)'$/.exec(text);
+  if (nickname)
+    return (group) =>
+      group.mailNickname.toLowerCase() === nickname[1].replace(/''/g, "'").toLowerCase();
   const prefix = /^startswith\(displayName,\s*'((?:[^']|'')*)'\)$/.exec(text);
   if (prefix) {
     const start = prefix[1].replace(/''/g, "'").toLowerCase();
