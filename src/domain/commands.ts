@@ -121,7 +121,9 @@ export function editDistance(a: string, b: string): number {
 
 /** The command closest to what was typed (by its first word), for a "did you mean" reply. */
 export function closestCommand(text: string): CommandInfo {
-  const word = text.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+  // Edit distance costs length × length: a pasted 200 KB word would hold the turn for a second. No command
+  // is longer than 12 letters, so the first 32 decide as well as all of them.
+  const word = text.trim().slice(0, 64).split(/\s+/)[0]?.slice(0, 32).toLowerCase() ?? '';
   let best = COMMANDS[0];
   let bestScore = Number.POSITIVE_INFINITY;
   for (const command of COMMANDS) {
