@@ -86,6 +86,25 @@ describe('a malformed click on a sign-off card', () => {
     expect(await whatStands()).toEqual(before);
   });
 
+  it.each([
+    ['a verb none of the bot’s cards carries', { type: 'Action.Execute', verb: 'delete' }],
+    ['no verb', { type: 'Action.Execute' }],
+    ['an action that is not Action.Execute', { type: 'Action.Submit', verb: 'approve' }],
+  ])('answers a card action with %s, and changes nothing', async (_what, action) => {
+    const before = await whatStands();
+    const activity = cardAction('approve', data, {
+      serviceUrl: bot.serviceUrl,
+      from: from('approver1'),
+      channel: true,
+    });
+    const response = await bot.post({ ...activity, value: { action: { ...action, data } } });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { value: unknown }).value).toBe(
+      'This is not one of the bot’s buttons (Approve, Reject, or a sign-off card’s refresh); nothing was done.'
+    );
+    expect(await whatStands()).toEqual(before);
+  });
+
   it('still takes a well-formed rejection afterwards', async () => {
     const answer = await teams.click('approver1', 'reject', { ...data, reason: 'Wrong SKU' });
     expect(answer.status).toBe(200);

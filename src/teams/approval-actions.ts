@@ -1,5 +1,5 @@
 import type { AdaptiveCard } from '@microsoft/teams-ai';
-import type { TurnContext } from 'botbuilder';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { readDecisionInput, readRefreshInput } from '../domain/approval-input';
 import type { ApprovalRequest, Person } from '../domain/approvals';
 import type { ApprovalConditions } from '../engine/notifier';
@@ -98,4 +98,30 @@ export async function decideApproval(
       { canDecide: false, notice: refusal.message }
     );
   return refusal.message;
+}
+
+/** A card action: what Teams sends when a button of an Adaptive Card is clicked or the card refreshes. */
+export const isCardAction = (context: TurnContext): Promise<boolean> =>
+  Promise.resolve(
+    context.activity.type === ActivityTypes.Invoke &&
+      context.activity.name === 'adaptiveCard/action'
+  );
+
+/**
+ * A card action none of the bot's cards carries (another verb, or no action at all): the clicker is told,
+ * as Teams shows an answer to a click, and nothing is read or done.
+ */
+export async function refuseUnknownCardAction(context: TurnContext): Promise<void> {
+  await context.sendActivity({
+    type: ActivityTypes.InvokeResponse,
+    value: {
+      status: 200,
+      body: {
+        statusCode: 200,
+        type: 'application/vnd.microsoft.activity.message',
+        value:
+          'This is not one of the bot’s buttons (Approve, Reject, or a sign-off card’s refresh); nothing was done.',
+      },
+    },
+  });
 }
