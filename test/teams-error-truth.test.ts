@@ -54,6 +54,16 @@ describe('an error after a stored change', () => {
     expect((await state.store.read()).record.assign?.status).toBe('awaiting-approval');
   });
 
+  it('says the waves and their sign-off request are stored when the card cannot be pointed to', async () => {
+    await teams.untilWavesProposed('25,rest');
+    channelReadsFail = true;
+    const replies = await teams.replies('admin', 'waves 10,rest');
+    channelReadsFail = false;
+    expect(replies.pop()).toBe(
+      '2 removal waves are proposed and stored, and the sign-off for removal wave 1 is asked for, but then something failed: storage stopped answering. `status` shows where it stands.'
+    );
+  });
+
   it('proposes waves without reading the record again after storing them', async () => {
     await teams.untilWavesProposed('25,rest');
     failRecordReadsOnceWavesAreStored = true;

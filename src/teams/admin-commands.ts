@@ -28,7 +28,7 @@ export async function proposeWaves(
   sizes: string | null
 ): Promise<void> {
   const proposal = await deps.service.proposeWaves(person, sizes ?? undefined);
-  const stored = `${plural(proposal.waves.length, 'removal wave is', 'removal waves are')} proposed and stored${proposal.request ? `, and wave ${proposal.waves[0]?.number}'s sign-off is asked for` : ''}`;
+  const stored = `${plural(proposal.waves.length, 'removal wave is', 'removal waves are')} proposed and stored${proposal.request ? `, and the sign-off for ${describeSubject(proposal.request.subject)} is asked for` : ''}`;
   await afterChange(stored, async () => {
     await context.sendActivity(
       MessageFactory.attachment(

@@ -17,6 +17,7 @@ export async function afterChange<T>(change: string, step: () => Promise<T>): Pr
   try {
     return await step();
   } catch (error) {
-    throw new FailedAfterChange(change, error);
+    // Nested: the outer change says more (it includes the inner one); the failure is the first one.
+    throw new FailedAfterChange(change, error instanceof FailedAfterChange ? error.failure : error);
   }
 }
