@@ -137,8 +137,13 @@ describe('sign-off refusals', () => {
       ...data,
       reason: 'Wrong SKU variant',
     });
-    expect(cardTexts(rejected.value)).toContainEqual(
-      expect.stringMatching(/^Rejected by Lee Gu at .*: Wrong SKU variant$/)
+    // The reason is shown apart from the bot's status line, labelled as the approver's.
+    expect(cardTexts(rejected.value)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Rejected by Lee Gu at .* UTC$/),
+        'Reason, as Lee Gu typed it:',
+        'Wrong SKU variant',
+      ])
     );
     await bot.idle();
     expect(groupsNow()).toBe(groups);

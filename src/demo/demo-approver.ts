@@ -159,7 +159,13 @@ function statusOf(card: unknown): string {
   const notice = body.find(
     (e) => e.color === 'Attention' && typeof e.text === 'string' && e !== body[1]
   );
-  return [texts[0], texts[1], notice?.text].filter(Boolean).join(' — ');
+  // What the approver typed sits in a block of its own: its label, then the reason.
+  const typed = body.find((e) => e.type === 'Container' && Array.isArray(e.items));
+  const reason = ((typed?.items ?? []) as Json[])
+    .map((e) => e.text)
+    .filter(Boolean)
+    .join(' ');
+  return [texts[0], texts[1], reason, notice?.text].filter(Boolean).join(' — ');
 }
 
 function listen(url: string, onData: (data: unknown) => void): Promise<WebSocket> {

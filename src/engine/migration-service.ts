@@ -235,7 +235,8 @@ export class MigrationService {
     const users = new Set(verified.candidates.map((c) => c.userId)).size;
     const waves = splitIntoWaves(verified.candidates, sizes ?? defaultWaveSizes(users));
     const wavesBefore = JSON.stringify(before.waves.map((w) => [w.number, w.status]));
-    const request = await updateRecord(this.deps.store, (record) => {
+    // The record as written comes back from the write: a read after it could fail, and the waves are stored.
+    const { request, record } = await updateRecord(this.deps.store, (record) => {
       // The waves were split from a verification of the tenant as it stood; if a wave ran meanwhile,
       // they may repeat its users.
       if (JSON.stringify(record.waves.map((w) => [w.number, w.status])) !== wavesBefore)
@@ -249,9 +250,11 @@ export class MigrationService {
         this.deps.settings.approvalTtlMs,
         this.deps.newId
       );
-      return { record: next.record, result: next.request };
+      return {
+        record: next.record,
+        result: { request: next.request, record: expireDue(next.record, this.deps.now()) },
+      };
     });
-    const record = await this.record();
     if (request)
       await this.deps.notifier.notify({
         kind: 'approval-requested',

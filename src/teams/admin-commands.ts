@@ -6,8 +6,12 @@ import { approvalCard } from './cards/approval-card';
 import { count, plural } from './cards/card-format';
 import { summaryCard } from './cards/summary-card';
 import type { CommandDependencies } from './command-dependencies';
+import { afterChange } from './failed-after-change';
 
-/** Commands that change something: the service checks the admin group before anything else. */
+/**
+ * Commands that change something: the service checks the admin group before anything else. What follows
+ * a stored change runs in `afterChange`, so a failure there is reported with what was stored.
+ */
 
 export async function requestAssign(
   context: TurnContext,
@@ -24,23 +28,26 @@ export async function proposeWaves(
   sizes: string | null
 ): Promise<void> {
   const proposal = await deps.service.proposeWaves(person, sizes ?? undefined);
-  await context.sendActivity(
-    MessageFactory.attachment(
-      summaryCard({
-        title: `${plural(proposal.waves.length, 'removal wave', 'removal waves')} proposed`,
-        subtitle: 'Each wave is frozen as it is now and released only by its own sign-off.',
-        rows: proposal.waves.map((w) => ({
-          heading: `Wave ${w.number}`,
-          detail: `${plural(w.userCount, 'user', 'users')}, ${plural(w.entries.length, 'direct assignment', 'direct assignments')}`,
-        })),
-        footer:
-          proposal.kept > 0
-            ? `${count(proposal.kept)} direct assignments stay for now: \`verify\` says why.`
-            : 'Every direct assignment is in a wave.',
-      })
-    )
-  );
-  if (proposal.request) await deliverApproval(context, deps, proposal.request);
+  const stored = `${plural(proposal.waves.length, 'removal wave is', 'removal waves are')} proposed and stored${proposal.request ? `, and the sign-off for ${describeSubject(proposal.request.subject)} is asked for` : ''}`;
+  await afterChange(stored, async () => {
+    await context.sendActivity(
+      MessageFactory.attachment(
+        summaryCard({
+          title: `${plural(proposal.waves.length, 'removal wave', 'removal waves')} proposed`,
+          subtitle: 'Each wave is frozen as it is now and released only by its own sign-off.',
+          rows: proposal.waves.map((w) => ({
+            heading: `Wave ${w.number}`,
+            detail: `${plural(w.userCount, 'user', 'users')}, ${plural(w.entries.length, 'direct assignment', 'direct assignments')}`,
+          })),
+          footer:
+            proposal.kept > 0
+              ? `${count(proposal.kept)} direct assignments stay for now: \`verify\` says why.`
+              : 'Every direct assignment is in a wave.',
+        })
+      )
+    );
+    if (proposal.request) await deliverApproval(context, deps, proposal.request);
+  });
 }
 
 export async function requestRollback(
@@ -58,8 +65,10 @@ export async function pause(
   person: Person
 ): Promise<void> {
   await deps.service.pause(person);
-  await context.sendActivity(
-    'Paused: the running wave stops after the users in hand, and no wave starts until `resume`.'
+  await afterChange('The migration is paused', () =>
+    context.sendActivity(
+      'Paused: the running wave stops after the users in hand, and no wave starts until `resume`.'
+    )
   );
 }
 
@@ -69,7 +78,9 @@ export async function resume(
   person: Person
 ): Promise<void> {
   await deps.service.resume(person);
-  await context.sendActivity('Resumed: approved waves go on.');
+  await afterChange('The migration is resumed', () =>
+    context.sendActivity('Resumed: approved waves go on.')
+  );
 }
 
 export async function followUpNow(
@@ -79,8 +90,10 @@ export async function followUpNow(
   waveNumber: number
 ): Promise<void> {
   await deps.service.followUpNow(person, waveNumber);
-  await context.sendActivity(
-    `Checking wave ${waveNumber}'s users again now; the result goes to the notification channel, and \`status\` shows it.`
+  await afterChange(`Wave ${waveNumber}'s follow-up is asked for`, () =>
+    context.sendActivity(
+      `Checking wave ${waveNumber}'s users again now; the result goes to the notification channel, and \`status\` shows it.`
+    )
   );
 }
 
@@ -91,10 +104,14 @@ export async function reprocess(
 ): Promise<void> {
   await deps.service.requireAdmin(person, 'reprocess members in license error');
   const result = await reprocessMembersInError(deps.reader, deps.groupWriter);
-  await context.sendActivity(
-    result.reprocessed === 0 && result.failed.length === 0
-      ? 'No group member is in license error: nothing to reprocess.'
-      : `Asked Entra ID to process ${plural(result.reprocessed, 'member', 'members')} in license error again; \`errors\` shows who is still in error once it has.${result.failed.length > 0 ? ` Could not ask for ${result.failed.map((f) => `${f.userPrincipalName} (${f.reason})`).join(', ')}.` : ''}`
+  await afterChange(
+    `Entra ID was asked to process ${plural(result.reprocessed, 'member', 'members')} in license error again`,
+    () =>
+      context.sendActivity(
+        result.reprocessed === 0 && result.failed.length === 0
+          ? 'No group member is in license error: nothing to reprocess.'
+          : `Asked Entra ID to process ${plural(result.reprocessed, 'member', 'members')} in license error again; \`errors\` shows who is still in error once it has.${result.failed.length > 0 ? ` Could not ask for ${result.failed.map((f) => `${f.userPrincipalName} (${f.reason})`).join(', ')}.` : ''}`
+      )
   );
 }
 
@@ -109,8 +126,10 @@ export async function notifyHere(
       'Notifications go to a channel the admins and approvers share: say `notify here` there, with an @mention.'
     );
   await deps.notifier.useChannel(context, person.name);
-  await context.sendActivity(
-    'This channel gets the migration notifications and sign-off cards from now on.'
+  await afterChange('This channel is stored as the notification channel', () =>
+    context.sendActivity(
+      'This channel gets the migration notifications and sign-off cards from now on.'
+    )
   );
 }
 
@@ -119,6 +138,16 @@ export async function notifyHere(
  * it there), or this conversation when no channel is chosen yet.
  */
 async function deliverApproval(
+  context: TurnContext,
+  deps: CommandDependencies,
+  request: ApprovalRequest
+): Promise<void> {
+  await afterChange(`The sign-off request for ${describeSubject(request.subject)} is stored`, () =>
+    pointToCard(context, deps, request)
+  );
+}
+
+async function pointToCard(
   context: TurnContext,
   deps: CommandDependencies,
   request: ApprovalRequest

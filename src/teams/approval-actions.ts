@@ -1,18 +1,18 @@
 import type { AdaptiveCard } from '@microsoft/teams-ai';
-import type { TurnContext } from 'botbuilder';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { readDecisionInput, readRefreshInput } from '../domain/approval-input';
 import type { ApprovalRequest, Person } from '../domain/approvals';
 import type { ApprovalConditions } from '../engine/notifier';
 import { approvalCard } from './cards/approval-card';
 import type { CommandDependencies } from './command-dependencies';
 import { personOf } from './people';
 
-export interface ApprovalActionData {
-  readonly approvalId?: string;
-  readonly digest?: string;
-  readonly reason?: string;
-  /** The release window an approver typed (waves only). */
-  readonly window?: string;
-}
+/**
+ * Whatever the invoke carried as the action's data: the card puts the request id and digest there, and
+ * Teams adds what was typed (reason, release window). Nothing in it is trusted before
+ * `readRefreshInput` or `readDecisionInput` has checked it.
+ */
+export type ApprovalActionData = unknown;
 
 type CardOrMessage = AdaptiveCard | string;
 
@@ -44,7 +44,9 @@ export async function refreshApproval(
   deps: CommandDependencies,
   data: ApprovalActionData
 ): Promise<CardOrMessage> {
-  const found = data.approvalId ? await deps.service.approvalView(data.approvalId) : null;
+  const input = readRefreshInput(data);
+  if ('refused' in input) return input.message;
+  const found = await deps.service.approvalView(input.approvalId);
   if (!found) return 'This card belongs to no request I know of.';
   const { request, conditions } = found;
   // Without `refresh`, teams-ai answers this viewer only; with it, it would update the card for everyone.
@@ -69,15 +71,17 @@ export async function decideApproval(
   data: ApprovalActionData
 ): Promise<CardOrMessage> {
   const person = personOf(context.activity);
-  if (!person) return 'Teams did not say who you are, so nothing was approved.';
-  if (!data.approvalId || !data.digest) return 'This card is incomplete; nothing was approved.';
+  if (!person) return 'Teams did not say who you are, so nothing was decided.';
+  // Checked before anything is read or written: a malformed click changes nothing and says why.
+  const input = readDecisionInput(data);
+  if ('refused' in input) return input.message;
   const outcome = await deps.service.decide(
-    data.approvalId,
+    input.approvalId,
     decision,
     person,
-    data.digest,
-    data.reason,
-    data.window
+    input.digest,
+    input.reason,
+    input.window
   );
   if (outcome.accepted) {
     const view = await deps.service.approvalView(outcome.request.id);
@@ -94,4 +98,30 @@ export async function decideApproval(
       { canDecide: false, notice: refusal.message }
     );
   return refusal.message;
+}
+
+/** A card action: what Teams sends when a button of an Adaptive Card is clicked or the card refreshes. */
+export const isCardAction = (context: TurnContext): Promise<boolean> =>
+  Promise.resolve(
+    context.activity.type === ActivityTypes.Invoke &&
+      context.activity.name === 'adaptiveCard/action'
+  );
+
+/**
+ * A card action none of the bot's cards carries (another verb, or no action at all): the clicker is told,
+ * as Teams shows an answer to a click, and nothing is read or done.
+ */
+export async function refuseUnknownCardAction(context: TurnContext): Promise<void> {
+  await context.sendActivity({
+    type: ActivityTypes.InvokeResponse,
+    value: {
+      status: 200,
+      body: {
+        statusCode: 200,
+        type: 'application/vnd.microsoft.activity.message',
+        value:
+          'This is not one of the bot’s buttons (Approve, Reject, or a sign-off card’s refresh); nothing was done.',
+      },
+    },
+  });
 }

@@ -1,6 +1,12 @@
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import type { Storage, TurnContext } from 'botbuilder';
-import { decideApproval, refreshApproval, type ApprovalActionData } from './approval-actions';
+import {
+  decideApproval,
+  isCardAction,
+  refreshApproval,
+  refuseUnknownCardAction,
+  type ApprovalActionData,
+} from './approval-actions';
 import type { CommandDependencies } from './command-dependencies';
 import { handleMessage } from './message-router';
 import { isFromServedTenant } from './tenant-guard';
@@ -43,6 +49,8 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
   app.adaptiveCards.actionExecute<ApprovalActionData>('reject', async (context, _s, data) =>
     decideApproval(context, options, 'reject', data)
   );
+  // Registered after the verbs above, so it takes only the card actions none of them took.
+  app.addRoute(isCardAction, refuseUnknownCardAction, true);
   app.activity('message', async (context) => handleMessage(context, options));
   return app;
 }

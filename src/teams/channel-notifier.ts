@@ -16,6 +16,7 @@ import { approvalCard } from './cards/approval-card';
 import { count } from './cards/card-format';
 import { progressCard } from './cards/progress-card';
 import { summaryCard } from './cards/summary-card';
+import { NAME_MAX_LENGTH, REASON_MAX_LENGTH, nameInCard, plainTyped } from './cards/typed-text';
 import { isETagConflict } from '../storage/storage-migration-store';
 import { ThreadPacer } from './thread-pacer';
 
@@ -151,9 +152,13 @@ export class ChannelNotifier implements Notifier {
         const verb = request.status === 'approved' ? 'approved' : 'rejected';
         const window = request.window ? `, to run in its window ${request.window.text}` : '';
         const override = request.overrode ? ' although it was held up' : '';
+        // Sent as plain text (Teams renders no markdown or HTML in it), what was typed set apart in quotes.
+        const by = plainTyped(request.decidedBy?.name ?? 'Someone', NAME_MAX_LENGTH);
+        const reason = request.reason ? plainTyped(request.reason, REASON_MAX_LENGTH) : '';
         return this.postText(
           channel,
-          `${request.decidedBy?.name} ${verb} ${describeSubject(request.subject)}${window}${override}${request.reason ? `: ${request.reason}` : '.'}`
+          `${by} ${verb} ${describeSubject(request.subject)}${window}${override}.${reason ? ` Reason, as ${by} typed it: “${reason}”` : ''}`,
+          'plain'
         );
       }
       case 'wave-progress':
@@ -209,9 +214,16 @@ export class ChannelNotifier implements Notifier {
     if (id && key) await this.rememberCard(key, { reference: channel, activityId: id });
   }
 
-  private postText(channel: Partial<ConversationReference>, text: string): void {
+  private postText(
+    channel: Partial<ConversationReference>,
+    text: string,
+    textFormat: 'markdown' | 'plain' = 'markdown'
+  ): void {
     this.pacer.enqueue(async () => {
-      await this.send(channel, async (context) => (await context.sendActivity(text))?.id);
+      await this.send(
+        channel,
+        async (context) => (await context.sendActivity({ type: 'message', text, textFormat }))?.id
+      );
     });
   }
 
@@ -268,13 +280,13 @@ function noticeCard(notice: Notice): Attachment {
       return summaryCard({
         title: 'Group assignment started',
         lines: [
-          `Populating and licensing ${notice.groups.length} groups: ${notice.groups.join(', ')}.`,
+          `Populating and licensing ${notice.groups.length} groups: ${notice.groups.map(nameInCard).join(', ')}.`,
           'I post each group’s license processing as it moves.',
         ],
       });
     case 'group-processing':
       return summaryCard({
-        title: `${notice.groupName}: ${notice.state === 'ProcessingComplete' ? 'license processing complete' : `license processing ${notice.state}`}`,
+        title: `${nameInCard(notice.groupName)}: ${notice.state === 'ProcessingComplete' ? 'license processing complete' : `license processing ${notice.state}`}`,
         color: notice.state === 'ProcessingComplete' ? 'Good' : 'Default',
       });
     case 'assign-finished':
@@ -282,7 +294,7 @@ function noticeCard(notice: Notice): Attachment {
         title: 'Group assignment finished',
         color: notice.processingComplete && notice.failures === 0 ? 'Good' : 'Warning',
         rows: notice.groups.map((g) => ({
-          heading: g.name,
+          heading: nameInCard(g.name),
           detail: `${g.created ? 'created' : 'existing'}, ${count(g.membersAdded)} members added`,
         })),
         lines: [
@@ -304,7 +316,7 @@ function noticeCard(notice: Notice): Attachment {
         title: `${count(notice.rows.length)} group members are in license error`,
         color: 'Attention',
         rows: notice.rows.slice(0, ERROR_ROWS).map((r) => ({
-          heading: `${r.userPrincipalName} in ${r.groupName}: ${r.error}`,
+          heading: `${r.userPrincipalName} in ${nameInCard(r.groupName)}: ${r.error}`,
           detail: `${r.cause} Fix: ${r.fix}`,
         })),
         footer:

@@ -5,6 +5,7 @@ import { MigrationRefusal } from '../engine/migration-service';
 import { errorText } from '../error-text';
 import * as admin from './admin-commands';
 import type { CommandDependencies } from './command-dependencies';
+import { FailedAfterChange } from './failed-after-change';
 import { personOf } from './people';
 import * as read from './read-commands';
 
@@ -40,7 +41,8 @@ const HANDLERS: Record<string, Handler> = {
 
 /**
  * Every message: parsed as one command with its argument, checked, then handled. Malformed input and
- * refusals get a specific answer and change nothing; a failure of Graph or storage says so.
+ * refusals get a specific answer and change nothing; a failure of Graph or storage says so, and says
+ * what was stored if it came after a change.
  */
 export async function handleMessage(
   context: TurnContext,
@@ -64,9 +66,15 @@ export async function handleMessage(
     await HANDLERS[command.name](context, deps, person, command);
   } catch (error) {
     if (error instanceof MigrationRefusal) return void (await context.sendActivity(error.message));
-    deps.log(`\`${command.name}\` failed: ${error instanceof Error ? error.stack : String(error)}`);
+    const failure = error instanceof FailedAfterChange ? error.failure : error;
+    deps.log(
+      `\`${command.name}\` failed: ${failure instanceof Error ? failure.stack : String(failure)}`
+    );
+    // "Nothing was changed" only when it is true: every step after a stored change says what it stored.
     await context.sendActivity(
-      `I could not complete \`${command.name}\` (Microsoft Graph or storage failed: ${graphFailure(error)}). Nothing was changed.`
+      error instanceof FailedAfterChange
+        ? `${error.change}, but then something failed: ${graphFailure(failure)}. \`status\` shows where it stands.`
+        : `I could not complete \`${command.name}\` (Microsoft Graph or storage failed: ${graphFailure(error)}). Nothing was changed.`
     );
   }
 }

@@ -15,6 +15,7 @@ import { helpCard } from './cards/help-card';
 import { inventoryCard } from './cards/inventory-card';
 import { statusCard } from './cards/status-card';
 import { summaryCard } from './cards/summary-card';
+import { nameInCard, reasonInCard } from './cards/typed-text';
 import type { CommandDependencies } from './command-dependencies';
 
 /** Rows a card lists before it says "and N more" (cards stay under Teams' size limit at any scale). */
@@ -53,7 +54,7 @@ export async function replyWithPlan(
       title: 'Licensing groups to create or reuse',
       subtitle: 'Dry run: nothing was changed.',
       rows: plan.groups.map((g) => ({
-        heading: `${g.displayName}${g.existingGroupId ? ' (existing)' : ' (new)'}`,
+        heading: `${nameInCard(g.displayName)}${g.existingGroupId ? ' (existing)' : ' (new)'}`,
         detail: `${productName(g.skuPartNumber)}${g.disabledPlans.length ? `, ${plural(g.disabledPlans.length, 'plan', 'plans')} disabled` : ''}; ${plural(g.userIds.length, 'user', 'users')}, ${count(g.toAdd)} to add; e.g. ${g.sampleUserPrincipalNames.slice(0, 3).join(', ')}`,
       })),
       lines: [
@@ -126,7 +127,7 @@ export async function replyWithErrors(
           : `${plural(rows.length, 'group member is', 'group members are')} in license error`,
       color: rows.length === 0 ? 'Good' : 'Attention',
       rows: rows.slice(0, SAMPLE_ROWS).map((r) => ({
-        heading: `${r.userPrincipalName} in ${r.groupName}: ${r.error}`,
+        heading: `${r.userPrincipalName} in ${nameInCard(r.groupName)}: ${r.error}`,
         detail: `${r.cause} Fix: ${r.fix}`,
       })),
       footer:
@@ -155,11 +156,11 @@ export async function replyWithWave(
       title: `Wave ${wave.number}: ${describeWaveStatus(wave.status)}`,
       subtitle: `${plural(wave.userCount, 'user', 'users')}, ${plural(wave.entries.length, 'direct assignment', 'direct assignments')}; contents ${wave.digest.slice(0, 12)}.`,
       facts: [
-        { title: 'Proposed by', value: wave.proposedBy.name },
+        { title: 'Proposed by', value: nameInCard(wave.proposedBy.name) },
         {
           title: 'Sign-off',
           value: approval
-            ? `${approval.status}${approval.decidedBy ? ` by ${approval.decidedBy.name} at ${moment(approval.decidedAt ?? '')}` : ''}`
+            ? `${approval.status}${approval.decidedBy ? ` by ${nameInCard(approval.decidedBy.name)} at ${moment(approval.decidedAt ?? '')}` : ''}`
             : 'not requested yet',
         },
         { title: 'Release window', value: approval?.window?.text ?? 'none' },
@@ -183,7 +184,10 @@ export async function replyWithWave(
             : null,
         ].filter((line): line is string => line !== null),
         ...(approval?.overrode
-          ? [`Released although: ${approval.overrode} Reason given: ${approval.reason}`]
+          ? [
+              `Released although: ${approval.overrode}`,
+              `Reason, as ${nameInCard(approval.decidedBy?.name ?? 'the approver')} typed it: “${reasonInCard(approval.reason ?? '')}”`,
+            ]
           : []),
         ...(approval?.status === 'pending'
           ? [

@@ -146,6 +146,21 @@ export function sampleCards(): { name: string; card: Record<string, unknown> }[]
       ),
     },
     {
+      name: 'approval-rejected-with-markdown-typed',
+      card: content(
+        approvalCard(
+          {
+            ...request,
+            status: 'rejected',
+            decidedBy: { id: 'y', name: '**Nestor** [Wilke](https://evil.example)' },
+            decidedAt: '2026-11-24T10:00:00Z',
+            reason: `[Approve again here](https://evil.example/approve)\n\n- **Urgent**: <b>click</b> # now ${'x'.repeat(480)}`,
+          },
+          { canDecide: false }
+        )
+      ),
+    },
+    {
       name: 'approval-decided',
       card: content(
         approvalCard(

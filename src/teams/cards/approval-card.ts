@@ -4,6 +4,7 @@ import type { ApprovalConditions } from '../../engine/notifier';
 import template from './approval.json';
 import { moment } from './card-format';
 import { renderCard } from './render-card';
+import { escapeMarkdown, nameInCard, reasonInCard } from './typed-text';
 
 const STATUS: Record<
   ApprovalRequest['status'],
@@ -12,11 +13,11 @@ const STATUS: Record<
   pending: { line: () => 'Waiting for an approver', color: 'Warning' },
   approved: {
     line: (r) =>
-      `Approved by ${r.decidedBy?.name} at ${moment(r.decidedAt ?? '')}${r.overrode ? `, overriding what held it up: ${r.reason}` : ''}`,
+      `Approved by ${deciderOf(r)} at ${moment(r.decidedAt ?? '')}${r.overrode ? ', overriding what held it up' : ''}`,
     color: 'Good',
   },
   rejected: {
-    line: (r) => `Rejected by ${r.decidedBy?.name} at ${moment(r.decidedAt ?? '')}: ${r.reason}`,
+    line: (r) => `Rejected by ${deciderOf(r)} at ${moment(r.decidedAt ?? '')}`,
     color: 'Attention',
   },
   expired: {
@@ -25,6 +26,8 @@ const STATUS: Record<
   },
   superseded: { line: () => 'Replaced by a newer card; nothing was done', color: 'Attention' },
 };
+
+const deciderOf = (r: ApprovalRequest) => nameInCard(r.decidedBy?.name ?? 'someone');
 
 /**
  * A sign-off card. Everyone sees the request and its status; the view for an approver who may decide
@@ -43,12 +46,16 @@ export function approvalCard(
     title: `Sign-off needed: ${what}`,
     statusLine: status.line(request),
     statusColor: status.color,
-    requestedBy: request.requestedBy.name,
+    // What the approver typed is shown apart from the bot's words, labelled as theirs, as plain text.
+    typedReasonHeading: `Reason, as ${deciderOf(request)} typed it:`,
+    typedReason: request.reason ? reasonInCard(request.reason) : '',
+    requestedBy: nameInCard(request.requestedBy.name),
     requestedAt: moment(request.requestedAt),
     expiresAt: moment(request.expiresAt),
     digest: request.subject.digest.slice(0, 12),
     fullDigest: request.subject.digest,
-    summary: request.summary,
+    // The bot's sentences, but they carry names from the directory (groups, users).
+    summary: request.summary.map(escapeMarkdown),
     notice: view.notice ?? '',
     blocked,
     overrode: request.overrode ? `It was held up: ${request.overrode}` : '',

@@ -14,6 +14,7 @@ import type { MigrationStatus } from '../../engine/migration-service';
 import { bar, count, moment } from './card-format';
 import { renderCard } from './render-card';
 import template from './status.json';
+import { nameInCard } from './typed-text';
 
 /** Rows shown; the rest are summed up below the table (the card stays small with many waves). */
 const WAVE_ROWS = 12;
@@ -88,7 +89,7 @@ export function statusCard(status: MigrationStatus): Attachment {
       ? `${assign.status.replace('-', ' ')}${assign.finishedAt ? ` (${moment(assign.finishedAt)})` : ''}${assign.problem ? `: ${assign.problem}` : ''}`
       : 'not requested',
     paused: record.paused
-      ? `yes, by ${record.paused.by.name} at ${moment(record.paused.at)}`
+      ? `yes, by ${nameInCard(record.paused.by.name)} at ${moment(record.paused.at)}`
       : 'no',
     waiting:
       waiting.length === 0
