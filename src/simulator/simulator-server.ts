@@ -37,6 +37,8 @@ export interface SimulatorOptions {
    * objects answer 404 until replicated (replication.ts). Off (0) unless given.
    */
   readonly replicationLagMs?: number;
+  /** Every read is served by the replica furthest behind (the worst case, deterministic for tests). */
+  readonly slowestReplica?: boolean;
   /** The application the accepted token stands for; the actor of changes in the audit log. */
   readonly callerApp?: { readonly displayName: string; readonly appId: string };
 }
@@ -83,8 +85,10 @@ export class TenantSimulator {
     this.clock = new SimulatedClock(options.timeScale ?? 1);
     this.directory = new Directory(options.tenant, () => this.clock.now());
     if ((options.replicationLagMs ?? 0) > 0)
-      this.directory.replication = new Replication(options.replicationLagMs ?? 0, () =>
-        this.clock.now().getTime()
+      this.directory.replication = new Replication(
+        options.replicationLagMs ?? 0,
+        () => this.clock.now().getTime(),
+        options.slowestReplica ? () => 1 : undefined
       );
     this.processor = new LicenseProcessor(this.directory, {
       ...REALISTIC_TIMINGS,
