@@ -549,7 +549,13 @@ async function reconcile(
   );
   const inFlight = inFlightRemovals(all).filter((e) => e.waveDigest === wave.digest);
   if (inFlight.length === 0) return null;
-  // A removal sent just before the stop may not show yet: read again until it does, or the waits run out.
+  // A removal known to have been sent whose read back was stale ("unknown") may still not show: read
+  // again until it does, or the waits run out. (An intent with no outcome may never have been sent.)
+  const unknown = new Set(
+    all.flatMap((e) =>
+      e.kind === 'removal-outcome' && e.outcome === 'unknown' ? [e.intentId] : []
+    )
+  );
   const first = new Map<string, UserLicenseSnapshot | Error>();
   for (const userId of new Set(inFlight.map((i) => i.userId))) {
     try {
@@ -564,7 +570,7 @@ async function reconcile(
     first,
     (userId, snapshot) =>
       inFlight
-        .filter((i) => i.userId === userId && !restoring.has(i.id))
+        .filter((i) => i.userId === userId && unknown.has(i.id) && !restoring.has(i.id))
         .every((i) => showsDirectRemovalOf(snapshot, i.skuId)),
     readBack
   );
