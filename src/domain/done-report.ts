@@ -38,10 +38,11 @@ type Intent = Extract<JournalEntry, { kind: 'removal-intended' }>;
 /** Each intent with its latest outcome (a rollback's "restored" follows the wave's "removed"). */
 function latestOutcomes(entries: readonly JournalEntry[]) {
   const intents = new Map<string, Intent>();
-  const latest = new Map<string, { outcome: RemovalOutcome; at: string }>();
+  const latest = new Map<string, { outcome: Exclude<RemovalOutcome, 'unknown'>; at: string }>();
   for (const entry of entries) {
     if (entry.kind === 'removal-intended') intents.set(entry.id, entry);
-    if (entry.kind === 'removal-outcome')
+    // "Unknown, re-checking" settles nothing: the outcome before it (none) stands until a known one.
+    if (entry.kind === 'removal-outcome' && entry.outcome !== 'unknown')
       latest.set(entry.intentId, { outcome: entry.outcome, at: entry.at });
   }
   return [...intents.values()].map((intent) => ({
@@ -89,7 +90,7 @@ export function waveTallies(entries: readonly JournalEntry[]): WaveTally[] {
 export class WaveTallyCounter {
   private seen = 0;
   private readonly intents = new Map<string, Intent>();
-  private readonly latest = new Map<string, RemovalOutcome>();
+  private readonly latest = new Map<string, Exclude<RemovalOutcome, 'unknown'>>();
   private readonly tallies = new Map<string, WaveTally>();
 
   update(entries: readonly JournalEntry[]): WaveTally[] {
@@ -108,7 +109,7 @@ export class WaveTallyCounter {
       });
     } else if (entry.kind === 'removal-intended') {
       this.intents.set(entry.id, entry);
-    } else if (entry.kind === 'removal-outcome') {
+    } else if (entry.kind === 'removal-outcome' && entry.outcome !== 'unknown') {
       const intent = this.intents.get(entry.intentId);
       if (!intent) return;
       const tally =

@@ -11,7 +11,12 @@ export type RemovalOutcome =
   /** Removing lost something; the direct assignment was put back exactly. */
   | 'restored'
   /** The request failed and a fresh read shows the direct assignment is still there. */
-  | 'failed';
+  | 'failed'
+  /**
+   * Unknown, re-checking: the read back still shows the direct assignment, possibly from a replica
+   * behind the removal. Still in flight: a later outcome settles it from a read known to be fresh.
+   */
+  | 'unknown';
 
 export type JournalEntry =
   | {
@@ -78,10 +83,12 @@ export interface Journal {
   entries(): Promise<readonly JournalEntry[]>;
 }
 
-/** Removal intents that have no outcome yet: in flight when the process stopped. */
+/** Removal intents with no outcome yet, or only "unknown": in flight, to settle from fresh reads. */
 export function inFlightRemovals(entries: readonly JournalEntry[]) {
   const settled = new Set(
-    entries.flatMap((e) => (e.kind === 'removal-outcome' ? [e.intentId] : []))
+    entries.flatMap((e) =>
+      e.kind === 'removal-outcome' && e.outcome !== 'unknown' ? [e.intentId] : []
+    )
   );
   return entries.filter(
     (e): e is Extract<JournalEntry, { kind: 'removal-intended' }> =>

@@ -13,7 +13,9 @@ import {
 } from '../domain/removal-safety';
 import type { Wave, WaveEntry } from '../domain/waves';
 import { errorText } from '../error-text';
+import { isDefiniteRefusal, showsDirectRemovalOf } from '../domain/read-freshness';
 import type { DirectoryWriter } from './directory-writer';
+import { readUntilFresh, type ReadBackOptions } from './read-until-fresh';
 import { isLeaseLost } from './write-fence';
 
 export interface WaveItem {
@@ -55,6 +57,8 @@ export interface WaveExecutionOptions {
    * checks the lease again right before each request leaves, after the pacer's wait.)
    */
   readonly mayWrite?: () => boolean;
+  /** Reads back again while a replica may lag behind the removals (waits, and how to wait). */
+  readonly readBack?: ReadBackOptions;
   /** Told after each round trip how many of the wave's users have been handled. */
   readonly onProgress?: (
     report: WaveReport,
@@ -149,7 +153,9 @@ export async function executeWave(
     else for (const entry of batch) await journal.append(entry);
   };
 
-  const stopAfterLoss = dryRun ? null : await reconcile(wave, context, writer, journal, settle);
+  const stopAfterLoss = dryRun
+    ? null
+    : await reconcile(wave, context, writer, journal, settle, options.readBack);
   await journalOutcomes();
   if (stopAfterLoss) report.stoppedBecause = stopAfterLoss;
   const { done, restoredEarlier } = await settledKeys(journal, wave.digest);
@@ -267,9 +273,36 @@ export async function executeWave(
       report.leaseLost = true;
       break;
     }
-    const after = await readUsers(
+    // A read that still shows a direct assignment may come from a replica behind the removal: it is
+    // journaled "unknown, re-checking" and read again until it shows the removal (or the waits run out).
+    const firstRead = await readUsers(
       writer,
       planned.map((p) => p.userId)
+    );
+    const isFresh = (userId: string, snapshot: UserLicenseSnapshot) => {
+      const plan = planned.find((p) => p.userId === userId);
+      return (
+        !plan ||
+        isDefiniteRefusal(sendErrors.get(userId) ?? null) ||
+        plan.toRemove.every((e) => showsDirectRemovalOf(snapshot, e.skuId))
+      );
+    };
+    for (const plan of planned) {
+      const read = firstRead.get(plan.userId);
+      if (read && !(read instanceof Error) && !isFresh(plan.userId, read))
+        for (const intent of plan.intents)
+          await settle(
+            intent,
+            'unknown',
+            'Unknown, re-checking: the read back still shows the direct assignment, perhaps from a replica behind the removal.'
+          );
+    }
+    await journalOutcomes();
+    const after = await readUntilFresh(
+      (ids) => readUsers(writer, ids),
+      firstRead,
+      isFresh,
+      options.readBack
     );
 
     for (const plan of planned) {
@@ -373,7 +406,7 @@ async function settleAfterRemoval(
     if (stillDirect) {
       const reason = sendError
         ? `Graph refused or failed the removal: ${errorText(sendError)}`
-        : 'The direct assignment is still there after the removal.';
+        : 'The direct assignment is still there after the removal, read again until replicas had caught up.';
       await settle(intent, 'failed', reason);
       settled.failed.push({ entry, reason });
     } else if (lost.length === 0) {
@@ -506,19 +539,45 @@ async function reconcile(
   context: RemovalContext,
   writer: DirectoryWriter,
   journal: Journal,
-  settle: (intent: Intent, outcome: RemovalOutcome, reason: string) => Promise<void>
+  settle: (intent: Intent, outcome: RemovalOutcome, reason: string) => Promise<void>,
+  readBack?: ReadBackOptions
 ): Promise<string | null> {
   let stop: string | null = null;
   const all = await journal.entries();
   const restoring = new Set(
     all.flatMap((e) => (e.kind === 'restore-intended' ? [e.intentId] : []))
   );
-  for (const intent of inFlightRemovals(all).filter((e) => e.waveDigest === wave.digest)) {
-    let fresh: UserLicenseSnapshot;
+  const inFlight = inFlightRemovals(all).filter((e) => e.waveDigest === wave.digest);
+  if (inFlight.length === 0) return null;
+  // A removal known to have been sent whose read back was stale ("unknown") may still not show: read
+  // again until it does, or the waits run out. (An intent with no outcome may never have been sent.)
+  const unknown = new Set(
+    all.flatMap((e) =>
+      e.kind === 'removal-outcome' && e.outcome === 'unknown' ? [e.intentId] : []
+    )
+  );
+  const first = new Map<string, UserLicenseSnapshot | Error>();
+  for (const userId of new Set(inFlight.map((i) => i.userId))) {
     try {
-      fresh = await writer.readUser(intent.userId);
+      first.set(userId, await writer.readUser(userId));
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      first.set(userId, error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  const reads = await readUntilFresh(
+    (ids) => readUsers(writer, ids),
+    first,
+    (userId, snapshot) =>
+      inFlight
+        .filter((i) => i.userId === userId && unknown.has(i.id) && !restoring.has(i.id))
+        .every((i) => showsDirectRemovalOf(snapshot, i.skuId)),
+    readBack
+  );
+  for (const intent of inFlight) {
+    const fresh = reads.get(intent.userId);
+    if (!fresh || fresh instanceof Error) {
+      if (fresh && !isNotFound(fresh)) throw fresh;
       await settle(intent, 'skipped', 'The user no longer exists.');
       continue;
     }

@@ -1,5 +1,7 @@
 import type { GroupPlan } from '../domain/group-plan';
+import { READ_BACK_DELAYS_MS, isNotFoundFor } from '../domain/read-freshness';
 import type { GroupWriter } from './group-writer';
+import type { ReadBackOptions } from './read-until-fresh';
 
 export interface PopulateReport {
   readonly groups: {
@@ -48,6 +50,8 @@ export async function populateAndAssign(
     groupKey?: string;
     /** Told each group's id as soon as it exists, so a resumed run finds it. */
     onGroupReady?: (displayName: string, groupId: string) => Promise<void>;
+    /** How long to wait for a new group to replicate (its writes answer 404 until then). */
+    replication?: ReadBackOptions;
   } = {}
 ): Promise<PopulateReport> {
   const report: PopulateReport = { groups: [], failures: [], dryRun: options.dryRun ?? false };
@@ -73,12 +77,20 @@ export async function populateAndAssign(
         options.description ?? 'Licensing group created by the license migration bot.'
       ));
     await options.onGroupReady?.(planned.displayName, groupId);
-    const failures = await writer.addMembers(groupId, planned.userIds);
+    const failures = await addMembersOnceReplicated(
+      writer,
+      groupId,
+      planned.userIds,
+      options.replication
+    );
     for (const [userId, error] of failures)
       report.failures.push({ groupName: planned.displayName, userId, reason: error.message });
     // An existing group already assigns exactly this SKU and these disabled plans: assigning again would only
     // queue processing. A group of ours from an interrupted run is assigned again, which Graph takes as a no-op.
-    if (created) await writer.assignGroupLicense(groupId, planned.skuId, planned.disabledPlans);
+    if (created)
+      await onceReplicated(groupId, options.replication, () =>
+        writer.assignGroupLicense(groupId, planned.skuId, planned.disabledPlans)
+      );
     report.groups.push({
       displayName: planned.displayName,
       groupId,
@@ -88,6 +100,51 @@ export async function populateAndAssign(
     });
   }
   return report;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Adds members; those refused because the group is "not found" (a new group other replicas have not
+ * seen yet) are added again after each wait in turn. Other failures are Graph's answer and stand.
+ */
+async function addMembersOnceReplicated(
+  writer: GroupWriter,
+  groupId: string,
+  userIds: readonly string[],
+  replication: ReadBackOptions = {}
+): Promise<Map<string, Error>> {
+  const failures = await writer.addMembers(groupId, userIds);
+  const sleep = replication.sleep ?? realSleep;
+  for (const delay of replication.delaysMs ?? READ_BACK_DELAYS_MS) {
+    const notYet = [...failures].flatMap(([userId, error]) =>
+      isNotFoundFor(error, groupId) ? [userId] : []
+    );
+    if (notYet.length === 0) break;
+    await sleep(delay);
+    for (const userId of notYet) failures.delete(userId);
+    for (const [userId, error] of await writer.addMembers(groupId, notYet))
+      failures.set(userId, error);
+  }
+  return failures;
+}
+
+/** Runs a write to a new group, again after each wait while Graph answers that the group is not found. */
+async function onceReplicated<T>(
+  groupId: string,
+  replication: ReadBackOptions = {},
+  write: () => Promise<T>
+): Promise<T> {
+  const sleep = replication.sleep ?? realSleep;
+  for (const delay of replication.delaysMs ?? READ_BACK_DELAYS_MS) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isNotFoundFor(error, groupId)) throw error;
+      await sleep(delay);
+    }
+  }
+  return write();
 }
 
 /**
@@ -140,7 +197,15 @@ export async function waitForProcessing(
   let auditReadable = true;
   let waiting = [...groupIds];
   for (;;) {
-    const states = await Promise.all(waiting.map((id) => writer.processingState(id)));
+    // A group just created may be "not found" on the replica answering: not processed yet, then.
+    const states = await Promise.all(
+      waiting.map((id) =>
+        writer.processingState(id).catch((error: unknown) => {
+          if (isNotFoundFor(error, id)) return null;
+          throw error;
+        })
+      )
+    );
     for (const [i, id] of waiting.entries()) {
       if (lastStates.get(id) === states[i]) continue;
       lastStates.set(id, states[i]);

@@ -1,16 +1,20 @@
 import { DEVELOPMENT_TOKEN } from './development-token';
 import { parseFaultSpec } from './fault-injection';
 import { TenantFixtureError, loadTenant } from './load-tenant';
+import { parseDuration } from './replication';
 import { generateTenant, parseGeneratorSpec } from './scenarios/generated-tenant';
 import { TenantSimulator } from './simulator-server';
 
 /**
- * npm run simulator -- --tenant <fixture.json | scenario> --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>]
+ * npm run simulator -- --tenant <fixture.json | scenario> --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>] [--replication-lag <duration>]
  * Serves the tenant as Graph v1.0 on https://127.0.0.1:<port>, printing its base URL.
  */
 
 const USAGE =
-  'Usage: npm run simulator -- (--tenant <fixture.json | demo | empty | tricky> | --generate users=<n>[,grouped=<p>%][,disabled=<p>%][,seed=<s>]) --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>]';
+  'Usage: npm run simulator -- (--tenant <fixture.json | demo | empty | tricky> | --generate users=<n>[,grouped=<p>%][,disabled=<p>%][,seed=<s>]) --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>] [--replication-lag <duration, default 5s; 0 turns it off>]';
+
+/** Entra's replicas typically catch up within seconds (simulated time). */
+const DEFAULT_REPLICATION_LAG = '5s';
 
 class UsageError extends Error {}
 
@@ -21,6 +25,7 @@ interface CliOptions {
   token: string;
   timeScale: number;
   faults: string | undefined;
+  replicationLagMs: number;
 }
 
 function parseArguments(args: readonly string[]): CliOptions {
@@ -35,7 +40,11 @@ function parseArguments(args: readonly string[]): CliOptions {
     i++;
   }
   for (const name of values.keys()) {
-    if (!['tenant', 'generate', 'port', 'token', 'time-scale', 'faults'].includes(name)) {
+    if (
+      !['tenant', 'generate', 'port', 'token', 'time-scale', 'faults', 'replication-lag'].includes(
+        name
+      )
+    ) {
       throw new UsageError(`Unknown option --${name}.`);
     }
   }
@@ -67,7 +76,13 @@ function parseArguments(args: readonly string[]): CliOptions {
     throw new UsageError(`--port must be a port number between 0 and 65535 (got "${portText}").`);
   }
   const token = values.get('token') ?? DEVELOPMENT_TOKEN;
-  return { tenant, generate, port: Number(portText), token, timeScale, faults };
+  let replicationLagMs: number;
+  try {
+    replicationLagMs = parseDuration(values.get('replication-lag') ?? DEFAULT_REPLICATION_LAG);
+  } catch (error) {
+    throw new UsageError(`--replication-lag: ${(error as Error).message}`);
+  }
+  return { tenant, generate, port: Number(portText), token, timeScale, faults, replicationLagMs };
 }
 
 async function main(): Promise<void> {
@@ -79,12 +94,13 @@ async function main(): Promise<void> {
     token: options.token,
     timeScale: options.timeScale,
     faults: options.faults,
+    replicationLagMs: options.replicationLagMs,
   });
   const baseUrl = await simulator.start(options.port);
   const users = simulator.directory.users.size;
   console.log(baseUrl);
   console.error(
-    `Tenant simulator: ${options.tenant ?? `generated ${options.generate}`} (${users} users) at ${baseUrl}/v1.0; bearer token "${options.token}"; time x${options.timeScale}${options.faults ? `; faults ${options.faults}` : ''}. Ctrl-C stops it.`
+    `Tenant simulator: ${options.tenant ?? `generated ${options.generate}`} (${users} users) at ${baseUrl}/v1.0; bearer token "${options.token}"; time x${options.timeScale}${options.faults ? `; faults ${options.faults}` : ''}; replication lag ${options.replicationLagMs} ms. Ctrl-C stops it.`
   );
   const stop = () => void simulator.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);

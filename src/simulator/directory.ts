@@ -2,6 +2,7 @@ import { AuditLog, assignedLicenseValue, type AuditActor } from './audit-log';
 import { recordAutomationHistory } from './automation-history';
 import { GraphError, notFound } from './graph-error';
 import { LicenseTimeline } from './license-timeline';
+import type { Replication } from './replication';
 import {
   enabledPlansOf,
   newViolations,
@@ -97,6 +98,8 @@ export class Directory {
   readonly groups = new Map<string, DirectoryGroup>();
   readonly audit = new AuditLog();
   readonly timeline = new LicenseTimeline();
+  /** Lagging replicas (eventual consistency), when on; set after the fixture is loaded. */
+  replication: Replication | null = null;
   private readonly usersByUpn = new Map<string, string>();
   /** Seats in use per SKU, kept current by every change (one per user holding the SKU, whatever the sources). */
   private readonly consumed = new Map<string, number>();
@@ -160,6 +163,7 @@ export class Directory {
   }
 
   addUser(user: DirectoryUser): void {
+    this.replication?.recordCreated(user.id);
     this.withSeatAccounting(user, () => {
       this.users.set(user.id, user);
       this.usersByUpn.set(user.userPrincipalName.toLowerCase(), user.id);
@@ -195,6 +199,47 @@ export class Directory {
     const group = this.groups.get(id);
     if (!group) throw notFound(id);
     return group;
+  }
+
+  /** A user a request addresses: 404 also while the replica answering has not seen it created. */
+  addressedUser(idOrUpn: string): DirectoryUser {
+    const user = this.requireUser(idOrUpn);
+    this.replication?.requireReplicated(user.id);
+    return user;
+  }
+
+  /** A group a request addresses: 404 also while the replica answering has not seen it created. */
+  addressedGroup(id: string): DirectoryGroup {
+    const group = this.requireGroup(id);
+    this.replication?.requireReplicated(group.id);
+    return group;
+  }
+
+  /** Called before a group's licenses or processing state change: lagging replicas keep the old view. */
+  beforeGroupChange(group: DirectoryGroup): void {
+    this.replication?.recordChange(group.id, () => ({
+      assignedLicenses: [...group.licenses].map(([skuId, a]) => ({
+        skuId,
+        disabledPlans: [...a.disabledPlans],
+      })),
+      licenseProcessingState: group.processingState ? { state: group.processingState } : null,
+    }));
+  }
+
+  /** A user's license properties as a read serves them: from a lagging replica when replication is on. */
+  servedLicenses(user: DirectoryUser): {
+    assignedLicenses: FixtureLicense[];
+    licenseAssignmentStates: LicenseAssignmentRow[];
+  } {
+    const current = this.licenseView(user);
+    return this.replication ? this.replication.served(user.id, current) : current;
+  }
+
+  private licenseView(user: DirectoryUser) {
+    return {
+      assignedLicenses: this.assignedLicenses(user),
+      licenseAssignmentStates: this.licenseAssignmentStates(user),
+    };
   }
 
   /** One row per (SKU, source), as Graph's user.licenseAssignmentStates. */
@@ -257,6 +302,7 @@ export class Directory {
   /** Runs a change to one user's licenses and moves the seat counts by what it changed. */
   private withSeatAccounting<T>(user: DirectoryUser, change: () => T): T {
     const existed = this.users.has(user.id);
+    if (existed) this.replication?.recordChange(user.id, () => this.licenseView(user));
     const licensesBefore = existed ? this.assignedLicenses(user) : [];
     const result = change();
     const licensesAfter = this.users.has(user.id) ? this.assignedLicenses(user) : [];
@@ -391,6 +437,7 @@ export class Directory {
         `License operation failed. Make sure that the group has necessary services before adding or removing a dependent service. The service ${missing.plan} requires ${missing.requires.join(', ')} to be enabled as well.`
       );
     }
+    this.beforeGroupChange(group);
     group.licenses = next;
   }
 

@@ -74,8 +74,10 @@ export class LicenseProcessor {
       failed: 0,
     };
     this.runs.set(groupId, next);
+    this.directory.beforeGroupChange(group);
     group.processingState = 'QueuedForProcessing';
     next.timer = this.after(this.timings.queuedMs, () => {
+      this.directory.beforeGroupChange(group);
       group.processingState = 'ProcessingInProgress';
       this.recordGroupEvent(group, 'Start applying group based license to users');
       this.onEvent('started', groupId);
@@ -120,6 +122,7 @@ export class LicenseProcessor {
       return;
     }
     this.runs.delete(group.id);
+    this.directory.beforeGroupChange(group);
     group.processingState = 'ProcessingComplete';
     this.recordGroupEvent(
       group,

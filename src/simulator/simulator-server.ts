@@ -14,6 +14,7 @@ import { timelineRoutes } from './routes/timeline-routes';
 import { Reply, type Route } from './routes/route';
 import { tenantRoutes } from './routes/tenant-routes';
 import { userRoutes } from './routes/user-routes';
+import { Replication } from './replication';
 import { SimulatedClock } from './simulated-clock';
 import type { TenantFixture } from './tenant-fixture';
 import { Throttle, requestCost, resourceUnitQuota } from './throttling';
@@ -31,6 +32,13 @@ export interface SimulatorOptions {
   readonly throttling?: boolean;
   /** Deliberate faults, e.g. "503:2%,lost:1%,seed:7" (see fault-injection.ts). */
   readonly faults?: string;
+  /**
+   * Eventual consistency: reads may lag the latest writes by up to this many simulated ms, and new
+   * objects answer 404 until replicated (replication.ts). Off (0) unless given.
+   */
+  readonly replicationLagMs?: number;
+  /** Every read is served by the replica furthest behind (the worst case, deterministic for tests). */
+  readonly slowestReplica?: boolean;
   /** The application the accepted token stands for; the actor of changes in the audit log. */
   readonly callerApp?: { readonly displayName: string; readonly appId: string };
 }
@@ -76,6 +84,12 @@ export class TenantSimulator {
   constructor(options: SimulatorOptions) {
     this.clock = new SimulatedClock(options.timeScale ?? 1);
     this.directory = new Directory(options.tenant, () => this.clock.now());
+    if ((options.replicationLagMs ?? 0) > 0)
+      this.directory.replication = new Replication(
+        options.replicationLagMs ?? 0,
+        () => this.clock.now().getTime(),
+        options.slowestReplica ? () => 1 : undefined
+      );
     this.processor = new LicenseProcessor(this.directory, {
       ...REALISTIC_TIMINGS,
       ...options.timings,

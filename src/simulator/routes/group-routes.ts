@@ -157,9 +157,25 @@ export function groupRoutes(state: SimulatorState): Route[] {
       const groups = [...directory.groups.values()].filter(matches);
       return collectionResponse(context, 'groups', groups, (group) => select(context, group));
     }),
-    route('GET', `/groups/${SEGMENT}`, (context) =>
-      entityResponse(context, 'groups', select(context, directory.requireGroup(context.params[0])))
-    ),
+    route('GET', `/groups/${SEGMENT}`, (context) => {
+      const group = directory.addressedGroup(context.params[0]);
+      // One object read: its licenses and processing state as the replica answering has them.
+      const current = groupView(group);
+      const view = directory.replication
+        ? { ...current, ...directory.replication.served(group.id, current) }
+        : current;
+      return entityResponse(
+        context,
+        'groups',
+        applySelect(
+          view,
+          parseODataQuery(context.url.searchParams).select,
+          GROUP_DEFAULT_PROPERTIES,
+          GROUP_TYPE,
+          GROUP_PROPERTIES
+        )
+      );
+    }),
     route('POST', '/groups', (context) => {
       const body = bodyObject(context.body);
       const displayName = stringProperty(body, 'displayName', 'Group');
@@ -207,6 +223,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
         applied: new Map(),
       };
       directory.groups.set(group.id, group);
+      directory.replication?.recordCreated(group.id);
       audit('Add group', 'Add', group);
       return new Reply(
         201,
@@ -224,7 +241,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
       );
     }),
     route('GET', `/groups/${SEGMENT}/members`, (context) => {
-      const group = directory.requireGroup(context.params[0]);
+      const group = directory.addressedGroup(context.params[0]);
       const members = [...group.members].filter(
         (id) => directory.users.has(id) || directory.groups.has(id)
       );
@@ -236,10 +253,11 @@ export function groupRoutes(state: SimulatorState): Route[] {
       );
     }),
     route('POST', `/groups/${SEGMENT}/members/\\$ref`, (context) => {
-      const group = directory.requireGroup(context.params[0]);
+      const group = directory.addressedGroup(context.params[0]);
       const memberId = referencedId(context.body);
       if (!directory.users.has(memberId) && !directory.groups.has(memberId))
         throw notFound(memberId);
+      directory.replication?.requireReplicated(memberId);
       if (group.members.has(memberId)) {
         throw new GraphError(
           400,
@@ -253,7 +271,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
       return new Reply(204);
     }),
     route('DELETE', `/groups/${SEGMENT}/members/${SEGMENT}/\\$ref`, (context) => {
-      const group = directory.requireGroup(context.params[0]);
+      const group = directory.addressedGroup(context.params[0]);
       const memberId = context.params[1];
       if (!group.members.has(memberId)) throw notFound(memberId);
       group.members.delete(memberId);
@@ -263,7 +281,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
       return new Reply(204);
     }),
     route('GET', `/groups/${SEGMENT}/membersWithLicenseErrors`, (context) => {
-      const group = directory.requireGroup(context.params[0]);
+      const group = directory.addressedGroup(context.params[0]);
       return collectionResponse(
         context,
         'directoryObjects',
@@ -272,7 +290,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
       );
     }),
     route('POST', `/groups/${SEGMENT}/assignLicense`, (context) => {
-      const group = directory.requireGroup(context.params[0]);
+      const group = directory.addressedGroup(context.params[0]);
       const { add, remove } = assignLicenseBody(context.body, 'Group');
       directory.assignGroupLicenses(group, add, remove);
       audit('Set group license', 'Assign', group);
@@ -291,7 +309,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
       );
     }),
     route('POST', `/groups/${SEGMENT}/checkMemberGroups`, (context) =>
-      checkMemberGroups(context, directory, directory.requireGroup(context.params[0]).id)
+      checkMemberGroups(context, directory, directory.addressedGroup(context.params[0]).id)
     ),
     route('POST', `/directoryObjects/${SEGMENT}/checkMemberGroups`, (context) => {
       const id = context.params[0];

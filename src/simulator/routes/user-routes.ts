@@ -77,9 +77,22 @@ export function userRoutes(state: SimulatorState): Route[] {
       const users = [...directory.users.values()].filter((user) => matches(user, directory));
       return collectionResponse(context, 'users', users, (user) => selected(context, user));
     }),
-    route('GET', `/users/${SEGMENT}`, (context) =>
-      entityResponse(context, 'users', selected(context, directory.requireUser(context.params[0])))
-    ),
+    route('GET', `/users/${SEGMENT}`, (context) => {
+      const user = directory.addressedUser(context.params[0]);
+      // One object read: its license properties as the replica answering has them.
+      const view = { ...userView(directory, user), ...directory.servedLicenses(user) };
+      return entityResponse(
+        context,
+        'users',
+        applySelect(
+          view,
+          parseODataQuery(context.url.searchParams).select,
+          USER_DEFAULT_PROPERTIES,
+          USER_TYPE,
+          USER_PROPERTIES
+        )
+      );
+    }),
     route('POST', '/users', (context) => {
       const body = bodyObject(context.body);
       const userPrincipalName = stringProperty(body, 'userPrincipalName', 'User');
@@ -132,7 +145,7 @@ export function userRoutes(state: SimulatorState): Route[] {
       return new Reply(201, entityResponse(context, 'users', defaultView(user)));
     }),
     route('PATCH', `/users/${SEGMENT}`, (context) => {
-      const user = directory.requireUser(context.params[0]);
+      const user = directory.addressedUser(context.params[0]);
       const body = bodyObject(context.body);
       const changes: Partial<DirectoryUser> = {};
       for (const [property, value] of Object.entries(body)) {
@@ -168,13 +181,13 @@ export function userRoutes(state: SimulatorState): Route[] {
       return new Reply(204);
     }),
     route('DELETE', `/users/${SEGMENT}`, (context) => {
-      const user = directory.requireUser(context.params[0]);
+      const user = directory.addressedUser(context.params[0]);
       directory.deleteUser(user);
       audit('Delete user', 'Delete', user);
       return new Reply(204);
     }),
     route('GET', `/users/${SEGMENT}/licenseDetails`, (context) => {
-      const user = directory.requireUser(context.params[0]);
+      const user = directory.addressedUser(context.params[0]);
       return collectionResponse(
         context,
         `users('${user.id}')/licenseDetails`,
@@ -182,7 +195,7 @@ export function userRoutes(state: SimulatorState): Route[] {
       );
     }),
     route('POST', `/users/${SEGMENT}/assignLicense`, (context) => {
-      const user = directory.requireUser(context.params[0]);
+      const user = directory.addressedUser(context.params[0]);
       const { add, remove } = assignLicenseBody(context.body, 'User');
       const before = directLicenseList(user);
       directory.assignUserLicenses(user, add, remove);
@@ -190,7 +203,7 @@ export function userRoutes(state: SimulatorState): Route[] {
       return entityResponse(context, 'users', defaultView(user));
     }),
     route('POST', `/users/${SEGMENT}/reprocessLicenseAssignment`, (context) => {
-      const user = directory.requireUser(context.params[0]);
+      const user = directory.addressedUser(context.params[0]);
       for (const change of directory.reprocessUser(user)) {
         directory.recordUserLicenseChange(
           user,
@@ -204,7 +217,7 @@ export function userRoutes(state: SimulatorState): Route[] {
       return entityResponse(context, 'users', defaultView(user));
     }),
     route('POST', `/users/${SEGMENT}/checkMemberGroups`, (context) => {
-      const user = directory.requireUser(context.params[0]);
+      const user = directory.addressedUser(context.params[0]);
       return checkMemberGroups(context, directory, user.id);
     }),
   ];

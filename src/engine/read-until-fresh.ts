@@ -1,0 +1,35 @@
+import type { UserLicenseSnapshot } from '../domain/licenses';
+import { READ_BACK_DELAYS_MS } from '../domain/read-freshness';
+
+/** How reads are repeated while a replica may lag: the waits, and how to wait (tests shorten neither). */
+export interface ReadBackOptions {
+  readonly delaysMs?: readonly number[];
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Reads these users again, after each wait in turn, until `isFresh` holds for each one's read (or the
+ * waits run out); returns the latest read of each. A user whose read fails is not read again.
+ */
+export async function readUntilFresh(
+  reread: (userIds: readonly string[]) => Promise<Map<string, UserLicenseSnapshot | Error>>,
+  first: ReadonlyMap<string, UserLicenseSnapshot | Error>,
+  isFresh: (userId: string, snapshot: UserLicenseSnapshot) => boolean,
+  options: ReadBackOptions = {}
+): Promise<Map<string, UserLicenseSnapshot | Error>> {
+  const latest = new Map(first);
+  const sleep = options.sleep ?? realSleep;
+  const stale = () =>
+    [...latest].flatMap(([userId, read]) =>
+      read instanceof Error || isFresh(userId, read) ? [] : [userId]
+    );
+  for (const delay of options.delaysMs ?? READ_BACK_DELAYS_MS) {
+    const waiting = stale();
+    if (waiting.length === 0) break;
+    await sleep(delay);
+    for (const [userId, read] of await reread(waiting)) latest.set(userId, read);
+  }
+  return latest;
+}
