@@ -83,14 +83,15 @@ function text(env: Env, name: string): string | undefined {
 
 /**
  * A URL as it may be shown in an error or a log: no user name or password, and no query or fragment,
- * which may carry a SAS signature or a token. Not a URL at all: only how long it is.
+ * which may carry a SAS signature or a token.
  */
 export function redactedUrl(value: string): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return `${value.length} characters that are not a URL`;
+    // Not a URL: shown only when it cannot hide a query, a password or a signature.
+    return /^[\w.:/-]{1,100}$/.test(value) ? `"${value}"` : 'a value that is not a URL';
   }
   const hidden = url.username || url.password || url.search || url.hash;
   return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}${hidden ? ' (the rest not shown)' : ''}`;

@@ -2,7 +2,11 @@ import { request } from 'node:http';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isTokenValidationNoise } from '../src/teams/bot-adapter';
-import { MAX_ACTIVITY_BYTES, refuseBeforeReading } from '../src/teams/routes/messages-route';
+import {
+  MAX_ACTIVITY_BYTES,
+  rateLimited,
+  refuseBeforeReading,
+} from '../src/teams/routes/messages-route';
 import { startBotUnderTest, type BotUnderTest } from './support/bot-harness';
 import { personalMessage } from './support/teams-activities';
 
@@ -151,6 +155,13 @@ describe('what /api/messages takes from an anonymous caller (tenant simulator on
     expect(JSON.parse(response.body)).toEqual({ error: 'The bot could not handle this activity.' });
   });
 
+  it('routes as before on the patched router: 405 for another method, 404 for another path', async () => {
+    expect((await fetch(`${bot.botUrl}/api/messages`)).status).toBe(405);
+    expect((await fetch(`${bot.botUrl}/api/nothing-here`)).status).toBe(404);
+    expect((await fetch(`${bot.botUrl}/api/reports/unknown-token`)).status).toBe(404);
+    expect(await (await fetch(`${bot.botUrl}/healthz`)).text()).toBe('ok');
+  });
+
   it('answers only requests addressed to loopback: a re-pointed host name gets 403', async () => {
     const port = new URL(bot.botUrl).port;
     const answered = bot.connector.messages().length;
@@ -216,5 +227,23 @@ describe('the checks made on the headers alone', () => {
     ).toBe(true);
     expect(isTokenValidationNoise([new Error('storage down')])).toBe(false);
     expect(isTokenValidationNoise(['Turn failed'])).toBe(false);
+  });
+
+  it('logs refusals at most once per interval, and tells how many it left out', () => {
+    const lines: string[] = [];
+    let now = 1_000_000;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+    const log = rateLimited((line) => lines.push(line), 60_000);
+    log('Refused one.');
+    now += 1_000;
+    log('Refused two.');
+    log('Refused three.');
+    now += 60_000;
+    log('Refused four.');
+    clock.mockRestore();
+    expect(lines).toEqual([
+      'Refused one.',
+      'Refused four. (and 2 more refused since the last such line)',
+    ]);
   });
 });

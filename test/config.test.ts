@@ -122,6 +122,8 @@ describe('settings are read from the environment and checked once', () => {
       "STORAGE_ACCOUNT_URL must be the account's blob endpoint alone, such as https://contoso.blob.core.windows.net, without a SAS token: the bot signs in with its managed identity (got https://contoso.blob.core.windows.net (the rest not shown))."
     );
     expect(redactedUrl('https://a.example/x?y#z')).toBe('https://a.example/x (the rest not shown)');
+    expect(redactedUrl('graph.microsoft.com')).toBe('"graph.microsoft.com"');
+    expect(redactedUrl('contoso?sig=abc')).toBe('a value that is not a URL');
   });
 
   it('takes storage over https, or plain http to Azurite on loopback only', () => {

@@ -209,7 +209,10 @@ function refuseUnread(res: ServerResponse, refusal: Refusal): void {
 }
 
 /** `log`, at most once per interval; the lines in between are counted and the count told with the next. */
-function rateLimited(log: (line: string) => void, intervalMs: number): (line: string) => void {
+export function rateLimited(
+  log: (line: string) => void,
+  intervalMs: number
+): (line: string) => void {
   let last = -Infinity;
   let skipped = 0;
   return (line) => {
