@@ -32,8 +32,6 @@ export interface BotServerOptions {
     readonly processingPollMs?: number;
     readonly retryMs?: number;
     readonly pollMs?: number;
-    /** At most one log line about refused requests per this many ms (default a minute). */
-    readonly refusalLogIntervalMs?: number;
   };
 }
 
@@ -120,9 +118,6 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     app,
     anonymous: settings.botIdentity === null,
     log,
-    ...(options.timings?.refusalLogIntervalMs !== undefined
-      ? { refusalLogIntervalMs: options.timings.refusalLogIntervalMs }
-      : {}),
   });
   reports.register(server);
   registerHealthRoute(server);

@@ -16,8 +16,6 @@ export interface MessagesRouteOptions {
   /** No BOT_ID: nothing is authenticated, so only requests addressed to loopback are taken. */
   readonly anonymous: boolean;
   readonly log: (line: string) => void;
-  /** Tests shorten it: at most one line about refused requests per this many ms (default a minute). */
-  readonly refusalLogIntervalMs?: number;
 }
 
 interface Refusal {
@@ -33,7 +31,7 @@ interface Refusal {
  * answer carries internal error text, and refusals are logged as one short line at most once a minute.
  */
 export function registerMessagesRoute(server: Server, options: MessagesRouteOptions): void {
-  const logRefusal = rateLimited(options.log, options.refusalLogIntervalMs ?? 60_000);
+  const logRefusal = rateLimited(options.log, 60_000);
   server.post('/api/messages', async (req, res) => {
     try {
       await handle(req, res, options, logRefusal);
