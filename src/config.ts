@@ -62,10 +62,39 @@ type Env = Readonly<Record<string, string | undefined>>;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Loopback as a URL hostname ([::1]) or as a listen address (::1). */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+/**
+ * Microsoft Graph's service roots: the global service and the national clouds (Microsoft's "national
+ * cloud deployments": US Government L4 and L5 (DoD), and China operated by 21Vianet; Germany's is retired).
+ * Any other host would be handed the Graph token.
+ */
+export const MICROSOFT_GRAPH_HOSTS: ReadonlySet<string> = new Set([
+  'graph.microsoft.com',
+  'graph.microsoft.us',
+  'dod-graph.microsoft.us',
+  'microsoftgraph.chinacloudapi.cn',
+]);
+/** ALLOW_UNSAFE_TIMINGS: the override for a soak period or an approval expiry under this (tests, demos). */
+const SAFE_MINIMUM_MS = 60_000;
 
 function text(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === '' ? undefined : value;
+}
+
+/**
+ * A URL as it may be shown in an error or a log: no user name or password, and no query or fragment,
+ * which may carry a SAS signature or a token.
+ */
+export function redactedUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    // Not a URL: shown only when it cannot hide a query, a password or a signature.
+    return /^[\w.:/-]{1,100}$/.test(value) ? `"${value}"` : 'a value that is not a URL';
+  }
+  const hidden = url.username || url.password || url.search || url.hash;
+  return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}${hidden ? ' (the rest not shown)' : ''}`;
 }
 
 function required(env: Env, name: string, why: string): string {
@@ -77,11 +106,18 @@ function required(env: Env, name: string, why: string): string {
 function guid(env: Env, name: string): string | undefined {
   const value = text(env, name);
   if (value !== undefined && !GUID.test(value)) {
+    // Shown only when it looks like a mistyped id: a secret pasted into the wrong setting is not echoed.
+    const shown = /^[0-9A-Za-z{}-]{1,38}$/.test(value) ? `"${value}"` : 'a value not shown here';
     throw new ConfigError(
-      `${name} must be a GUID such as 00000000-0000-0000-0000-000000000000 (got "${value}").`
+      `${name} must be a GUID such as 00000000-0000-0000-0000-000000000000 (got ${shown}).`
     );
   }
   return value?.toLowerCase();
+}
+
+function requiredGuid(env: Env, name: string, why: string): string {
+  required(env, name, why);
+  return guid(env, name) as string;
 }
 
 function hours(env: Env, name: string, fallback: number): number {
@@ -134,12 +170,32 @@ function graphTimeScale(env: Env, graph: GraphSettings): number {
 function publicUrl(env: Env): string | null {
   const value = text(env, 'PUBLIC_URL');
   if (value === undefined) return null;
-  if (!/^https?:\/\/[^\s/]+/.test(value)) {
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (
+    !url ||
+    !/^https?:$/.test(url.protocol) ||
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash ||
+    url.pathname !== '/'
+  ) {
     throw new ConfigError(
-      `PUBLIC_URL must be the bot's address, such as https://bot.contoso.com (got "${value}").`
+      `PUBLIC_URL must be the bot's address alone, such as https://bot.contoso.com, without a path or query (got ${redactedUrl(value)}).`
     );
   }
-  return value.replace(/\/$/, '');
+  // Report links carry every user's licenses: only over TLS, unless browsers reach the bot on this machine.
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+    throw new ConfigError(
+      `PUBLIC_URL must use https unless it is a loopback address (got ${redactedUrl(value)}).`
+    );
+  }
+  return url.origin;
 }
 
 /** A container name as Azure Storage allows it: 3-63 lowercase letters, digits and single hyphens. */
@@ -165,12 +221,17 @@ function storageSettings(env: Env): StorageSettings | null {
       throw new ConfigError(
         'STORAGE_CONNECTION_STRING must be an Azure Storage connection string (AccountName=…;AccountKey=… or BlobEndpoint=…).'
       );
+    if (!storageOverTls(connectionString))
+      throw new ConfigError(
+        'STORAGE_CONNECTION_STRING must reach the storage account over https (DefaultEndpointsProtocol=https, an https BlobEndpoint); plain http is for the Azurite emulator on loopback only.'
+      );
     return { kind: 'connection-string', connectionString, container };
   }
   if (accountUrl) {
-    if (!/^https:\/\/[^\s/]+\/?$/.test(accountUrl))
+    // Never echoed whole: a SAS query would put its signature in the log.
+    if (!/^https:\/\/[^\s/?#@]+\/?$/.test(accountUrl))
       throw new ConfigError(
-        `STORAGE_ACCOUNT_URL must be the account's blob endpoint, such as https://contoso.blob.core.windows.net (got "${accountUrl}").`
+        `STORAGE_ACCOUNT_URL must be the account's blob endpoint alone, such as https://contoso.blob.core.windows.net, without a SAS token: the bot signs in with its managed identity (got ${redactedUrl(accountUrl)}).`
       );
     const clientId = guid(env, 'AZURE_CLIENT_ID');
     return {
@@ -181,6 +242,30 @@ function storageSettings(env: Env): StorageSettings | null {
     };
   }
   return null;
+}
+
+/** Whether a connection string reaches blob storage over TLS, or over http only to loopback (Azurite). */
+function storageOverTls(connectionString: string): boolean {
+  if (connectionString === 'UseDevelopmentStorage=true') return true;
+  const fields = new Map(
+    connectionString
+      .split(';')
+      .filter((field) => field.includes('='))
+      .map((field) => {
+        const at = field.indexOf('=');
+        return [field.slice(0, at).trim().toLowerCase(), field.slice(at + 1).trim()] as const;
+      })
+  );
+  const blobEndpoint = fields.get('blobendpoint');
+  if (blobEndpoint !== undefined) {
+    try {
+      const url = new URL(blobEndpoint);
+      return url.protocol === 'https:' || LOOPBACK_HOSTS.has(url.hostname);
+    } catch {
+      return false;
+    }
+  }
+  return (fields.get('defaultendpointsprotocol') ?? 'https').toLowerCase() === 'https';
 }
 
 function port(env: Env, name: string, fallback: number): number {
@@ -203,8 +288,8 @@ function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], 
   return value as T;
 }
 
-function existingFile(env: Env, name: string): string | undefined {
-  const value = text(env, name);
+function existingFile(env: Env, name: string, requiredWhen?: string): string | undefined {
+  const value = requiredWhen === undefined ? text(env, name) : required(env, name, requiredWhen);
   if (value !== undefined && !existsSync(value)) {
     throw new ConfigError(`${name} names a file that does not exist: "${value}".`);
   }
@@ -223,17 +308,33 @@ function graphBaseUrl(env: Env): URL {
     url = new URL(value);
   } catch {
     throw new ConfigError(
-      `GRAPH_BASE_URL must be an absolute URL such as https://graph.microsoft.com (got "${value}").`
+      `GRAPH_BASE_URL must be an absolute URL such as https://graph.microsoft.com (got ${redactedUrl(value)}).`
     );
   }
   if (url.protocol !== 'https:') {
     throw new ConfigError(
-      `GRAPH_BASE_URL must use https, as Microsoft Graph does (got "${value}").`
+      `GRAPH_BASE_URL must use https, as Microsoft Graph does (got ${redactedUrl(value)}).`
     );
   }
-  if (!/^\/?(v1\.0\/?)?$/.test(url.pathname) || url.search || url.hash) {
+  if (
+    !/^\/?(v1\.0\/?)?$/.test(url.pathname) ||
+    url.search ||
+    url.hash ||
+    url.username ||
+    url.password
+  ) {
     throw new ConfigError(
-      `GRAPH_BASE_URL must be just the endpoint, without a path other than /v1.0 (got "${value}").`
+      `GRAPH_BASE_URL must be just the endpoint, without a path other than /v1.0 (got ${redactedUrl(value)}).`
+    );
+  }
+  if (!MICROSOFT_GRAPH_HOSTS.has(url.hostname) && !LOOPBACK_HOSTS.has(url.hostname)) {
+    // The Graph client hands its token to this host: anything else would receive the tenant's Graph token.
+    throw new ConfigError(
+      `GRAPH_BASE_URL must be Microsoft Graph (https://graph.microsoft.com, or a national cloud's: ${[
+        ...MICROSOFT_GRAPH_HOSTS,
+      ]
+        .slice(1)
+        .join(', ')}) or the tenant simulator on loopback (got ${url.hostname}).`
     );
   }
   return url;
@@ -260,17 +361,20 @@ function graphCredential(env: Env, loopback: boolean): GraphCredentialSettings {
     case 'client-secret':
       return {
         kind,
-        tenantId: required(env, 'AZURE_TENANT_ID', forCredential),
-        clientId: required(env, 'AZURE_CLIENT_ID', forCredential),
+        tenantId: requiredGuid(env, 'AZURE_TENANT_ID', forCredential),
+        clientId: requiredGuid(env, 'AZURE_CLIENT_ID', forCredential),
         clientSecret: required(env, 'AZURE_CLIENT_SECRET', forCredential),
       };
     case 'certificate':
-      required(env, 'AZURE_CLIENT_CERTIFICATE_PATH', forCredential);
       return {
         kind,
-        tenantId: required(env, 'AZURE_TENANT_ID', forCredential),
-        clientId: required(env, 'AZURE_CLIENT_ID', forCredential),
-        certificatePath: existingFile(env, 'AZURE_CLIENT_CERTIFICATE_PATH') as string,
+        tenantId: requiredGuid(env, 'AZURE_TENANT_ID', forCredential),
+        clientId: requiredGuid(env, 'AZURE_CLIENT_ID', forCredential),
+        certificatePath: existingFile(
+          env,
+          'AZURE_CLIENT_CERTIFICATE_PATH',
+          forCredential
+        ) as string,
       };
   }
 }
@@ -306,28 +410,85 @@ export function readGraphSettings(env: Env): GraphSettings {
   };
 }
 
+/**
+ * Whether the Graph endpoint is the tenant simulator: loopback, with the simulator's development token.
+ * Only then may the bot run anonymous, since nothing behind it is a real tenant.
+ */
+export function isTenantSimulator(graph: GraphSettings): boolean {
+  return (
+    LOOPBACK_HOSTS.has(new URL(graph.baseUrl).hostname) &&
+    graph.credential.kind === 'development-token' &&
+    graph.credential.token === DEVELOPMENT_TOKEN
+  );
+}
+
+/** ADMIN_GROUP_ID and APPROVER_GROUP_ID: two different groups, so whoever asks is not who signs off. */
+function roleGroups(env: Env): { admin: string | null; approver: string | null } {
+  const admin = guid(env, 'ADMIN_GROUP_ID') ?? null;
+  const approver = guid(env, 'APPROVER_GROUP_ID') ?? null;
+  if (admin !== null && admin === approver) {
+    throw new ConfigError(
+      'ADMIN_GROUP_ID and APPROVER_GROUP_ID name the same group: approvers must be a different group from the admins who ask, so that nobody signs off their own work alone.'
+    );
+  }
+  return { admin, approver };
+}
+
+/**
+ * A soak period under a minute (FOLLOW_UP_AFTER_MINUTES=0 turns it off) or a sign-off card that expires
+ * within a minute weakens the safeguards: accepted only with ALLOW_UNSAFE_TIMINGS=true (tests, demos).
+ */
+function checkTimings(env: Env, followUpAfterMs: number, approvalTtlMs: number): void {
+  const allowed =
+    oneOf(env, 'ALLOW_UNSAFE_TIMINGS', ['true', 'false'] as const, 'false') === 'true';
+  if (allowed) return;
+  if (followUpAfterMs < SAFE_MINIMUM_MS) {
+    throw new ConfigError(
+      `FOLLOW_UP_AFTER_MINUTES=${text(env, 'FOLLOW_UP_AFTER_MINUTES')} ${
+        followUpAfterMs === 0 ? 'turns off' : 'all but removes'
+      } the soak period, so a wave's users are checked again before a problem can show; use at least 1, or set ALLOW_UNSAFE_TIMINGS=true for a test or a demo.`
+    );
+  }
+  if (approvalTtlMs < SAFE_MINIMUM_MS) {
+    throw new ConfigError(
+      `APPROVAL_EXPIRY_HOURS=${text(env, 'APPROVAL_EXPIRY_HOURS')} makes a sign-off card expire within a minute; use at least 0.02 (72 seconds), or set ALLOW_UNSAFE_TIMINGS=true for a test or a demo.`
+    );
+  }
+}
+
 /** Reads and checks every setting once, at start-up. Throws ConfigError naming the first bad one. */
 export function readBotSettings(env: Env): BotSettings {
   const tenantId = guid(env, 'TENANT_ID');
   const graph = readGraphSettings(env);
   const host = text(env, 'HOST') ?? '127.0.0.1';
   const identity = botIdentity(env, tenantId);
+  if (identity === null && !isTenantSimulator(graph)) {
+    // Without an app id nothing is authenticated: whoever reaches the port could act as any admin on a
+    // real tenant. Anonymous is for the Agents Playground against the tenant simulator only.
+    throw new ConfigError(
+      'BOT_ID is required (with BOT_PASSWORD): without it nobody calling the bot is authenticated, which is allowed only against the tenant simulator (a loopback GRAPH_BASE_URL with GRAPH_CREDENTIAL=development-token).'
+    );
+  }
   if (identity === null && !LOOPBACK_HOSTS.has(host)) {
     // Without an app id nothing is authenticated: anyone reaching the port could ask for tenant data.
     throw new ConfigError(
       `HOST=${host} needs BOT_ID and BOT_PASSWORD: without them the bot is anonymous and may listen on loopback only.`
     );
   }
+  const groups = roleGroups(env);
+  const approvalTtlMs = hours(env, 'APPROVAL_EXPIRY_HOURS', 24) * 3_600_000;
+  const followUpAfterMs = minutes(env, 'FOLLOW_UP_AFTER_MINUTES', 24 * 60) * 60_000;
+  checkTimings(env, followUpAfterMs, approvalTtlMs);
   return {
     port: port(env, 'PORT', 3978),
     host,
     botIdentity: identity,
     tenantId: tenantId ?? null,
     graph,
-    adminGroupId: guid(env, 'ADMIN_GROUP_ID') ?? null,
-    approverGroupId: guid(env, 'APPROVER_GROUP_ID') ?? null,
-    approvalTtlMs: hours(env, 'APPROVAL_EXPIRY_HOURS', 24) * 3_600_000,
-    followUpAfterMs: minutes(env, 'FOLLOW_UP_AFTER_MINUTES', 24 * 60) * 60_000,
+    adminGroupId: groups.admin,
+    approverGroupId: groups.approver,
+    approvalTtlMs,
+    followUpAfterMs,
     publicUrl: publicUrl(env),
     storage: storageSettings(env),
     graphTimeScale: graphTimeScale(env, graph),

@@ -5,9 +5,17 @@ import { StartupError, startBot } from './start-bot';
 /** Production entry point (App Service runs `node lib/index.js`): settings from the environment only. */
 async function main(): Promise<void> {
   const settings = readBotSettings(process.env);
+  if (settings.followUpAfterMs < 60_000 || settings.approvalTtlMs < 60_000)
+    console.log(
+      'ALLOW_UNSAFE_TIMINGS=true: the soak period or the sign-off expiry is under a minute; use this for tests and demos only.'
+    );
   const bot = await startBot(settings);
   console.log(
-    `License migration bot for tenant ${bot.tenantId} listening on ${bot.url}/api/messages`
+    `License migration bot for tenant ${bot.tenantId} listening on ${bot.url}/api/messages${
+      settings.botIdentity
+        ? ''
+        : ' (anonymous: for the tenant simulator and the Agents Playground only)'
+    }`
   );
   const shutdown = () => {
     void bot.stop().then(() => process.exit(0));

@@ -31,10 +31,40 @@ describe('with a bot app id configured', () => {
     expect(response.status).toBe(401);
   });
 
-  it('still answers health checks, which carry no token', async () => {
+  it('logs a refusal as one short line, at most once a minute, and prints no stack trace', async () => {
+    const printed = jest.spyOn(console, 'error');
+    const before = bot.logs.length;
+    for (const authorization of [undefined, 'Bearer abc.def.ghi', 'Basic YTpi', undefined]) {
+      const response = await bot.post(
+        personalMessage('inventory', { serviceUrl: bot.serviceUrl }),
+        authorization ? { authorization } : {}
+      );
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ error: 'A valid Bot Framework token is required.' });
+    }
+    const lines = bot.logs.slice(before);
+    expect(lines.length).toBeLessThanOrEqual(1);
+    for (const line of lines) {
+      expect(line).toMatch(/^Refused a request to \/api\/messages/);
+      expect(line).not.toContain('\n');
+    }
+    expect(printed).not.toHaveBeenCalled();
+    printed.mockRestore();
+  });
+
+  it('refuses a request without a token before reading its body, whatever it sends', async () => {
+    const response = await fetch(`${bot.botUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      body: '--x\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\nA\r\n--x--\r\n',
+    });
+    expect(response.status).toBe(401);
+  });
+
+  it('still answers health checks, which carry no token, and says nothing else', async () => {
     const response = await fetch(`${bot.botUrl}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok', authenticated: true });
+    expect(await response.text()).toBe('ok');
   });
 });
 

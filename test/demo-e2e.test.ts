@@ -26,6 +26,7 @@ describe('the embedded demo in the Agents Playground', () => {
         SIMULATOR_PORT: String(ports.simulator),
         // The demo's soak period is two minutes; here a quarter of one.
         FOLLOW_UP_AFTER_MINUTES: '0.25',
+        ALLOW_UNSAFE_TIMINGS: 'true',
       },
     });
     demo.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));

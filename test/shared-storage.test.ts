@@ -31,6 +31,7 @@ describe('bot instances sharing Azure Blob Storage', () => {
   const startInstance = async () => {
     const settings = readBotSettings({
       FOLLOW_UP_AFTER_MINUTES: '0',
+      ALLOW_UNSAFE_TIMINGS: 'true',
       GRAPH_BASE_URL: graphUrl,
       STORAGE_CONNECTION_STRING: azurite.connectionString,
       ADMIN_GROUP_ID: DEMO_ADMIN_GROUP_ID,

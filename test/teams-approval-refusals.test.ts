@@ -1,4 +1,8 @@
-import { DEMO_APPROVER_GROUP_ID } from '../src/simulator/scenarios/demo-tenant';
+import {
+  DEMO_ADMIN_GROUP_ID,
+  DEMO_PEOPLE,
+  buildDemoTenant,
+} from '../src/simulator/scenarios/demo-tenant';
 import { startBotUnderTest, type BotUnderTest } from './support/bot-harness';
 import { cardOf, cardTexts } from './support/connector-stand-in';
 import { TeamsDriver } from './support/teams-driver';
@@ -62,8 +66,19 @@ describe('sign-off refusals', () => {
 
   it('refuses the requester approving their own request, even when they are an approver', async () => {
     await bot.stop();
-    // Lee Gu both runs the migration and approves: he still cannot release what he asked for.
-    bot = await startBotUnderTest({ env: { ADMIN_GROUP_ID: DEMO_APPROVER_GROUP_ID } });
+    // Lee Gu is in both groups, so he both runs the migration and approves: he still cannot release
+    // what he asked for. (The two groups themselves must differ: config.ts refuses one group for both.)
+    const tenant = buildDemoTenant();
+    bot = await startBotUnderTest({
+      tenant: {
+        ...tenant,
+        groups: (tenant.groups ?? []).map((group) =>
+          group.id === DEMO_ADMIN_GROUP_ID
+            ? { ...group, members: [...(group.members ?? []), DEMO_PEOPLE.approver1.id] }
+            : group
+        ),
+      },
+    });
     teams = new TeamsDriver(bot);
     await teams.say('approver1', 'notify here');
     await teams.say('approver1', 'assign');

@@ -131,7 +131,12 @@ async function main(): Promise<void> {
       );
     });
   } catch (error) {
-    if (error instanceof ConfigError) console.error(`Configuration error: ${error.message}`);
+    if (error instanceof ConfigError && error.message.startsWith('BOT_ID is required'))
+      // The Playground sends no token, so the demo's bot is anonymous: a real tenant is refused.
+      console.error(
+        'Configuration error: npm start runs the bot without authentication for the Agents Playground, so GRAPH_BASE_URL may only name a tenant simulator on loopback (npm run simulator); to serve a real tenant, deploy the bot with BOT_ID (see "Running against a real tenant").'
+      );
+    else if (error instanceof ConfigError) console.error(`Configuration error: ${error.message}`);
     else if (error instanceof StartupError) console.error(`Cannot start: ${error.message}`);
     else console.error(error);
     await stopAll(1);

@@ -89,7 +89,10 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   });
 
   const server = restify.createServer({ name: 'license-migration-bot' });
-  server.use(restify.plugins.bodyParser());
+  // No body parser: only /api/messages takes a body, and it reads it itself, JSON only and bounded, after
+  // the checks that need no body (routes/messages-route.ts). A request must arrive whole within 30 s.
+  server.server.headersTimeout = 20_000;
+  server.server.requestTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(settings.port, settings.host, () => resolve());
@@ -110,12 +113,14 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     now,
     log,
   });
-  registerMessagesRoute(server, adapter, app);
+  registerMessagesRoute(server, {
+    adapter,
+    app,
+    anonymous: settings.botIdentity === null,
+    log,
+  });
   reports.register(server);
-  registerHealthRoute(server, () => ({
-    tenantId: options.tenantId,
-    authenticated: settings.botIdentity !== null,
-  }));
+  registerHealthRoute(server);
   // Work approved before a restart, or through another instance, goes on.
   runner.start();
 

@@ -52,6 +52,7 @@ export async function startBotUnderTest(
     APPROVER_GROUP_ID: DEMO_APPROVER_GROUP_ID,
     // Most tests run wave after wave: each wave's follow-up is due as soon as it finishes.
     FOLLOW_UP_AFTER_MINUTES: '0',
+    ALLOW_UNSAFE_TIMINGS: 'true',
     ...options.env,
   });
   const state = options.state ?? memoryState();
