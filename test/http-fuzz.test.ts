@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import * as os from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { memoryState, type BotState } from '../src/storage/bot-state';
@@ -49,10 +49,10 @@ interface Outcome {
   readonly answer: Answer;
 }
 
-/** A request that broke a property, and how. */
+/** A property broken: how (the failure mode, which groups the report), and by which requests. */
 interface Violation {
-  readonly label: string;
-  readonly detail: string;
+  readonly mode: string;
+  readonly outcomes: readonly Outcome[];
 }
 
 /** The state no input may change: as text, part by part. */
@@ -163,7 +163,7 @@ const excerpt = (text: string, length = 200) =>
   text.length > length ? `${text.slice(0, length)}… (${text.length} chars)` : text;
 
 const shown = (o: Outcome) =>
-  `#${o.index}: HTTP ${o.answer.status} ${JSON.stringify(excerpt(o.answer.body, 160))} ← ${describeRequest(o.request)}`;
+  `#${o.index} ${o.request.label}\n           answered HTTP ${o.answer.status} ${JSON.stringify(excerpt(o.answer.body, 160))}\n           to ${describeRequest(o.request)}`;
 
 /** Words that say the bot failed rather than what was wrong with the input. */
 const GENERIC = /I could not handle that|is not a function|Cannot read propert|TypeError|Internal Server Error/i;
@@ -181,7 +181,7 @@ function invokeAnswerProblem(outcome: Outcome): string | null {
   const { status, body } = outcome.answer;
   if (status === 403 && tenantOf(outcome.request.activity) !== DEMO_TENANT_ID.toLowerCase())
     return null;
-  if (status >= 300) return `HTTP ${status}, not an invoke response`;
+  if (status >= 300) return `HTTP ${status} ${excerpt(body, 100)}, not an invoke response`;
   let parsed: { type?: unknown; value?: unknown };
   try {
     parsed = JSON.parse(body);
@@ -205,7 +205,8 @@ function invokeAnswerProblem(outcome: Outcome): string | null {
 
 /** What is wrong with the bot's replies to a message, or null if there is a specific one. */
 function replyProblem(outcome: Outcome, replies: readonly SentActivity[]): string | null {
-  if (outcome.answer.status >= 300) return `HTTP ${outcome.answer.status}`;
+  if (outcome.answer.status >= 300)
+    return `HTTP ${outcome.answer.status} ${excerpt(outcome.answer.body, 100)}`;
   if (replies.length === 0) return 'no reply';
   const texts = replies.map((r) => r.body.text ?? '');
   const generic = texts.find((t) => GENERIC.test(t));
@@ -215,54 +216,79 @@ function replyProblem(outcome: Outcome, replies: readonly SentActivity[]): strin
   return null;
 }
 
-/** The message for a property that some requests broke: which kinds of input, one example each. */
+/** Ids, digests and numbers vary from request to request; the way the bot failed does not. */
+const normalized = (text: string) =>
+  text
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '…')
+    .replace(/\d+/g, '#');
+
+/**
+ * The message for a property that some requests broke: each way it broke, how often, and up to three
+ * requests of different kinds that broke it so.
+ */
 function report(property: string, violations: readonly Violation[], total: number): string {
-  const byLabel = new Map<string, Violation[]>();
-  for (const v of violations) byLabel.set(v.label, [...(byLabel.get(v.label) ?? []), v]);
-  const kinds = [...byLabel.entries()].sort((a, b) => b[1].length - a[1].length);
-  const shownKinds = kinds.slice(0, 12);
-  return [
-    `"${property}" is broken by ${violations.length} of ${total} requests (fast-check seed ${SEED}):`,
-    ...shownKinds.map(
-      ([label, list]) => `  ${list.length}× ${label}\n      e.g. ${excerpt(list[0].detail, 700)}`
-    ),
-    ...(kinds.length > shownKinds.length
-      ? [`  … and ${kinds.length - shownKinds.length} more kinds of input`]
-      : []),
-  ].join('\n');
+  const byMode = new Map<string, Violation[]>();
+  for (const v of violations) {
+    const key = normalized(v.mode);
+    byMode.set(key, [...(byMode.get(key) ?? []), v]);
+  }
+  const modes = [...byMode.values()].sort((a, b) => b.length - a.length);
+  const requests = new Set(violations.flatMap((v) => v.outcomes.map((o) => o.index))).size;
+  const lines = [
+    `"${property}" is broken by ${requests} of ${total} requests, in ${modes.length} ways (fast-check seed ${SEED}; #n is the n-th request):`,
+  ];
+  for (const list of modes.slice(0, 10)) {
+    const examples = new Map<string, Violation>();
+    for (const v of list) examples.set(v.outcomes[0].request.label.split(',')[0], v);
+    lines.push(`  ${list.length}× ${excerpt(list[0].mode, 300)}`);
+    for (const v of [...examples.values()].slice(0, 3))
+      lines.push(...v.outcomes.map((o, i) => `      ${i === 0 ? 'e.g.' : 'or  '} ${shown(o)}`));
+  }
+  if (modes.length > 10) lines.push(`  … and ${modes.length - 10} more ways`);
+  return lines.join('\n');
 }
 
 function expectNone(property: string, violations: readonly Violation[], total: number): void {
   if (violations.length > 0) throw new Error(report(property, violations, total));
 }
 
+/** The requests whose answer has a problem; `problem` says what it is, or null. */
 const violationsOf = (
   outcomes: readonly Outcome[],
   problem: (o: Outcome) => string | null
 ): Violation[] =>
   outcomes.flatMap((o) => {
     const found = problem(o);
-    return found === null ? [] : [{ label: o.request.label, detail: `${found} — ${shown(o)}` }];
+    return found === null ? [] : [{ mode: found, outcomes: [o] }];
   });
 
-function stateViolations(changes: readonly StateChange[]): Violation[] {
-  return changes.map((change) => ({
-    label: `${change.parts.join(' and ')} changed after one of: ${change.outcomes.map((o) => o.request.label).join(' | ')}`,
-    detail: change.outcomes.map(shown).join('\n         '),
+/** A change after a batch: one of its requests made it. */
+const stateViolations = (changes: readonly StateChange[]): Violation[] =>
+  changes.map((change) => ({
+    mode: `${change.parts.join(' and ')} changed after one of these requests (sent together)`,
+    outcomes: change.outcomes,
   }));
-}
+
+/** A 5xx, or no answer at all. */
+const serverError = (o: Outcome) =>
+  o.answer.status === 0 || o.answer.status >= 500
+    ? `HTTP ${o.answer.status} ${excerpt(o.answer.body, 120)}`
+    : null;
 
 // ---------------------------------------------------------------------------------------------------
 // The run
 
-const tmpBefore = process.env.TMPDIR;
+const realTmp = os.tmpdir();
 const uploadFolders: string[] = [];
 
-/** A fresh temp folder for the bot's body parser (formidable writes uploads there), to see what it leaves. */
+/**
+ * A fresh temp folder for the bot's body parser (formidable writes uploads to `os.tmpdir()`), to see
+ * what it leaves. TMPDIR cannot do it: jest gives the test a copy of process.env.
+ */
 function freshUploadFolder(): string {
-  const folder = mkdtempSync(join(tmpBefore ?? tmpdir(), 'http-fuzz-uploads-'));
+  const folder = mkdtempSync(join(realTmp, 'http-fuzz-uploads-'));
   uploadFolders.push(folder);
-  process.env.TMPDIR = folder;
+  jest.spyOn(os, 'tmpdir').mockReturnValue(folder);
   return folder;
 }
 
@@ -278,8 +304,6 @@ beforeAll(() => {
 });
 afterAll(() => {
   jest.restoreAllMocks();
-  if (tmpBefore === undefined) delete process.env.TMPDIR;
-  else process.env.TMPDIR = tmpBefore;
   for (const folder of uploadFolders) rmSync(folder, { recursive: true, force: true });
 });
 
@@ -335,9 +359,7 @@ describe('fuzzing /api/messages of the bot running anonymous (the application is
   it('answers no request with a 5xx, and answers every one', () => {
     expectNone(
       'no 5xx',
-      violationsOf(outcomes, (o) =>
-        o.answer.status === 0 || o.answer.status >= 500 ? 'a server error' : null
-      ),
+      violationsOf(outcomes, serverError),
       outcomes.length
     );
   });
@@ -352,7 +374,7 @@ describe('fuzzing /api/messages of the bot running anonymous (the application is
       violationsOf(outcomes, (o) =>
         o.request.encoding !== 'not-json' || o.answer.status === 415 || o.answer.status === 413
           ? null
-          : 'not 415'
+          : `HTTP ${o.answer.status}, not 415`
       ),
       outcomes.length
     );
@@ -362,7 +384,9 @@ describe('fuzzing /api/messages of the bot running anonymous (the application is
     expectNone(
       'over 256 KB: 413',
       violationsOf(outcomes, (o) =>
-        o.request.encoding !== 'json-oversize' || o.answer.status === 413 ? null : 'not 413'
+        o.request.encoding !== 'json-oversize' || o.answer.status === 413
+          ? null
+          : `HTTP ${o.answer.status}, not 413`
       ),
       outcomes.length
     );
@@ -372,7 +396,9 @@ describe('fuzzing /api/messages of the bot running anonymous (the application is
     expectNone(
       'malformed JSON: 400',
       violationsOf(outcomes, (o) =>
-        o.request.encoding !== 'json-malformed' || o.answer.status === 400 ? null : 'not 400'
+        o.request.encoding !== 'json-malformed' || o.answer.status === 400
+          ? null
+          : `HTTP ${o.answer.status}, not 400`
       ),
       outcomes.length
     );
@@ -383,7 +409,7 @@ describe('fuzzing /api/messages of the bot running anonymous (the application is
       'JSON within 220 KB is read',
       violationsOf(outcomes, (o) =>
         o.request.encoding === 'json' && [413, 415].includes(o.answer.status)
-          ? 'refused unread'
+          ? `refused unread with HTTP ${o.answer.status}`
           : null
       ),
       outcomes.length
@@ -485,9 +511,7 @@ describe('fuzzing /api/messages of the bot with a Bot Framework identity (no req
   it('answers no request with a 5xx, and answers every one', () => {
     expectNone(
       'no 5xx',
-      violationsOf(outcomes, (o) =>
-        o.answer.status === 0 || o.answer.status >= 500 ? 'a server error' : null
-      ),
+      violationsOf(outcomes, serverError),
       outcomes.length
     );
   });
@@ -504,7 +528,7 @@ describe('fuzzing /api/messages of the bot with a Bot Framework identity (no req
       violationsOf(outcomes, (o) =>
         allowed[o.request.encoding].includes(o.answer.status)
           ? null
-          : `not ${allowed[o.request.encoding].join(' or ')}`
+          : `${o.request.encoding} answered HTTP ${o.answer.status}, not ${allowed[o.request.encoding].join(' or ')}`
       ),
       outcomes.length
     );
@@ -520,7 +544,7 @@ describe('fuzzing /api/messages of the bot with a Bot Framework identity (no req
     const traces = lines.filter((line) => /\n\s+at .+/.test(line));
     if (traces.length > 0)
       throw new Error(
-        `"no stack trace for an unauthenticated request": ${traces.length} of ${lines.length} log lines for ${outcomes.length} requests carry one, e.g.\n${excerpt(traces[0], 600)}`
+        `"no stack trace for an unauthenticated request": ${traces.length} of ${lines.length} log lines for ${outcomes.length} requests carry one, e.g. ${JSON.stringify(excerpt(traces[0], 400))}`
       );
   });
 
