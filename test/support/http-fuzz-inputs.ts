@@ -161,7 +161,7 @@ const senderArb: fc.Arbitrary<Sender> = fc.oneof(
     arbitrary: fc.constant(
       part(
         { ...teamsFrom('finance'), name: people.approver1.name },
-        "as an ordinary user named as an approver"
+        'as an ordinary user named as an approver'
       )
     ),
   },
@@ -207,9 +207,7 @@ const tenantArb = (served: string): fc.Arbitrary<Part<Placement>> =>
       weight: 3,
       arbitrary: fc
         .uuid()
-        .map((t) =>
-          part({ conversationTenant: t, channelDataTenant: t }, 'from a forged tenant')
-        ),
+        .map((t) => part({ conversationTenant: t, channelDataTenant: t }, 'from a forged tenant')),
     },
     {
       weight: 1,
@@ -224,12 +222,14 @@ const tenantArb = (served: string): fc.Arbitrary<Part<Placement>> =>
     },
     {
       weight: 1,
-      arbitrary: fc.uuid().map((t) =>
-        part(
-          { conversationTenant: undefined, channelDataTenant: t },
-          'from a forged tenant in channelData only'
-        )
-      ),
+      arbitrary: fc
+        .uuid()
+        .map((t) =>
+          part(
+            { conversationTenant: undefined, channelDataTenant: t },
+            'from a forged tenant in channelData only'
+          )
+        ),
     },
     {
       weight: 1,
@@ -480,9 +480,7 @@ const dataArb = (target: FuzzTarget) =>
         { weight: 1, arbitrary: fc.constant(part(target.decided.digest, 'a decided digest')) },
         {
           weight: 2,
-          arbitrary: fc
-            .stringMatching(/^[0-9a-f]{64}$/)
-            .map((d) => part(d, 'a forged digest')),
+          arbitrary: fc.stringMatching(/^[0-9a-f]{64}$/).map((d) => part(d, 'a forged digest')),
         },
         { weight: 1, arbitrary: oddString.map((d) => part(d, 'an odd digest')) }
       )
@@ -557,7 +555,10 @@ const valueArb = (target: FuzzTarget) =>
         }
       ),
       data: fc.oneof(
-        { weight: 12, arbitrary: dataArb(target).map((d) => part(d as unknown, 'data')) },
+        {
+          weight: 12,
+          arbitrary: dataArb(target).map((d) => part<unknown>(buildData(d), describeData(d))),
+        },
         { weight: 1, arbitrary: fc.constant(part(undefined as unknown, 'no data')) },
         { weight: 1, arbitrary: wrongType.map((w) => part(w.value, `data ${w.what}`)) }
       ),
@@ -573,23 +574,11 @@ const valueArb = (target: FuzzTarget) =>
       actionId: fc.uuid(),
     })
     .map((v) => {
-      const data = v.data.value as
-        | {
-            approvalId: Part<unknown>;
-            digest: Part<unknown>;
-            reason: Part<unknown>;
-            window: Part<unknown>;
-            extra: Part<Record<string, unknown>>;
-          }
-        | unknown;
-      const isRecord = v.data.what === 'data';
-      const dataValue = isRecord ? buildData(data as DataParts) : v.data.value;
-      const dataWhat = isRecord ? describeData(data as DataParts) : v.data.what;
       const action = {
         type: v.actionType.value,
         id: v.actionId,
         ...(v.verb.value === undefined ? {} : { verb: v.verb.value }),
-        ...(dataValue === undefined ? {} : { data: dataValue }),
+        ...(v.data.value === undefined ? {} : { data: v.data.value }),
       };
       const value: unknown = {
         'no value': undefined,
@@ -603,7 +592,7 @@ const valueArb = (target: FuzzTarget) =>
       const what = [
         v.shape === 'whole' ? `"${String(v.verb.what)}"` : v.shape,
         v.actionType.what,
-        v.shape === 'whole' ? dataWhat : '',
+        v.shape === 'whole' ? v.data.what : '',
         v.trigger === 'sideways' ? 'trigger "sideways"' : '',
       ]
         .filter((w) => w !== '')
@@ -611,13 +600,13 @@ const valueArb = (target: FuzzTarget) =>
       return { value, what };
     });
 
-type DataParts = {
-  approvalId: Part<unknown>;
-  digest: Part<unknown>;
-  reason: Part<unknown>;
-  window: Part<unknown>;
-  extra: Part<Record<string, unknown>>;
-};
+interface DataParts {
+  readonly approvalId: Part<unknown>;
+  readonly digest: Part<unknown>;
+  readonly reason: Part<unknown>;
+  readonly window: Part<unknown>;
+  readonly extra: Part<Record<string, unknown>>;
+}
 
 function buildData(d: DataParts): Record<string, unknown> {
   const data: Record<string, unknown> = { ...d.extra.value };
@@ -991,7 +980,11 @@ const malformedJsonArb = (target: FuzzTarget): fc.Arbitrary<Omit<FuzzRequest, 'a
         'single quotes': Buffer.from(text.replace(/"/g, "'")),
         NaN: Buffer.from('{"type":"message","text":NaN}'),
         comments: Buffer.from(`/* Teams */ ${text}`),
-        'invalid UTF-8': Buffer.concat([Buffer.from('{"type":"message","text":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"')]),
+        'invalid UTF-8': Buffer.concat([
+          Buffer.from('{"type":"message","text":"'),
+          Buffer.from([0xff, 0xfe, 0xc3]),
+          Buffer.from('"'),
+        ]),
         'a bare word': Buffer.from('message'),
       }[how];
       return {
@@ -1008,14 +1001,17 @@ const jsonArb = (target: FuzzTarget): fc.Arbitrary<Omit<FuzzRequest, 'authorizat
   fc
     .tuple(
       activityArb(target),
-      fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/json;charset=UTF-8')
+      fc.constantFrom(
+        'application/json',
+        'application/json; charset=utf-8',
+        'application/json;charset=UTF-8'
+      )
     )
     .map(([generated, contentType]) => {
       const body = json(generated.activity);
       return {
         label: generated.what,
-        encoding:
-          body.length >= OVERSIZE_BYTES ? ('json-oversize' as const) : ('json' as const),
+        encoding: body.length >= OVERSIZE_BYTES ? ('json-oversize' as const) : ('json' as const),
         contentType,
         body,
         activity: generated.activity,
@@ -1044,7 +1040,15 @@ const oversizeJsonArb = (target: FuzzTarget): fc.Arbitrary<Omit<FuzzRequest, 'au
 /** JSON that parses but is no activity at all. */
 const notAnActivityArb: fc.Arbitrary<Omit<FuzzRequest, 'authorization'>> = fc
   .oneof(
-    fc.constantFrom('[]', '[{"type":"message","text":"help"}]', '42', '"message"', 'null', 'true', '{}'),
+    fc.constantFrom(
+      '[]',
+      '[{"type":"message","text":"help"}]',
+      '42',
+      '"message"',
+      'null',
+      'true',
+      '{}'
+    ),
     fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null')
   )
   .map((text) => ({
@@ -1088,6 +1092,7 @@ export const requestArb = (
 /** One line about a request, short enough for a failure message. */
 export function describeRequest(request: FuzzRequest): string {
   const text = request.body.toString('utf8').replace(/\r?\n/g, '⏎');
-  const excerpt = text.length > 300 ? `${text.slice(0, 300)}… (${request.body.length} bytes)` : text;
+  const excerpt =
+    text.length > 300 ? `${text.slice(0, 300)}… (${request.body.length} bytes)` : text;
   return `${request.contentType ?? '(no content-type)'}${request.authorization ? `, Authorization: ${request.authorization.slice(0, 24)}` : ''}: ${excerpt}`;
 }
