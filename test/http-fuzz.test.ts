@@ -10,6 +10,7 @@ import { startBotUnderTest, type BotUnderTest } from './support/bot-harness';
 import { ConnectorStandIn, type SentActivity } from './support/connector-stand-in';
 import {
   describeRequest,
+  namedClicks,
   requestArb,
   type FuzzRequest,
   type FuzzTarget,
@@ -348,10 +349,14 @@ describe('fuzzing /api/messages of the bot running anonymous (the application is
       pending: await teams.buttonData(teams.latestApproval()),
       decided: { approvalId: decided.id, digest: decided.subject.digest },
     };
-    requests = fc.sample(requestArb(target, { forgeAuthorization: false }), {
-      seed: SEED,
-      numRuns: ANONYMOUS_REQUESTS,
-    });
+    const named = namedClicks(target);
+    requests = [
+      ...named,
+      ...fc.sample(requestArb(target, { forgeAuthorization: false }), {
+        seed: SEED,
+        numRuns: ANONYMOUS_REQUESTS - named.length,
+      }),
+    ];
     ({ outcomes, changes } = await fuzz(bot, state, requests));
   });
   afterAll(async () => {
@@ -459,6 +464,7 @@ describe('fuzzing /api/messages of the bot running anonymous (the application is
   it(`sent ${ANONYMOUS_REQUESTS} requests of every kind`, () => {
     const count = (p: (r: FuzzRequest) => boolean) => requests.filter(p).length;
     expect(outcomes).toHaveLength(ANONYMOUS_REQUESTS);
+    expect(count((r) => r.label.startsWith("issue 14's click"))).toBe(11);
     expect(count((r) => r.shown === 'reply')).toBeGreaterThan(200);
     expect(count((r) => r.shown === 'invoke-answer')).toBeGreaterThan(200);
     expect(count((r) => r.encoding === 'not-json')).toBeGreaterThan(100);

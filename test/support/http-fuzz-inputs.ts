@@ -1096,3 +1096,70 @@ export function describeRequest(request: FuzzRequest): string {
     text.length > 300 ? `${text.slice(0, 300)}… (${request.body.length} bytes)` : text;
   return `${request.contentType ?? '(no content-type)'}${request.authorization ? `, Authorization: ${request.authorization.slice(0, 24)}` : ''}: ${excerpt}`;
 }
+
+/**
+ * The malformed clicks issue 14 names, on the live card, by an approver, as Teams shapes them: sent
+ * before the random ones, so that each meets the request still waiting for sign-off.
+ */
+export function namedClicks(target: FuzzTarget): FuzzRequest[] {
+  const live = { approvalId: target.pending.approvalId, digest: target.pending.digest };
+  const clicks: [string, string | undefined, unknown][] = [
+    ['reason: 42', 'approve', { ...live, reason: 42 }],
+    ['window: 7', 'approve', { ...live, window: 7 }],
+    ['reason: 42 on a rejection', 'reject', { ...live, reason: 42 }],
+    ['reason: an object', 'approve', { ...live, reason: { text: 'ok' } }],
+    ['window: an array', 'approve', { ...live, window: ['daily 00:00-23:00 UTC'] }],
+    ['data: null', 'approve', null],
+    ['data: an array', 'approve', [live]],
+    ['no verb', undefined, live],
+    ['an unknown verb', 'explode', live],
+    [
+      'an approvalId that does not exist',
+      'approve',
+      { ...live, approvalId: '0badf00d-0000-4000-8000-000000000000' },
+    ],
+    [
+      'a 200 KB reason on a rejection',
+      'reject',
+      { ...live, reason: `[Approve again here](https://evil.example/) ${'x'.repeat(200_000)}` },
+    ],
+  ];
+  return clicks.map(([what, verb, data], i) => {
+    const activity = {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      id: `named-click-${i}`,
+      timestamp: '2026-11-24T09:00:00.000Z',
+      channelId: 'msteams',
+      serviceUrl: target.serviceUrl,
+      from: teamsFrom('approver1'),
+      recipient: { id: BOT_MRI, name: 'License Migration' },
+      conversation: {
+        id: '19:license-migration@thread.tacv2;messageid=1700000000000',
+        conversationType: 'channel',
+        isGroup: true,
+        tenantId: target.tenantId,
+      },
+      channelData: { tenant: { id: target.tenantId } },
+      replyToId: 'card-1',
+      value: {
+        action: {
+          type: 'Action.Execute',
+          id: `named-action-${i}`,
+          ...(verb === undefined ? {} : { verb }),
+          data,
+        },
+        trigger: 'manual',
+      },
+    };
+    return {
+      label: `issue 14's click with ${what}, by an approver on the live card`,
+      encoding: 'json',
+      contentType: 'application/json',
+      authorization: null,
+      body: json(activity),
+      activity,
+      shown: 'invoke-answer',
+    };
+  });
+}
