@@ -26,8 +26,12 @@ import { TeamsDriver } from './support/teams-driver';
  * none carries a valid token). Whatever comes in: no 5xx, nothing changes in the migration record, the
  * journal, the notification channel or the tenant, and Teams would show a specific answer.
  *
- * Every property is checked for every request and reported on its own, with the kinds of input that
- * break it and one request of each kind (fast-check generates them; nothing is shrunk).
+ * Every property is checked for every request and reported on its own: each way it is broken, how
+ * often, and up to three requests that broke it so (fast-check generates them; nothing is shrunk). A
+ * change of state is traced to the batch of CONCURRENCY requests after which it showed.
+ *
+ * Inputs that a correct bot should carry out (a change typed by the real admin in the tenant, a valid
+ * click by a real approver) are never generated; see test/support/http-fuzz-inputs.ts.
  */
 
 const SEED = 14;
