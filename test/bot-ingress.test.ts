@@ -146,13 +146,13 @@ describe('what /api/messages takes from an anonymous caller (tenant simulator on
     expect(JSON.parse(response.body)).toEqual({ error });
   });
 
-  it('answers an activity it cannot handle with 500 and a sentence, not the error', async () => {
+  it('answers an activity without sender or conversation with 400 naming what is missing, not a crash', async () => {
     const response = await raw(bot.botUrl, {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'message', text: 'help' }),
     });
-    expect(response.status).toBe(500);
-    expect(JSON.parse(response.body)).toEqual({ error: 'The bot could not handle this activity.' });
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body)).toEqual({ error: 'The activity has no from.id.' });
   });
 
   it('routes as before on the patched router: 405 for another method, 404 for another path', async () => {

@@ -459,7 +459,7 @@ describe('fuzzing /api/messages of the bot running anonymous (the application is
   it('still answers health checks and `help` afterwards', async () => {
     const health = await fetch(`${bot.botUrl}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok' });
+    expect(await health.text()).toBe('ok');
     const help = personalMessage('help', { serviceUrl: bot.serviceUrl });
     expect((await bot.post(help)).status).toBe(200);
     expect(bot.connector.sent.filter((a) => a.body.replyToId === help.id)).not.toEqual([]);
@@ -560,6 +560,6 @@ describe('fuzzing /api/messages of the bot with a Bot Framework identity (no req
   it('still answers health checks afterwards', async () => {
     const health = await fetch(`${bot.botUrl}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok' });
+    expect(await health.text()).toBe('ok');
   });
 });

@@ -55,6 +55,8 @@ export interface FuzzRequest {
 /** Bodies at most this big must be read; bodies at least OVERSIZE_BYTES big must be refused (413). */
 export const READ_LIMIT_BYTES = 220_000;
 export const OVERSIZE_BYTES = 300_000;
+/** The bot's own limit (256 KB): anything above is refused with 413. */
+const ACCEPTED_BYTES = 256 * 1024;
 /** A reason or window at least this long is malformed however the server caps it (the card caps 500). */
 const CERTAINLY_TOO_LONG = 10_000;
 
@@ -1009,13 +1011,15 @@ const jsonArb = (target: FuzzTarget): fc.Arbitrary<Omit<FuzzRequest, 'authorizat
     )
     .map(([generated, contentType]) => {
       const body = json(generated.activity);
+      // Bytes, not characters: the limit is on what crosses the wire, and unicode takes several.
+      const bytes = Buffer.byteLength(body);
       return {
         label: generated.what,
-        encoding: body.length >= OVERSIZE_BYTES ? ('json-oversize' as const) : ('json' as const),
+        encoding: bytes > ACCEPTED_BYTES ? ('json-oversize' as const) : ('json' as const),
         contentType,
         body,
         activity: generated.activity,
-        shown: body.length <= READ_LIMIT_BYTES ? shownFor(generated) : 'nothing',
+        shown: bytes <= READ_LIMIT_BYTES ? shownFor(generated) : 'nothing',
       };
     });
 

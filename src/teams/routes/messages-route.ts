@@ -3,6 +3,7 @@ import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { Activity } from 'botbuilder';
 import type { Server } from 'restify';
 import type { BotAdapter } from '../bot-adapter';
+import { activityShapeProblem } from './activity-shape';
 
 /** The largest activity accepted. Teams' own are a few KB; a card's invoke with a 500-character reason is far below. */
 export const MAX_ACTIVITY_BYTES = 256 * 1024;
@@ -169,6 +170,8 @@ function parseActivity(body: string): Activity | string {
   if (typeof activity.type !== 'string' || activity.type === '') {
     return 'The body is not a Bot Framework activity: it has no type.';
   }
+  const problem = activityShapeProblem(activity);
+  if (problem) return problem;
   // As botbuilder's own HTTP handling does: the timestamps become dates, the text kept beside them.
   for (const [field, raw] of [
     ['timestamp', 'rawTimestamp'],
