@@ -59,6 +59,10 @@ function toolkitFileFor(env: string): string | undefined {
   return existsSync(join(ROOT, v3)) ? v3 : undefined;
 }
 
+/** The files the Toolkit runs for `atk provision --env dev` and `--env local`. */
+const DEV_FILE = toolkitFileFor('dev') ?? 'm365agents.yml';
+const LOCAL_FILE = toolkitFileFor('local') ?? 'm365agents.local.yml';
+
 /** The environments: one env/.env.<name> each. */
 const environments = readdirSync(join(ROOT, 'env'))
   .map((name) => /^\.env\.([\w-]+)$/.exec(name)?.[1])
@@ -243,11 +247,11 @@ describe('Toolkit project files', () => {
     const ajv = new Ajv({ allowUnionTypes: true, strict: false });
     ajv.addKeyword('deprecationMessage');
     const validate = ajv.compile(schema);
-    const project = load('m365agents.yml');
+    const project = load(DEV_FILE);
     const aad = project.provision!.find((action) => action.uses === 'aadApp/create')!;
     (aad.with as Record<string, unknown>).createServicePrincipal = true; // a misspelt parameter
     expect(validate(project)).toBe(false);
-    expect(validate({ ...load('m365agents.yml'), version: 'v1.7' })).toBe(false);
+    expect(validate({ ...load(DEV_FILE), version: 'v1.7' })).toBe(false);
   });
 
   it('creates a service principal with every single-tenant bot app, so the bot can get its token', () => {
@@ -256,7 +260,7 @@ describe('Toolkit project files', () => {
         .filter((action) => action.uses === 'aadApp/create')
         .map((action) => ({ file, with: action.with ?? {} }))
     );
-    expect(creates.map((c) => c.file).sort()).toEqual(['m365agents.local.yml', 'm365agents.yml']);
+    expect(creates.map((c) => c.file).sort()).toEqual([LOCAL_FILE, DEV_FILE].sort());
     for (const create of creates) {
       expect(create.with.signInAudience).toBe('AzureADMyOrg');
       expect({
@@ -337,7 +341,7 @@ describe('Azure resources (infra/azure.bicep)', () => {
 });
 
 describe('deploy (m365agents.yml)', () => {
-  const project = load('m365agents.yml');
+  const project = load(DEV_FILE);
   const deploy = project.deploy ?? [];
   const folder = (path: unknown) => normalize(String(path ?? '.'));
 
@@ -372,7 +376,7 @@ describe('deploy (m365agents.yml)', () => {
 });
 
 describe('local debugging in Teams (m365agents.local.yml)', () => {
-  const project = load('m365agents.local.yml');
+  const project = load(LOCAL_FILE);
   const writes = (project.deploy ?? []).find(
     (action) => action.uses === 'file/createOrUpdateEnvironmentFile'
   );
