@@ -15,7 +15,16 @@ const nodeCommonJsGlobals = {
 };
 
 export default tseslint.config(
-  { ignores: ['lib/**', 'node_modules/**', 'coverage/**', 'devTools/**', 'test-output/**'] },
+  {
+    ignores: [
+      'lib/**',
+      '.deploy/**',
+      'node_modules/**',
+      'coverage/**',
+      'devTools/**',
+      'test-output/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

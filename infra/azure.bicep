@@ -1,8 +1,8 @@
-// Azure resources for the License Migration bot: an App Service plan, a Linux Node 20 web app with a
-// system-assigned managed identity (the bot's Graph and storage credential), a storage account for its
-// state, and the Azure Bot registration that
-// routes Teams traffic to the web app. Deployed by arm/deploy in teamsapp.yml; written for the Bicep
-// CLI that action pins (v0.9.1), so objects are multi-line and there are no newer language features.
+// Azure resources for the License Migration bot: an App Service plan, a Linux web app on the current
+// Node LTS with a system-assigned managed identity (the bot's Graph and storage credential), a storage
+// account for its state, and the Azure Bot registration that routes Teams traffic to the web app.
+// Deployed by arm/deploy in m365agents.yml; written for the Bicep CLI that action pins (v0.9.1), so
+// objects are multi-line and there are no newer language features.
 
 @maxLength(20)
 @minLength(4)
@@ -16,17 +16,37 @@ param botAadAppClientId string
 @description('Client secret of the bot\'s Entra app (SECRET_BOT_PASSWORD).')
 param botAadAppClientSecret string
 
-@description('Tenant of the bot\'s Entra app. A single-tenant bot only accepts tokens from this tenant.')
+@description('Tenant of the bot\'s Entra app (TEAMS_APP_TENANT_ID, the tenant you signed in to). A single-tenant bot only accepts tokens from this tenant, and it is the tenant migrated. The web app\'s managed identity reaches Graph in the subscription\'s tenant, so the subscription must be in this tenant too.')
 param botTenantId string
 
-@description('Tenant whose licenses are migrated. Empty means the bot\'s tenant.')
-param tenantId string = ''
+@minLength(36)
+@description('Object id of the Entra group whose members may run the migration (ADMIN_GROUP_ID; required).')
+param adminGroupId string
 
-@description('Object id of the Entra group whose members may run the migration.')
-param adminGroupId string = ''
+@minLength(36)
+@description('Object id of the Entra group whose members may approve removal waves (APPROVER_GROUP_ID; required).')
+param approverGroupId string
 
-@description('Object id of the Entra group whose members may approve removal waves.')
-param approverGroupId string = ''
+@allowed([
+  'Standard_ZRS'
+  'Standard_LRS'
+])
+@description('Redundancy of the state storage account (STORAGE_SKU). Standard_ZRS keeps the state through the loss of a zone; it exists only in regions with availability zones, so choose Standard_LRS where the region has none (arm/deploy fails there with ZRS).')
+param storageSku string = 'Standard_ZRS'
+
+@allowed([
+  'create'
+  'skip'
+])
+@description('Whether this deployment gives the web app\'s identity Storage Blob Data Contributor on the state account (STORAGE_ROLE_ASSIGNMENT). create needs Owner or User Access Administrator on the resource group (Microsoft.Authorization/roleAssignments/write); with skip, someone who has it assigns the role afterwards (the command is in env/README.md).')
+param storageRoleAssignment string = 'create'
+
+@allowed([
+  'NODE|24-lts'
+  'NODE|22-lts'
+])
+@description('App Service Linux runtime: the current Node LTS. Node 20 reached end of life on 2026-04-30.')
+param linuxFxVersion string = 'NODE|24-lts'
 
 @description('App Service plan SKU. B1 or above: Always On keeps proactive posts and wave timers alive.')
 param webAppSKU string = 'B1'
@@ -36,7 +56,6 @@ param botDisplayName string = 'License Migration'
 
 param location string = resourceGroup().location
 
-var graphTenantId = empty(tenantId) ? botTenantId : tenantId
 var stateContainerName = 'license-migration'
 // Storage Blob Data Contributor: read, write and lease blobs, no account keys needed.
 var blobDataContributorRoleId = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
@@ -48,7 +67,7 @@ resource stateAccount 'Microsoft.Storage/storageAccounts@2023-01-01' = {
   location: location
   kind: 'StorageV2'
   sku: {
-    name: 'Standard_ZRS'
+    name: storageSku
   }
   properties: {
     minimumTlsVersion: 'TLS1_2'
@@ -87,9 +106,9 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
   name: resourceBaseName
   location: location
   kind: 'app,linux'
-  // The bot calls Graph as this identity. An admin grants it the Graph application permissions
-  // (e.g. User.ReadWrite.All, Group.ReadWrite.All, LicenseAssignment.ReadWrite.All, Organization.Read.All);
-  // Bicep cannot grant those. The principal id is an output below.
+  // The bot calls Graph as this identity. An admin grants it the Graph application permissions listed
+  // in the README ("Running against a real tenant"); Bicep cannot grant those. The principal id is an
+  // output below.
   identity: {
     type: 'SystemAssigned'
   }
@@ -97,7 +116,7 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
     serverFarmId: serverfarm.id
     httpsOnly: true
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      linuxFxVersion: linuxFxVersion
       appCommandLine: 'node lib/index.js'
       alwaysOn: true
       ftpsState: 'Disabled'
@@ -137,7 +156,7 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
         }
         {
           name: 'TENANT_ID'
-          value: graphTenantId
+          value: botTenantId
         }
         {
           name: 'GRAPH_BASE_URL'
@@ -169,7 +188,8 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
   }
 }
 
-resource stateAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+// Needs Owner or User Access Administrator; skipped with storageRoleAssignment = 'skip' (see above).
+resource stateAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (storageRoleAssignment == 'create') {
   scope: stateAccount
   name: guid(stateAccount.id, webApp.id, blobDataContributorRoleId)
   properties: {
@@ -209,3 +229,5 @@ resource teamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
 output BOT_AZURE_APP_SERVICE_RESOURCE_ID string = webApp.id
 output BOT_DOMAIN string = webApp.properties.defaultHostName
 output BOT_MANAGED_IDENTITY_PRINCIPAL_ID string = webApp.identity.principalId
+// The scope for the manual role assignment when storageRoleAssignment is 'skip'.
+output BOT_STATE_STORAGE_ACCOUNT_ID string = stateAccount.id

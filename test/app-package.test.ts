@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { AppManifestUtils, type AppManifest } from '@microsoft/app-manifest';
+import { COMMANDS, parseCommand } from '../src/domain/commands';
 
 // @microsoft/app-manifest is CommonJS but requires strip-bom 5, which is ESM only. Node 20.19+ loads
 // that natively; Jest's CommonJS runtime does not. These tests never read a file through the
@@ -195,6 +196,50 @@ describe('Teams app package', () => {
         .flatMap((list) => list.commands.map((command) => command.title));
       expect(titles).toEqual(expect.arrayContaining(['help', 'inventory']));
     }
+  });
+
+  it('offers every command the bot understands in the command menu of each scope, by title or in a description', () => {
+    // The menu takes 10 commands per scope, the bot has more: the rest are named in a description
+    // ("wave N", "pause" ...), as `help` lists them all.
+    const lists = loadManifest().bots?.[0].commandLists ?? [];
+    for (const scope of ['personal', 'team']) {
+      const inScope = lists.filter((list) => list.scopes.includes(scope));
+      expect(inScope).toHaveLength(1); // one list per scope, as the schema asks
+      const commands = inScope[0].commands;
+      const titles = commands.map((command) => command.title.split(' ')[0]);
+      const descriptions = commands.map((command) => command.description ?? '').join('\n');
+      const missing = COMMANDS.filter(
+        // `notify here` needs a channel: the personal chat refuses it.
+        (command) => !(scope === 'personal' && command.name === 'notify')
+      ).filter(
+        (command) =>
+          !titles.includes(command.name) &&
+          !new RegExp(`(^|[^\\w-])${command.name}\\b(?!-)`, 'm').test(descriptions)
+      );
+      expect({ scope, missing: missing.map((command) => command.usage) }).toEqual({
+        scope,
+        missing: [],
+      });
+    }
+  });
+
+  it('makes every menu title a command the bot accepts as it is inserted, or asks for its argument', () => {
+    for (const list of loadManifest().bots?.[0].commandLists ?? [])
+      for (const command of list.commands) {
+        const known = COMMANDS.some((c) => c.name === command.title.split(' ')[0]);
+        expect({ title: command.title, known }).toEqual({ title: command.title, known: true });
+        // Clicking a title inserts it; anything but a wave number is then all that is missing.
+        if (!/^(rollback|wave|followup)$/.test(command.title))
+          expect(() => parseCommand(command.title)).not.toThrow();
+      }
+  });
+
+  it('offers `notify here`, the first step, in teams only', () => {
+    const lists = loadManifest().bots?.[0].commandLists ?? [];
+    const scopesWithNotify = lists
+      .filter((list) => list.commands.some((command) => command.title === 'notify here'))
+      .flatMap((list) => list.scopes);
+    expect(scopesWithNotify).toEqual(['team']);
   });
 
   it('keeps every command list within the command-menu limits of 10 commands, 32-character titles and 128-character descriptions', () => {
