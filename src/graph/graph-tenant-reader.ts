@@ -43,6 +43,9 @@ interface GraphAudit {
 interface GraphGroup {
   id: string;
   displayName?: string | null;
+  groupTypes?: string[] | null;
+  onPremisesSyncEnabled?: boolean | null;
+  isAssignableToRole?: boolean | null;
   assignedLicenses?: { skuId?: string; disabledPlans?: string[] }[];
 }
 
@@ -120,6 +123,9 @@ export class GraphTenantReader implements TenantReader {
           l.skuId ? [{ skuId: l.skuId.toLowerCase(), disabledPlans: l.disabledPlans ?? [] }] : []
         ),
         nestedGroupCount,
+        groupTypes: group.groupTypes ?? [],
+        onPremisesSyncEnabled: group.onPremisesSyncEnabled ?? null,
+        isAssignableToRole: group.isAssignableToRole ?? null,
       });
     }
     return result;
@@ -180,9 +186,17 @@ export class GraphTenantReader implements TenantReader {
   }
 
   private licensedGroupsRequest(): GraphRequest {
+    // Whether the bot may add members: synced, dynamic and role-assignable groups refuse it.
     return this.client
       .api('/groups')
-      .select(['id', 'displayName', 'assignedLicenses'])
+      .select([
+        'id',
+        'displayName',
+        'assignedLicenses',
+        'groupTypes',
+        'onPremisesSyncEnabled',
+        'isAssignableToRole',
+      ])
       .top(PAGE_SIZE);
   }
 

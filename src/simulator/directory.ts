@@ -66,6 +66,11 @@ export interface DirectoryGroup {
   mailEnabled: boolean;
   mailNickname: string;
   groupTypes: string[];
+  membershipRule: string | null;
+  /** Synced from on-premises AD: Graph refuses changes to its members. */
+  onPremisesSyncEnabled: boolean | null;
+  /** Role-assignable: member changes need RoleManagement.ReadWrite.Directory. */
+  isAssignableToRole: boolean | null;
   createdDateTime: string;
   /** Direct members only, in insertion order: users or groups. */
   members: Set<string>;
@@ -135,6 +140,9 @@ export class Directory {
         mailEnabled: group.mailEnabled,
         mailNickname: group.mailNickname ?? group.displayName.replace(/[^A-Za-z0-9]/g, ''),
         groupTypes: [...group.groupTypes],
+        membershipRule: group.membershipRule ?? null,
+        onPremisesSyncEnabled: group.onPremisesSyncEnabled ?? null,
+        isAssignableToRole: group.isAssignableToRole ?? false,
         createdDateTime: created,
         members: new Set(group.members ?? []),
         licenses: toAssignments(group.licenses, created),

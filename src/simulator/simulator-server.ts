@@ -31,6 +31,8 @@ export interface SimulatorOptions {
   readonly throttling?: boolean;
   /** Deliberate faults, e.g. "503:2%,lost:1%,seed:7" (see fault-injection.ts). */
   readonly faults?: string;
+  /** Synced, dynamic and role-assignable groups refuse member changes as in Entra; on unless false. */
+  readonly unchangeableGroups?: boolean;
   /** The application the accepted token stands for; the actor of changes in the audit log. */
   readonly callerApp?: { readonly displayName: string; readonly appId: string };
 }
@@ -93,6 +95,7 @@ export class TenantSimulator {
       directory: this.directory,
       processor: this.processor,
       caller: { kind: 'app' as const, ...caller },
+      unchangeableGroups: options.unchangeableGroups ?? true,
     };
     this.routes = [
       ...tenantRoutes(state),

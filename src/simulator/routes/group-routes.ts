@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { collectionResponse, entityResponse } from '../collection-response';
 import type { DirectoryGroup } from '../directory';
 import { GraphError, badRequest, notFound } from '../graph-error';
+import { memberChangeRefusal } from '../group-write-rules';
 import {
   GROUP_DEFAULT_PROPERTIES,
   GROUP_PROPERTIES,
@@ -76,6 +77,10 @@ function referencedId(body: unknown): string {
 /** Groups: reads, creation, membership, group-based license assignment and its errors. */
 export function groupRoutes(state: SimulatorState): Route[] {
   const { directory, processor, caller } = state;
+  const refuseMemberChange = (group: DirectoryGroup, change: 'add' | 'remove') => {
+    const refusal = state.unchangeableGroups === false ? null : memberChangeRefusal(group, change);
+    if (refusal) throw refusal;
+  };
   const audit = (
     activityDisplayName: string,
     operationType: 'Add' | 'Assign' | 'Delete',
@@ -200,6 +205,9 @@ export function groupRoutes(state: SimulatorState): Route[] {
         mailEnabled,
         mailNickname,
         groupTypes: groupTypes as string[],
+        membershipRule: null,
+        onPremisesSyncEnabled: null,
+        isAssignableToRole: false,
         createdDateTime: directory.timestamp(),
         members: new Set(),
         licenses: new Map(),
@@ -240,6 +248,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
       const memberId = referencedId(context.body);
       if (!directory.users.has(memberId) && !directory.groups.has(memberId))
         throw notFound(memberId);
+      refuseMemberChange(group, 'add');
       if (group.members.has(memberId)) {
         throw new GraphError(
           400,
@@ -256,6 +265,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
       const group = directory.requireGroup(context.params[0]);
       const memberId = context.params[1];
       if (!group.members.has(memberId)) throw notFound(memberId);
+      refuseMemberChange(group, 'remove');
       group.members.delete(memberId);
       audit('Remove member from group', 'Delete', group, memberId);
       if (group.licenses.size > 0 || group.applied.has(memberId))
