@@ -148,7 +148,8 @@ export class GraphTenantReader implements TenantReader {
     const users: UserLicenseSnapshot[] = [];
     await this.visitAll<GraphUser>(
       this.client
-        .api(`/groups/${groupId}/membersWithLicenseErrors`)
+        // A collection of directoryObject: the user cast is what lets $select name user properties.
+        .api(`/groups/${groupId}/membersWithLicenseErrors/microsoft.graph.user`)
         .select(USER_LICENSE_PROPERTIES)
         .top(PAGE_SIZE),
       (user) => users.push(toUserSnapshot(user))

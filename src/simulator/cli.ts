@@ -2,7 +2,8 @@ import { DEVELOPMENT_TOKEN } from './development-token';
 import { parseFaultSpec } from './fault-injection';
 import { TenantFixtureError, loadTenant } from './load-tenant';
 import { generateTenant, parseGeneratorSpec } from './scenarios/generated-tenant';
-import { TenantSimulator } from './simulator-server';
+import { parseDuration } from './duration';
+import { AUDIT_LATENCY_MS, TenantSimulator } from './simulator-server';
 
 /**
  * npm run simulator -- --tenant <fixture.json | scenario> --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>]
@@ -10,7 +11,7 @@ import { TenantSimulator } from './simulator-server';
  */
 
 const USAGE =
-  'Usage: npm run simulator -- (--tenant <fixture.json | demo | empty | tricky> | --generate users=<n>[,grouped=<p>%][,disabled=<p>%][,seed=<s>]) --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>]';
+  'Usage: npm run simulator -- (--tenant <fixture.json | demo | empty | tricky> | --generate users=<n>[,grouped=<p>%][,disabled=<p>%][,seed=<s>]) --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>] [--audit-latency <duration>] [--audit-limit on|off] [--unchangeable-groups on|off]';
 
 class UsageError extends Error {}
 
@@ -21,6 +22,15 @@ interface CliOptions {
   token: string;
   timeScale: number;
   faults: string | undefined;
+  auditLatencyMs: number;
+  auditLimit: boolean;
+  unchangeableGroups: boolean;
+}
+
+function onOff(name: string, text: string | undefined): boolean {
+  if (text === undefined || text === 'on') return true;
+  if (text === 'off') return false;
+  throw new UsageError(`--${name} is on or off (got "${text}").`);
 }
 
 function parseArguments(args: readonly string[]): CliOptions {
@@ -35,7 +45,19 @@ function parseArguments(args: readonly string[]): CliOptions {
     i++;
   }
   for (const name of values.keys()) {
-    if (!['tenant', 'generate', 'port', 'token', 'time-scale', 'faults'].includes(name)) {
+    if (
+      ![
+        'tenant',
+        'generate',
+        'port',
+        'token',
+        'time-scale',
+        'faults',
+        'audit-latency',
+        'audit-limit',
+        'unchangeable-groups',
+      ].includes(name)
+    ) {
       throw new UsageError(`Unknown option --${name}.`);
     }
   }
@@ -67,7 +89,23 @@ function parseArguments(args: readonly string[]): CliOptions {
     throw new UsageError(`--port must be a port number between 0 and 65535 (got "${portText}").`);
   }
   const token = values.get('token') ?? DEVELOPMENT_TOKEN;
-  return { tenant, generate, port: Number(portText), token, timeScale, faults };
+  let auditLatencyMs = AUDIT_LATENCY_MS;
+  try {
+    auditLatencyMs = parseDuration(values.get('audit-latency') ?? '5m');
+  } catch (error) {
+    throw new UsageError(`--audit-latency: ${(error as Error).message}`);
+  }
+  return {
+    tenant,
+    generate,
+    port: Number(portText),
+    token,
+    timeScale,
+    faults,
+    auditLatencyMs,
+    auditLimit: onOff('audit-limit', values.get('audit-limit')),
+    unchangeableGroups: onOff('unchangeable-groups', values.get('unchangeable-groups')),
+  };
 }
 
 async function main(): Promise<void> {
@@ -79,6 +117,9 @@ async function main(): Promise<void> {
     token: options.token,
     timeScale: options.timeScale,
     faults: options.faults,
+    auditLatencyMs: options.auditLatencyMs,
+    auditLimit: options.auditLimit,
+    unchangeableGroups: options.unchangeableGroups,
   });
   const baseUrl = await simulator.start(options.port);
   const users = simulator.directory.users.size;

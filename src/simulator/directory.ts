@@ -100,7 +100,7 @@ export class Directory {
   readonly rules: TenantFixture['rules'];
   readonly users = new Map<string, DirectoryUser>();
   readonly groups = new Map<string, DirectoryGroup>();
-  readonly audit = new AuditLog();
+  readonly audit = new AuditLog(() => this.now());
   readonly timeline = new LicenseTimeline();
   private readonly usersByUpn = new Map<string, string>();
   /** Seats in use per SKU, kept current by every change (one per user holding the SKU, whatever the sources). */

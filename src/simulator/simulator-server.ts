@@ -31,11 +31,21 @@ export interface SimulatorOptions {
   readonly throttling?: boolean;
   /** Deliberate faults, e.g. "503:2%,lost:1%,seed:7" (see fault-injection.ts). */
   readonly faults?: string;
+  /**
+   * How long after a change its audit entry can be read, in simulated milliseconds. Real tenants take
+   * minutes (third parties observe 5–60); default AUDIT_LATENCY_MS.
+   */
+  readonly auditLatencyMs?: number;
+  /** The audit log's own limit, 5 requests per 10 s per app (identity and access reports); on unless false. */
+  readonly auditLimit?: boolean;
   /** Synced, dynamic and role-assignable groups refuse member changes as in Entra; on unless false. */
   readonly unchangeableGroups?: boolean;
   /** The application the accepted token stands for; the actor of changes in the audit log. */
   readonly callerApp?: { readonly displayName: string; readonly appId: string };
 }
+
+/** Audit entries reach Graph this long after the change unless told otherwise (simulated time). */
+export const AUDIT_LATENCY_MS = 5 * 60_000;
 
 /** The app the development token stands for. */
 export const DEVELOPMENT_CALLER = {
@@ -88,7 +98,12 @@ export class TenantSimulator {
     this.throttle =
       options.throttling === false
         ? null
-        : new Throttle(() => this.clock.elapsedMs(), resourceUnitQuota(this.directory.users.size));
+        : new Throttle(
+            () => this.clock.elapsedMs(),
+            resourceUnitQuota(this.directory.users.size),
+            options.auditLimit ?? true
+          );
+    this.directory.audit.latencyMs = options.auditLatencyMs ?? AUDIT_LATENCY_MS;
     this.callerAppId = caller.appId;
     this.faults = FaultInjector.fromSpec(options.faults);
     const state = {

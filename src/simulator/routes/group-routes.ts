@@ -156,6 +156,31 @@ export function groupRoutes(state: SimulatorState): Route[] {
     return [];
   };
 
+  const castUserView = (context: RequestContext, id: string) => {
+    const user = directory.users.get(id);
+    return user
+      ? applySelect(
+          userView(directory, user),
+          parseODataQuery(context.url.searchParams).select,
+          USER_DEFAULT_PROPERTIES,
+          USER_TYPE,
+          USER_PROPERTIES
+        )
+      : undefined;
+  };
+  /**
+   * membersWithLicenseErrors is a collection of directoryObject: $select may name only directoryObject's
+   * properties unless the request casts to microsoft.graph.user (v1.0 CSDL; as the SDKs' URL templates do).
+   */
+  const refuseUserSelectWithoutCast = (context: RequestContext) => {
+    const select = parseODataQuery(context.url.searchParams).select ?? [];
+    const userOnly = select.find((name) => name !== 'id' && name !== 'deletedDateTime');
+    if (userOnly)
+      throw badRequest(
+        `Could not find a property named '${userOnly}' on type 'microsoft.graph.directoryObject'.`
+      );
+  };
+
   return [
     route('GET', '/groups', (context) => {
       const matches = parseGroupFilter(parseODataQuery(context.url.searchParams).filter, hasErrors);
@@ -272,8 +297,15 @@ export function groupRoutes(state: SimulatorState): Route[] {
         processor.schedule(group.id, memberId);
       return new Reply(204);
     }),
+    route('GET', `/groups/${SEGMENT}/members/microsoft\\.graph\\.user`, (context) => {
+      // The type cast keeps only users and lets $select name user properties (OData derived-type cast).
+      const group = directory.requireGroup(context.params[0]);
+      const users = [...group.members].filter((id) => directory.users.has(id));
+      return collectionResponse(context, 'users', users, (id) => castUserView(context, id));
+    }),
     route('GET', `/groups/${SEGMENT}/membersWithLicenseErrors`, (context) => {
       const group = directory.requireGroup(context.params[0]);
+      refuseUserSelectWithoutCast(context);
       return collectionResponse(
         context,
         'directoryObjects',
@@ -281,6 +313,19 @@ export function groupRoutes(state: SimulatorState): Route[] {
         (user) => memberView(context, user.id)[0]
       );
     }),
+    route(
+      'GET',
+      `/groups/${SEGMENT}/membersWithLicenseErrors/microsoft\\.graph\\.user`,
+      (context) => {
+        const group = directory.requireGroup(context.params[0]);
+        return collectionResponse(
+          context,
+          'users',
+          directory.membersWithLicenseErrors(group).map((user) => user.id),
+          (id) => castUserView(context, id)
+        );
+      }
+    ),
     route('POST', `/groups/${SEGMENT}/assignLicense`, (context) => {
       const group = directory.requireGroup(context.params[0]);
       const { add, remove } = assignLicenseBody(context.body, 'Group');
