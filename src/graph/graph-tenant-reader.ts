@@ -34,7 +34,7 @@ interface GraphSku {
 interface GraphAudit {
   activityDateTime: string;
   initiatedBy?: {
-    app?: { displayName?: string | null } | null;
+    app?: { displayName?: string | null; appId?: string | null } | null;
     user?: { userPrincipalName?: string | null } | null;
   };
   targetResources?: { id?: string | null; type?: string | null }[];
@@ -65,7 +65,11 @@ export interface GraphUser {
 
 /** Reads the tenant's licensing picture through Graph: SKUs, and every user's per-source assignments. */
 export class GraphTenantReader implements TenantReader {
-  constructor(private readonly client: Client) {}
+  constructor(
+    private readonly client: Client,
+    /** This bot's own application id, when known: its changes are never "existing automation". */
+    private readonly ownAppId?: string
+  ) {}
 
   async organizationId(): Promise<string> {
     const response = (await this.client.api('/organization').select(['id']).get()) as {
@@ -170,8 +174,16 @@ export class GraphTenantReader implements TenantReader {
         const user = entry.initiatedBy?.user?.userPrincipalName;
         const target = entry.targetResources?.find((t) => t.type === 'User')?.id;
         const about = target ? { targetUserId: target.toLowerCase() } : {};
+        const appId = entry.initiatedBy?.app?.appId?.toLowerCase();
+        const ours = this.ownAppId !== undefined && appId === this.ownAppId.toLowerCase();
         if (app)
-          events.push({ at: entry.activityDateTime, actor: app, actorKind: 'app', ...about });
+          events.push({
+            at: entry.activityDateTime,
+            actor: app,
+            actorKind: 'app',
+            ...about,
+            ...(ours ? { byThisApp: true } : {}),
+          });
         else if (user)
           events.push({ at: entry.activityDateTime, actor: user, actorKind: 'user', ...about });
       }

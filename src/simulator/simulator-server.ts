@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { DEVELOPMENT_TOKEN } from './development-token';
+import { DEVELOPMENT_APP, DEVELOPMENT_TOKEN } from './development-token';
 import { Directory } from './directory';
 import { FaultInjector } from './fault-injection';
 import { GraphError, errorBody, newRequestId } from './graph-error';
@@ -48,10 +48,7 @@ export interface SimulatorOptions {
 export const AUDIT_LATENCY_MS = 5 * 60_000;
 
 /** The app the development token stands for. */
-export const DEVELOPMENT_CALLER = {
-  displayName: 'License migration bot',
-  appId: 'a1c0ffee-0000-4000-8000-00000000b07a',
-};
+export const DEVELOPMENT_CALLER = { ...DEVELOPMENT_APP };
 
 const JSON_CONTENT_TYPE =
   'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
