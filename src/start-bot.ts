@@ -1,6 +1,7 @@
 import type { BotSettings } from './config';
 import { errorText } from './error-text';
 import { createGraphClient } from './graph/graph-client';
+import { graphAppId } from './graph/graph-settings';
 import { GraphTenantReader } from './graph/graph-tenant-reader';
 import { GraphDirectoryMembership } from './graph/graph-directory-membership';
 import { GraphDirectoryWriter } from './graph/graph-directory-writer';
@@ -25,7 +26,7 @@ export async function startBot(
     );
   // Every write leaves only while this instance holds the runner lease: the lease fences the client.
   const client = createGraphClient(settings.graph, state.lease);
-  const reader = new GraphTenantReader(client);
+  const reader = new GraphTenantReader(client, graphAppId(settings.graph.credential));
   // One pacer: Graph's write ceiling is per app and tenant, whichever writer spends it.
   const pacer = new WritePacer({
     writes: GRAPH_WRITE_CEILING.writes,

@@ -27,6 +27,17 @@ describe('finding the existing license automation in the audit log', () => {
     );
   });
 
+  it("leaves out group-based licensing under today's name and older ones, and the bot's own changes", () => {
+    const findings = findLicenseAutomation([
+      event('2026-11-01T02:00:00Z', 'Nightly script'),
+      event('2026-11-03T09:00:00Z', 'Microsoft Entra group-Based Licensing'),
+      event('2026-11-03T09:00:00Z', 'Microsoft Entra ID Group-Based Licensing'),
+      event('2026-11-03T09:00:00Z', 'Microsoft Azure AD Group-Based Licensing'),
+      { ...event('2026-11-04T09:00:00Z', 'License migration bot'), byThisApp: true },
+    ]);
+    expect(findings.map((f) => f.actor)).toEqual(['Nightly script']);
+  });
+
   it('measures a weekly rhythm as about every 7 days', () => {
     const weekly = ['2026-10-01', '2026-10-08', '2026-10-15', '2026-10-22'].map((d) =>
       event(`${d}T01:00:00Z`, 'Weekly job')

@@ -2,7 +2,10 @@ import type { GroupWriter } from '../src/engine/group-writer';
 import { waitForProcessing } from '../src/engine/populate-and-assign';
 
 /** A group writer whose processing state and audit log the test sets, poll by poll. */
-function groupsAt(polls: { state: string; audit: string[] | null }[]): GroupWriter {
+function groupsAt(
+  polls: { state: string; audit: string[] | null | 'unavailable' }[],
+  membersProcessed = false
+): GroupWriter {
   let poll = 0;
   const current = () => polls[Math.min(poll, polls.length - 1)];
   return {
@@ -15,8 +18,9 @@ function groupsAt(polls: { state: string; audit: string[] | null }[]): GroupWrit
     processingFinishedSince: () => {
       const audit = current().audit;
       poll += 1;
-      return Promise.resolve(audit === null ? null : new Set(audit));
+      return Promise.resolve(audit === null || audit === 'unavailable' ? audit : new Set(audit));
     },
+    membersProcessed: () => Promise.resolve(membersProcessed),
   };
 }
 
@@ -31,10 +35,16 @@ describe('waiting for group license processing', () => {
     ]);
     const wait = await waitForProcessing(['g1'], writer, {
       pollMs: 1,
+      auditEveryMs: 0,
       assignedSince: since,
       assigned: ['g1'],
     });
-    expect(wait).toEqual({ complete: true, pending: [], auditConfirmed: true });
+    expect(wait).toEqual({
+      complete: true,
+      pending: [],
+      auditConfirmed: true,
+      confirmedBy: 'audit',
+    });
   });
 
   it('reports the groups still pending at the deadline', async () => {
@@ -48,13 +58,30 @@ describe('waiting for group license processing', () => {
     expect(wait).toMatchObject({ complete: false, pending: ['g1'] });
   });
 
-  it('relies on the state alone when the audit log cannot be read, and says so', async () => {
-    const writer = groupsAt([{ state: 'ProcessingComplete', audit: null }]);
+  it("relies on the members' license states when the audit log cannot be read, and says so", async () => {
+    const writer = groupsAt([{ state: 'ProcessingComplete', audit: null }], true);
     const wait = await waitForProcessing(['g1'], writer, {
       pollMs: 1,
+      auditEveryMs: 0,
       assignedSince: since,
       assigned: ['g1'],
     });
-    expect(wait).toEqual({ complete: true, pending: [], auditConfirmed: false });
+    expect(wait).toEqual({
+      complete: true,
+      pending: [],
+      auditConfirmed: false,
+      confirmedBy: 'license states',
+    });
+  });
+
+  it("goes on when the audit log is throttled or failing, and finishes on the members' license states", async () => {
+    const writer = groupsAt([{ state: 'ProcessingComplete', audit: 'unavailable' }], true);
+    const wait = await waitForProcessing(['g1'], writer, {
+      pollMs: 1,
+      auditEveryMs: 0,
+      assignedSince: since,
+      assigned: ['g1'],
+    });
+    expect(wait).toMatchObject({ complete: true, confirmedBy: 'license states' });
   });
 });

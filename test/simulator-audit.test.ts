@@ -23,9 +23,12 @@ describe('the simulator keeps a directory audit log, as Entra does', () => {
     ).body;
 
   beforeEach(async () => {
+    // What is recorded, not when it can be read: no audit latency, no reports limit here.
     simulator = new TenantSimulator({
       tenant: buildDemoTenant(),
       timings: { queuedMs: 10, usersPerSecond: 100000 },
+      auditLatencyMs: 0,
+      auditLimit: false,
     });
     base = await simulator.start();
   });
@@ -79,12 +82,12 @@ describe('the simulator keeps a directory audit log, as Entra does', () => {
       'Finish applying group based license to users',
     ]);
     const finish = forGroup.value[0];
-    expect(finish.initiatedBy.app.displayName).toBe('Microsoft Azure AD Group-Based Licensing');
+    expect(finish.initiatedBy.app.displayName).toBe('Microsoft Entra group-Based Licensing');
     expect(finish.targetResources[0].modifiedProperties[0].newValue).toBe(
       '[Users successfully assigned licenses: 1, Users for whom license assignment failed: 0.];'
     );
     const userChange = await audits(
-      `activityDisplayName eq 'Change user license' and initiatedBy/app/displayName eq 'Microsoft Azure AD Group-Based Licensing'`
+      `activityDisplayName eq 'Change user license' and initiatedBy/app/displayName eq 'Microsoft Entra group-Based Licensing'`
     );
     expect(
       userChange.value.map((e: { targetResources: { id: string }[] }) => e.targetResources[0].id)
@@ -159,5 +162,52 @@ describe('the license timeline, a read-only view beside Graph', () => {
     } finally {
       await simulator.stop();
     }
+  });
+});
+
+describe('the audit log as it really is: late, and under the reports limit', () => {
+  let simulator: TenantSimulator;
+  afterEach(async () => {
+    await simulator.stop();
+  });
+
+  it('shows a change only once the audit latency has passed (simulated time)', async () => {
+    simulator = new TenantSimulator({
+      tenant: buildDemoTenant(),
+      timeScale: 600,
+      auditLatencyMs: 5 * 60_000,
+      auditLimit: false,
+    });
+    const base = await simulator.start();
+    await graphCall(base, 'POST', `/v1.0/users/${DEMO_PEOPLE.sales.id}/assignLicense`, {
+      addLicenses: [],
+      removeLicenses: [EMS],
+    });
+    const filter = encodeURIComponent(
+      `activityDisplayName eq 'Change user license' and initiatedBy/app/displayName eq 'License migration bot'`
+    );
+    const read = async () =>
+      (await graphCall(base, 'GET', `/v1.0/auditLogs/directoryAudits?$filter=${filter}`)).body
+        .value as unknown[];
+    expect(await read()).toHaveLength(0);
+    const readableAt = simulator.clock.now().getTime() + 5 * 60_000;
+    while (simulator.clock.now().getTime() < readableAt)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(await read()).toHaveLength(1);
+  });
+
+  it('answers 429 with Retry-After past 5 audit reads in 10 s, without touching the directory quota', async () => {
+    simulator = new TenantSimulator({ tenant: buildDemoTenant(), auditLatencyMs: 0 });
+    const base = await simulator.start();
+    const statuses: number[] = [];
+    let retryAfter: string | undefined;
+    for (let i = 0; i < 6; i++) {
+      const answer = await graphCall(base, 'GET', '/v1.0/auditLogs/directoryAudits?$top=1');
+      statuses.push(answer.status);
+      retryAfter ??= answer.headers.get('retry-after') ?? undefined;
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+    expect((await graphCall(base, 'GET', '/v1.0/users?$top=1')).status).toBe(200);
   });
 });

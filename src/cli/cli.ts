@@ -5,6 +5,7 @@ import { productName } from '../domain/product-names';
 import { listLicenseErrors } from '../engine/list-license-errors';
 import { planGroups } from '../engine/plan-groups';
 import { takeInventory } from '../engine/take-inventory';
+import { graphAppId } from '../graph/graph-settings';
 import { verifyDirectRemovals } from '../engine/verify-removals';
 import { WaveSizeError, defaultWaveSizes, parseWaveSizes, splitIntoWaves } from '../domain/waves';
 import { csvCell } from '../csv';
@@ -25,7 +26,11 @@ async function run(args: CliArguments): Promise<void> {
     ...(args.graphUrl ? { GRAPH_BASE_URL: args.graphUrl } : {}),
     ...(args.token ? { GRAPH_TOKEN: args.token } : {}),
   };
-  const reader = new GraphTenantReader(createGraphClient(readGraphSettings(env), READ_ONLY));
+  const graph = readGraphSettings(env);
+  const reader = new GraphTenantReader(
+    createGraphClient(graph, READ_ONLY),
+    graphAppId(graph.credential)
+  );
   if (args.command === 'inventory') {
     const inventory = await takeInventory(reader);
     if (args.json) return void console.log(JSON.stringify(inventory, null, 2));

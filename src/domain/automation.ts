@@ -10,6 +10,8 @@ export interface LicenseChangeEvent {
   readonly actorKind: 'app' | 'user';
   /** The user whose licenses changed, when the audit entry names one. */
   readonly targetUserId?: string;
+  /** The change was made by this bot's own app (its appId in the audit entry). */
+  readonly byThisApp?: boolean;
 }
 
 export interface AutomationFinding {
@@ -22,23 +24,36 @@ export interface AutomationFinding {
   readonly everyDays: number | null;
 }
 
-/** Actors that are not automation of the tenant's: group-based licensing itself, and this bot. */
-export const NOT_AUTOMATION = [
-  'Microsoft Azure AD Group-Based Licensing',
-  'Microsoft Entra ID Group-Based Licensing',
-];
+/**
+ * Group-based licensing itself, under each name it has had: "Microsoft Entra group-Based Licensing"
+ * today (licensing-group-advanced), "Microsoft Azure AD Group-Based Licensing" in older tenants.
+ */
+export function isGroupBasedLicensing(actor: string): boolean {
+  return /^microsoft (entra( id)?|azure ad) group-based licensing$/i.test(actor.trim());
+}
+
+/** Changes that are not the tenant's automation: group-based licensing, this bot, and actors to ignore. */
+export function isNotAutomation(
+  event: LicenseChangeEvent,
+  ignore: readonly string[] = []
+): boolean {
+  return (
+    event.byThisApp === true ||
+    isGroupBasedLicensing(event.actor) ||
+    ignore.some((actor) => actor.toLowerCase() === event.actor.toLowerCase())
+  );
+}
 
 export function findLicenseAutomation(
   events: readonly LicenseChangeEvent[],
   ignore: readonly string[] = []
 ): AutomationFinding[] {
-  const skip = new Set([...NOT_AUTOMATION, ...ignore].map((a) => a.toLowerCase()));
   const byActor = new Map<
     string,
     { kind: 'app' | 'user'; days: Set<string>; changes: number; last: string }
   >();
   for (const event of events) {
-    if (skip.has(event.actor.toLowerCase())) continue;
+    if (isNotAutomation(event, ignore)) continue;
     const entry = byActor.get(event.actor) ?? {
       kind: event.actorKind,
       days: new Set<string>(),

@@ -1,4 +1,4 @@
-import { NOT_AUTOMATION, type LicenseChangeEvent } from './automation';
+import { isNotAutomation, type LicenseChangeEvent } from './automation';
 import type { JournalEntry, RemovalOutcome } from './journal';
 import type { UserLicenseSnapshot } from './licenses';
 
@@ -174,10 +174,9 @@ export function reassignedAfterWaves(
   events: readonly LicenseChangeEvent[],
   ignoreActors: readonly string[] = []
 ): ReassignmentWarning[] {
-  const skip = new Set([...NOT_AUTOMATION, ...ignoreActors].map((a) => a.toLowerCase()));
   const byUser = new Map<string, LicenseChangeEvent[]>();
   for (const event of events) {
-    if (!event.targetUserId || skip.has(event.actor.toLowerCase())) continue;
+    if (!event.targetUserId || isNotAutomation(event, ignoreActors)) continue;
     const key = event.targetUserId.toLowerCase();
     byUser.set(key, [...(byUser.get(key) ?? []), event]);
   }

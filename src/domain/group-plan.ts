@@ -1,13 +1,15 @@
+import { whyMembersCannotBeAdded, type GroupMembershipTraits } from './group-changeability';
 import type { SkuSnapshot, UserLicenseSnapshot } from './licenses';
 import { productName } from './product-names';
 
 /**
  * Plan groups: one licensing group per SKU and distinct set of disabled plans found among the direct
  * assignments, so each user inherits exactly what they hold directly. An existing licensing group that
- * assigns the same SKU with the same disabled plans is reused. Pure: snapshots in, a plan out.
+ * assigns the same SKU with the same disabled plans is reused if the bot can add the users it lacks, or,
+ * when it cannot (synced, dynamic, role-assignable), only if it lacks nobody. Pure: snapshots in, a plan out.
  */
 
-export interface ExistingLicensingGroup {
+export interface ExistingLicensingGroup extends GroupMembershipTraits {
   readonly id: string;
   readonly displayName: string;
   readonly licenses: readonly {
@@ -30,6 +32,8 @@ export interface PlannedGroup {
   readonly userIds: readonly string[];
   /** Of those, how many the group does not license yet (they must be added). */
   readonly toAdd: number;
+  /** Why an existing group is reused although the bot cannot add members to it (it needs none); absent otherwise. */
+  readonly reusedAsIs?: string;
   readonly sampleUserPrincipalNames: readonly string[];
 }
 
@@ -94,22 +98,50 @@ export class GroupPlanner {
     }
   }
 
+  /**
+   * The existing group to reuse for a variant: one the bot can add members to, else one it cannot change
+   * that already licenses every user of the variant. Groups passed over are noted for the plan.
+   */
+  private existingGroupFor(variant: {
+    skuId: string;
+    disabledPlans: string[];
+    users: string[];
+    licensedBy: Map<string, number>;
+  }): { match: ExistingLicensingGroup | undefined; reusedAsIs: string | null; notes: string[] } {
+    const key = variantKey(variant.skuId, variant.disabledPlans);
+    const candidates = this.existing.filter((g) =>
+      g.licenses.some((l) => variantKey(l.skuId, l.disabledPlans) === key)
+    );
+    const changeable = candidates.find((g) => whyMembersCannotBeAdded(g) === null);
+    const complete = candidates.find(
+      (g) => (variant.licensedBy.get(g.id) ?? 0) === variant.users.length
+    );
+    const match = complete ?? changeable;
+    const notes: string[] = [];
+    for (const group of candidates) {
+      const why = whyMembersCannotBeAdded(group);
+      const lacking = variant.users.length - (variant.licensedBy.get(group.id) ?? 0);
+      if (why && group !== match && lacking > 0) {
+        notes.push(
+          `${group.displayName} is not reused: ${why}, and ${lacking} of the ${variant.users.length} user(s) who need it are not in it${changeable ? '' : '; a new group is planned'}.`
+        );
+      }
+    }
+    return { match, reusedAsIs: match ? whyMembersCannotBeAdded(match) : null, notes };
+  }
+
   result(): GroupPlan {
     const bySku = new Map<string, number>();
     for (const v of this.variants.values()) bySku.set(v.skuId, (bySku.get(v.skuId) ?? 0) + 1);
+    const passedOver: string[] = [];
     const groups = [...this.variants.values()]
       .sort(
         (a, b) => a.skuId.localeCompare(b.skuId) || a.disabledPlans.length - b.disabledPlans.length
       )
       .map((variant): PlannedGroup => {
         const sku = this.skus.get(variant.skuId);
-        const match = this.existing.find((g) =>
-          g.licenses.some(
-            (l) =>
-              variantKey(l.skuId, l.disabledPlans) ===
-              variantKey(variant.skuId, variant.disabledPlans)
-          )
-        );
+        const { match, reusedAsIs, notes } = this.existingGroupFor(variant);
+        passedOver.push(...notes);
         const planNames = variant.disabledPlans.map(
           (id) =>
             sku?.servicePlans.find((p) => p.servicePlanId.toLowerCase() === id)?.servicePlanName ??
@@ -132,10 +164,17 @@ export class GroupPlanner {
           existingGroupId: match?.id ?? null,
           userIds: variant.users,
           toAdd: variant.users.length - (match ? (variant.licensedBy.get(match.id) ?? 0) : 0),
+          ...(reusedAsIs ? { reusedAsIs } : {}),
           sampleUserPrincipalNames: variant.upns,
         };
       });
-    const warnings: string[] = [];
+    const warnings: string[] = [...passedOver];
+    for (const group of groups) {
+      if (group.reusedAsIs)
+        warnings.push(
+          `${group.displayName} is reused as it is: ${group.reusedAsIs}, and it already licenses all ${group.userIds.length} user(s); nobody is added.`
+        );
+    }
     for (const group of this.existing) {
       if (group.nestedGroupCount > 0) {
         warnings.push(

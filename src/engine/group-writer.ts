@@ -21,10 +21,16 @@ export interface GroupWriter {
   /** The group's licenseProcessingState, e.g. ProcessingComplete; null if it has none. */
   processingState(groupId: string): Promise<string | null>;
   /**
-   * Groups with an audit "Finish applying group based license to users" event since a moment, or null
-   * when the audit log cannot be read (the app lacks AuditLog.Read.All).
+   * Groups with an audit "Finish applying group based license to users" event since a moment; null
+   * when the app may not read the audit log (403), 'unavailable' when it could not be read this time
+   * (throttled by the reports limit, or a server error): neither ever fails the caller.
    */
-  processingFinishedSince(since: Date): Promise<Set<string> | null>;
+  processingFinishedSince(since: Date): Promise<Set<string> | null | 'unavailable'>;
+  /**
+   * Whether every user member of the group carries an assignment from it in their license states
+   * (processed, with or without error): the ground truth the audit event only confirms later.
+   */
+  membersProcessed(groupId: string): Promise<boolean>;
   /** Asks Entra ID to evaluate the user's group licenses again (after the cause of an error is fixed). */
   reprocessUser(userId: string): Promise<void>;
 }

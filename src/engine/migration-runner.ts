@@ -81,7 +81,12 @@ export interface MigrationRunnerDependencies {
   /** The soak period: how long after a wave its users are checked again (its follow-up). */
   readonly followUpAfterMs: number;
   /** Polling and patience for group license processing. */
-  readonly processing?: { readonly pollMs?: number; readonly timeoutMs?: number };
+  readonly processing?: {
+    readonly pollMs?: number;
+    readonly timeoutMs?: number;
+    /** How often the audit log (5 requests / 10 s per app) and members' states are read at most. */
+    readonly auditEveryMs?: number;
+  };
   /** How long to wait before trying again after a step failed (Graph or storage unreachable). */
   readonly retryMs?: number;
   /** How often to look for work approved through another instance, or left by one that died. */
@@ -445,6 +450,7 @@ export class MigrationRunner {
       })),
       failures: report.failures.length,
       processingComplete: wait.complete,
+      processingConfirmedBy: wait.confirmedBy,
       verify: verified.summary,
     });
     const errors = await listLicenseErrors(deps.reader);

@@ -43,6 +43,8 @@ export type Notice =
       readonly groups: readonly { name: string; membersAdded: number; created: boolean }[];
       readonly failures: number;
       readonly processingComplete: boolean;
+      /** What showed processing done: the audit event, the members' license states, or the state alone. */
+      readonly processingConfirmedBy?: 'audit' | 'license states' | 'processing state';
       readonly verify: Readonly<Record<string, { remove: number; skip: number }>>;
     }
   | { readonly kind: 'license-errors'; readonly rows: readonly LicenseErrorRow[] }

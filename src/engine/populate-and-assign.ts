@@ -163,21 +163,28 @@ async function findOrCreateGroup(
   return earlier?.id ?? (await writer.createSecurityGroup(displayName, mailNickname, description));
 }
 
+/** What showed a group's processing finished: the audit event, the members' license states, or the state alone. */
+export type ProcessingConfirmation = 'audit' | 'license states' | 'processing state';
+
 export interface ProcessingWait {
   /** Every group's processing is complete. */
   readonly complete: boolean;
   /** Groups still processing at the deadline. */
   readonly pending: readonly string[];
-  /** Whether the audit log confirmed the finish, or could not be read (then the state alone counts). */
+  /** Whether the audit log confirmed the finish of every group assigned in this run. */
   readonly auditConfirmed: boolean;
+  /** What the wait relied on for the groups assigned in this run (the weakest used), for the channel. */
+  readonly confirmedBy: ProcessingConfirmation;
 }
 
 /**
  * Waits until every group's license processing is complete: its `licenseProcessingState` says
- * ProcessingComplete and, for groups assigned a license since `assignedSince`, the audit log holds the
- * "Finish applying group based license to users" event. The state flips before the last members are
- * written on a busy tenant, so the audit event is the stronger signal; without audit permission the state
- * alone counts.
+ * ProcessingComplete and, for groups assigned a license since `assignedSince`, either the audit log holds
+ * the "Finish applying group based license to users" event or every member's license states carry the
+ * group's assignment. The state flips before the last members are written on a busy tenant, so it is never
+ * enough alone; the members' states are the ground truth, and the audit event (minutes late in real
+ * tenants) confirms when it arrives. The audit log is read at most every `auditEveryMs` (its own limit is
+ * 5 requests per 10 s per app), and an audit log that is throttled, failing or forbidden never fails the wait.
  */
 export async function waitForProcessing(
   groupIds: readonly string[],
@@ -185,6 +192,8 @@ export async function waitForProcessing(
   options: {
     pollMs?: number;
     timeoutMs?: number;
+    /** How often to read the audit log and the members' states at most (default 30 s). */
+    auditEveryMs?: number;
     assignedSince?: Date;
     assigned?: readonly string[];
     /** Told each time a group's processing state changes (for the channel). */
@@ -193,8 +202,12 @@ export async function waitForProcessing(
 ): Promise<ProcessingWait> {
   const lastStates = new Map<string, string | null>();
   const deadline = Date.now() + (options.timeoutMs ?? 30 * 60_000);
-  const needsAudit = new Set((options.assigned ?? []).map((id) => id.toLowerCase()));
-  let auditReadable = true;
+  const auditEveryMs = options.auditEveryMs ?? 30_000;
+  const needsConfirmation = new Set((options.assigned ?? []).map((id) => id.toLowerCase()));
+  const byAudit = new Set<string>();
+  const byStates = new Set<string>();
+  let auditForbidden = false;
+  let lastCheck = -Infinity;
   let waiting = [...groupIds];
   for (;;) {
     // A group just created may be "not found" on the replica answering: not processed yet, then.
@@ -211,22 +224,45 @@ export async function waitForProcessing(
       lastStates.set(id, states[i]);
       await options.onChange?.(id, states[i]);
     }
-    let finished: Set<string> | null = null;
-    if (options.assignedSince && needsAudit.size > 0 && auditReadable) {
-      finished = await writer.processingFinishedSince(options.assignedSince);
-      auditReadable = finished !== null;
-    }
-    waiting = waiting.filter(
+    const unconfirmed = waiting.filter(
       (id, i) =>
-        states[i] !== 'ProcessingComplete' ||
-        (finished !== null && needsAudit.has(id.toLowerCase()) && !finished.has(id.toLowerCase()))
+        states[i] === 'ProcessingComplete' &&
+        needsConfirmation.has(id.toLowerCase()) &&
+        !byAudit.has(id.toLowerCase()) &&
+        !byStates.has(id.toLowerCase())
     );
-    if (waiting.length === 0 || Date.now() > deadline)
+    if (unconfirmed.length > 0 && options.assignedSince && Date.now() - lastCheck >= auditEveryMs) {
+      lastCheck = Date.now();
+      if (!auditForbidden) {
+        const finished = await writer.processingFinishedSince(options.assignedSince);
+        auditForbidden = finished === null;
+        if (finished instanceof Set)
+          for (const id of unconfirmed)
+            if (finished.has(id.toLowerCase())) byAudit.add(id.toLowerCase());
+      }
+      for (const id of unconfirmed) {
+        if (!byAudit.has(id.toLowerCase()) && (await writer.membersProcessed(id)))
+          byStates.add(id.toLowerCase());
+      }
+    }
+    const confirmed = (id: string) =>
+      !needsConfirmation.has(id.toLowerCase()) ||
+      byAudit.has(id.toLowerCase()) ||
+      byStates.has(id.toLowerCase());
+    waiting = waiting.filter((id, i) => states[i] !== 'ProcessingComplete' || !confirmed(id));
+    if (waiting.length === 0 || Date.now() > deadline) {
+      const auditConfirmed = needsConfirmation.size > 0 && byAudit.size === needsConfirmation.size;
       return {
         complete: waiting.length === 0,
         pending: waiting,
-        auditConfirmed: auditReadable && needsAudit.size > 0,
+        auditConfirmed,
+        confirmedBy: auditConfirmed
+          ? 'audit'
+          : byStates.size > 0
+            ? 'license states'
+            : 'processing state',
       };
+    }
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 5_000));
   }
 }

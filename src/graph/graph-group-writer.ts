@@ -95,7 +95,7 @@ export class GraphGroupWriter implements GroupWriter {
     return group.licenseProcessingState?.state ?? null;
   }
 
-  async processingFinishedSince(since: Date): Promise<Set<string> | null> {
+  async processingFinishedSince(since: Date): Promise<Set<string> | null | 'unavailable'> {
     const finished = new Set<string>();
     const from = since.toISOString().replace(/\.\d{3}Z$/, 'Z');
     try {
@@ -115,9 +115,34 @@ export class GraphGroupWriter implements GroupWriter {
       ).iterate();
     } catch (error) {
       if (error instanceof GraphError && error.statusCode === 403) return null;
+      // The audit log has its own tight limit (5 requests / 10 s) and only confirms: never fail on it.
+      if (error instanceof GraphError && (error.statusCode === 429 || error.statusCode >= 500))
+        return 'unavailable';
       throw error;
     }
     return finished;
+  }
+
+  async membersProcessed(groupId: string): Promise<boolean> {
+    let processed = true;
+    // The cast keeps only users (nested groups get no license) and lets $select name user properties.
+    const firstPage = (await this.client
+      .api(`/groups/${groupId}/members/microsoft.graph.user`)
+      .select(['id', 'licenseAssignmentStates'])
+      .top(999)
+      .get()) as PageCollection;
+    const id = groupId.toLowerCase();
+    await new PageIterator(
+      this.client,
+      firstPage,
+      (user: { licenseAssignmentStates?: { assignedByGroup?: string | null }[] }) => {
+        processed = (user.licenseAssignmentStates ?? []).some(
+          (row) => row.assignedByGroup?.toLowerCase() === id
+        );
+        return processed;
+      }
+    ).iterate();
+    return processed;
   }
 
   async reprocessUser(userId: string): Promise<void> {

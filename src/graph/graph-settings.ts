@@ -1,3 +1,5 @@
+import { DEVELOPMENT_APP } from '../simulator/development-token';
+
 /** How the bot reaches Microsoft Graph: the endpoint and the credential, as chosen by configuration. */
 export type GraphCredentialSettings =
   | { readonly kind: 'development-token'; readonly token: string }
@@ -24,3 +26,9 @@ export interface GraphSettings {
 }
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+
+/** The application id the bot acts as in Graph, when the settings say (its own audit entries carry it). */
+export function graphAppId(credential: GraphCredentialSettings): string | undefined {
+  if (credential.kind === 'development-token') return DEVELOPMENT_APP.appId;
+  return credential.clientId;
+}

@@ -34,7 +34,7 @@ interface GraphSku {
 interface GraphAudit {
   activityDateTime: string;
   initiatedBy?: {
-    app?: { displayName?: string | null } | null;
+    app?: { displayName?: string | null; appId?: string | null } | null;
     user?: { userPrincipalName?: string | null } | null;
   };
   targetResources?: { id?: string | null; type?: string | null }[];
@@ -43,6 +43,9 @@ interface GraphAudit {
 interface GraphGroup {
   id: string;
   displayName?: string | null;
+  groupTypes?: string[] | null;
+  onPremisesSyncEnabled?: boolean | null;
+  isAssignableToRole?: boolean | null;
   assignedLicenses?: { skuId?: string; disabledPlans?: string[] }[];
 }
 
@@ -62,7 +65,11 @@ export interface GraphUser {
 
 /** Reads the tenant's licensing picture through Graph: SKUs, and every user's per-source assignments. */
 export class GraphTenantReader implements TenantReader {
-  constructor(private readonly client: Client) {}
+  constructor(
+    private readonly client: Client,
+    /** This bot's own application id, when known: its changes are never "existing automation". */
+    private readonly ownAppId?: string
+  ) {}
 
   async organizationId(): Promise<string> {
     const response = (await this.client.api('/organization').select(['id']).get()) as {
@@ -120,6 +127,9 @@ export class GraphTenantReader implements TenantReader {
           l.skuId ? [{ skuId: l.skuId.toLowerCase(), disabledPlans: l.disabledPlans ?? [] }] : []
         ),
         nestedGroupCount,
+        groupTypes: group.groupTypes ?? [],
+        onPremisesSyncEnabled: group.onPremisesSyncEnabled ?? null,
+        isAssignableToRole: group.isAssignableToRole ?? null,
       });
     }
     return result;
@@ -142,7 +152,8 @@ export class GraphTenantReader implements TenantReader {
     const users: UserLicenseSnapshot[] = [];
     await this.visitAll<GraphUser>(
       this.client
-        .api(`/groups/${groupId}/membersWithLicenseErrors`)
+        // A collection of directoryObject: the user cast is what lets $select name user properties.
+        .api(`/groups/${groupId}/membersWithLicenseErrors/microsoft.graph.user`)
         .select(USER_LICENSE_PROPERTIES)
         .top(PAGE_SIZE),
       (user) => users.push(toUserSnapshot(user))
@@ -163,8 +174,16 @@ export class GraphTenantReader implements TenantReader {
         const user = entry.initiatedBy?.user?.userPrincipalName;
         const target = entry.targetResources?.find((t) => t.type === 'User')?.id;
         const about = target ? { targetUserId: target.toLowerCase() } : {};
+        const appId = entry.initiatedBy?.app?.appId?.toLowerCase();
+        const ours = this.ownAppId !== undefined && appId === this.ownAppId.toLowerCase();
         if (app)
-          events.push({ at: entry.activityDateTime, actor: app, actorKind: 'app', ...about });
+          events.push({
+            at: entry.activityDateTime,
+            actor: app,
+            actorKind: 'app',
+            ...about,
+            ...(ours ? { byThisApp: true } : {}),
+          });
         else if (user)
           events.push({ at: entry.activityDateTime, actor: user, actorKind: 'user', ...about });
       }
@@ -180,9 +199,17 @@ export class GraphTenantReader implements TenantReader {
   }
 
   private licensedGroupsRequest(): GraphRequest {
+    // Whether the bot may add members: synced, dynamic and role-assignable groups refuse it.
     return this.client
       .api('/groups')
-      .select(['id', 'displayName', 'assignedLicenses'])
+      .select([
+        'id',
+        'displayName',
+        'assignedLicenses',
+        'groupTypes',
+        'onPremisesSyncEnabled',
+        'isAssignableToRole',
+      ])
       .top(PAGE_SIZE);
   }
 

@@ -5,10 +5,14 @@ export type AuditActor =
   | { readonly kind: 'app'; readonly displayName: string; readonly appId: string | null }
   | { readonly kind: 'user'; readonly id: string; readonly userPrincipalName: string };
 
-/** The system principal that applies group licenses (BEHAVIOUR.md §4). */
+/**
+ * The system principal that applies group licenses, as today's tenants name it ("Microsoft Entra
+ * group-Based Licensing", case-sensitive, licensing-group-advanced; older tenants showed "Microsoft Azure
+ * AD Group-Based Licensing").
+ */
 export const GROUP_BASED_LICENSING: AuditActor = {
   kind: 'app',
-  displayName: 'Microsoft Azure AD Group-Based Licensing',
+  displayName: 'Microsoft Entra group-Based Licensing',
   appId: null,
 };
 
@@ -35,12 +39,23 @@ export interface AuditEvent {
   readonly at: Date;
 }
 
-/** The tenant's directory audit log, newest last; served newest first, as Graph does. */
+/**
+ * The tenant's directory audit log, newest last; served newest first, as Graph does. An entry reaches
+ * Graph `latencyMs` (simulated) after its change: Microsoft publishes no figure, third parties observe
+ * 5–60 minutes (docs/simulator.md).
+ */
 export class AuditLog {
   private readonly entries: Record<string, unknown>[] = [];
+  /** When each change happened or was recorded, whichever is earlier, in simulated epoch ms. */
+  private readonly happenedAt: number[] = [];
+  latencyMs = 0;
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
 
   record(event: AuditEvent): void {
     const correlationId = randomUUID();
+    // An entry about the past (a fixture's history) is readable once the latency has passed since then.
+    this.happenedAt.push(Math.min(event.at.getTime(), this.now().getTime()));
     this.entries.push({
       id: `Directory_${correlationId}_${this.entries.length}`,
       category: event.category,
@@ -93,10 +108,11 @@ export class AuditLog {
    * Newest first; entries made in the same instant keep their order (latest first). With `upTo`, only
    * the first `upTo` entries ever written: what the log held when a paged read began.
    */
-  list(upTo = this.entries.length): Record<string, unknown>[] {
+  list(upTo = this.entries.length, asOf = this.now().getTime()): Record<string, unknown>[] {
     return this.entries
       .slice(0, upTo)
       .map((entry, index) => ({ entry, index }))
+      .filter(({ index }) => this.happenedAt[index] + this.latencyMs <= asOf)
       .sort(
         (a, b) =>
           String(b.entry.activityDateTime).localeCompare(String(a.entry.activityDateTime)) ||

@@ -1,9 +1,9 @@
 import { DEVELOPMENT_TOKEN } from './development-token';
 import { parseFaultSpec } from './fault-injection';
 import { TenantFixtureError, loadTenant } from './load-tenant';
-import { parseDuration } from './replication';
 import { generateTenant, parseGeneratorSpec } from './scenarios/generated-tenant';
-import { TenantSimulator } from './simulator-server';
+import { parseDuration } from './duration';
+import { AUDIT_LATENCY_MS, TenantSimulator } from './simulator-server';
 
 /**
  * npm run simulator -- --tenant <fixture.json | scenario> --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>] [--replication-lag <duration>]
@@ -11,7 +11,7 @@ import { TenantSimulator } from './simulator-server';
  */
 
 const USAGE =
-  'Usage: npm run simulator -- (--tenant <fixture.json | demo | empty | tricky> | --generate users=<n>[,grouped=<p>%][,disabled=<p>%][,seed=<s>]) --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>] [--replication-lag <duration, default 5s; 0 turns it off>]';
+  'Usage: npm run simulator -- (--tenant <fixture.json | demo | empty | tricky> | --generate users=<n>[,grouped=<p>%][,disabled=<p>%][,seed=<s>]) --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>] [--replication-lag <duration, default 5s; 0 turns it off>] [--audit-latency <duration>] [--audit-limit on|off] [--unchangeable-groups on|off]';
 
 /** Entra's replicas typically catch up within seconds (simulated time). */
 const DEFAULT_REPLICATION_LAG = '5s';
@@ -26,6 +26,15 @@ interface CliOptions {
   timeScale: number;
   faults: string | undefined;
   replicationLagMs: number;
+  auditLatencyMs: number;
+  auditLimit: boolean;
+  unchangeableGroups: boolean;
+}
+
+function onOff(name: string, text: string | undefined): boolean {
+  if (text === undefined || text === 'on') return true;
+  if (text === 'off') return false;
+  throw new UsageError(`--${name} is on or off (got "${text}").`);
 }
 
 function parseArguments(args: readonly string[]): CliOptions {
@@ -41,9 +50,18 @@ function parseArguments(args: readonly string[]): CliOptions {
   }
   for (const name of values.keys()) {
     if (
-      !['tenant', 'generate', 'port', 'token', 'time-scale', 'faults', 'replication-lag'].includes(
-        name
-      )
+      ![
+        'tenant',
+        'generate',
+        'port',
+        'token',
+        'time-scale',
+        'faults',
+        'replication-lag',
+        'audit-latency',
+        'audit-limit',
+        'unchangeable-groups',
+      ].includes(name)
     ) {
       throw new UsageError(`Unknown option --${name}.`);
     }
@@ -82,7 +100,24 @@ function parseArguments(args: readonly string[]): CliOptions {
   } catch (error) {
     throw new UsageError(`--replication-lag: ${(error as Error).message}`);
   }
-  return { tenant, generate, port: Number(portText), token, timeScale, faults, replicationLagMs };
+  let auditLatencyMs = AUDIT_LATENCY_MS;
+  try {
+    auditLatencyMs = parseDuration(values.get('audit-latency') ?? '5m');
+  } catch (error) {
+    throw new UsageError(`--audit-latency: ${(error as Error).message}`);
+  }
+  return {
+    tenant,
+    generate,
+    port: Number(portText),
+    token,
+    timeScale,
+    faults,
+    replicationLagMs,
+    auditLatencyMs,
+    auditLimit: onOff('audit-limit', values.get('audit-limit')),
+    unchangeableGroups: onOff('unchangeable-groups', values.get('unchangeable-groups')),
+  };
 }
 
 async function main(): Promise<void> {
@@ -95,6 +130,9 @@ async function main(): Promise<void> {
     timeScale: options.timeScale,
     faults: options.faults,
     replicationLagMs: options.replicationLagMs,
+    auditLatencyMs: options.auditLatencyMs,
+    auditLimit: options.auditLimit,
+    unchangeableGroups: options.unchangeableGroups,
   });
   const baseUrl = await simulator.start(options.port);
   const users = simulator.directory.users.size;

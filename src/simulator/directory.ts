@@ -67,6 +67,11 @@ export interface DirectoryGroup {
   mailEnabled: boolean;
   mailNickname: string;
   groupTypes: string[];
+  membershipRule: string | null;
+  /** Synced from on-premises AD: Graph refuses changes to its members. */
+  onPremisesSyncEnabled: boolean | null;
+  /** Role-assignable: member changes need RoleManagement.ReadWrite.Directory. */
+  isAssignableToRole: boolean | null;
   createdDateTime: string;
   /** Direct members only, in insertion order: users or groups. */
   members: Set<string>;
@@ -96,7 +101,7 @@ export class Directory {
   readonly rules: TenantFixture['rules'];
   readonly users = new Map<string, DirectoryUser>();
   readonly groups = new Map<string, DirectoryGroup>();
-  readonly audit = new AuditLog();
+  readonly audit = new AuditLog(() => this.now());
   readonly timeline = new LicenseTimeline();
   /** Lagging replicas (eventual consistency), when on; set after the fixture is loaded. */
   replication: Replication | null = null;
@@ -138,6 +143,9 @@ export class Directory {
         mailEnabled: group.mailEnabled,
         mailNickname: group.mailNickname ?? group.displayName.replace(/[^A-Za-z0-9]/g, ''),
         groupTypes: [...group.groupTypes],
+        membershipRule: group.membershipRule ?? null,
+        onPremisesSyncEnabled: group.onPremisesSyncEnabled ?? null,
+        isAssignableToRole: group.isAssignableToRole ?? false,
         createdDateTime: created,
         members: new Set(group.members ?? []),
         licenses: toAssignments(group.licenses, created),

@@ -47,7 +47,10 @@ export const GROUP_DEFAULT_PROPERTIES = [
 export const GROUP_PROPERTIES = new Set<string>([
   ...GROUP_DEFAULT_PROPERTIES,
   'assignedLicenses',
+  'isAssignableToRole',
   'licenseProcessingState',
+  'membershipRule',
+  'onPremisesSyncEnabled',
 ]);
 
 export function userView(directory: Directory, user: DirectoryUser): Record<string, unknown> {
@@ -85,6 +88,9 @@ export function groupView(group: DirectoryGroup): Record<string, unknown> {
     mailEnabled: group.mailEnabled,
     mailNickname: group.mailNickname,
     securityEnabled: group.securityEnabled,
+    membershipRule: group.membershipRule,
+    onPremisesSyncEnabled: group.onPremisesSyncEnabled,
+    isAssignableToRole: group.isAssignableToRole,
     assignedLicenses: [...group.licenses].map(([skuId, a]) => ({
       skuId,
       disabledPlans: [...a.disabledPlans],

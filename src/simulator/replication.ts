@@ -65,13 +65,3 @@ export class Replication {
     return unseen ? (unseen.before as T) : current;
   }
 }
-
-/** "5s", "300ms", "2m", "0": a duration in milliseconds; throws on anything else. */
-export function parseDuration(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!match) throw new Error(`Not a duration: "${text}" (e.g. 5s, 300ms, 2m).`);
-  const value = Number(match[1]);
-  if (value > 0 && !match[2]) throw new Error(`A duration needs a unit: "${text}" (ms, s or m).`);
-  const unit = match[2] === 'm' ? 60_000 : match[2] === 's' ? 1000 : 1;
-  return value * unit;
-}

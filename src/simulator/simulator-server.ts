@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { DEVELOPMENT_TOKEN } from './development-token';
+import { DEVELOPMENT_APP, DEVELOPMENT_TOKEN } from './development-token';
 import { Directory } from './directory';
 import { FaultInjector } from './fault-injection';
 import { GraphError, errorBody, newRequestId } from './graph-error';
@@ -39,15 +39,24 @@ export interface SimulatorOptions {
   readonly replicationLagMs?: number;
   /** Every read is served by the replica furthest behind (the worst case, deterministic for tests). */
   readonly slowestReplica?: boolean;
+  /**
+   * How long after a change its audit entry can be read, in simulated milliseconds. Real tenants take
+   * minutes (third parties observe 5–60); default AUDIT_LATENCY_MS.
+   */
+  readonly auditLatencyMs?: number;
+  /** The audit log's own limit, 5 requests per 10 s per app (identity and access reports); on unless false. */
+  readonly auditLimit?: boolean;
+  /** Synced, dynamic and role-assignable groups refuse member changes as in Entra; on unless false. */
+  readonly unchangeableGroups?: boolean;
   /** The application the accepted token stands for; the actor of changes in the audit log. */
   readonly callerApp?: { readonly displayName: string; readonly appId: string };
 }
 
+/** Audit entries reach Graph this long after the change unless told otherwise (simulated time). */
+export const AUDIT_LATENCY_MS = 5 * 60_000;
+
 /** The app the development token stands for. */
-export const DEVELOPMENT_CALLER = {
-  displayName: 'License migration bot',
-  appId: 'a1c0ffee-0000-4000-8000-00000000b07a',
-};
+export const DEVELOPMENT_CALLER = { ...DEVELOPMENT_APP };
 
 const JSON_CONTENT_TYPE =
   'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
@@ -100,13 +109,19 @@ export class TenantSimulator {
     this.throttle =
       options.throttling === false
         ? null
-        : new Throttle(() => this.clock.elapsedMs(), resourceUnitQuota(this.directory.users.size));
+        : new Throttle(
+            () => this.clock.elapsedMs(),
+            resourceUnitQuota(this.directory.users.size),
+            options.auditLimit ?? true
+          );
+    this.directory.audit.latencyMs = options.auditLatencyMs ?? AUDIT_LATENCY_MS;
     this.callerAppId = caller.appId;
     this.faults = FaultInjector.fromSpec(options.faults);
     const state = {
       directory: this.directory,
       processor: this.processor,
       caller: { kind: 'app' as const, ...caller },
+      unchangeableGroups: options.unchangeableGroups ?? true,
     };
     this.routes = [
       ...tenantRoutes(state),

@@ -42,8 +42,14 @@ export interface FixtureGroup {
   readonly securityEnabled: boolean;
   readonly mailEnabled: boolean;
   readonly mailNickname?: string;
-  /** [] for a security group, ["Unified"] for a Microsoft 365 group. */
+  /** [] for a security group, ["Unified"] for a Microsoft 365 group; "DynamicMembership" when a rule sets the members. */
   readonly groupTypes: readonly string[];
+  /** The rule of a dynamic membership group (not evaluated: `members` are its current result). */
+  readonly membershipRule?: string | null;
+  /** true for a group synced from on-premises AD: its members are changed there, never through Graph. */
+  readonly onPremisesSyncEnabled?: boolean | null;
+  /** true for a group that can be assigned Entra roles: changing it needs RoleManagement.ReadWrite.Directory. */
+  readonly isAssignableToRole?: boolean | null;
   /** Object ids of direct members: users or groups (nested groups do not license their members). */
   readonly members?: readonly string[];
   /** Licenses assigned to the group (group-based licensing). */

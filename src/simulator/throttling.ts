@@ -8,6 +8,8 @@
 export interface RequestCost {
   readonly resourceUnits: number;
   readonly writes: number;
+  /** Requests under the identity and access reports limit (the audit log), not the directory quota. */
+  readonly reports?: number;
 }
 
 export type ThrottleDecision =
@@ -15,7 +17,8 @@ export type ThrottleDecision =
   | {
       readonly allowed: false;
       readonly retryAfterSimulatedMs: number;
-      readonly information: 'ResourceUnitLimitExceeded' | 'WriteLimitExceeded';
+      readonly information:
+        'ResourceUnitLimitExceeded' | 'WriteLimitExceeded' | 'ReportsLimitExceeded';
       readonly scope: 'Tenant_Application' | 'Tenant';
     };
 
@@ -32,6 +35,12 @@ export const WRITE_WINDOW_MS = 150_000;
 export const TENANT_WRITE_QUOTA = 18_000;
 export const TENANT_WRITE_WINDOW_MS = 300_000;
 const RU_WINDOW_MS = 10_000;
+/**
+ * Identity and access reports (directoryAudits among them): 5 requests per 10 s per app per tenant
+ * (https://learn.microsoft.com/graph/throttling-limits#identity-and-access-reports-service-limits).
+ */
+export const REPORTS_QUOTA = 5;
+export const REPORTS_WINDOW_MS = 10_000;
 
 class TokenBucket {
   private tokens: number;
@@ -76,13 +85,16 @@ export class Throttle {
   private readonly resourceUnits: TokenBucket;
   private readonly writes: TokenBucket;
   private readonly tenantWrites: TokenBucket;
+  private readonly reports: TokenBucket | null;
 
-  /** `elapsedMs` reads simulated time in milliseconds. */
+  /** `elapsedMs` reads simulated time in milliseconds; `reportsLimit` turns the audit log's own limit on. */
   constructor(
     private readonly elapsedMs: () => number,
-    resourceUnitsPer10s: number
+    resourceUnitsPer10s: number,
+    reportsLimit = true
   ) {
     const now = elapsedMs();
+    this.reports = reportsLimit ? new TokenBucket(REPORTS_QUOTA, REPORTS_WINDOW_MS, now) : null;
     this.resourceUnits = new TokenBucket(resourceUnitsPer10s, RU_WINDOW_MS, now);
     this.writes = new TokenBucket(WRITE_QUOTA, WRITE_WINDOW_MS, now);
     this.tenantWrites = new TokenBucket(TENANT_WRITE_QUOTA, TENANT_WRITE_WINDOW_MS, now);
@@ -93,6 +105,16 @@ export class Throttle {
     this.resourceUnits.refill(now);
     this.writes.refill(now);
     this.tenantWrites.refill(now);
+    this.reports?.refill(now);
+    if (this.reports && (cost.reports ?? 0) > 0 && !this.reports.canSpend(cost.reports ?? 0)) {
+      return {
+        allowed: false,
+        retryAfterSimulatedMs: this.reports.msUntil(cost.reports ?? 0),
+        information: 'ReportsLimitExceeded',
+        scope: 'Tenant_Application',
+      };
+    }
+    this.reports?.spend(cost.reports ?? 0);
     const limits = [
       {
         bucket: this.resourceUnits,
@@ -139,6 +161,7 @@ export class Throttle {
 /** What a request costs (BEHAVIOUR.md §5): base cost by kind, −1 for $select, +1 for $expand, −1 for $top < 20. */
 export function requestCost(method: string, path: string, query: URLSearchParams): RequestCost {
   if (method !== 'GET') return { resourceUnits: 1, writes: 1 };
+  if (/^\/v1\.0\/auditLogs\//i.test(path)) return { resourceUnits: 0, writes: 0, reports: 1 };
   let base = 1;
   if (/^\/v1\.0\/users\/?$/i.test(path) || /^\/v1\.0\/users\/[^/]+\/?$/i.test(path)) base = 2;
   else if (/\/members\/?$/i.test(path) || /\/membersWithLicenseErrors\/?$/i.test(path)) base = 3;

@@ -72,7 +72,11 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     approvalTtlMs: settings.approvalTtlMs,
     followUpAfterMs: settings.followUpAfterMs,
     // Every 5 s of Graph's time: against a time-scaled simulator, that many times more often.
-    processing: { pollMs: options.timings?.processingPollMs ?? 5_000 / settings.graphTimeScale },
+    // The audit log and members' states every sixth poll: 30 s for 5 s polls, within the reports limit.
+    processing: {
+      pollMs: options.timings?.processingPollMs ?? 5_000 / settings.graphTimeScale,
+      auditEveryMs: 6 * (options.timings?.processingPollMs ?? 5_000 / settings.graphTimeScale),
+    },
     retryMs: options.timings?.retryMs ?? settings.runner.retryMs,
     pollMs: options.timings?.pollMs ?? settings.runner.pollMs,
   });

@@ -306,7 +306,9 @@ function noticeCard(notice: Notice): Attachment {
             ? [`${notice.failures} members could not be added; see the log.`]
             : []),
           ...(notice.processingComplete
-            ? []
+            ? notice.processingConfirmedBy
+              ? [processingConfirmation[notice.processingConfirmedBy]]
+              : []
             : ['License processing was not complete when I stopped waiting.']),
         ],
         footer: 'Next: `verify` and `errors`, then `waves`.',
@@ -412,3 +414,11 @@ function noticeCard(notice: Notice): Attachment {
       return summaryCard({ title: notice.kind });
   }
 }
+
+/** Which signal showed group license processing done (the audit log is minutes late in real tenants). */
+const processingConfirmation = {
+  audit: 'License processing finished: confirmed by the audit log.',
+  'license states':
+    "License processing finished: every member's license states show the group's license (the audit log has not confirmed it yet).",
+  'processing state': "License processing finished, as the groups' processing state says.",
+} as const;

@@ -5,6 +5,8 @@ import { route, type Route, type SimulatorState } from './route';
 
 /** An opaque part of @odata.nextLink: how many entries the log held when the paged read began. */
 const SNAPSHOT = 'snapshot';
+/** Another: the simulated moment of the first page, so entries arriving meanwhile cannot shift pages. */
+const AS_OF = 'asof';
 
 /**
  * GET /auditLogs/directoryAudits: newest first, with the $filter forms Graph documents. Paging reads the
@@ -19,12 +21,16 @@ export function auditRoutes({ directory }: SimulatorState): Route[] {
         Number.isInteger(pinned) && pinned > 0
           ? Math.min(pinned, directory.audit.size)
           : directory.audit.size;
+      const pinnedAt = Number(context.url.searchParams.get(AS_OF));
+      const asOf =
+        Number.isInteger(pinnedAt) && pinnedAt > 0 ? pinnedAt : directory.now().getTime();
       const url = new URL(context.url.toString());
       url.searchParams.set(SNAPSHOT, String(upTo));
+      url.searchParams.set(AS_OF, String(asOf));
       return collectionResponse(
         { ...context, url },
         'auditLogs/directoryAudits',
-        directory.audit.list(upTo).filter(matches)
+        directory.audit.list(upTo, asOf).filter(matches)
       );
     }),
   ];

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { collectionResponse, entityResponse } from '../collection-response';
 import type { DirectoryGroup } from '../directory';
 import { GraphError, badRequest, notFound } from '../graph-error';
+import { memberChangeRefusal } from '../group-write-rules';
 import {
   GROUP_DEFAULT_PROPERTIES,
   GROUP_PROPERTIES,
@@ -76,6 +77,10 @@ function referencedId(body: unknown): string {
 /** Groups: reads, creation, membership, group-based license assignment and its errors. */
 export function groupRoutes(state: SimulatorState): Route[] {
   const { directory, processor, caller } = state;
+  const refuseMemberChange = (group: DirectoryGroup, change: 'add' | 'remove') => {
+    const refusal = state.unchangeableGroups === false ? null : memberChangeRefusal(group, change);
+    if (refusal) throw refusal;
+  };
   const audit = (
     activityDisplayName: string,
     operationType: 'Add' | 'Assign' | 'Delete',
@@ -151,6 +156,31 @@ export function groupRoutes(state: SimulatorState): Route[] {
     return [];
   };
 
+  const castUserView = (context: RequestContext, id: string) => {
+    const user = directory.users.get(id);
+    return user
+      ? applySelect(
+          userView(directory, user),
+          parseODataQuery(context.url.searchParams).select,
+          USER_DEFAULT_PROPERTIES,
+          USER_TYPE,
+          USER_PROPERTIES
+        )
+      : undefined;
+  };
+  /**
+   * membersWithLicenseErrors is a collection of directoryObject: $select may name only directoryObject's
+   * properties unless the request casts to microsoft.graph.user (v1.0 CSDL; as the SDKs' URL templates do).
+   */
+  const refuseUserSelectWithoutCast = (context: RequestContext) => {
+    const select = parseODataQuery(context.url.searchParams).select ?? [];
+    const userOnly = select.find((name) => name !== 'id' && name !== 'deletedDateTime');
+    if (userOnly)
+      throw badRequest(
+        `Could not find a property named '${userOnly}' on type 'microsoft.graph.directoryObject'.`
+      );
+  };
+
   return [
     route('GET', '/groups', (context) => {
       const matches = parseGroupFilter(parseODataQuery(context.url.searchParams).filter, hasErrors);
@@ -216,6 +246,9 @@ export function groupRoutes(state: SimulatorState): Route[] {
         mailEnabled,
         mailNickname,
         groupTypes: groupTypes as string[],
+        membershipRule: null,
+        onPremisesSyncEnabled: null,
+        isAssignableToRole: false,
         createdDateTime: directory.timestamp(),
         members: new Set(),
         licenses: new Map(),
@@ -258,6 +291,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
       if (!directory.users.has(memberId) && !directory.groups.has(memberId))
         throw notFound(memberId);
       directory.replication?.requireReplicated(memberId);
+      refuseMemberChange(group, 'add');
       if (group.members.has(memberId)) {
         throw new GraphError(
           400,
@@ -274,14 +308,22 @@ export function groupRoutes(state: SimulatorState): Route[] {
       const group = directory.addressedGroup(context.params[0]);
       const memberId = context.params[1];
       if (!group.members.has(memberId)) throw notFound(memberId);
+      refuseMemberChange(group, 'remove');
       group.members.delete(memberId);
       audit('Remove member from group', 'Delete', group, memberId);
       if (group.licenses.size > 0 || group.applied.has(memberId))
         processor.schedule(group.id, memberId);
       return new Reply(204);
     }),
+    route('GET', `/groups/${SEGMENT}/members/microsoft\\.graph\\.user`, (context) => {
+      // The type cast keeps only users and lets $select name user properties (OData derived-type cast).
+      const group = directory.addressedGroup(context.params[0]);
+      const users = [...group.members].filter((id) => directory.users.has(id));
+      return collectionResponse(context, 'users', users, (id) => castUserView(context, id));
+    }),
     route('GET', `/groups/${SEGMENT}/membersWithLicenseErrors`, (context) => {
       const group = directory.addressedGroup(context.params[0]);
+      refuseUserSelectWithoutCast(context);
       return collectionResponse(
         context,
         'directoryObjects',
@@ -289,6 +331,19 @@ export function groupRoutes(state: SimulatorState): Route[] {
         (user) => memberView(context, user.id)[0]
       );
     }),
+    route(
+      'GET',
+      `/groups/${SEGMENT}/membersWithLicenseErrors/microsoft\\.graph\\.user`,
+      (context) => {
+        const group = directory.requireGroup(context.params[0]);
+        return collectionResponse(
+          context,
+          'users',
+          directory.membersWithLicenseErrors(group).map((user) => user.id),
+          (id) => castUserView(context, id)
+        );
+      }
+    ),
     route('POST', `/groups/${SEGMENT}/assignLicense`, (context) => {
       const group = directory.addressedGroup(context.params[0]);
       const { add, remove } = assignLicenseBody(context.body, 'Group');

@@ -34,6 +34,8 @@ export interface SimulatorState {
   readonly processor: LicenseProcessor;
   /** The application whose token the simulator accepts: the actor of every change made through it. */
   readonly caller: AuditActor;
+  /** Refuse member changes to synced, dynamic and role-assignable groups, as Graph does (on by default). */
+  readonly unchangeableGroups?: boolean;
 }
 
 /** A path segment: an id, a UPN, or `$ref`-style OData segment. */
