@@ -74,7 +74,7 @@ describe('a malformed click on a sign-off card', () => {
         { ...data },
         {
           serviceUrl: bot.serviceUrl,
-          from: { ...from('approver1'), aadObjectId: 42 as unknown as string },
+          from: { ...from('approver1'), aadObjectId: 'not-an-object-id' },
           channel: true,
         }
       )
@@ -83,6 +83,26 @@ describe('a malformed click on a sign-off card', () => {
     expect(((await response.json()) as { value: unknown }).value).toBe(
       'Teams did not say who you are, so nothing was decided.'
     );
+    expect(await whatStands()).toEqual(before);
+  });
+
+  it('refuses a click whose clicker id is not text before any turn runs, naming the field, and changes nothing', async () => {
+    const before = await whatStands();
+    const response = await bot.post(
+      cardAction(
+        'approve',
+        { ...data },
+        {
+          serviceUrl: bot.serviceUrl,
+          from: { ...from('approver1'), aadObjectId: 42 as unknown as string },
+          channel: true,
+        }
+      )
+    );
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: "The activity's from.aadObjectId must be text.",
+    });
     expect(await whatStands()).toEqual(before);
   });
 
