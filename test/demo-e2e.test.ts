@@ -150,7 +150,9 @@ describe('the embedded demo in the Agents Playground', () => {
       'disables it now'
     );
     await cardTitled(/^Sign-off needed: putting back what wave 1's follow-up found missing/);
-    expect(await terminal('approve as Lee')).toContain('Approved by Lee Gu');
+    // Lee released wave 1, whose follow-up asked for this: another approver must sign it off.
+    expect(await terminal('approve as Lee')).not.toContain('Approved by');
+    expect(await terminal('approve as Nestor')).toContain('Approved by Nestor Wilke');
     await cardTitled(/^Wave 1: what its follow-up found missing is back/);
 
     // Released in a window that is open now (its time zone said).
