@@ -1,3 +1,6 @@
+import { inFlightRemovals } from '../src/domain/journal';
+import { readBackDelaysFor } from '../src/domain/read-freshness';
+import type { DirectoryWriter } from '../src/engine/directory-writer';
 import { executeWave } from '../src/engine/execute-wave';
 import { rollbackWave } from '../src/engine/rollback-wave';
 import { planGroups } from '../src/engine/plan-groups';
@@ -17,6 +20,7 @@ import { approve, planWavesOn } from './support/wave-harness';
 // Reads lag a minute of simulated time behind writes: 0.6 s of real time at this scale. Every read is
 // served by the replica furthest behind, so a read right after a write is stale every time.
 const LAG = { replicationLagMs: 60_000, slowestReplica: true, timeScale: 100 };
+const LAG_REAL_MS = 600;
 
 describe('Entra ID answers from replicas that lag behind writes', () => {
   let simulator: TenantSimulator;
@@ -47,6 +51,66 @@ describe('Entra ID answers from replicas that lag behind writes', () => {
     expect(rollback.restored).toHaveLength(report.removed.length);
     for (const { userId, skuId } of report.removed)
       expect(simulator.directory.findUser(userId)?.directLicenses.has(skuId)).toBe(true);
+    expect(simulator.directory.timeline.losses(simulator.directory.skus)).toEqual([]);
+  });
+
+  it('after a crash between sending removals and reading them back, a stale read does not journal them failed nor send them again', async () => {
+    simulator = new TenantSimulator({ tenant: buildTrickyTenant(), ...LAG });
+    const base = await simulator.start();
+    const { writer, context, waves } = await planWavesOn(base, ['rest']);
+    const journal = new InMemoryJournal();
+    await approve(journal, waves[0]);
+    // The process dies right after every removal of the round trip reached Graph, before reading back.
+    let dead = false;
+    const removed = new Set<string>();
+    const dying: DirectoryWriter = {
+      readUser: async (id) => {
+        if (dead) throw new Error('process killed');
+        return writer.readUser(id);
+      },
+      restoreDirectLicense: () => Promise.reject(new Error('process killed')),
+      removeDirectLicensesForUsers: async (items) => {
+        const answers = await writer.removeDirectLicensesForUsers(items);
+        for (const { userId } of items) removed.add(userId);
+        dead = true;
+        return answers;
+      },
+      removeDirectLicenses: () => Promise.reject(new Error('process killed')),
+      readUsers: async (ids) => {
+        if (dead) throw new Error('process killed');
+        return writer.readUsers(ids);
+      },
+    };
+    const crashed = await executeWave(waves[0], context, dying, journal);
+    expect(crashed.stoppedBecause).toContain('will reconcile');
+    expect(removed.size).toBeGreaterThan(0);
+
+    // Restarted at once: every replica answering is still behind the removals.
+    let resent = 0;
+    const restarted: DirectoryWriter = {
+      readUser: (id) => writer.readUser(id),
+      restoreDirectLicense: (id, sku, plans) => writer.restoreDirectLicense(id, sku, plans),
+      removeDirectLicenses: async (id, skus) => {
+        resent++;
+        await writer.removeDirectLicenses(id, skus);
+      },
+    };
+    const report = await executeWave(waves[0], context, restarted, journal, {
+      readBack: { delaysMs: readBackDelaysFor(LAG_REAL_MS + 100) },
+    });
+
+    const entries = await journal.entries();
+    const intentUser = new Map(
+      entries.flatMap((e) => (e.kind === 'removal-intended' ? [[e.id, e.userId]] : []))
+    );
+    const failed = entries.flatMap((e) =>
+      e.kind === 'removal-outcome' && e.outcome === 'failed' ? [intentUser.get(e.intentId)] : []
+    );
+    expect(failed).toEqual([]);
+    expect(resent).toBe(0);
+    expect(report.removed).toEqual([]);
+    expect(report.stoppedBecause).toBeNull();
+    expect(inFlightRemovals(entries)).toEqual([]);
     expect(simulator.directory.timeline.losses(simulator.directory.skus)).toEqual([]);
   });
 
