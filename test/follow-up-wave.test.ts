@@ -38,6 +38,16 @@ describe("a wave's follow-up reading its users", () => {
     ],
   });
 
+  // Waits that pass only on a simulated clock: 10 s in all, the lag bound.
+  let clock = Date.now();
+  const readBack = {
+    delaysMs: [2_000, 3_000, 5_000],
+    now: () => new Date(clock),
+    sleep: async (ms: number) => {
+      clock += ms;
+    },
+  };
+
   async function journalOfRemovals(
     users: readonly string[],
     outcome: 'removed' | 'unknown' = 'removed',
@@ -84,7 +94,8 @@ describe("a wave's follow-up reading its users", () => {
         u3: notFound,
         // u4: no answer at all in the batch
       }),
-      journal
+      journal,
+      { readBack }
     );
     expect(report.checked).toBe(4);
     expect(report.usersGone).toBe(1);
@@ -99,7 +110,7 @@ describe("a wave's follow-up reading its users", () => {
     const journal = await journalOfRemovals(['u1', 'u2']);
     const down = new Error('503 ServiceUnavailable: try later');
     await expect(
-      followUpWave(wave, reader, writerAnswering({ u1: down, u2: down }), journal)
+      followUpWave(wave, reader, writerAnswering({ u1: down, u2: down }), journal, { readBack })
     ).rejects.toThrow('503 ServiceUnavailable');
   });
 
@@ -127,16 +138,6 @@ describe("a wave's follow-up reading its users", () => {
       { skuId: sku, assignedByGroup: null, disabledPlans: [], state: 'Active', error: 'None' },
     ],
   });
-  // Waits that pass only on a simulated clock: 10 s in all, the lag bound.
-  let clock = Date.now();
-  const readBack = {
-    delaysMs: [2_000, 3_000, 5_000],
-    now: () => new Date(clock),
-    sleep: async (ms: number) => {
-      clock += ms;
-    },
-  };
-
   it('reads again a user a lagging replica shows without the license, and finds nothing once a read shows it', async () => {
     const journal = await journalOfRemovals(['u1']);
     const report = await followUpWave(

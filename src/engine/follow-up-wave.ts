@@ -20,7 +20,8 @@ export interface FollowUpReport {
 
 /**
  * The follow-up of one wave: a fresh read of every user whose direct assignment it removed (and nothing
- * has put back), checked against what the direct assignment enabled. A user something seems missing
+ * has put back), made once the lag bound has passed since the check began, checked against what the
+ * direct assignment enabled. A user something seems missing
  * for is read again until a read shows nothing missing or the lag bound has passed since the first:
  * a lagging replica's view never becomes a finding. Removals the wave left "unknown, re-checking" are
  * settled first, from reads past the lag. Changes nothing in the directory; a read Graph cannot answer
@@ -54,6 +55,11 @@ export async function followUpWave(
     });
   const findings: FollowUpFinding[] = [];
   let usersGone = 0;
+  // A clean read proves nothing until the lag has passed: a replica behind a change made just before
+  // the check (a group's disabled plans) still shows the user whole. Waiting the bound first, every
+  // read reflects whatever changed before the check began.
+  const { lagBoundMs, sleep } = readBackOf(options.readBack);
+  if (userIds.length > 0) await sleep(lagBoundMs);
   for (let start = 0; start < userIds.length; start += CHUNK) {
     const chunk = userIds.slice(start, start + CHUNK);
     const first = await readUsers(writer, chunk);
