@@ -32,6 +32,11 @@ export interface BotSettings {
    */
   readonly graphTimeScale: number;
   /**
+   * How far behind the latest writes Entra's replicas may answer (GRAPH_REPLICATION_LAG_SECONDS, default
+   * 30, in Graph's time): a read that does not show a write is trusted only that long after it.
+   */
+  readonly replicationLagMs: number;
+  /**
    * The soak period (FOLLOW_UP_AFTER_MINUTES, default 1440: 24 h): how long after a wave its users are
    * checked again; the next wave waits for that check.
    */
@@ -492,6 +497,7 @@ export function readBotSettings(env: Env): BotSettings {
     publicUrl: publicUrl(env),
     storage: storageSettings(env),
     graphTimeScale: graphTimeScale(env, graph),
+    replicationLagMs: seconds(env, 'GRAPH_REPLICATION_LAG_SECONDS', 30) * 1000,
     runner: {
       pollMs: seconds(env, 'RUNNER_POLL_SECONDS', 5) * 1000,
       retryMs: seconds(env, 'RUNNER_RETRY_SECONDS', 30) * 1000,

@@ -12,6 +12,7 @@ import {
   azuriteOnDisk,
   countAssignLicenseCalls,
   demoTenantReadyForWaves,
+  TEST_REPLICATION_LAG_MS,
 } from './support/durable-setup';
 import { freePort } from './support/free-port';
 import { TeamsDriver } from './support/teams-driver';
@@ -48,6 +49,7 @@ describe('the bot killed (SIGKILL) again and again during a removal wave', () =>
         PORT: String(port),
         RUNNER_POLL_SECONDS: '0.2',
         RUNNER_RETRY_SECONDS: '0.2',
+        GRAPH_REPLICATION_LAG_SECONDS: String(TEST_REPLICATION_LAG_MS / 1000),
       },
       `http://127.0.0.1:${port}`
     );

@@ -38,7 +38,21 @@ describe("a wave's follow-up reading its users", () => {
     ],
   });
 
-  async function journalOfRemovals(users: readonly string[]) {
+  // Waits that pass only on a simulated clock: 10 s in all, the lag bound.
+  let clock = Date.now();
+  const readBack = {
+    delaysMs: [2_000, 3_000, 5_000],
+    now: () => new Date(clock),
+    sleep: async (ms: number) => {
+      clock += ms;
+    },
+  };
+
+  async function journalOfRemovals(
+    users: readonly string[],
+    outcome: 'removed' | 'unknown' = 'removed',
+    outcomeAt = '2026-11-24T10:00:01Z'
+  ) {
     const journal = new InMemoryJournal();
     for (const userId of users) {
       await journal.append({
@@ -54,10 +68,10 @@ describe("a wave's follow-up reading its users", () => {
       await journal.append({
         kind: 'removal-outcome',
         id: `o-${userId}`,
-        at: '2026-11-24T10:00:01Z',
+        at: outcomeAt,
         intentId: `i-${userId}`,
-        outcome: 'removed',
-        reason: 'removed',
+        outcome,
+        reason: outcome,
       });
     }
     return journal;
@@ -80,7 +94,8 @@ describe("a wave's follow-up reading its users", () => {
         u3: notFound,
         // u4: no answer at all in the batch
       }),
-      journal
+      journal,
+      { readBack }
     );
     expect(report.checked).toBe(4);
     expect(report.usersGone).toBe(1);
@@ -95,7 +110,79 @@ describe("a wave's follow-up reading its users", () => {
     const journal = await journalOfRemovals(['u1', 'u2']);
     const down = new Error('503 ServiceUnavailable: try later');
     await expect(
-      followUpWave(wave, reader, writerAnswering({ u1: down, u2: down }), journal)
+      followUpWave(wave, reader, writerAnswering({ u1: down, u2: down }), journal, { readBack })
     ).rejects.toThrow('503 ServiceUnavailable');
+  });
+
+  /** Each user's reads in turn (the last one repeats): a lagging replica first, then a fresh one. */
+  const writerReading = (reads: Record<string, UserLicenseSnapshot[]>) => {
+    const count = new Map<string, number>();
+    return {
+      readUsers: async (ids: readonly string[]) =>
+        new Map(
+          ids.map((id) => {
+            const n = count.get(id) ?? 0;
+            count.set(id, n + 1);
+            return [id, reads[id][Math.min(n, reads[id].length - 1)]] as const;
+          })
+        ),
+    } as unknown as DirectoryWriter;
+  };
+  const withoutLicense = (id: string): UserLicenseSnapshot => ({
+    ...inherited(id),
+    licenseAssignmentStates: [],
+  });
+  const direct = (id: string): UserLicenseSnapshot => ({
+    ...inherited(id),
+    licenseAssignmentStates: [
+      { skuId: sku, assignedByGroup: null, disabledPlans: [], state: 'Active', error: 'None' },
+    ],
+  });
+  it('reads again a user a lagging replica shows without the license, and finds nothing once a read shows it', async () => {
+    const journal = await journalOfRemovals(['u1']);
+    const report = await followUpWave(
+      wave,
+      reader,
+      writerReading({ u1: [withoutLicense('u1'), inherited('u1')] }),
+      journal,
+      { readBack }
+    );
+    expect(report.findings).toEqual([]);
+  });
+
+  it('still finds a loss every read shows, after reading again until the lag has passed', async () => {
+    const journal = await journalOfRemovals(['u1']);
+    const report = await followUpWave(
+      wave,
+      reader,
+      writerReading({ u1: [withoutLicense('u1')] }),
+      journal,
+      { readBack }
+    );
+    expect(report.findings.map((f) => [f.userId, f.problem, f.needsRestore])).toEqual([
+      ['u1', 'lost-plans', true],
+    ]);
+  });
+
+  it('settles a removal left "unknown, re-checking" from a read that shows it, and checks it', async () => {
+    clock = Date.now();
+    const journal = await journalOfRemovals(['u1', 'u2'], 'unknown', new Date(clock).toISOString());
+    const report = await followUpWave(
+      wave,
+      reader,
+      writerReading({ u1: [direct('u1'), inherited('u1')], u2: [direct('u2')] }),
+      journal,
+      { readBack }
+    );
+    expect(report.checked).toBe(1);
+    expect(report.findings).toEqual([]);
+    const outcomes = (await journal.entries()).flatMap((e) =>
+      e.kind === 'removal-outcome' && e.outcome !== 'unknown' ? [[e.intentId, e.outcome]] : []
+    );
+    // u2's read, past the lag, still shows the direct assignment: it was not removed.
+    expect(outcomes).toEqual([
+      ['i-u1', 'removed'],
+      ['i-u2', 'failed'],
+    ]);
   });
 });

@@ -3,10 +3,39 @@ import type { UserLicenseSnapshot } from './licenses';
 /**
  * Entra ID is eventually consistent: a read that follows a write may come from a replica that has not
  * seen it yet (Microsoft Entra identity blog, "Designing for Eventual Consistency for Microsoft Entra").
- * A read is known to be fresh enough for a removal only when it shows the removal; until then it is
- * read again after these waits (about half a minute in all: replicas catch up within seconds).
+ * The bot assumes a bound on how far a replica lags (GRAPH_REPLICATION_LAG_SECONDS): a read made that
+ * long after a write shows it. Until then a read that does not show the write is read again after
+ * these waits, which add up to the bound, so the last read is fresh whatever it shows.
  */
-export const READ_BACK_DELAYS_MS: readonly number[] = [500, 1_000, 2_000, 4_000, 8_000, 15_000];
+export const DEFAULT_REPLICATION_LAG_BOUND_MS = 30_000;
+
+/** Waits doubling from half a second (less for a short bound), the last trimmed: they add up to the bound. */
+export function readBackDelaysFor(boundMs: number): number[] {
+  const delays: number[] = [];
+  let total = 0;
+  for (let next = Math.min(500, boundMs / 8); total < boundMs; next *= 2) {
+    const delay = Math.min(next, boundMs - total);
+    delays.push(delay);
+    total += delay;
+  }
+  return delays;
+}
+
+export const READ_BACK_DELAYS_MS: readonly number[] = readBackDelaysFor(
+  DEFAULT_REPLICATION_LAG_BOUND_MS
+);
+
+/** The lag the waits cover: their sum. */
+export const lagBoundOf = (delaysMs: readonly number[]): number =>
+  delaysMs.reduce((sum, delay) => sum + delay, 0);
+
+/**
+ * A read made now shows every write made before `writtenAt`: the lag bound has passed since. (A write
+ * is sent moments after its intent is journaled; the bound has slack for that.)
+ */
+export function isPastLag(writtenAt: string | Date, now: Date, lagBoundMs: number): boolean {
+  return now.getTime() - new Date(writtenAt).getTime() >= lagBoundMs;
+}
 
 /** The read shows this SKU's direct assignment gone: it has seen the removal (or a later change). */
 export function showsDirectRemovalOf(snapshot: UserLicenseSnapshot, skuId: string): boolean {

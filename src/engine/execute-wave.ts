@@ -13,9 +13,9 @@ import {
 } from '../domain/removal-safety';
 import type { Wave, WaveEntry } from '../domain/waves';
 import { errorText } from '../error-text';
-import { isDefiniteRefusal, showsDirectRemovalOf } from '../domain/read-freshness';
+import { isDefiniteRefusal, isPastLag, showsDirectRemovalOf } from '../domain/read-freshness';
 import type { DirectoryWriter } from './directory-writer';
-import { readUntilFresh, type ReadBackOptions } from './read-until-fresh';
+import { readBackOf, readUntilFresh, type ReadBackOptions } from './read-until-fresh';
 import { isLeaseLost } from './write-fence';
 
 export interface WaveItem {
@@ -112,6 +112,8 @@ export async function executeWave(
   options: WaveExecutionOptions = {}
 ): Promise<WaveReport> {
   const now = options.now ?? (() => new Date());
+  // The lag bound is measured on the wave's clock unless the read-back brings its own.
+  const readBack: ReadBackOptions = { now, ...options.readBack };
   const dryRun = options.dryRun ?? false;
   if (!dryRun && !isWaveApproved(await journal.entries(), wave)) {
     throw new WaveNotApprovedError(
@@ -155,7 +157,7 @@ export async function executeWave(
 
   const stopAfterLoss = dryRun
     ? null
-    : await reconcile(wave, context, writer, journal, settle, options.readBack);
+    : await reconcile(wave, context, writer, journal, settle, readBack);
   await journalOutcomes();
   if (stopAfterLoss) report.stoppedBecause = stopAfterLoss;
   const { done, restoredEarlier } = await settledKeys(journal, wave.digest);
@@ -302,7 +304,7 @@ export async function executeWave(
       (ids) => readUsers(writer, ids),
       firstRead,
       isFresh,
-      options.readBack
+      readBack
     );
 
     for (const plan of planned) {
@@ -549,13 +551,14 @@ async function reconcile(
   );
   const inFlight = inFlightRemovals(all).filter((e) => e.waveDigest === wave.digest);
   if (inFlight.length === 0) return null;
-  // A removal known to have been sent whose read back was stale ("unknown") may still not show: read
-  // again until it does, or the waits run out. (An intent with no outcome may never have been sent.)
-  const unknown = new Set(
-    all.flatMap((e) =>
-      e.kind === 'removal-outcome' && e.outcome === 'unknown' ? [e.intentId] : []
-    )
-  );
+  // A read that does not show an in-flight removal may come from a replica behind it (sent just
+  // before a crash, or read back stale): it is trusted only once the lag bound has passed since the
+  // removal could have been sent, and read again until then.
+  const sentBy = new Map(inFlight.map((i) => [i.id, i.at]));
+  for (const e of all)
+    if (e.kind === 'removal-outcome' && e.outcome === 'unknown' && sentBy.has(e.intentId))
+      sentBy.set(e.intentId, e.at);
+  const { lagBoundMs, now } = readBackOf(readBack);
   const first = new Map<string, UserLicenseSnapshot | Error>();
   for (const userId of new Set(inFlight.map((i) => i.userId))) {
     try {
@@ -570,8 +573,12 @@ async function reconcile(
     first,
     (userId, snapshot) =>
       inFlight
-        .filter((i) => i.userId === userId && unknown.has(i.id) && !restoring.has(i.id))
-        .every((i) => showsDirectRemovalOf(snapshot, i.skuId)),
+        .filter((i) => i.userId === userId && !restoring.has(i.id))
+        .every(
+          (i) =>
+            showsDirectRemovalOf(snapshot, i.skuId) ||
+            isPastLag(sentBy.get(i.id) ?? i.at, now(), lagBoundMs)
+        ),
     readBack
   );
   for (const intent of inFlight) {

@@ -1,10 +1,13 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { removedIntentsOf } from '../domain/done-report';
 import { checkRemovedAssignment, type FollowUpFinding } from '../domain/follow-up';
-import type { Journal } from '../domain/journal';
+import { inFlightRemovals, type Journal, type JournalEntry } from '../domain/journal';
+import type { UserLicenseSnapshot } from '../domain/licenses';
+import { isPastLag, showsDirectRemovalOf } from '../domain/read-freshness';
 import type { StoredWave } from '../domain/migration-record';
 import type { DirectoryWriter } from './directory-writer';
 import { CHUNK, isNotFound, readUsers } from './execute-wave';
+import { readBackOf, readUntilFresh, type ReadBackOptions } from './read-until-fresh';
 import type { TenantReader } from './tenant-reader';
 
 export interface FollowUpReport {
@@ -17,15 +20,21 @@ export interface FollowUpReport {
 
 /**
  * The follow-up of one wave: a fresh read of every user whose direct assignment it removed (and nothing
- * has put back), checked against what the direct assignment enabled. Reads only; a read Graph cannot
- * answer fails the whole check, which the runner tries again later.
+ * has put back), made once the lag bound has passed since the check began, checked against what the
+ * direct assignment enabled. A user something seems missing
+ * for is read again until a read shows nothing missing or the lag bound has passed since the first:
+ * a lagging replica's view never becomes a finding. Removals the wave left "unknown, re-checking" are
+ * settled first, from reads past the lag. Changes nothing in the directory; a read Graph cannot answer
+ * fails the whole check, which the runner tries again later.
  */
 export async function followUpWave(
   wave: StoredWave,
   reader: TenantReader,
   writer: DirectoryWriter,
-  journal: Journal
+  journal: Journal,
+  options: { readonly readBack?: ReadBackOptions } = {}
 ): Promise<FollowUpReport> {
+  await settleUnknown(wave, writer, journal, options.readBack);
   const targets = removedIntentsOf(await journal.entries(), wave.digest);
   const skus = new Map((await reader.subscribedSkus()).map((s) => [s.skuId.toLowerCase(), s]));
   const groupNames = await reader.licensingGroupNames();
@@ -34,16 +43,39 @@ export async function followUpWave(
     byUser.set(target.userId, [...(byUser.get(target.userId) ?? []), target]);
   const userIds = [...byUser.keys()];
   const names = new Map(wave.entries.map((e) => [e.userId, e.userPrincipalName]));
+  const findingsOf = (userId: string, snapshot: UserLicenseSnapshot) =>
+    (byUser.get(userId) ?? []).flatMap((target) => {
+      const finding = checkRemovedAssignment(
+        { ...target, intentId: target.id },
+        snapshot,
+        skus.get(target.skuId.toLowerCase()),
+        groupNames
+      );
+      return finding ? [finding] : [];
+    });
   const findings: FollowUpFinding[] = [];
   let usersGone = 0;
+  // A clean read proves nothing until the lag has passed: a replica behind a change made just before
+  // the check (a group's disabled plans) still shows the user whole. Waiting the bound first, every
+  // read reflects whatever changed before the check began.
+  const { lagBoundMs, sleep } = readBackOf(options.readBack);
+  if (userIds.length > 0) await sleep(lagBoundMs);
   for (let start = 0; start < userIds.length; start += CHUNK) {
     const chunk = userIds.slice(start, start + CHUNK);
-    const read = await readUsers(writer, chunk);
+    const first = await readUsers(writer, chunk);
+    // Graph unable to answer the whole round trip: the check is tried again later.
+    const failures = chunk
+      .map((userId) => first.get(userId) ?? new Error('no answer'))
+      .filter((a) => a instanceof Error && !isNotFound(a));
+    if (failures.length === chunk.length) throw failures[0];
+    const read = await readUntilFresh(
+      (ids) => readUsers(writer, ids),
+      first,
+      (userId, snapshot) => findingsOf(userId, snapshot).length === 0,
+      options.readBack
+    );
     const answer = (userId: string) =>
       read.get(userId) ?? new Error(`Graph gave no answer for user ${userId}.`);
-    // Graph unable to answer the whole round trip: the check is tried again later.
-    const failures = chunk.map(answer).filter((a) => a instanceof Error && !isNotFound(a));
-    if (failures.length === chunk.length) throw failures[0];
     for (const userId of chunk) {
       const snapshot = answer(userId);
       if (snapshot instanceof Error) {
@@ -64,18 +96,65 @@ export async function followUpWave(
           });
         continue;
       }
-      for (const target of byUser.get(userId) ?? []) {
-        const finding = checkRemovedAssignment(
-          { ...target, intentId: target.id },
-          snapshot,
-          skus.get(target.skuId.toLowerCase()),
-          groupNames
-        );
-        if (finding) findings.push(finding);
-      }
+      findings.push(...findingsOf(userId, snapshot));
     }
   }
   return { checked: targets.length, usersGone, findings };
+}
+
+/**
+ * The wave's removals journaled "unknown, re-checking" (sent, read back stale, then the wave stopped):
+ * removed once a read shows it; still direct in a read past the lag bound, not removed. A user Graph
+ * cannot read stays unknown, for the next check.
+ */
+async function settleUnknown(
+  wave: StoredWave,
+  writer: DirectoryWriter,
+  journal: Journal,
+  readBack: ReadBackOptions = {}
+): Promise<void> {
+  const entries = await journal.entries();
+  const unknownAt = new Map<string, string>();
+  for (const e of entries)
+    if (e.kind === 'removal-outcome' && e.outcome === 'unknown') unknownAt.set(e.intentId, e.at);
+  const unknown = inFlightRemovals(entries).filter(
+    (i) => i.waveDigest === wave.digest && unknownAt.has(i.id)
+  );
+  if (unknown.length === 0) return;
+  const { lagBoundMs, now } = readBackOf(readBack);
+  const sentBy = (intentId: string) => unknownAt.get(intentId) ?? '';
+  const reads = await readUntilFresh(
+    (ids) => readUsers(writer, ids),
+    await readUsers(writer, [...new Set(unknown.map((i) => i.userId))]),
+    (userId, snapshot) =>
+      unknown
+        .filter((i) => i.userId === userId)
+        .every(
+          (i) =>
+            showsDirectRemovalOf(snapshot, i.skuId) || isPastLag(sentBy(i.id), now(), lagBoundMs)
+        ),
+    readBack
+  );
+  const settled: JournalEntry[] = [];
+  for (const intent of unknown) {
+    const read = reads.get(intent.userId);
+    if (!read || read instanceof Error) continue;
+    const removed = showsDirectRemovalOf(read, intent.skuId);
+    if (!removed && !isPastLag(sentBy(intent.id), now(), lagBoundMs)) continue;
+    settled.push({
+      kind: 'removal-outcome',
+      id: randomUUID(),
+      at: now().toISOString(),
+      intentId: intent.id,
+      outcome: removed ? 'removed' : 'failed',
+      reason: removed
+        ? 'Removed (settled by the follow-up from a read that shows it).'
+        : 'Not removed: a read past the replication lag still shows the direct assignment.',
+    });
+  }
+  if (settled.length === 0) return;
+  if (journal.appendMany) await journal.appendMany(settled);
+  else for (const entry of settled) await journal.append(entry);
 }
 
 /** The digest a restore approval binds to: exactly these removed assignments (their intents). */

@@ -49,6 +49,7 @@ import type { Notifier } from './notifier';
 import type { RunnerLease } from './runner-lease';
 import { isLeaseLost } from './write-fence';
 import { populateAndAssign, waitForProcessing } from './populate-and-assign';
+import type { ReadBackOptions } from './read-until-fresh';
 import { rollbackWave, type RollbackReport } from './rollback-wave';
 import type { TenantReader } from './tenant-reader';
 import { verifyDirectRemovals } from './verify-removals';
@@ -87,6 +88,8 @@ export interface MigrationRunnerDependencies {
     /** How often the audit log (5 requests / 10 s per app) and members' states are read at most. */
     readonly auditEveryMs?: number;
   };
+  /** Reads again while Entra's replicas may lag behind a write (the waits add up to the lag bound). */
+  readonly readBack?: ReadBackOptions;
   /** How long to wait before trying again after a step failed (Graph or storage unreachable). */
   readonly retryMs?: number;
   /** How often to look for work approved through another instance, or left by one that died. */
@@ -409,6 +412,7 @@ export class MigrationRunner {
       {
         knownGroupIds: known,
         groupKey: assign.approvalId,
+        replication: deps.readBack,
         onGroupReady: async (name, id) => {
           if (known[name] === id) return;
           known[name] = id;
@@ -482,6 +486,7 @@ export class MigrationRunner {
     let stopCause: 'lease' | 'paused' | 'window' | null = null;
     const report = await executeWave(wave, context, deps.directoryWriter, deps.journal, {
       now: deps.now,
+      readBack: deps.readBack,
       mayWrite: () => {
         if (deps.lease.held() && !this.stopped) return true;
         stopCause = 'lease';
@@ -602,7 +607,9 @@ export class MigrationRunner {
    */
   private async runFollowUp(wave: StoredWave): Promise<void> {
     const { deps } = this;
-    const report = await followUpWave(wave, deps.reader, deps.directoryWriter, deps.journal);
+    const report = await followUpWave(wave, deps.reader, deps.directoryWriter, deps.journal, {
+      readBack: deps.readBack,
+    });
     const toRestore = report.findings.filter((f) => f.needsRestore);
     const at = deps.now();
     const outcome = await updateRecord(deps.store, (stored) => {
@@ -732,6 +739,7 @@ export class MigrationRunner {
     }
     const report = await rollbackWave(wave.digest, deps.directoryWriter, deps.journal, {
       now: deps.now,
+      readBack: deps.readBack,
       only: new Set(intentIds),
       reason: `Put back after wave ${waveNumber}'s follow-up found it missing; approved by ${request.decidedBy?.name ?? 'an approver'}.`,
     });
@@ -807,6 +815,7 @@ export class MigrationRunner {
     }
     const report = await rollbackWave(wave.digest, this.deps.directoryWriter, this.deps.journal, {
       now: this.deps.now,
+      readBack: this.deps.readBack,
     });
     if (report.failed.length > 0) return report;
     await updateRecord(this.deps.store, (stored) => ({

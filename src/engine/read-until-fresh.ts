@@ -1,13 +1,28 @@
 import type { UserLicenseSnapshot } from '../domain/licenses';
-import { READ_BACK_DELAYS_MS } from '../domain/read-freshness';
+import { READ_BACK_DELAYS_MS, lagBoundOf } from '../domain/read-freshness';
 
-/** How reads are repeated while a replica may lag: the waits, and how to wait (tests shorten neither). */
+/**
+ * How reads are repeated while a replica may lag: the waits (they add up to the lag bound the bot
+ * assumes), how to wait, and the clock the bound is measured on (tests give a simulated one).
+ */
 export interface ReadBackOptions {
   readonly delaysMs?: readonly number[];
   readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => Date;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The waits, the lag bound they cover, how to wait and the clock, defaults filled in. */
+export function readBackOf(options: ReadBackOptions = {}) {
+  const delaysMs = options.delaysMs ?? READ_BACK_DELAYS_MS;
+  return {
+    delaysMs,
+    lagBoundMs: lagBoundOf(delaysMs),
+    sleep: options.sleep ?? realSleep,
+    now: options.now ?? (() => new Date()),
+  };
+}
 
 /**
  * Reads these users again, after each wait in turn, until `isFresh` holds for each one's read (or the
@@ -20,12 +35,12 @@ export async function readUntilFresh(
   options: ReadBackOptions = {}
 ): Promise<Map<string, UserLicenseSnapshot | Error>> {
   const latest = new Map(first);
-  const sleep = options.sleep ?? realSleep;
+  const { delaysMs, sleep } = readBackOf(options);
   const stale = () =>
     [...latest].flatMap(([userId, read]) =>
       read instanceof Error || isFresh(userId, read) ? [] : [userId]
     );
-  for (const delay of options.delaysMs ?? READ_BACK_DELAYS_MS) {
+  for (const delay of delaysMs) {
     const waiting = stale();
     if (waiting.length === 0) break;
     await sleep(delay);

@@ -3,7 +3,9 @@ import { inFlightRemovals, type Journal, type JournalEntry } from '../domain/jou
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import { errorText } from '../error-text';
 import type { DirectoryWriter } from './directory-writer';
+import { isPastLag } from '../domain/read-freshness';
 import { CHUNK, isNotFound, readUsers } from './execute-wave';
+import { readBackOf, readUntilFresh, type ReadBackOptions } from './read-until-fresh';
 import { isLeaseLost } from './write-fence';
 
 export interface RollbackReport {
@@ -42,9 +44,12 @@ export async function rollbackWave(
     only?: ReadonlySet<string>;
     /** Why, in the journal. */
     reason?: string;
+    /** Reads again while a replica may lag behind the wave's removals or earlier put-backs. */
+    readBack?: ReadBackOptions;
   } = {}
 ): Promise<RollbackReport> {
   const now = options.now ?? (() => new Date());
+  const readBack: ReadBackOptions = { now, ...options.readBack };
   const dryRun = options.dryRun ?? false;
   const restored: RollbackReport['restored'] = [];
   const alreadyThere: RollbackReport['alreadyThere'] = [];
@@ -63,7 +68,7 @@ export async function rollbackWave(
   });
   let entries = await journalEntries(journal);
   if (!options.only && !dryRun) {
-    const settled = await settleInFlight(entries, waveDigest, writer, outcome, failed);
+    const settled = await settleInFlight(entries, waveDigest, writer, outcome, failed, readBack);
     if (settled.length > 0) {
       await journalAppend(journal, settled);
       entries = await journalEntries(journal);
@@ -79,9 +84,23 @@ export async function rollbackWave(
       e.kind === 'removal-outcome' && e.outcome === 'removed' ? intents.get(e.intentId) : undefined;
     return intent && (!options.only || options.only.has(intent.id)) ? [intent] : [];
   });
+  const latest = latestWrites(entries);
   for (let start = 0; start < removed.length; start += CHUNK) {
     const chunk = removed.slice(start, start + CHUNK);
-    const fresh = await readUsers(writer, [...new Set(chunk.map((i) => i.userId))]);
+    // "Already there" is trusted only from a read that shows the bot's latest write (the removal, or
+    // a put-back), or made once the lag bound has passed since it: a lagging replica may show either.
+    const fresh = await readFresh(
+      writer,
+      chunk,
+      readBack,
+      (intent, user) => {
+        const last = latest.get(intent.id);
+        return last?.outcome === 'restored'
+          ? holdsDirectly(user, intent.skuId)
+          : !holdsDirectly(user, intent.skuId);
+      },
+      (intent) => latest.get(intent.id)?.at ?? intent.at
+    );
     for (const intent of chunk) {
       const key = { userId: intent.userId, skuId: intent.skuId };
       const user = fresh.get(intent.userId) ?? new Error('Graph gave no answer for this user.');
@@ -136,7 +155,8 @@ async function settleInFlight(
     result: 'removed' | 'skipped' | 'restored' | 'failed',
     reason: string
   ) => JournalEntry,
-  owed: RollbackReport['failed']
+  owed: RollbackReport['failed'],
+  readBack: ReadBackOptions
 ): Promise<JournalEntry[]> {
   const inFlight = inFlightRemovals(entries).filter((i) => i.waveDigest === waveDigest);
   if (inFlight.length === 0) return [];
@@ -146,7 +166,15 @@ async function settleInFlight(
   const settled: JournalEntry[] = [];
   for (let start = 0; start < inFlight.length; start += CHUNK) {
     const chunk = inFlight.slice(start, start + CHUNK);
-    const fresh = await readUsers(writer, [...new Set(chunk.map((i) => i.userId))]);
+    // A removal sent just before the stop may not show yet: "intact" only from a read past the lag.
+    const latest = latestWrites(entries);
+    const fresh = await readFresh(
+      writer,
+      chunk,
+      readBack,
+      (intent, user) => restoring.has(intent.id) || !holdsDirectly(user, intent.skuId),
+      (intent) => latest.get(intent.id)?.at ?? intent.at
+    );
     for (const intent of chunk) {
       const user = fresh.get(intent.userId) ?? new Error('Graph gave no answer for this user.');
       if (user instanceof Error) {
@@ -187,6 +215,38 @@ async function settleInFlight(
     }
   }
   return settled;
+}
+
+/** Each intent's latest outcome: the bot's last write about it and when it was journaled. */
+function latestWrites(entries: readonly JournalEntry[]) {
+  const latest = new Map<string, { outcome: string; at: string }>();
+  for (const e of entries)
+    if (e.kind === 'removal-outcome') latest.set(e.intentId, { outcome: e.outcome, at: e.at });
+  return latest;
+}
+
+/**
+ * Reads these intents' users until each read shows what `shows` expects, or the lag bound has passed
+ * since the intent's latest write (`writtenAt`): then the read is fresh, whatever it shows.
+ */
+async function readFresh(
+  writer: DirectoryWriter,
+  intents: readonly Intent[],
+  readBack: ReadBackOptions,
+  shows: (intent: Intent, user: UserLicenseSnapshot) => boolean,
+  writtenAt: (intent: Intent) => string
+): Promise<Map<string, UserLicenseSnapshot | Error>> {
+  const { lagBoundMs, now } = readBackOf(readBack);
+  const first = await readUsers(writer, [...new Set(intents.map((i) => i.userId))]);
+  return readUntilFresh(
+    (ids) => readUsers(writer, ids),
+    first,
+    (userId, user) =>
+      intents
+        .filter((i) => i.userId === userId)
+        .every((i) => shows(i, user) || isPastLag(writtenAt(i), now(), lagBoundMs)),
+    readBack
+  );
 }
 
 const holdsDirectly = (user: UserLicenseSnapshot, skuId: string) =>

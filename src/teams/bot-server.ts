@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as restify from 'restify';
 import type { BotSettings } from '../config';
+import { readBackDelaysFor } from '../domain/read-freshness';
 import type { DirectoryMembership } from '../engine/directory-membership';
 import type { DirectoryWriter } from '../engine/directory-writer';
 import type { GroupWriter } from '../engine/group-writer';
@@ -76,6 +77,10 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     processing: {
       pollMs: options.timings?.processingPollMs ?? 5_000 / settings.graphTimeScale,
       auditEveryMs: 6 * (options.timings?.processingPollMs ?? 5_000 / settings.graphTimeScale),
+    },
+    // Waits that add up to the replication lag bound, in the (time-scaled) simulator's time too.
+    readBack: {
+      delaysMs: readBackDelaysFor(settings.replicationLagMs / settings.graphTimeScale),
     },
     retryMs: options.timings?.retryMs ?? settings.runner.retryMs,
     pollMs: options.timings?.pollMs ?? settings.runner.pollMs,

@@ -6,6 +6,7 @@ import {
   buildDemoTenant,
 } from '../../src/simulator/scenarios/demo-tenant';
 import type { TenantFixture } from '../../src/simulator/tenant-fixture';
+import { TEST_REPLICATION_LAG_MS } from './durable-setup';
 import { startBot } from '../../src/start-bot';
 import { memoryState, type BotState } from '../../src/storage/bot-state';
 import { ConnectorStandIn } from './connector-stand-in';
@@ -41,6 +42,8 @@ export async function startBotUnderTest(
   const simulator = new TenantSimulator({
     tenant: options.tenant ?? buildDemoTenant(),
     timings: { queuedMs: 20, usersPerSecond: 100_000 },
+    // Entra answers from replicas that lag: on in every whole-migration test (short, to stay quick).
+    replicationLagMs: TEST_REPLICATION_LAG_MS,
   });
   const graphUrl = await simulator.start();
   const connector = new ConnectorStandIn();
@@ -53,6 +56,7 @@ export async function startBotUnderTest(
     // Most tests run wave after wave: each wave's follow-up is due as soon as it finishes.
     FOLLOW_UP_AFTER_MINUTES: '0',
     ALLOW_UNSAFE_TIMINGS: 'true',
+    GRAPH_REPLICATION_LAG_SECONDS: String(TEST_REPLICATION_LAG_MS / 1000),
     ...options.env,
   });
   const state = options.state ?? memoryState();

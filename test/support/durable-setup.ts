@@ -16,6 +16,9 @@ import { TenantSimulator } from '../../src/simulator/simulator-server';
 
 export const CONTAINER = 'license-migration';
 
+/** How far the simulator's replicas lag in whole-migration tests, and the bound the bot is told. */
+export const TEST_REPLICATION_LAG_MS = 250;
+
 /** Azurite on a free loopback port with its data in a temporary folder (so it can be stopped and started). */
 export async function azuriteOnDisk(): Promise<
   RunningAzurite & {
@@ -56,6 +59,7 @@ export async function demoTenantReadyForWaves(): Promise<{
   const simulator = new TenantSimulator({
     tenant: buildDemoTenant(),
     timings: { queuedMs: 10, usersPerSecond: 100_000 },
+    replicationLagMs: TEST_REPLICATION_LAG_MS,
   });
   const graphUrl = await simulator.start();
   const client = createGraphClient(
