@@ -12,6 +12,7 @@ import { createBotAdapter } from './bot-adapter';
 import { createBotApplication } from './bot-application';
 import { ChannelNotifier } from './channel-notifier';
 import { ReportLinks } from './report-links';
+import { TurnWindow } from './turn-window';
 import { registerHealthRoute } from './routes/health-route';
 import { registerMessagesRoute } from './routes/messages-route';
 
@@ -32,6 +33,7 @@ export interface BotServerOptions {
     readonly processingPollMs?: number;
     readonly retryMs?: number;
     readonly pollMs?: number;
+    readonly answerWithinMs?: number;
   };
 }
 
@@ -96,6 +98,12 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   });
   const url = `http://${settings.host}:${server.address().port}`;
   const reports = new ReportLinks(settings.publicUrl ?? url);
+  const turns = new TurnWindow(
+    adapter,
+    settings.botIdentity?.appId ?? '',
+    log,
+    options.timings?.answerWithinMs
+  );
   const app = createBotApplication({
     adapter,
     botAppId: settings.botIdentity?.appId,
@@ -107,6 +115,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     journal,
     notifier,
     reports,
+    turns,
     now,
     log,
   });
@@ -120,6 +129,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   runner.start();
 
   const idle = async () => {
+    await turns.idle();
     await runner.idle();
     await notifier.idle();
   };
@@ -128,6 +138,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     idle,
     runsApprovedWork: () => lease.held(),
     stop: async () => {
+      await turns.idle();
       await runner.stop();
       await notifier.idle();
       await new Promise<void>((resolve) => {

@@ -36,11 +36,14 @@ export async function startBotUnderTest(
     now?: () => Date;
     /** Storage for the bot; memory unless a test brings Azurite. */
     state?: BotState;
+    /** Faults the simulator injects, e.g. "latency=3000ms:100%,path=/users$" for a slow tenant. */
+    graphFaults?: string;
   } = {}
 ): Promise<BotUnderTest> {
   const simulator = new TenantSimulator({
     tenant: options.tenant ?? buildDemoTenant(),
     timings: { queuedMs: 20, usersPerSecond: 100_000 },
+    ...(options.graphFaults ? { faults: options.graphFaults } : {}),
   });
   const graphUrl = await simulator.start();
   const connector = new ConnectorStandIn();
