@@ -58,7 +58,11 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     settings.botIdentity?.appId ?? '',
     storage,
     log,
-    options.timings?.notifySpacingMs
+    options.timings?.notifySpacingMs,
+    () => {
+      const group = settings.approverGroupId;
+      return group ? options.membership.userMembers(group) : Promise.resolve([]);
+    }
   );
   const runner = new MigrationRunner({
     reader: options.reader,

@@ -57,20 +57,21 @@ export class TurnWindow {
     reference: Partial<ConversationReference>,
     work: (context: TurnContext) => Promise<void>
   ): Promise<boolean> {
+    let succeeded = true;
+    const fail = (error: unknown) => {
+      succeeded = false;
+      this.log(`A command failed after its turn: ${errorText(error)}`);
+    };
     return this.track(
       this.adapter
         .continueConversationAsync(this.botAppId, reference, async (context) => {
           // The proactive turn's activity has an id of its own; its replies answer the message instead.
           context.activity.id = reference.activityId;
-          await work(context);
+          // Caught here: the adapter's turn-error handler would otherwise take it, unseen.
+          await work(context).catch(fail);
         })
-        .then(
-          () => true,
-          (error: unknown) => {
-            this.log(`A command failed after its turn: ${errorText(error)}`);
-            return false;
-          }
-        )
+        .catch(fail)
+        .then(() => succeeded)
     );
   }
 

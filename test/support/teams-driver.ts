@@ -101,7 +101,9 @@ export class TeamsDriver {
     verb: string,
     data: Record<string, unknown>,
     trigger: 'manual' | 'automatic' = 'manual',
-    tenantId?: string
+    tenantId?: string,
+    /** The clicked card's activity id, as Teams sends it. */
+    replyToId?: string
   ): Promise<InvokeAnswer> {
     const response = await this.bot.post(
       cardAction(verb, data, {
@@ -110,6 +112,7 @@ export class TeamsDriver {
         channel: true,
         trigger,
         ...(tenantId ? { tenantId } : {}),
+        ...(replyToId ? { replyToId } : {}),
       })
     );
     const text = await response.text();
