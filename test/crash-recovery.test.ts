@@ -68,8 +68,10 @@ describe('the bot killed (SIGKILL) again and again during a removal wave', () =>
       if (KILL_AFTER_BATCHES.includes(batches)) bot.killNow();
     };
 
+    // Sign-off cards go to the notification channel only (issue 15): the admin sets it first.
+    await teams.say('admin', 'notify here');
     await teams.say('admin', 'waves 1000', 'personal');
-    await teams.click('approver1', 'approve', await teams.buttonData(teams.latestApproval()));
+    await teams.click('approver1', 'approve', await teams.buttonData(await teams.nextApproval(0)));
 
     const store = new BlobMigrationStore(azurite.container);
     const waveDone = async () =>

@@ -168,6 +168,8 @@ describe('giving licenses back', () => {
   it('journals a rollback decision whose journal entry was lost before putting anything back', async () => {
     await startWithWaveOneDone();
     await teams.say('admin', 'rollback 1');
+    // The card goes to the channel after the turn (it names the approvers in the team's roster).
+    await bot.idle();
     const rollback = teams.latestApproval();
     journal.armed = true;
     // The decision is recorded, but its journal append is lost (the click itself fails).
@@ -207,6 +209,7 @@ describe('giving licenses back', () => {
     };
 
     await teams.say('admin', 'rollback 1');
+    await bot.idle();
     await teams.click('approver1', 'approve', await teams.buttonData(teams.latestApproval()));
     await waitFor('the first pass', () => problems().length > 0);
     await bot.idle();

@@ -56,8 +56,10 @@ describe('storage unreachable for a while', () => {
       if (method === 'POST' && url.includes('$batch') && ++batches === 30) outage = azurite.halt();
     };
 
+    // Sign-off cards go to the notification channel only (issue 15): the admin sets it first.
+    await teams.say('admin', 'notify here');
     await teams.say('admin', 'waves 1000', 'personal');
-    await teams.click('approver1', 'approve', await teams.buttonData(teams.latestApproval()));
+    await teams.click('approver1', 'approve', await teams.buttonData(await teams.nextApproval(0)));
     const deadline = Date.now() + 20_000;
     while (!outage && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await outage;

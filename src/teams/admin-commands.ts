@@ -2,7 +2,6 @@ import { MessageFactory, TurnContext } from 'botbuilder';
 import { describeSubject, type ApprovalRequest, type Person } from '../domain/approvals';
 import { reprocessMembersInError } from '../engine/list-license-errors';
 import { MigrationRefusal } from '../engine/migration-service';
-import { approvalCard } from './cards/approval-card';
 import { count, plural } from './cards/card-format';
 import { summaryCard } from './cards/summary-card';
 import type { CommandDependencies } from './command-dependencies';
@@ -126,16 +125,24 @@ export async function notifyHere(
       'Notifications go to a channel the admins and approvers share: say `notify here` there, with an @mention.'
     );
   await deps.notifier.useChannel(context, person.name);
-  await afterChange('This channel is stored as the notification channel', () =>
-    context.sendActivity(
+  await afterChange('This channel is stored as the notification channel', async () => {
+    await context.sendActivity(
       'This channel gets the migration notifications and sign-off cards from now on.'
-    )
-  );
+    );
+    // Sign-offs asked for before there was a channel have had no card anyone could reach: now they do.
+    const { record, now } = await deps.service.status();
+    const pending = record.approvals.filter(
+      (a) => a.status === 'pending' && new Date(a.expiresAt) > now
+    );
+    const views = await Promise.all(pending.map((a) => deps.service.approvalView(a.id)));
+    deps.notifier.postPending(views.filter((v) => v !== null));
+  });
 }
 
 /**
- * Puts an approval card where an approver will see it: the notification channel (the notifier posts
- * it there), or this conversation when no channel is chosen yet.
+ * Says where the approval card is: the notification channel (the notifier posts it there). Without a
+ * channel there is nowhere an approver can see it (a personal chat shows it to the requester alone),
+ * so the request waits, stored, until an admin chooses one.
  */
 async function deliverApproval(
   context: TurnContext,
@@ -168,15 +175,7 @@ async function pointToCard(
     );
     return;
   }
-  const sent = await context.sendActivity(
-    MessageFactory.attachment(approvalCard(request, { canDecide: false }))
-  );
-  if (sent?.id)
-    await deps.notifier.rememberCard(`approval/${request.id}`, {
-      reference: here,
-      activityId: sent.id,
-    });
   await context.sendActivity(
-    'No notification channel is set, so the card is here; an admin can say `notify here` in the channel the approvers read.'
+    `Asked for sign-off on ${what}, but no notification channel is set, so no approver can see the card yet. An admin says \`notify here\` (with an @mention) in the channel the approvers read; the card is posted there then.`
   );
 }

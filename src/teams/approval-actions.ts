@@ -1,5 +1,5 @@
 import type { AdaptiveCard } from '@microsoft/teams-ai';
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { ActivityTypes, TurnContext } from 'botbuilder';
 import { readDecisionInput, readRefreshInput } from '../domain/approval-input';
 import type { ApprovalRequest, Person } from '../domain/approvals';
 import type { ApprovalConditions } from '../engine/notifier';
@@ -16,10 +16,28 @@ export type ApprovalActionData = unknown;
 
 type CardOrMessage = AdaptiveCard | string;
 
+/**
+ * The card the clicker's invoke is answered with. Never with `refresh`: teams-ai would then update the
+ * card for everyone before answering, and a failed update would fail the click. Everyone's copy is
+ * updated after the answer, by the notifier.
+ */
 const content = (
   request: ApprovalRequest,
   view: { canDecide: boolean; notice?: string; conditions?: ApprovalConditions }
-) => approvalCard(request, view).content as AdaptiveCard;
+) => {
+  const card = approvalCard(request, view).content as AdaptiveCard;
+  delete card.refresh;
+  return card;
+};
+
+/** The card that was clicked: where everyone's copy of it is. */
+const clickedCard = (context: TurnContext) =>
+  context.activity.replyToId
+    ? {
+        reference: TurnContext.getConversationReference(context.activity),
+        activityId: context.activity.replyToId,
+      }
+    : null;
 
 /** Whether this person may decide this request: an approver (asked of the directory now), not the requester. */
 async function mayDecide(
@@ -49,13 +67,11 @@ export async function refreshApproval(
   const found = await deps.service.approvalView(input.approvalId);
   if (!found) return 'This card belongs to no request I know of.';
   const { request, conditions } = found;
-  // Without `refresh`, teams-ai answers this viewer only; with it, it would update the card for everyone.
-  const view = content(request, {
+  // Without `refresh`, teams-ai answers this viewer only.
+  return content(request, {
     canDecide: await mayDecide(deps, request, personOf(context.activity)),
     conditions,
   });
-  delete view.refresh;
-  return view;
 }
 
 /**
@@ -88,15 +104,22 @@ export async function decideApproval(
     return content(outcome.request, { canDecide: false, conditions: view?.conditions });
   }
   const { refusal, request, current } = outcome;
-  // These cards carry `refresh`, so they replace the card for everyone; each approver's own view (with
-  // the buttons) then comes back through the refresh.
-  if (refusal.refused === 'stale' && current)
+  // An out-of-date card is replaced for everyone too, once the clicker has their answer; each approver's
+  // own view (with the buttons) then comes back through the refresh.
+  const clicked = clickedCard(context);
+  if (refusal.refused === 'stale' && current) {
+    const view = await deps.service.approvalView(current.id);
+    if (clicked) deps.notifier.replaceCard(clicked, current, view?.conditions);
     return content(current, { canDecide: false, notice: refusal.message });
-  if (request && ['already-decided', 'expired', 'stale'].includes(refusal.refused))
-    return content(
-      { ...request, status: refusal.refused === 'expired' ? 'expired' : request.status },
-      { canDecide: false, notice: refusal.message }
-    );
+  }
+  if (request && ['already-decided', 'expired', 'stale'].includes(refusal.refused)) {
+    const shown: ApprovalRequest = {
+      ...request,
+      status: refusal.refused === 'expired' ? 'expired' : request.status,
+    };
+    if (clicked) deps.notifier.replaceCard(clicked, shown);
+    return content(shown, { canDecide: false, notice: refusal.message });
+  }
   return refusal.message;
 }
 

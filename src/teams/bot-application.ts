@@ -8,6 +8,7 @@ import {
   type ApprovalActionData,
 } from './approval-actions';
 import type { CommandDependencies } from './command-dependencies';
+import { DeliveredActivities } from './delivered-activities';
 import { handleMessage } from './message-router';
 import { isFromServedTenant } from './tenant-guard';
 
@@ -51,6 +52,12 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
   );
   // Registered after the verbs above, so it takes only the card actions none of them took.
   app.addRoute(isCardAction, refuseUnknownCardAction, true);
-  app.activity('message', async (context) => handleMessage(context, options));
+  const delivered = new DeliveredActivities(options.storage);
+  app.activity('message', async (context) => {
+    // Teams re-delivers a message whose turn it thinks failed: the copy does nothing.
+    if (!(await delivered.claim(context.activity)))
+      return options.log(`Ignored a re-delivered message (activity ${context.activity.id}).`);
+    await handleMessage(context, options);
+  });
   return app;
 }

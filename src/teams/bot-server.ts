@@ -13,6 +13,7 @@ import { createBotAdapter } from './bot-adapter';
 import { createBotApplication } from './bot-application';
 import { ChannelNotifier } from './channel-notifier';
 import { ReportLinks } from './report-links';
+import { TurnWindow } from './turn-window';
 import { registerHealthRoute } from './routes/health-route';
 import { registerMessagesRoute } from './routes/messages-route';
 
@@ -33,6 +34,7 @@ export interface BotServerOptions {
     readonly processingPollMs?: number;
     readonly retryMs?: number;
     readonly pollMs?: number;
+    readonly answerWithinMs?: number;
   };
 }
 
@@ -57,7 +59,11 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     settings.botIdentity?.appId ?? '',
     storage,
     log,
-    options.timings?.notifySpacingMs
+    options.timings?.notifySpacingMs,
+    () => {
+      const group = settings.approverGroupId;
+      return group ? options.membership.userMembers(group) : Promise.resolve([]);
+    }
   );
   const runner = new MigrationRunner({
     reader: options.reader,
@@ -108,6 +114,12 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   });
   const url = `http://${settings.host}:${server.address().port}`;
   const reports = new ReportLinks(settings.publicUrl ?? url);
+  const turns = new TurnWindow(
+    adapter,
+    settings.botIdentity?.appId ?? '',
+    log,
+    options.timings?.answerWithinMs
+  );
   const app = createBotApplication({
     adapter,
     botAppId: settings.botIdentity?.appId,
@@ -119,6 +131,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     journal,
     notifier,
     reports,
+    turns,
     now,
     log,
   });
@@ -134,6 +147,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   runner.start();
 
   const idle = async () => {
+    await turns.idle();
     await runner.idle();
     await notifier.idle();
   };
@@ -142,6 +156,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     idle,
     runsApprovedWork: () => lease.held(),
     stop: async () => {
+      await turns.idle();
       await runner.stop();
       await notifier.idle();
       await new Promise<void>((resolve) => {

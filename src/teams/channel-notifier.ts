@@ -6,12 +6,13 @@ import {
   type Storage,
   TurnContext,
 } from 'botbuilder';
-import { describeSubject } from '../domain/approvals';
+import { describeSubject, type ApprovalRequest } from '../domain/approvals';
 import { describeReassignment } from '../domain/done-report';
 import { describeAutomation } from '../domain/automation';
 import { productName } from '../domain/product-names';
-import type { Notice, Notifier } from '../engine/notifier';
+import type { ApprovalConditions, Notice, Notifier } from '../engine/notifier';
 import { errorText } from '../error-text';
+import { approverMris } from './approver-roster';
 import { approvalCard } from './cards/approval-card';
 import { count } from './cards/card-format';
 import { progressCard } from './cards/progress-card';
@@ -32,6 +33,13 @@ interface StoredChannel {
   eTag?: string;
 }
 
+/** A card, or how to make it in the conversation it goes to (a sign-off card names that roster's approvers). */
+type CardSource = Attachment | ((context: TurnContext) => Promise<Attachment>);
+
+/** Teams' answers worth trying again (its rate-limit guidance), and how often. */
+const RETRIABLE = new Set([412, 429, 502, 503, 504]);
+const UPDATE_ATTEMPTS = 4;
+
 /** Where a posted card is, so it can be updated in place: its conversation and activity id. */
 export interface CardLocation {
   readonly reference: Partial<ConversationReference>;
@@ -51,7 +59,10 @@ export class ChannelNotifier implements Notifier {
     private readonly botAppId: string,
     private readonly storage: Storage,
     private readonly log: (line: string) => void,
-    spacingMs?: number
+    spacingMs?: number,
+    /** The approver group's members now, for a sign-off card's automatic refresh. */
+    private readonly approverIds: () => Promise<string[]> = () => Promise.resolve([]),
+    private readonly retryBaseMs = 500
   ) {
     this.pacer = new ThreadPacer(spacingMs, log);
   }
@@ -103,10 +114,10 @@ export class ChannelNotifier implements Notifier {
         notice.kind === 'approval-expired' ||
         notice.kind === 'approval-updated'
       ) {
-        const card = approvalCard(notice.request, {
-          canDecide: false,
-          conditions: 'conditions' in notice ? notice.conditions : undefined,
-        });
+        const card = this.approvalCardOf(
+          notice.request,
+          'conditions' in notice ? notice.conditions : undefined
+        );
         const key = `approval/${notice.request.id}`;
         if (notice.kind === 'approval-updated') {
           // A request whose card never went out (the process stopped just before) is posted now.
@@ -139,7 +150,7 @@ export class ChannelNotifier implements Notifier {
       case 'approval-requested':
         return this.post(
           channel,
-          approvalCard(notice.request, { canDecide: false, conditions: notice.conditions }),
+          this.approvalCardOf(notice.request, notice.conditions),
           `approval/${notice.request.id}`
         );
       case 'approval-expired':
@@ -198,18 +209,68 @@ export class ChannelNotifier implements Notifier {
     }
   }
 
-  private post(channel: Partial<ConversationReference>, card: Attachment, key?: string): void {
+  /**
+   * `notify here` after sign-offs were asked for: their cards are posted in the channel now (a card
+   * already there is brought up to date instead).
+   */
+  postPending(pending: { request: ApprovalRequest; conditions: ApprovalConditions }[]): void {
+    for (const { request, conditions } of pending) {
+      const key = `approval/${request.id}`;
+      this.pacer.enqueue(async () => {
+        const channel = await this.channel();
+        if (!channel) return;
+        const here = (await this.locations(key)).filter(
+          (l) => l.reference.conversation?.id === channel.conversation?.id
+        );
+        const card = this.approvalCardOf(request, conditions);
+        if (here.length > 0) await this.updateAt(here, card);
+        else await this.postAndRemember(channel, card, key);
+      });
+    }
+  }
+
+  /**
+   * Replaces one posted sign-off card for everyone, after the click on it was answered: a failed update
+   * then costs the clicker nothing, and it is tried again.
+   */
+  replaceCard(
+    location: CardLocation,
+    request: ApprovalRequest,
+    conditions?: ApprovalConditions
+  ): void {
+    this.pacer.enqueue(() => this.updateAt([location], this.approvalCardOf(request, conditions)));
+  }
+
+  /** A pending card refreshes for the approvers among the members of where it goes; others are final. */
+  private approvalCardOf(request: ApprovalRequest, conditions?: ApprovalConditions): CardSource {
+    if (request.status !== 'pending')
+      return approvalCard(request, { canDecide: false, conditions });
+    return async (context) => {
+      let refreshFor: string[] = [];
+      try {
+        refreshFor = await approverMris(context, await this.approverIds(), this.log);
+      } catch (error) {
+        this.log(
+          `Could not tell which members approve (${errorText(error)}); the sign-off card refreshes for nobody, and approvers press "Show my buttons".`
+        );
+      }
+      return approvalCard(request, { canDecide: false, conditions, refreshFor });
+    };
+  }
+
+  private post(channel: Partial<ConversationReference>, card: CardSource, key?: string): void {
     this.pacer.enqueue(() => this.postAndRemember(channel, card, key));
   }
 
   private async postAndRemember(
     channel: Partial<ConversationReference>,
-    card: Attachment,
+    card: CardSource,
     key?: string
   ): Promise<void> {
     const id = await this.send(
       channel,
-      async (context) => (await context.sendActivity(MessageFactory.attachment(card)))?.id
+      async (context) =>
+        (await context.sendActivity(MessageFactory.attachment(await cardIn(context, card))))?.id
     );
     if (id && key) await this.rememberCard(key, { reference: channel, activityId: id });
   }
@@ -230,21 +291,45 @@ export class ChannelNotifier implements Notifier {
   private async postOrUpdate(
     channel: Partial<ConversationReference>,
     key: string,
-    card: Attachment
+    card: CardSource
   ): Promise<void> {
     const known = await this.locations(key);
     if (known.length > 0) return this.updateCards(key, card);
     await this.postAndRemember(channel, card, key);
   }
 
-  private async updateCards(key: string, card: Attachment): Promise<void> {
-    for (const location of await this.locations(key)) {
-      await this.send(location.reference, async (context) => {
-        const activity = MessageFactory.attachment(card);
-        activity.id = location.activityId;
-        await context.updateActivity(activity);
-        return location.activityId;
-      });
+  private async updateCards(key: string, card: CardSource): Promise<void> {
+    await this.updateAt(await this.locations(key), card);
+  }
+
+  /** Updates cards in place, each tried again with backoff while Teams answers as its guidance says to. */
+  private async updateAt(locations: CardLocation[], card: CardSource): Promise<void> {
+    for (const location of locations) {
+      for (let attempt = 1; ; attempt++) {
+        // Caught inside the turn: the adapter's turn-error handler would otherwise take it.
+        let failure: unknown = null;
+        await this.adapter.continueConversationAsync(
+          this.botAppId,
+          location.reference,
+          async (context) => {
+            try {
+              const activity = MessageFactory.attachment(await cardIn(context, card));
+              activity.id = location.activityId;
+              await context.updateActivity(activity);
+            } catch (error) {
+              failure = error ?? new Error('unknown failure');
+            }
+          }
+        );
+        if (failure === null) break;
+        const status = (failure as { statusCode?: number }).statusCode ?? 0;
+        if (!RETRIABLE.has(status) || attempt >= UPDATE_ATTEMPTS) {
+          this.log(`Could not update a card in Teams: ${errorText(failure)}`);
+          break;
+        }
+        const backoff = this.retryBaseMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+      }
     }
   }
 
@@ -272,6 +357,9 @@ export class ChannelNotifier implements Notifier {
     return id;
   }
 }
+
+const cardIn = (context: TurnContext, card: CardSource): Promise<Attachment> =>
+  typeof card === 'function' ? card(context) : Promise.resolve(card);
 
 /** The card for a notice that is posted once and not updated. */
 function noticeCard(notice: Notice): Attachment {

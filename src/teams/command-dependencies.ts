@@ -4,6 +4,7 @@ import type { MigrationService } from '../engine/migration-service';
 import type { TenantReader } from '../engine/tenant-reader';
 import type { ChannelNotifier } from './channel-notifier';
 import type { ReportLinks } from './report-links';
+import type { TurnWindow } from './turn-window';
 
 /** What the Teams handlers need: the engine's reads and service, and the Teams-side helpers. */
 export interface CommandDependencies {
@@ -14,6 +15,8 @@ export interface CommandDependencies {
   readonly journal: Journal;
   readonly notifier: ChannelNotifier;
   readonly reports: ReportLinks;
+  /** Runs each command so its turn answers within Teams' window. */
+  readonly turns: TurnWindow;
   readonly now: () => Date;
   readonly log: (line: string) => void;
 }

@@ -62,6 +62,16 @@ export async function handleMessage(
     );
     return;
   }
+  // Within Teams' window whatever the tenant's size; the work replies from a turn of its own.
+  await deps.turns.run(context, command.name, (turn) => runCommand(turn, deps, person, command));
+}
+
+async function runCommand(
+  context: TurnContext,
+  deps: CommandDependencies,
+  person: Person,
+  command: ParsedCommand
+): Promise<void> {
   try {
     await HANDLERS[command.name](context, deps, person, command);
   } catch (error) {

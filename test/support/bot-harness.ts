@@ -37,6 +37,8 @@ export async function startBotUnderTest(
     now?: () => Date;
     /** Storage for the bot; memory unless a test brings Azurite. */
     state?: BotState;
+    /** Faults the simulator injects, e.g. "latency=3000ms:100%,path=/users$" for a slow tenant. */
+    graphFaults?: string;
   } = {}
 ): Promise<BotUnderTest> {
   const simulator = new TenantSimulator({
@@ -44,6 +46,7 @@ export async function startBotUnderTest(
     timings: { queuedMs: 20, usersPerSecond: 100_000 },
     // Entra answers from replicas that lag: on in every whole-migration test (short, to stay quick).
     replicationLagMs: TEST_REPLICATION_LAG_MS,
+    ...(options.graphFaults ? { faults: options.graphFaults } : {}),
   });
   const graphUrl = await simulator.start();
   const connector = new ConnectorStandIn();

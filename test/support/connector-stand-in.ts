@@ -1,5 +1,20 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DEMO_PEOPLE } from '../../src/simulator/scenarios/demo-tenant';
+
+/** A member of a conversation as the connector lists it (a team's roster for a channel). */
+export interface RosterEntry {
+  readonly id: string;
+  readonly name: string;
+  readonly aadObjectId: string;
+}
+
+/** Everyone in the demo tenant's people, as Teams names them: the team of the migration channel. */
+export const DEMO_ROSTER: RosterEntry[] = Object.values(DEMO_PEOPLE).map((p) => ({
+  id: `29:${p.id}`,
+  name: p.name,
+  aadObjectId: p.id,
+}));
 
 /** An activity the bot sent to the Bot Connector service, as received on the wire. */
 export interface SentActivity {
@@ -7,6 +22,10 @@ export interface SentActivity {
   readonly path: string;
   readonly conversationId: string;
   readonly authorization: string | undefined;
+  /** The status the stand-in answered with. */
+  readonly status: number;
+  /** The id it gave a new activity (a POST), e.g. `sent-3`. */
+  readonly answeredId?: string;
   readonly body: {
     type: string;
     text?: string;
@@ -25,13 +44,33 @@ export class ConnectorStandIn {
   private server: Server | null = null;
   private waiters: (() => void)[] = [];
   private counter = 0;
+  /** Who the connector lists as members of any conversation (GET …/pagedmembers). */
+  roster: RosterEntry[] = DEMO_ROSTER;
+  /** Status codes the next updates of an activity (PUT) are answered with, one each, in order. */
+  readonly failUpdates: number[] = [];
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
+        const url = new URL(req.url ?? '/', 'http://stand-in');
+        if (
+          req.method === 'GET' &&
+          /^\/v3\/conversations\/[^/]+\/pagedmembers$/.test(url.pathname)
+        ) {
+          // Pages as Teams gives them: pageSize at most 500, a continuation token until the last.
+          const size = Math.min(Number(url.searchParams.get('pageSize') ?? 200) || 200, 500);
+          const from = Number(url.searchParams.get('continuationToken') ?? 0);
+          const members = this.roster.slice(from, from + size);
+          const next = from + size < this.roster.length ? String(from + size) : undefined;
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ members, ...(next ? { continuationToken: next } : {}) }));
+          return;
+        }
         const match = /^\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
+        const failure = req.method === 'PUT' && match ? this.failUpdates.shift() : undefined;
+        const id = `sent-${++this.counter}`;
         if (match) {
           const body = chunks.length > 0 ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
           this.sent.push({
@@ -39,12 +78,21 @@ export class ConnectorStandIn {
             path: req.url ?? '',
             conversationId: decodeURIComponent(match[1]),
             authorization: req.headers.authorization,
+            status: failure ?? 200,
+            ...(req.method === 'POST' && !failure ? { answeredId: id } : {}),
             body,
           });
           this.waiters.splice(0).forEach((wake) => wake());
         }
+        if (failure) {
+          res.writeHead(failure, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({ error: { code: 'Failed', message: `Stand-in answered ${failure}.` } })
+          );
+          return;
+        }
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: `sent-${++this.counter}` }));
+        res.end(JSON.stringify({ id }));
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));

@@ -68,6 +68,19 @@ export class TeamsDriver {
     return cards[cards.length - 1].approvalId;
   }
 
+  /**
+   * The next sign-off card posted after `before` cards: the notifier posts it to the channel in the
+   * background, after the command's turn.
+   */
+  async nextApproval(before: number, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.approvalCards().length <= before) {
+      if (Date.now() > deadline) throw new Error('No new sign-off card was posted.');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return this.approvalCards()[before].approvalId;
+  }
+
   /** What this person's Teams client shows after refreshing the card (their own view). */
   async viewAs(person: DemoPerson, approvalId: string): Promise<InvokeAnswer> {
     return this.invoke(person, 'refreshApproval', { approvalId }, 'automatic');
@@ -101,7 +114,9 @@ export class TeamsDriver {
     verb: string,
     data: Record<string, unknown>,
     trigger: 'manual' | 'automatic' = 'manual',
-    tenantId?: string
+    tenantId?: string,
+    /** The clicked card's activity id, as Teams sends it. */
+    replyToId?: string
   ): Promise<InvokeAnswer> {
     const response = await this.bot.post(
       cardAction(verb, data, {
@@ -110,6 +125,7 @@ export class TeamsDriver {
         channel: true,
         trigger,
         ...(tenantId ? { tenantId } : {}),
+        ...(replyToId ? { replyToId } : {}),
       })
     );
     const text = await response.text();

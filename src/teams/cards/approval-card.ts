@@ -29,19 +29,27 @@ const STATUS: Record<
 
 const deciderOf = (r: ApprovalRequest) => nameInCard(r.decidedBy?.name ?? 'someone');
 
+/** Who sees a card, and for whom Teams refreshes it. */
+export interface ApprovalView {
+  readonly canDecide: boolean;
+  readonly notice?: string;
+  readonly conditions?: ApprovalConditions;
+  /** MRIs of the approvers Teams refreshes a pending card for (`refresh.userIds`, at most 60). */
+  readonly refreshFor?: readonly string[];
+}
+
 /**
  * A sign-off card. Everyone sees the request and its status; the view for an approver who may decide
- * (refreshed per user through Universal Actions) adds the reason box and Approve / Reject.
+ * (refreshed per user through Universal Actions) adds the reason box and Approve / Reject. Only a
+ * pending card refreshes, and only for the approvers named; anyone else can ask for their own view
+ * with "Show my buttons" (Teams refreshes for at most 60 people, and Outlook for nobody).
  */
-export function approvalCard(
-  request: ApprovalRequest,
-  view: { canDecide: boolean; notice?: string; conditions?: ApprovalConditions }
-): Attachment {
+export function approvalCard(request: ApprovalRequest, view: ApprovalView): Attachment {
   const what = describeSubject(request.subject);
   const status = STATUS[request.status];
   const canDecide = view.canDecide && request.status === 'pending';
   const blocked = request.status === 'pending' ? (view.conditions?.blockedBecause ?? '') : '';
-  return renderCard(template, {
+  const card = renderCard(template, {
     approvalId: request.id,
     title: `Sign-off needed: ${what}`,
     statusLine: status.line(request),
@@ -66,5 +74,11 @@ export function approvalCard(
       ? 'Reason (needed to reject, or to approve anyway: it is recorded)'
       : 'Reason (needed to reject)',
     approveTitle: blocked ? 'Approve anyway' : 'Approve',
+    showMine: request.status === 'pending' && !canDecide,
   });
+  const content = card.content as { refresh?: { userIds?: string[] } };
+  // A decided, expired or superseded card has nothing more to show anyone: no client calls the bot.
+  if (request.status !== 'pending') delete content.refresh;
+  else if (view.refreshFor && content.refresh) content.refresh.userIds = [...view.refreshFor];
+  return card;
 }
