@@ -523,14 +523,19 @@ async function settledKeys(
       e.kind === 'removal-intended' && e.waveDigest === digest ? [[e.id, e]] : []
     )
   );
-  const done = new Set<string>();
+  // An intent's latest outcome decides: 'unknown, re-checking' later judged failed is tried again.
+  const latestOutcome = new Map<string, RemovalOutcome>();
   let restoredEarlier = false;
   for (const e of entries) {
-    if (e.kind !== 'removal-outcome' || e.outcome === 'failed') continue;
-    const intent = intents.get(e.intentId);
-    if (!intent) continue;
-    done.add(`${intent.userId}|${intent.skuId}`);
+    if (e.kind !== 'removal-outcome' || !intents.has(e.intentId)) continue;
+    latestOutcome.set(e.intentId, e.outcome);
     if (e.outcome === 'restored') restoredEarlier = true;
+  }
+  const done = new Set<string>();
+  for (const [intentId, outcome] of latestOutcome) {
+    const intent = intents.get(intentId);
+    if (intent && outcome !== 'failed' && outcome !== 'unknown')
+      done.add(`${intent.userId}|${intent.skuId}`);
   }
   return { done, restoredEarlier };
 }
