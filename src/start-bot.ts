@@ -6,6 +6,7 @@ import { GraphTenantReader } from './graph/graph-tenant-reader';
 import { GraphDirectoryMembership } from './graph/graph-directory-membership';
 import { GraphDirectoryWriter } from './graph/graph-directory-writer';
 import { GraphGroupWriter } from './graph/graph-group-writer';
+import { GraphPreflightProbe } from './graph/graph-preflight-probe';
 import { GRAPH_WRITE_CEILING, WritePacer } from './graph/write-pacer';
 import { openBlobState } from './storage/bot-state';
 import { startBotServer, type BotServerOptions, type RunningBotServer } from './teams/bot-server';
@@ -53,6 +54,7 @@ export async function startBot(
       groupWriter: new GraphGroupWriter(client, settings.graph.baseUrl, pacer, state.lease),
       directoryWriter: new GraphDirectoryWriter(client, settings.graph.baseUrl, pacer, state.lease),
       membership: new GraphDirectoryMembership(client),
+      preflightProbe: new GraphPreflightProbe(client, settings.graph.baseUrl),
       log,
     });
     return { ...server, tenantId };

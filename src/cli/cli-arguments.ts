@@ -2,7 +2,15 @@ import { parseWaveSizes } from '../domain/waves';
 
 /** `npm run cli -- <command> --graph-url <url> [--token <t>] [--dry-run] [--json] [--csv]`, checked. */
 
-export const CLI_COMMANDS = ['inventory', 'plan', 'verify', 'errors', 'waves', 'report'] as const;
+export const CLI_COMMANDS = [
+  'inventory',
+  'plan',
+  'verify',
+  'errors',
+  'waves',
+  'report',
+  'doctor',
+] as const;
 export type CliCommand = (typeof CLI_COMMANDS)[number];
 
 export interface CliArguments {
@@ -20,7 +28,7 @@ export interface CliArguments {
 export class CliUsageError extends Error {}
 
 export const CLI_USAGE =
-  'Usage: npm run cli -- <inventory | plan | verify | errors | waves | report> --graph-url <url> [--token <t>] [--dry-run] [--json] [--csv] [--sizes 25,250,rest]';
+  'Usage: npm run cli -- <inventory | plan | verify | errors | waves | report | doctor> --graph-url <url> [--token <t>] [--dry-run] [--json] [--csv] [--sizes 25,250,rest]';
 
 export function parseCliArguments(args: readonly string[]): CliArguments {
   const [command, ...rest] = args;

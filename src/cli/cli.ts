@@ -13,6 +13,9 @@ import { errorText } from '../error-text';
 import { READ_ONLY } from '../engine/write-fence';
 import { createGraphClient } from '../graph/graph-client';
 import { GraphTenantReader } from '../graph/graph-tenant-reader';
+import { GraphPreflightProbe } from '../graph/graph-preflight-probe';
+import { preflightLineText } from '../domain/preflight';
+import { runPreflight } from '../engine/preflight';
 import { CLI_USAGE, CliUsageError, parseCliArguments, type CliArguments } from './cli-arguments';
 
 /**
@@ -27,10 +30,22 @@ async function run(args: CliArguments): Promise<void> {
     ...(args.token ? { GRAPH_TOKEN: args.token } : {}),
   };
   const graph = readGraphSettings(env);
-  const reader = new GraphTenantReader(
-    createGraphClient(graph, READ_ONLY),
-    graphAppId(graph.credential)
-  );
+  const client = createGraphClient(graph, READ_ONLY);
+  const reader = new GraphTenantReader(client, graphAppId(graph.credential));
+  if (args.command === 'doctor') {
+    // Read-only like every command here: the write permissions are left to `doctor` in Teams.
+    const report = await runPreflight({
+      probe: new GraphPreflightProbe(client, graph.baseUrl),
+      adminGroupId: process.env.ADMIN_GROUP_ID?.trim() || null,
+      approverGroupId: process.env.APPROVER_GROUP_ID?.trim() || null,
+      channelIsSet: null,
+      probeStorage: null,
+    });
+    if (args.json) console.log(JSON.stringify(report));
+    else report.lines.forEach((line) => console.log(preflightLineText(line)));
+    if (!report.ready) process.exitCode = 1;
+    return;
+  }
   if (args.command === 'inventory') {
     const inventory = await takeInventory(reader);
     if (args.json) return void console.log(JSON.stringify(inventory, null, 2));

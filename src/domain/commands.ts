@@ -97,6 +97,13 @@ export const COMMANDS: readonly CommandInfo[] = [
     available: true,
   },
   {
+    name: 'doctor',
+    usage: 'doctor',
+    description:
+      "Before anything changes: the bot's Graph permissions, the admin and approver groups, the channel and the storage, and what to fix. For admins; it only reads.",
+    available: true,
+  },
+  {
     name: 'notify',
     mutating: true,
     usage: 'notify here',

@@ -3,6 +3,7 @@ import { parseFaultSpec } from './fault-injection';
 import { TenantFixtureError, loadTenant } from './load-tenant';
 import { generateTenant, parseGeneratorSpec } from './scenarios/generated-tenant';
 import { parseDuration } from './duration';
+import { BOT_PERMISSIONS, KNOWN_PERMISSIONS } from './graph-permissions';
 import { AUDIT_LATENCY_MS, TenantSimulator } from './simulator-server';
 
 /**
@@ -11,7 +12,7 @@ import { AUDIT_LATENCY_MS, TenantSimulator } from './simulator-server';
  */
 
 const USAGE =
-  'Usage: npm run simulator -- (--tenant <fixture.json | demo | empty | tricky> | --generate users=<n>[,grouped=<p>%][,disabled=<p>%][,seed=<s>]) --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>] [--replication-lag <duration, default 5s; 0 turns it off>] [--audit-latency <duration>] [--audit-limit on|off] [--unchangeable-groups on|off]';
+  "Usage: npm run simulator -- (--tenant <fixture.json | demo | empty | tricky> | --generate users=<n>[,grouped=<p>%][,disabled=<p>%][,seed=<s>]) --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>] [--replication-lag <duration, default 5s; 0 turns it off>] [--audit-latency <duration>] [--audit-limit on|off] [--unchangeable-groups on|off] [--permissions <comma-separated application permissions, default the bot's>] [--premium on|off]";
 
 /** Entra's replicas typically catch up within seconds (simulated time). */
 const DEFAULT_REPLICATION_LAG = '5s';
@@ -29,6 +30,8 @@ interface CliOptions {
   auditLatencyMs: number;
   auditLimit: boolean;
   unchangeableGroups: boolean;
+  grantedPermissions: readonly string[];
+  premiumTenant: boolean;
 }
 
 function onOff(name: string, text: string | undefined): boolean {
@@ -61,6 +64,8 @@ function parseArguments(args: readonly string[]): CliOptions {
         'audit-latency',
         'audit-limit',
         'unchangeable-groups',
+        'permissions',
+        'premium',
       ].includes(name)
     ) {
       throw new UsageError(`Unknown option --${name}.`);
@@ -117,7 +122,22 @@ function parseArguments(args: readonly string[]): CliOptions {
     auditLatencyMs,
     auditLimit: onOff('audit-limit', values.get('audit-limit')),
     unchangeableGroups: onOff('unchangeable-groups', values.get('unchangeable-groups')),
+    grantedPermissions: parsePermissions(values.get('permissions')),
+    premiumTenant: onOff('premium', values.get('premium')),
   };
+}
+
+/** "none" grants nothing; a name Graph does not know here is refused rather than silently ignored. */
+function parsePermissions(text: string | undefined): readonly string[] {
+  if (text === undefined) return BOT_PERMISSIONS;
+  if (text === 'none') return [];
+  const names = text.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !KNOWN_PERMISSIONS.has(name));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `--permissions: unknown permission ${unknown.join(', ')}; use names such as ${BOT_PERMISSIONS.slice(0, 3).join(', ')}, or none.`
+    );
+  return names;
 }
 
 async function main(): Promise<void> {
@@ -133,6 +153,8 @@ async function main(): Promise<void> {
     auditLatencyMs: options.auditLatencyMs,
     auditLimit: options.auditLimit,
     unchangeableGroups: options.unchangeableGroups,
+    grantedPermissions: options.grantedPermissions,
+    premiumTenant: options.premiumTenant,
   });
   const baseUrl = await simulator.start(options.port);
   const users = simulator.directory.users.size;

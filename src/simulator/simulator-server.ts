@@ -5,6 +5,7 @@ import { DEVELOPMENT_APP, DEVELOPMENT_TOKEN } from './development-token';
 import { Directory } from './directory';
 import { FaultInjector } from './fault-injection';
 import { GraphError, errorBody, newRequestId } from './graph-error';
+import { BOT_PERMISSIONS, authorize } from './graph-permissions';
 import { executeBatch, type GraphExchange } from './json-batch';
 import { LicenseProcessor, REALISTIC_TIMINGS, type ProcessingTimings } from './license-processor';
 import { loopbackTlsOptions } from './loopback-certificate';
@@ -50,6 +51,13 @@ export interface SimulatorOptions {
   readonly unchangeableGroups?: boolean;
   /** The application the accepted token stands for; the actor of changes in the audit log. */
   readonly callerApp?: { readonly displayName: string; readonly appId: string };
+  /**
+   * The application permissions the token carries (graph-permissions.ts says which each route needs);
+   * every permission the bot's README asks for unless given.
+   */
+  readonly grantedPermissions?: readonly string[];
+  /** The tenant has Entra ID P1 or P2: without it the audit log answers 403. On unless false. */
+  readonly premiumTenant?: boolean;
 }
 
 /** Audit entries reach Graph this long after the change unless told otherwise (simulated time). */
@@ -89,6 +97,9 @@ export class TenantSimulator {
   readonly usage = { resourceUnits: 0, writes: 0, throttled: 0 };
   /** Called with every answer, batch items included (benchmarks count throttled and failed calls). */
   onResponse: ((method: string, url: string, status: number) => void) | null = null;
+  /** What the token may do; an admin may grant or revoke consent while the bot runs (tests do). */
+  grantedPermissions: Set<string>;
+  premiumTenant: boolean;
 
   constructor(options: SimulatorOptions) {
     this.clock = new SimulatedClock(options.timeScale ?? 1);
@@ -105,6 +116,8 @@ export class TenantSimulator {
       timeScale: this.clock.timeScale,
     });
     this.token = options.token ?? DEVELOPMENT_TOKEN;
+    this.grantedPermissions = new Set(options.grantedPermissions ?? BOT_PERMISSIONS);
+    this.premiumTenant = options.premiumTenant ?? true;
     const caller = options.callerApp ?? DEVELOPMENT_CALLER;
     this.throttle =
       options.throttling === false
@@ -263,6 +276,7 @@ export class TenantSimulator {
               `Resource not found for the segment '${lastSegment(path)}'.`
             );
       }
+      authorize(this.grantedPermissions, this.premiumTenant, method, path);
       if (
         url.searchParams.get('$count') === 'true' &&
         headers.consistencylevel?.toLowerCase() !== 'eventual'

@@ -8,6 +8,8 @@ import type { GroupWriter } from '../engine/group-writer';
 import { MigrationRunner } from '../engine/migration-runner';
 import { MigrationService } from '../engine/migration-service';
 import type { TenantReader } from '../engine/tenant-reader';
+import { runPreflight, type PreflightProbe } from '../engine/preflight';
+import { probeStorage } from '../storage/storage-probe';
 import type { BotState } from '../storage/bot-state';
 import { createBotAdapter } from './bot-adapter';
 import { createBotApplication } from './bot-application';
@@ -24,6 +26,8 @@ export interface BotServerOptions {
   readonly groupWriter: GroupWriter;
   readonly directoryWriter: DirectoryWriter;
   readonly membership: DirectoryMembership;
+  /** `doctor`'s harmless Graph calls. */
+  readonly preflightProbe: PreflightProbe;
   readonly log: (line: string) => void;
   readonly now?: () => Date;
   /** Bot, conversation and migration state, the journal and the runner lease. */
@@ -132,6 +136,14 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     notifier,
     reports,
     turns,
+    preflight: () =>
+      runPreflight({
+        probe: options.preflightProbe,
+        adminGroupId: settings.adminGroupId,
+        approverGroupId: settings.approverGroupId,
+        channelIsSet: async () => (await notifier.channel()) !== null,
+        probeStorage: () => probeStorage(storage, now),
+      }),
     now,
     log,
   });

@@ -1,4 +1,5 @@
 import type { Journal } from '../domain/journal';
+import type { PreflightReport } from '../domain/preflight';
 import type { GroupWriter } from '../engine/group-writer';
 import type { MigrationService } from '../engine/migration-service';
 import type { TenantReader } from '../engine/tenant-reader';
@@ -17,6 +18,8 @@ export interface CommandDependencies {
   readonly reports: ReportLinks;
   /** Runs each command so its turn answers within Teams' window. */
   readonly turns: TurnWindow;
+  /** `doctor`: every pre-flight check, none of which changes anything. */
+  readonly preflight: () => Promise<PreflightReport>;
   readonly now: () => Date;
   readonly log: (line: string) => void;
 }

@@ -5,6 +5,7 @@ import { MigrationRefusal } from '../engine/migration-service';
 import { errorText } from '../error-text';
 import * as admin from './admin-commands';
 import type { CommandDependencies } from './command-dependencies';
+import { replyWithDoctor } from './doctor-command';
 import { FailedAfterChange } from './failed-after-change';
 import { personOf } from './people';
 import * as read from './read-commands';
@@ -37,6 +38,7 @@ const HANDLERS: Record<string, Handler> = {
   followup: (context, deps, person, command) =>
     admin.followUpNow(context, deps, person, command.argument as number),
   reprocess: (context, deps, person) => admin.reprocess(context, deps, person),
+  doctor: (context, deps, person) => replyWithDoctor(context, deps, person),
 };
 
 /**

@@ -6,6 +6,8 @@ import { NEW_MIGRATION_RECORD, type ProgressPoint } from '../../src/domain/migra
 import { parseReleaseWindow } from '../../src/domain/release-window';
 import { approvalCard } from '../../src/teams/cards/approval-card';
 import { helpCard } from '../../src/teams/cards/help-card';
+import { doctorCard } from '../../src/teams/cards/doctor-card';
+import { evaluatePreflight } from '../../src/domain/preflight';
 import { inventoryCard } from '../../src/teams/cards/inventory-card';
 import { progressCard } from '../../src/teams/cards/progress-card';
 import { statusCard } from '../../src/teams/cards/status-card';
@@ -108,6 +110,28 @@ export function sampleCards(): { name: string; card: Record<string, unknown> }[]
   const content = (attachment: Attachment) => attachment.content as Record<string, unknown>;
   return [
     { name: 'help', card: content(helpCard()) },
+    {
+      name: 'doctor',
+      card: content(
+        doctorCard(
+          evaluatePreflight({
+            permissions: {
+              skus: { kind: 'granted' },
+              users: { kind: 'granted' },
+              groups: { kind: 'granted' },
+              memberWrite: { kind: 'denied', code: 'Authorization_RequestDenied' },
+              licenseWrite: { kind: 'denied', code: 'Authorization_RequestDenied' },
+              userWrite: { kind: 'unchecked', why: 'the command line never writes' },
+            },
+            auditLog: { kind: 'not-premium' },
+            adminGroup: { kind: 'found', id: person.id, hasMembers: true },
+            approverGroup: { kind: 'not-found', id: request.id },
+            channel: { kind: 'missing' },
+            storage: { kind: 'failed', reason: '403 AuthorizationPermissionMismatch' },
+          })
+        )
+      ),
+    },
     {
       name: 'inventory',
       card: content(inventoryCard(inventory, new Date('2026-11-24T09:00:00Z'))),
