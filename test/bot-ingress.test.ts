@@ -45,11 +45,12 @@ const uploads = () => readdirSync(tmpdir()).filter((name) => name.startsWith('up
 
 describe('what /api/messages takes from an anonymous caller (tenant simulator only)', () => {
   let bot: BotUnderTest;
-  let activity: string;
+  // A new activity each time: Teams' re-deliveries (same id) are answered once.
+  let activity: () => string;
 
   beforeAll(async () => {
     bot = await startBotUnderTest();
-    activity = JSON.stringify(personalMessage('help', { serviceUrl: bot.serviceUrl }));
+    activity = () => JSON.stringify(personalMessage('help', { serviceUrl: bot.serviceUrl }));
   });
   afterAll(async () => {
     await bot.stop();
@@ -57,7 +58,10 @@ describe('what /api/messages takes from an anonymous caller (tenant simulator on
 
   it('takes an activity as JSON, with or without a UTF-8 charset', async () => {
     for (const type of ['application/json', 'application/json; charset=utf-8']) {
-      const response = await raw(bot.botUrl, { headers: { 'content-type': type }, body: activity });
+      const response = await raw(bot.botUrl, {
+        headers: { 'content-type': type },
+        body: activity(),
+      });
       expect(response.status).toBe(200);
     }
     await bot.connector.waitForMessages(2);
@@ -77,7 +81,7 @@ describe('what /api/messages takes from an anonymous caller (tenant simulator on
         ? 'type=message&text=notify%20here&from[aadObjectId]=x'
         : type.startsWith('multipart')
           ? '--x\r\nContent-Disposition: form-data; name="f"; filename="a.bin"\r\n\r\nAAAA\r\n--x--\r\n'
-          : activity;
+          : activity();
     const response = await raw(bot.botUrl, {
       headers: type ? { 'content-type': type } : {},
       body,
@@ -94,7 +98,7 @@ describe('what /api/messages takes from an anonymous caller (tenant simulator on
   it('refuses a compressed body with 415: it would be inflated past the limit unseen', async () => {
     const response = await raw(bot.botUrl, {
       headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
-      body: activity,
+      body: activity(),
     });
     expect(response.status).toBe(415);
   });
@@ -117,7 +121,7 @@ describe('what /api/messages takes from an anonymous caller (tenant simulator on
     });
     expect(chunked.status).toBe(413);
     // Exactly at the limit is still taken (and answered as a proper activity).
-    const padded = JSON.parse(activity) as Record<string, unknown>;
+    const padded = JSON.parse(activity()) as Record<string, unknown>;
     padded.padding = '';
     padded.padding = 'x'.repeat(MAX_ACTIVITY_BYTES - Buffer.byteLength(JSON.stringify(padded)));
     const atLimit = JSON.stringify(padded);
@@ -168,7 +172,7 @@ describe('what /api/messages takes from an anonymous caller (tenant simulator on
     for (const host of ['127.0.0.1', 'localhost', '[::1]'].map((name) => `${name}:${port}`)) {
       const response = await raw(bot.botUrl, {
         headers: { 'content-type': 'application/json', host },
-        body: activity,
+        body: activity(),
       });
       expect(response.status).toBe(200);
     }
@@ -181,7 +185,7 @@ describe('what /api/messages takes from an anonymous caller (tenant simulator on
     ]) {
       const response = await raw(bot.botUrl, {
         headers: { 'content-type': 'application/json', host },
-        body: activity,
+        body: activity(),
       });
       expect(response.status).toBe(403);
     }
