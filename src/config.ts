@@ -453,7 +453,7 @@ function botFrameworkEndpoints(
   if (login === undefined && metadata === undefined) return undefined;
   if (login === undefined || metadata === undefined || identity === null) {
     throw new ConfigError(
-      'BOT_LOGIN_URL and BOT_OPENID_METADATA_URL go together, with BOT_ID: both Microsoft endpoints of the bot\'s identity are stood in for, or neither.'
+      "BOT_LOGIN_URL and BOT_OPENID_METADATA_URL go together, with BOT_ID: both Microsoft endpoints of the bot's identity are stood in for, or neither."
     );
   }
   if (identity.appType === 'UserAssignedMSI') {

@@ -138,7 +138,10 @@ export class BotFrameworkIdentityStandIn {
   private async answerLogin(req: IncomingMessage): Promise<{ status: number; body: unknown }> {
     const path = new URL(req.url ?? '/', 'https://stand-in').pathname;
     const authority = `${this.loginOrigin}/${this.tenantId}`;
-    if (req.method === 'GET' && path === `/${this.tenantId}/v2.0/.well-known/openid-configuration`) {
+    if (
+      req.method === 'GET' &&
+      path === `/${this.tenantId}/v2.0/.well-known/openid-configuration`
+    ) {
       return {
         status: 200,
         body: {
@@ -162,14 +165,22 @@ export class BotFrameworkIdentityStandIn {
         this.refusedGrants.push(clientId);
         return {
           status: 401,
-          body: { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' },
+          body: {
+            error: 'invalid_client',
+            error_description: 'AADSTS7000215: Invalid client secret provided.',
+          },
         };
       }
       const accessToken = `bot-token-${randomBytes(12).toString('hex')}`;
       this.grants.push({ clientId, scope: form.get('scope') ?? '', accessToken });
       return {
         status: 200,
-        body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken },
+        body: {
+          token_type: 'Bearer',
+          expires_in: 3599,
+          ext_expires_in: 3599,
+          access_token: accessToken,
+        },
       };
     }
     return { status: 404, body: { error: 'not_found' } };
@@ -180,7 +191,12 @@ function newSigningKey(kid?: string): SigningKey {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = publicKey.export({ format: 'jwk' });
   return {
-    kid: kid ?? createHash('sha256').update(jwk.n ?? '').digest('base64url').slice(0, 27),
+    kid:
+      kid ??
+      createHash('sha256')
+        .update(jwk.n ?? '')
+        .digest('base64url')
+        .slice(0, 27),
     privateKey: createPrivateKey(privateKey.export({ format: 'pem', type: 'pkcs8' })),
     jwk: { kty: jwk.kty, n: jwk.n, e: jwk.e },
   };
