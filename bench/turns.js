@@ -7,6 +7,7 @@
 // that change something are sent once, at their step of a migration. Prints markdown.
 const { spawn } = require('node:child_process');
 const { createServer } = require('node:http');
+const { performance } = require('node:perf_hooks');
 const path = require('node:path');
 
 const lib = (file) => require(path.join(__dirname, '..', 'lib', file));
