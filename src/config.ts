@@ -9,6 +9,21 @@ export interface BotIdentity {
   readonly password: string;
   readonly appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
   readonly appTenantId: string;
+  /** Loopback stand-ins of Microsoft's login and the Bot Framework's OpenID metadata (tests only). */
+  readonly endpoints?: BotFrameworkEndpoints;
+}
+
+/**
+ * BOT_LOGIN_URL and BOT_OPENID_METADATA_URL: where the bot gets its outgoing token and the keys that sign
+ * Teams' tokens, in place of login.microsoftonline.com and login.botframework.com. Whoever serves these
+ * decides who may call the bot, so they are taken only on loopback and only against the tenant simulator.
+ */
+export interface BotFrameworkEndpoints {
+  /** An https origin: the token authority is `<loginUrl>/<tenant>`, as MSAL takes https only. */
+  readonly loginUrl: string;
+  readonly openIdMetadataUrl: string;
+  /** The certificate the login stand-in presents (the simulator's loopback one). */
+  readonly trustedCertificatePath: string;
 }
 
 export interface BotSettings {
@@ -402,6 +417,68 @@ function botIdentity(env: Env, tenantId: string | undefined): BotIdentity | null
   return { appId, password, appType, appTenantId: appTenantId ?? '' };
 }
 
+/** A loopback URL, or why not (named after the setting); never echoed with a query or a password. */
+function loopbackUrl(env: Env, name: string, protocols: readonly string[]): URL | undefined {
+  const value = text(env, name);
+  if (value === undefined) return undefined;
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (
+    !url ||
+    !protocols.includes(url.protocol) ||
+    !LOOPBACK_HOSTS.has(url.hostname) ||
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash
+  ) {
+    throw new ConfigError(
+      `${name} is for a loopback stand-in of Microsoft's endpoint in tests: a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL on 127.0.0.1, localhost or [::1], without a query (got ${redactedUrl(value)}).`
+    );
+  }
+  return url;
+}
+
+function botFrameworkEndpoints(
+  env: Env,
+  identity: BotIdentity | null,
+  graph: GraphSettings
+): BotFrameworkEndpoints | undefined {
+  const login = loopbackUrl(env, 'BOT_LOGIN_URL', ['https:']);
+  const metadata = loopbackUrl(env, 'BOT_OPENID_METADATA_URL', ['http:', 'https:']);
+  if (login === undefined && metadata === undefined) return undefined;
+  if (login === undefined || metadata === undefined || identity === null) {
+    throw new ConfigError(
+      "BOT_LOGIN_URL and BOT_OPENID_METADATA_URL go together, with BOT_ID: both Microsoft endpoints of the bot's identity are stood in for, or neither."
+    );
+  }
+  if (identity.appType === 'UserAssignedMSI') {
+    throw new ConfigError(
+      'BOT_LOGIN_URL stands in for the login a bot with a password uses; BOT_TYPE=UserAssignedMSI gets its token from the managed identity endpoint instead.'
+    );
+  }
+  if (!isTenantSimulator(graph)) {
+    // Whoever serves the metadata mints tokens the bot accepts: never in front of a real tenant.
+    throw new ConfigError(
+      'BOT_LOGIN_URL and BOT_OPENID_METADATA_URL are for tests against the tenant simulator only (a loopback GRAPH_BASE_URL with GRAPH_CREDENTIAL=development-token).'
+    );
+  }
+  if (login.pathname !== '/') {
+    throw new ConfigError(
+      `BOT_LOGIN_URL must be an origin alone, such as https://127.0.0.1:8444: the tenant is added to it (got ${redactedUrl(login.href)}).`
+    );
+  }
+  return {
+    loginUrl: login.origin,
+    openIdMetadataUrl: metadata.href,
+    trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
+  };
+}
+
 /** The Graph endpoint and credential (GRAPH_BASE_URL, GRAPH_CREDENTIAL, …), for the bot and the CLI alike. */
 export function readGraphSettings(env: Env): GraphSettings {
   const base = graphBaseUrl(env);
@@ -461,12 +538,21 @@ function checkTimings(env: Env, followUpAfterMs: number, approvalTtlMs: number):
   }
 }
 
+function withEndpoints(
+  identity: BotIdentity | null,
+  env: Env,
+  graph: GraphSettings
+): BotIdentity | null {
+  const endpoints = botFrameworkEndpoints(env, identity, graph);
+  return identity && endpoints ? { ...identity, endpoints } : identity;
+}
+
 /** Reads and checks every setting once, at start-up. Throws ConfigError naming the first bad one. */
 export function readBotSettings(env: Env): BotSettings {
   const tenantId = guid(env, 'TENANT_ID');
   const graph = readGraphSettings(env);
   const host = text(env, 'HOST') ?? '127.0.0.1';
-  const identity = botIdentity(env, tenantId);
+  const identity = withEndpoints(botIdentity(env, tenantId), env, graph);
   if (identity === null && !isTenantSimulator(graph)) {
     // Without an app id nothing is authenticated: whoever reaches the port could act as any admin on a
     // real tenant. Anonymous is for the Agents Playground against the tenant simulator only.

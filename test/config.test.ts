@@ -289,6 +289,83 @@ describe('settings are read from the environment and checked once', () => {
   });
 });
 
+describe('stand-ins of Microsoft’s login and OpenID metadata (BOT_LOGIN_URL, BOT_OPENID_METADATA_URL)', () => {
+  const STAND_INS = {
+    BOT_LOGIN_URL: 'https://127.0.0.1:8444',
+    BOT_OPENID_METADATA_URL: 'http://127.0.0.1:8445/v1/.well-known/openidconfiguration',
+  };
+
+  it('takes both on loopback, with an identity, against the tenant simulator', () => {
+    const identity = readBotSettings({
+      GRAPH_BASE_URL: SIMULATOR,
+      ...IDENTITY,
+      ...STAND_INS,
+    }).botIdentity;
+    expect(identity?.endpoints).toEqual({
+      loginUrl: 'https://127.0.0.1:8444',
+      openIdMetadataUrl: STAND_INS.BOT_OPENID_METADATA_URL,
+      trustedCertificatePath: expect.stringMatching(/loopback-cert\.pem$/),
+    });
+    expect(
+      readBotSettings({ GRAPH_BASE_URL: SIMULATOR, ...IDENTITY }).botIdentity?.endpoints
+    ).toBeUndefined();
+  });
+
+  it.each<[Record<string, string>, RegExp]>([
+    [
+      {
+        GRAPH_BASE_URL: SIMULATOR,
+        ...IDENTITY,
+        ...STAND_INS,
+        BOT_LOGIN_URL: 'https://login.evil.example',
+      },
+      /^BOT_LOGIN_URL is for a loopback stand-in/,
+    ],
+    [
+      {
+        GRAPH_BASE_URL: SIMULATOR,
+        ...IDENTITY,
+        ...STAND_INS,
+        BOT_LOGIN_URL: 'http://127.0.0.1:8444',
+      },
+      /^BOT_LOGIN_URL is for a loopback stand-in of Microsoft's endpoint in tests: a https URL/,
+    ],
+    [
+      {
+        GRAPH_BASE_URL: SIMULATOR,
+        ...IDENTITY,
+        ...STAND_INS,
+        BOT_OPENID_METADATA_URL:
+          'https://login.botframework.com.evil.example/v1/.well-known/openidconfiguration',
+      },
+      /^BOT_OPENID_METADATA_URL is for a loopback stand-in/,
+    ],
+    [
+      { GRAPH_BASE_URL: SIMULATOR, ...IDENTITY, BOT_LOGIN_URL: STAND_INS.BOT_LOGIN_URL },
+      /^BOT_LOGIN_URL and BOT_OPENID_METADATA_URL go together/,
+    ],
+    [
+      { GRAPH_BASE_URL: SIMULATOR, ...STAND_INS },
+      /^BOT_LOGIN_URL and BOT_OPENID_METADATA_URL go together/,
+    ],
+    [
+      { ...REAL_GRAPH, ...STAND_INS },
+      /^BOT_LOGIN_URL and BOT_OPENID_METADATA_URL are for tests against the tenant simulator only/,
+    ],
+    [
+      {
+        GRAPH_BASE_URL: SIMULATOR,
+        ...IDENTITY,
+        ...STAND_INS,
+        BOT_LOGIN_URL: 'https://127.0.0.1:8444/tenant',
+      },
+      /^BOT_LOGIN_URL must be an origin alone/,
+    ],
+  ])('refuses %j', (env, message) => {
+    expect(() => readBotSettings(env)).toThrow(message);
+  });
+});
+
 describe('the bot process with a bad setting', () => {
   it('stops at start-up with exit code 1 and one clear line naming the setting', () => {
     const result = spawnSync(process.execPath, [join(__dirname, '..', 'lib', 'index.js')], {

@@ -2,6 +2,7 @@ import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Activity, TurnContext } from 'botbuilder';
 import type { BotIdentity } from '../config';
 import { errorText } from '../error-text';
+import { standInAuthentication } from './stand-in-endpoints';
 
 /** What became of one activity: refused for its token, or handled with this HTTP answer. */
 export type ActivityOutcome =
@@ -66,19 +67,26 @@ export function quietTokenValidationErrors(): void {
   target[quieted] = true;
 }
 
+/** Microsoft's endpoints in Azure; loopback stand-ins of them in tests (config.ts allows nothing else). */
+function identifiedAdapter(identity: BotIdentity): BotAdapter {
+  if (identity.endpoints) {
+    const standIn = standInAuthentication(identity, identity.endpoints);
+    return new BotAdapter(standIn.options, standIn.credentialsFactory);
+  }
+  return new BotAdapter({
+    MicrosoftAppId: identity.appId,
+    MicrosoftAppPassword: identity.password,
+    MicrosoftAppType: identity.appType,
+    MicrosoftAppTenantId: identity.appTenantId,
+  });
+}
+
 export function createBotAdapter(
   identity: BotIdentity | null,
   log: (line: string) => void
 ): BotAdapter {
   quietTokenValidationErrors();
-  const adapter = identity
-    ? new BotAdapter({
-        MicrosoftAppId: identity.appId,
-        MicrosoftAppPassword: identity.password,
-        MicrosoftAppType: identity.appType,
-        MicrosoftAppTenantId: identity.appTenantId,
-      })
-    : new BotAdapter({});
+  const adapter = identity ? identifiedAdapter(identity) : new BotAdapter({});
   adapter.onTurnError = async (context, error) => {
     log(
       `Turn failed (${context.activity.type}): ${error instanceof Error ? error.stack : String(error)}`

@@ -9,7 +9,11 @@ import type { TenantFixture } from '../../src/simulator/tenant-fixture';
 import { TEST_REPLICATION_LAG_MS } from './durable-setup';
 import { startBot } from '../../src/start-bot';
 import { memoryState, type BotState } from '../../src/storage/bot-state';
+import type { BotFrameworkIdentityStandIn } from './bot-framework-identity-stand-in';
 import { ConnectorStandIn } from './connector-stand-in';
+
+/** Teams delivers a turn again when the bot has not answered it within 15 s. */
+export const TEAMS_REDELIVERS_AFTER_MS = 15_000;
 
 /** The bot on its real HTTP endpoint, Graph served by the simulator, replies caught by a connector stand-in. */
 export interface BotUnderTest {
@@ -18,14 +22,22 @@ export interface BotUnderTest {
   readonly connector: ConnectorStandIn;
   readonly simulator: TenantSimulator;
   readonly logs: string[];
-  /** Waits until approved work has run and every notification has been posted. */
+  /** Waits until re-deliveries are answered, approved work has run and every notification is posted. */
   idle(): Promise<void>;
   /**
    * Stops the bot (as a deploy would) and starts it again on the same storage, tenant and Teams;
    * `meanwhile` runs while it is down.
    */
   restart(meanwhile?: () => void | Promise<void>): Promise<void>;
-  /** POSTs an activity to /api/messages as Teams would; returns the HTTP status. */
+  /**
+   * Activities Teams delivered a second time because the bot had not answered within
+   * `teamsRedeliversAfterMs` (the same activity, sent again while the first waits).
+   */
+  readonly redelivered: Record<string, unknown>[];
+  /**
+   * POSTs an activity to /api/messages as Teams would (with a channel token when the bot has an
+   * identity, unless `headers` bring their own Authorization); returns the first delivery's answer.
+   */
   post(activity: Record<string, unknown>, headers?: Record<string, string>): Promise<Response>;
   stop(): Promise<void>;
 }
@@ -39,6 +51,13 @@ export async function startBotUnderTest(
     state?: BotState;
     /** Faults the simulator injects, e.g. "latency=3000ms:100%,path=/users$" for a slow tenant. */
     graphFaults?: string;
+    /**
+     * Runs the bot with a real Bot Framework identity against these stand-ins of Microsoft's endpoints:
+     * Teams' tokens on every activity, and a connector that takes only the token Entra issued the bot.
+     */
+    identity?: BotFrameworkIdentityStandIn;
+    /** After how long without an answer Teams delivers an activity again (0: every activity twice). */
+    teamsRedeliversAfterMs?: number;
   } = {}
 ): Promise<BotUnderTest> {
   const simulator = new TenantSimulator({
@@ -49,7 +68,10 @@ export async function startBotUnderTest(
     ...(options.graphFaults ? { faults: options.graphFaults } : {}),
   });
   const graphUrl = await simulator.start();
-  const connector = new ConnectorStandIn();
+  const identity = options.identity;
+  const connector = new ConnectorStandIn(
+    identity ? { authorize: (authorization) => identity.issued(authorization) } : {}
+  );
   const serviceUrl = await connector.start();
   const logs: string[] = [];
   const settings = readBotSettings({
@@ -60,6 +82,7 @@ export async function startBotUnderTest(
     FOLLOW_UP_AFTER_MINUTES: '0',
     ALLOW_UNSAFE_TIMINGS: 'true',
     GRAPH_REPLICATION_LAG_SECONDS: String(TEST_REPLICATION_LAG_MS / 1000),
+    ...identity?.botEnv(),
     ...options.env,
   });
   const state = options.state ?? memoryState();
@@ -71,6 +94,21 @@ export async function startBotUnderTest(
       ...(options.now ? { now: options.now } : {}),
     });
   let bot = await start();
+  const redeliverAfterMs = options.teamsRedeliversAfterMs ?? TEAMS_REDELIVERS_AFTER_MS;
+  const redelivered: Record<string, unknown>[] = [];
+  const redeliveries = new Set<Promise<unknown>>();
+  const deliver = (activity: Record<string, unknown>, headers: Record<string, string>) =>
+    fetch(`${bot.url}/api/messages`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(identity
+          ? { authorization: identity.channelAuthorization(String(activity.serviceUrl ?? '')) }
+          : {}),
+        ...headers,
+      },
+      body: JSON.stringify(activity),
+    });
   return {
     get botUrl() {
       return bot.url;
@@ -79,19 +117,36 @@ export async function startBotUnderTest(
     connector,
     simulator,
     logs,
-    idle: () => bot.idle(),
+    idle: async () => {
+      await Promise.all(redeliveries);
+      await bot.idle();
+    },
     restart: async (meanwhile) => {
       await bot.stop();
       await meanwhile?.();
       bot = await start();
     },
-    post: (activity, headers = {}) =>
-      fetch(`${bot.url}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(activity),
-      }),
+    redelivered,
+    post: async (activity, headers = {}) => {
+      const first = deliver(activity, headers);
+      // As Teams: no answer within the window, and the same activity is delivered again.
+      const timer = setTimeout(() => {
+        redelivered.push(activity);
+        const again = deliver(activity, headers).then(
+          (response) => response.arrayBuffer(),
+          () => undefined
+        );
+        redeliveries.add(again);
+        void again.finally(() => redeliveries.delete(again));
+      }, redeliverAfterMs);
+      try {
+        return await first;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     stop: async () => {
+      await Promise.all(redeliveries);
       await bot.stop();
       await connector.stop();
       await simulator.stop();

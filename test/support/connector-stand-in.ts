@@ -35,12 +35,38 @@ export interface SentActivity {
   };
 }
 
+/** Teams' limit on a bot's message: about 100 KB of the payload counted in UTF-16 (PLATFORM.md §2.6). */
+export const MAX_MESSAGE_UTF16_BYTES = 100 * 1024;
+/** Teams gives user-specific views (a card's refresh) to at most 60 users. */
+export const MAX_REFRESH_USER_IDS = 60;
+
+export interface ConnectorStandInOptions {
+  /**
+   * Whether a request's Authorization header is one the connector takes. With a bot identity, Teams'
+   * connector takes only a bearer token Entra issued to the bot; without one (the Agents Playground's
+   * connector, anonymous) every request is taken.
+   */
+  readonly authorize?: (authorization: string | undefined) => boolean;
+}
+
+/** A request the stand-in refused as Teams would, and why. */
+export interface RefusedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly code: string;
+}
+
 /**
  * A loopback stand-in for the Bot Connector service (the activity's serviceUrl): records what the bot
- * sends and answers as the connector does, with the new activity's id.
+ * sends and answers as the connector does, with the new activity's id. As strict as Teams where these
+ * tests can tell: a request without the bot's token (when it has an identity) is 401, a message over
+ * Teams' size limit 413 `MessageSizeTooBig`, a card refreshed for more than 60 users 400.
  */
 export class ConnectorStandIn {
   readonly sent: SentActivity[] = [];
+  /** Requests refused before being taken (they are not in `sent`). */
+  readonly refused: RefusedRequest[] = [];
   private server: Server | null = null;
   private waiters: (() => void)[] = [];
   private counter = 0;
@@ -49,12 +75,21 @@ export class ConnectorStandIn {
   /** Status codes the next updates of an activity (PUT) are answered with, one each, in order. */
   readonly failUpdates: number[] = [];
 
+  constructor(private readonly options: ConnectorStandInOptions = {}) {}
+
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const url = new URL(req.url ?? '/', 'http://stand-in');
+        const refusal = this.refusalOf(req.headers.authorization, Buffer.concat(chunks));
+        if (refusal) {
+          this.refused.push({ method: req.method ?? '', path: req.url ?? '', ...refusal });
+          res.writeHead(refusal.status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: { code: refusal.code, message: refusal.message } }));
+          return;
+        }
         if (
           req.method === 'GET' &&
           /^\/v3\/conversations\/[^/]+\/pagedmembers$/.test(url.pathname)
@@ -97,6 +132,43 @@ export class ConnectorStandIn {
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+  }
+
+  /** Why Teams would refuse this request before taking it, or null. */
+  private refusalOf(
+    authorization: string | undefined,
+    body: Buffer
+  ): { status: number; code: string; message: string } | null {
+    if (this.options.authorize && !this.options.authorize(authorization)) {
+      return {
+        status: 401,
+        code: 'Unauthorized',
+        message: 'Authorization has been denied for this request.',
+      };
+    }
+    if (body.length === 0) return null;
+    const text = body.toString('utf8');
+    if (Buffer.byteLength(text, 'utf16le') > MAX_MESSAGE_UTF16_BYTES) {
+      return { status: 413, code: 'MessageSizeTooBig', message: 'Message size too big.' };
+    }
+    let activity: SentActivity['body'];
+    try {
+      activity = JSON.parse(text) as SentActivity['body'];
+    } catch {
+      return { status: 400, code: 'BadSyntax', message: 'The body is not JSON.' };
+    }
+    for (const attachment of activity.attachments ?? []) {
+      const refresh = (attachment.content as { refresh?: { userIds?: unknown[] } } | undefined)
+        ?.refresh;
+      if ((refresh?.userIds?.length ?? 0) > MAX_REFRESH_USER_IDS) {
+        return {
+          status: 400,
+          code: 'BadArgument',
+          message: `A card's refresh.userIds may list at most ${MAX_REFRESH_USER_IDS} users.`,
+        };
+      }
+    }
+    return null;
   }
 
   async stop(): Promise<void> {
