@@ -9,6 +9,7 @@ import { MigrationRunner } from '../engine/migration-runner';
 import { MigrationService } from '../engine/migration-service';
 import type { TenantReader } from '../engine/tenant-reader';
 import type { BotState } from '../storage/bot-state';
+import { errorText } from '../error-text';
 import { createBotAdapter } from './bot-adapter';
 import { createBotApplication } from './bot-application';
 import { ChannelNotifier } from './channel-notifier';
@@ -31,6 +32,8 @@ export interface BotServerOptions {
   /** Tests speed these up. */
   readonly timings?: {
     readonly notifySpacingMs?: number;
+    /** The first wait before Teams is asked again (it doubles). */
+    readonly notifyRetryMs?: number;
     readonly processingPollMs?: number;
     readonly retryMs?: number;
     readonly pollMs?: number;
@@ -63,7 +66,10 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     () => {
       const group = settings.approverGroupId;
       return group ? options.membership.userMembers(group) : Promise.resolve([]);
-    }
+    },
+    options.timings?.notifyRetryMs,
+    // Only the runner lease's holder delivers, so two instances never post the same item.
+    { delivers: () => lease.held(), pollMs: options.timings?.pollMs ?? settings.runner.pollMs, now }
   );
   const runner = new MigrationRunner({
     reader: options.reader,
@@ -145,6 +151,9 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   registerHealthRoute(server);
   // Work approved before a restart, or through another instance, goes on.
   runner.start();
+  // So do notifications not yet delivered, and sign-off cards that never reached the channel.
+  notifier.start();
+  void repostMissingCards(service, notifier, log);
 
   const idle = async () => {
     await turns.idle();
@@ -158,11 +167,29 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     stop: async () => {
       await turns.idle();
       await runner.stop();
-      await notifier.idle();
+      await notifier.stop();
       await new Promise<void>((resolve) => {
         server.server.closeAllConnections?.();
         server.close(() => resolve());
       });
     },
   };
+}
+
+/** Pending sign-offs whose card is not in the channel (nor on its way) get one. */
+async function repostMissingCards(
+  service: MigrationService,
+  notifier: ChannelNotifier,
+  log: (line: string) => void
+): Promise<void> {
+  try {
+    const { record, now } = await service.status();
+    const pending = record.approvals.filter(
+      (a) => a.status === 'pending' && new Date(a.expiresAt) > now
+    );
+    const views = await Promise.all(pending.map((a) => service.approvalView(a.id)));
+    await notifier.postMissing(views.filter((v) => v !== null));
+  } catch (error) {
+    log(`Could not look for sign-off cards missing from the channel: ${errorText(error)}`);
+  }
 }
