@@ -96,19 +96,6 @@ describe('notifications reach the channel whatever Teams answers', () => {
     expect(channelPosts().filter((p) => p.includes('Sign-off needed'))).toHaveLength(1);
   });
 
-  it('posts again, after a restart, a sign-off card Teams refused for good', async () => {
-    await teams.say('admin', 'notify here');
-    bot.connector.failPosts.push(400);
-    await teams.say('admin', 'assign');
-    await bot.idle();
-    expect(channelPosts().filter((p) => p.includes('Sign-off needed'))).toHaveLength(0);
-
-    await bot.restart();
-    await bot.idle();
-
-    expect(channelPosts().filter((p) => p.includes('Sign-off needed'))).toHaveLength(1);
-  });
-
   it('posts a card afresh when Teams no longer has the one it is asked to update', async () => {
     await teams.say('admin', 'notify here');
     await teams.say('admin', 'assign');

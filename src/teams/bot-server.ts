@@ -9,7 +9,6 @@ import { MigrationRunner } from '../engine/migration-runner';
 import { MigrationService } from '../engine/migration-service';
 import type { TenantReader } from '../engine/tenant-reader';
 import type { BotState } from '../storage/bot-state';
-import { errorText } from '../error-text';
 import { createBotAdapter } from './bot-adapter';
 import { createBotApplication } from './bot-application';
 import { ChannelNotifier } from './channel-notifier';
@@ -151,9 +150,8 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   registerHealthRoute(server);
   // Work approved before a restart, or through another instance, goes on.
   runner.start();
-  // So do notifications not yet delivered, and sign-off cards that never reached the channel.
+  // So do notifications not yet delivered (the runner re-announces open sign-offs when it takes the lease).
   notifier.start();
-  void repostMissingCards(service, notifier, log);
 
   const idle = async () => {
     await turns.idle();
@@ -174,22 +172,4 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
       });
     },
   };
-}
-
-/** Pending sign-offs whose card is not in the channel (nor on its way) get one. */
-async function repostMissingCards(
-  service: MigrationService,
-  notifier: ChannelNotifier,
-  log: (line: string) => void
-): Promise<void> {
-  try {
-    const { record, now } = await service.status();
-    const pending = record.approvals.filter(
-      (a) => a.status === 'pending' && new Date(a.expiresAt) > now
-    );
-    const views = await Promise.all(pending.map((a) => service.approvalView(a.id)));
-    await notifier.postMissing(views.filter((v) => v !== null));
-  } catch (error) {
-    log(`Could not look for sign-off cards missing from the channel: ${errorText(error)}`);
-  }
 }

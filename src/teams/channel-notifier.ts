@@ -195,27 +195,6 @@ export class ChannelNotifier implements Notifier {
   }
 
   /**
-   * At start-up: a pending sign-off whose card never reached the channel (its post was refused for
-   * good, or the process stopped before queueing it) is posted now.
-   */
-  async postMissing(
-    pending: { request: ApprovalRequest; conditions: ApprovalConditions }[]
-  ): Promise<void> {
-    const channel = await this.channel();
-    if (!channel) return;
-    const queued = await this.outbox.queuedKeys();
-    const missing = [];
-    for (const item of pending) {
-      const key = `approval/${item.request.id}`;
-      const here = (await this.place.locations(key)).some(
-        (l) => l.reference.conversation?.id === channel.conversation?.id
-      );
-      if (!here && !queued.has(key)) missing.push(item);
-    }
-    this.postPending(missing);
-  }
-
-  /**
    * Replaces one posted sign-off card for everyone, after the click on it was answered: a failed update
    * then costs the clicker nothing, and it is tried again.
    */

@@ -90,12 +90,6 @@ export class TeamsOutbox {
     this.kick();
   }
 
-  /** The cards with a delivery still waiting. */
-  async queuedKeys(): Promise<Set<string>> {
-    const { items } = await this.options.store.read();
-    return new Set(items.flatMap((i) => ('key' in i.delivery ? [i.delivery.key] : [])));
-  }
-
   /** A new channel was chosen: what was held goes out there. */
   async release(): Promise<void> {
     await this.options.store.unblock();
