@@ -12,7 +12,6 @@ import type { BotState } from '../storage/bot-state';
 import { createBotAdapter } from './bot-adapter';
 import { createBotApplication } from './bot-application';
 import { ChannelNotifier } from './channel-notifier';
-import { ReportLinks } from './report-links';
 import { TurnWindow } from './turn-window';
 import { registerHealthRoute } from './routes/health-route';
 import { registerMessagesRoute } from './routes/messages-route';
@@ -118,7 +117,6 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     server.listen(settings.port, settings.host, () => resolve());
   });
   const url = `http://${settings.host}:${server.address().port}`;
-  const reports = new ReportLinks(settings.publicUrl ?? url);
   const turns = new TurnWindow(
     adapter,
     settings.botIdentity?.appId ?? '',
@@ -127,7 +125,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   );
   const app = createBotApplication({
     adapter,
-    botAppId: settings.botIdentity?.appId,
+    botAppId: settings.botIdentity?.appId ?? '',
     tenantId: options.tenantId,
     storage,
     reader: options.reader,
@@ -135,7 +133,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     service,
     journal,
     notifier,
-    reports,
+    reports: options.state.reports,
     turns,
     now,
     log,
@@ -146,7 +144,6 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     anonymous: settings.botIdentity === null,
     log,
   });
-  reports.register(server);
   registerHealthRoute(server);
   // Work approved before a restart, or through another instance, goes on.
   runner.start();
