@@ -37,8 +37,6 @@ export interface BotSettings {
   readonly approverGroupId: string | null;
   /** How long a sign-off card stays open (APPROVAL_EXPIRY_HOURS, default 24). */
   readonly approvalTtlMs: number;
-  /** Where people's browsers reach this bot (PUBLIC_URL), for report links; default: the listen address. */
-  readonly publicUrl: string | null;
   /** Azure Blob Storage for every piece of state; null only where a caller supplies storage itself. */
   readonly storage: StorageSettings | null;
   /**
@@ -185,37 +183,6 @@ function graphTimeScale(env: Env, graph: GraphSettings): number {
       'GRAPH_TIME_SCALE is for the tenant simulator on loopback; real Graph runs in real time.'
     );
   return parsed;
-}
-
-function publicUrl(env: Env): string | null {
-  const value = text(env, 'PUBLIC_URL');
-  if (value === undefined) return null;
-  let url: URL | null = null;
-  try {
-    url = new URL(value);
-  } catch {
-    // reported below
-  }
-  if (
-    !url ||
-    !/^https?:$/.test(url.protocol) ||
-    url.username ||
-    url.password ||
-    url.search ||
-    url.hash ||
-    url.pathname !== '/'
-  ) {
-    throw new ConfigError(
-      `PUBLIC_URL must be the bot's address alone, such as https://bot.contoso.com, without a path or query (got ${redactedUrl(value)}).`
-    );
-  }
-  // Report links carry every user's licenses: only over TLS, unless browsers reach the bot on this machine.
-  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
-    throw new ConfigError(
-      `PUBLIC_URL must use https unless it is a loopback address (got ${redactedUrl(value)}).`
-    );
-  }
-  return url.origin;
 }
 
 /** A container name as Azure Storage allows it: 3-63 lowercase letters, digits and single hyphens. */
@@ -580,7 +547,6 @@ export function readBotSettings(env: Env): BotSettings {
     approverGroupId: groups.approver,
     approvalTtlMs,
     followUpAfterMs,
-    publicUrl: publicUrl(env),
     storage: storageSettings(env),
     graphTimeScale: graphTimeScale(env, graph),
     replicationLagMs: seconds(env, 'GRAPH_REPLICATION_LAG_SECONDS', 30) * 1000,

@@ -102,7 +102,6 @@ describe('settings are read from the environment and checked once', () => {
       },
       { STORAGE_ACCOUNT_URL: `https://contoso.blob.core.windows.net?${SAS_SIGNATURE}` },
       { STORAGE_ACCOUNT_URL: `contoso.blob.core.windows.net?${SAS_SIGNATURE}` },
-      { PUBLIC_URL: `https://bot.contoso.com/?${SAS_SIGNATURE}` },
       { GRAPH_BASE_URL: `https://graph.microsoft.com/v1.0?${SAS_SIGNATURE}` },
       { GRAPH_BASE_URL: `https://user:${SAS_SIGNATURE}@graph.microsoft.com` },
       { ADMIN_GROUP_ID: `DefaultEndpointsProtocol=https;AccountKey=${SAS_SIGNATURE}` },
@@ -238,14 +237,6 @@ describe('settings are read from the environment and checked once', () => {
     [
       { GRAPH_BASE_URL: SIMULATOR, FOLLOW_UP_AFTER_MINUTES: '0', ALLOW_UNSAFE_TIMINGS: 'yes' },
       /^ALLOW_UNSAFE_TIMINGS must be one of true, false \(got "yes"\)/,
-    ],
-    [
-      { GRAPH_BASE_URL: SIMULATOR, PUBLIC_URL: 'http://bot.contoso.com' },
-      /^PUBLIC_URL must use https unless it is a loopback address/,
-    ],
-    [
-      { GRAPH_BASE_URL: SIMULATOR, PUBLIC_URL: 'https://bot.contoso.com/reports' },
-      /^PUBLIC_URL must be the bot's address alone/,
     ],
     [
       {

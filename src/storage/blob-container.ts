@@ -8,15 +8,18 @@ import type { StorageSettings } from '../config';
 
 /** The container that holds every piece of the bot's state, by connection string or managed identity. */
 export function openContainer(settings: StorageSettings): ContainerClient {
-  const service =
-    settings.kind === 'connection-string'
-      ? BlobServiceClient.fromConnectionString(settings.connectionString, STORAGE_PIPELINE)
-      : new BlobServiceClient(
-          settings.accountUrl,
-          new ManagedIdentityCredential(settings.clientId ? { clientId: settings.clientId } : {}),
-          STORAGE_PIPELINE
-        );
-  return service.getContainerClient(settings.container);
+  return openService(settings).getContainerClient(settings.container);
+}
+
+/** The storage account's blob service, by connection string or managed identity. */
+export function openService(settings: StorageSettings): BlobServiceClient {
+  return settings.kind === 'connection-string'
+    ? BlobServiceClient.fromConnectionString(settings.connectionString, STORAGE_PIPELINE)
+    : new BlobServiceClient(
+        settings.accountUrl,
+        new ManagedIdentityCredential(settings.clientId ? { clientId: settings.clientId } : {}),
+        STORAGE_PIPELINE
+      );
 }
 
 /**

@@ -5,12 +5,13 @@ import type { StorageSettings } from '../config';
 import type { Journal } from '../domain/journal';
 import type { MigrationStore } from '../engine/migration-store';
 import { SoleInstanceLease, type RunnerLease } from '../engine/runner-lease';
-import { STORAGE_PIPELINE, openContainer } from './blob-container';
+import { STORAGE_PIPELINE, openService } from './blob-container';
 import { BlobJournal } from './blob-journal';
 import { BlobMigrationStore } from './blob-migration-store';
 import { BlobRunnerLease } from './blob-runner-lease';
 import { InMemoryJournal } from './in-memory-journal';
 import { RecoveringStorage } from './recovering-storage';
+import { BlobReportStore, type ReportStore } from './report-blobs';
 import { StorageMigrationStore } from './storage-migration-store';
 
 /** Everything the bot keeps: bot and conversation state, the migration record, the journal, the lease. */
@@ -20,6 +21,8 @@ export interface BotState {
   readonly store: MigrationStore;
   readonly journal: Journal;
   readonly lease: RunnerLease;
+  /** Where `report` puts its CSV; null where the bot keeps no blobs (tests in memory). */
+  readonly reports: ReportStore | null;
 }
 
 /**
@@ -27,7 +30,8 @@ export interface BotState {
  * blobs for the journal, a blob lease for the runner.
  */
 export function openBlobState(settings: StorageSettings, log: (line: string) => void): BotState {
-  const container = openContainer(settings);
+  const service = openService(settings);
+  const container = service.getContainerClient(settings.container);
   const storage = new RecoveringStorage(() =>
     settings.kind === 'connection-string'
       ? new BlobsStorage(settings.connectionString, settings.container, {
@@ -46,16 +50,22 @@ export function openBlobState(settings: StorageSettings, log: (line: string) => 
     store: new BlobMigrationStore(container),
     journal: new BlobJournal(container),
     lease: new BlobRunnerLease(container, log),
+    reports: new BlobReportStore(
+      service,
+      container,
+      settings.kind === 'connection-string' ? 'account-key' : 'user-delegation'
+    ),
   };
 }
 
-/** State in memory, for tests of one process that do not restart it. */
-export function memoryState(): BotState {
+/** State in memory, for tests of one process that do not restart it (reports, if any, in blobs). */
+export function memoryState(reports: ReportStore | null = null): BotState {
   const storage = new MemoryStorage();
   return {
     storage,
     store: new StorageMigrationStore(storage),
     journal: new InMemoryJournal(),
     lease: new SoleInstanceLease(),
+    reports,
   };
 }

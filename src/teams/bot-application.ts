@@ -14,7 +14,6 @@ import { isFromServedTenant } from './tenant-guard';
 
 export interface BotApplicationOptions extends CommandDependencies {
   readonly adapter: TeamsAdapter;
-  readonly botAppId: string | undefined;
   readonly tenantId: string;
   readonly storage: Storage;
 }
@@ -23,7 +22,7 @@ export interface BotApplicationOptions extends CommandDependencies {
 export function createBotApplication(options: BotApplicationOptions): Application<TurnState> {
   const app = new Application<TurnState>({
     adapter: options.adapter,
-    botAppId: options.botAppId,
+    botAppId: options.botAppId || undefined,
     storage: options.storage,
   });
 

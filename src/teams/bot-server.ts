@@ -14,7 +14,6 @@ import type { BotState } from '../storage/bot-state';
 import { createBotAdapter } from './bot-adapter';
 import { createBotApplication } from './bot-application';
 import { ChannelNotifier } from './channel-notifier';
-import { ReportLinks } from './report-links';
 import { TurnWindow } from './turn-window';
 import { registerHealthRoute } from './routes/health-route';
 import { registerMessagesRoute } from './routes/messages-route';
@@ -35,6 +34,8 @@ export interface BotServerOptions {
   /** Tests speed these up. */
   readonly timings?: {
     readonly notifySpacingMs?: number;
+    /** The first wait before Teams is asked again (it doubles). */
+    readonly notifyRetryMs?: number;
     readonly processingPollMs?: number;
     readonly retryMs?: number;
     readonly pollMs?: number;
@@ -67,7 +68,10 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     () => {
       const group = settings.approverGroupId;
       return group ? options.membership.userMembers(group) : Promise.resolve([]);
-    }
+    },
+    options.timings?.notifyRetryMs,
+    // Only the runner lease's holder delivers, so two instances never post the same item.
+    { delivers: () => lease.held(), pollMs: options.timings?.pollMs ?? settings.runner.pollMs, now }
   );
   const runner = new MigrationRunner({
     reader: options.reader,
@@ -117,7 +121,6 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     server.listen(settings.port, settings.host, () => resolve());
   });
   const url = `http://${settings.host}:${server.address().port}`;
-  const reports = new ReportLinks(settings.publicUrl ?? url);
   const turns = new TurnWindow(
     adapter,
     settings.botIdentity?.appId ?? '',
@@ -126,7 +129,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   );
   const app = createBotApplication({
     adapter,
-    botAppId: settings.botIdentity?.appId,
+    botAppId: settings.botIdentity?.appId ?? '',
     tenantId: options.tenantId,
     storage,
     reader: options.reader,
@@ -134,7 +137,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     service,
     journal,
     notifier,
-    reports,
+    reports: options.state.reports,
     turns,
     preflight: () =>
       runPreflight({
@@ -153,10 +156,11 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     anonymous: settings.botIdentity === null,
     log,
   });
-  reports.register(server);
   registerHealthRoute(server);
   // Work approved before a restart, or through another instance, goes on.
   runner.start();
+  // So do notifications not yet delivered (the runner re-announces open sign-offs when it takes the lease).
+  notifier.start();
 
   const idle = async () => {
     await turns.idle();
@@ -170,7 +174,7 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     stop: async () => {
       await turns.idle();
       await runner.stop();
-      await notifier.idle();
+      await notifier.stop();
       await new Promise<void>((resolve) => {
         server.server.closeAllConnections?.();
         server.close(() => resolve());

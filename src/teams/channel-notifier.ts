@@ -1,11 +1,5 @@
 import type { TeamsAdapter } from '@microsoft/teams-ai';
-import {
-  MessageFactory,
-  type Attachment,
-  type ConversationReference,
-  type Storage,
-  TurnContext,
-} from 'botbuilder';
+import { type Attachment, type ConversationReference, type Storage, TurnContext } from 'botbuilder';
 import { describeSubject, type ApprovalRequest } from '../domain/approvals';
 import { describeReassignment } from '../domain/done-report';
 import { describeAutomation } from '../domain/automation';
@@ -18,92 +12,70 @@ import { count } from './cards/card-format';
 import { progressCard } from './cards/progress-card';
 import { summaryCard } from './cards/summary-card';
 import { NAME_MAX_LENGTH, REASON_MAX_LENGTH, nameInCard, plainTyped } from './cards/typed-text';
-import { isETagConflict } from '../storage/storage-migration-store';
-import { ThreadPacer } from './thread-pacer';
+import { OutboxStore } from '../storage/outbox-store';
+import { NotificationChannel, type CardLocation } from './notification-channel';
+import { TeamsOutbox, type CardSpec, type Delivery } from './teams-outbox';
 
-const CHANNEL_KEY = 'teams/notification-channel';
-const CARDS_KEY = 'teams/card-locations';
 /** License errors listed in one notice; the rest are in `errors` and the report. */
 const ERROR_ROWS = 10;
 
-interface StoredChannel {
-  reference: Partial<ConversationReference>;
-  setBy: string;
-  setAt: string;
-  eTag?: string;
-}
-
-/** A card, or how to make it in the conversation it goes to (a sign-off card names that roster's approvers). */
-type CardSource = Attachment | ((context: TurnContext) => Promise<Attachment>);
-
-/** Teams' answers worth trying again (its rate-limit guidance), and how often. */
-const RETRIABLE = new Set([412, 429, 502, 503, 504]);
-const UPDATE_ATTEMPTS = 4;
-
-/** Where a posted card is, so it can be updated in place: its conversation and activity id. */
-export interface CardLocation {
-  readonly reference: Partial<ConversationReference>;
-  readonly activityId: string;
-}
+export type { CardLocation } from './notification-channel';
 
 /**
- * The notification channel: its conversation reference is kept in storage (so notifications survive a
- * restart), notices are rendered as cards and posted proactively, paced per thread. Approval cards and
- * each wave's progress card are updated in place; where they were posted is kept in storage too.
+ * The notification channel's notifier: notices become cards or texts, put in a durable outbox (in the
+ * bot's storage) and delivered from there by the instance that holds the runner lease, paced per
+ * thread, tried again until Teams has them. Sign-off cards and each wave's progress card are updated in
+ * place; where they were posted is kept in storage too.
  */
 export class ChannelNotifier implements Notifier {
-  private readonly pacer: ThreadPacer;
+  private readonly place: NotificationChannel;
+  private readonly outbox: TeamsOutbox;
 
   constructor(
-    private readonly adapter: TeamsAdapter,
-    private readonly botAppId: string,
-    private readonly storage: Storage,
+    adapter: TeamsAdapter,
+    botAppId: string,
+    storage: Storage,
     private readonly log: (line: string) => void,
     spacingMs?: number,
     /** The approver group's members now, for a sign-off card's automatic refresh. */
     private readonly approverIds: () => Promise<string[]> = () => Promise.resolve([]),
-    private readonly retryBaseMs = 500
+    retryBaseMs = 1_000,
+    delivery: {
+      readonly delivers?: () => boolean;
+      readonly pollMs?: number;
+      readonly now?: () => Date;
+    } = {}
   ) {
-    this.pacer = new ThreadPacer(spacingMs, log);
+    this.place = new NotificationChannel(storage);
+    this.outbox = new TeamsOutbox({
+      adapter,
+      botAppId,
+      channel: this.place,
+      store: new OutboxStore<Delivery>(storage),
+      render: (card, context) => this.render(card, context),
+      delivers: delivery.delivers ?? (() => true),
+      log,
+      now: delivery.now ?? (() => new Date()),
+      spacingMs,
+      retryBaseMs,
+      pollMs: delivery.pollMs,
+    });
+  }
+
+  /** Delivers what is left in the outbox from before, and keeps looking for what others add. */
+  start(): void {
+    this.outbox.start();
   }
 
   /** `notify here`: this channel gets the notifications from now on (a new post, not this thread). */
   async useChannel(context: TurnContext, setBy: string): Promise<void> {
-    const base = TurnContext.getConversationReference(context.activity);
-    const conversation = base.conversation
-      ? { ...base.conversation, id: base.conversation.id.split(';messageid=')[0] }
-      : undefined;
-    await this.storage.write({
-      [CHANNEL_KEY]: {
-        reference: { ...base, conversation, activityId: undefined },
-        setBy,
-        setAt: new Date().toISOString(),
-      },
-    });
+    await this.place.use(context, setBy, new Date());
+    // What waited because the old channel refused the bot goes here now.
+    await this.outbox.release();
   }
 
-  async channel(): Promise<Partial<ConversationReference> | null> {
-    const stored = (await this.storage.read([CHANNEL_KEY]))[CHANNEL_KEY] as
-      StoredChannel | undefined;
-    return stored?.reference ?? null;
-  }
-
-  /** Records where an approval card was posted (besides the channel), to update it after a decision. */
-  async rememberCard(key: string, location: CardLocation): Promise<void> {
-    // Read, add, write with the ETag read: two posts at once must not lose each other's location.
-    for (let attempt = 1; ; attempt++) {
-      const stored = ((await this.storage.read([CARDS_KEY]))[CARDS_KEY] ?? {}) as Record<
-        string,
-        unknown
-      >;
-      const list = (stored[key] as CardLocation[] | undefined) ?? [];
-      try {
-        await this.storage.write({ [CARDS_KEY]: { ...stored, [key]: [...list, location] } });
-        return;
-      } catch (error) {
-        if (!isETagConflict(error) || attempt >= 5) throw error;
-      }
-    }
+  channel(): Promise<Partial<ConversationReference> | null> {
+    return this.place.reference();
   }
 
   async notify(notice: Notice): Promise<void> {
@@ -114,48 +86,46 @@ export class ChannelNotifier implements Notifier {
         notice.kind === 'approval-expired' ||
         notice.kind === 'approval-updated'
       ) {
-        const card = this.approvalCardOf(
+        const card = approvalSpec(
           notice.request,
           'conditions' in notice ? notice.conditions : undefined
         );
         const key = `approval/${notice.request.id}`;
-        if (notice.kind === 'approval-updated') {
-          // A request whose card never went out (the process stopped just before) is posted now.
-          const channel = await this.channel();
-          this.pacer.enqueue(() =>
-            channel ? this.postOrUpdate(channel, key, card) : this.updateCards(key, card)
-          );
-          return;
-        }
-        this.pacer.enqueue(() => this.updateCards(key, card));
+        // A request whose card never went out (the process stopped just before) is posted now.
+        if (notice.kind === 'approval-updated')
+          return await this.outbox.add({ do: 'ensure', key, card });
+        await this.outbox.add({ do: 'update', key, card });
       }
-      const channel = await this.channel();
-      if (!channel) {
+      if (!(await this.channel())) {
         this.log(`No notification channel yet (\`notify here\`); not posted: ${notice.kind}.`);
         return;
       }
-      this.enqueue(channel, notice);
+      await this.enqueue(notice);
     } catch (error) {
-      this.log(`Could not post a ${notice.kind} notice: ${errorText(error)}`);
+      this.log(`Could not queue a ${notice.kind} notice: ${errorText(error)}`);
     }
   }
 
-  /** Resolves when every queued post has gone out (tests, and a clean shutdown). */
+  /** Resolves when this instance has delivered everything it can for now (tests, and a clean shutdown). */
   idle(): Promise<void> {
-    return this.pacer.idle();
+    return this.outbox.idle();
   }
 
-  private enqueue(channel: Partial<ConversationReference>, notice: Notice): void {
+  /** Stops delivering after the call in hand; the rest waits in storage for the next run. */
+  stop(): Promise<void> {
+    return this.outbox.stop();
+  }
+
+  private enqueue(notice: Notice): Promise<void> {
     switch (notice.kind) {
       case 'approval-requested':
-        return this.post(
-          channel,
-          this.approvalCardOf(notice.request, notice.conditions),
-          `approval/${notice.request.id}`
-        );
+        return this.outbox.add({
+          do: 'ensure',
+          key: `approval/${notice.request.id}`,
+          card: approvalSpec(notice.request, notice.conditions),
+        });
       case 'approval-expired':
         return this.postText(
-          channel,
           `The request for ${describeSubject(notice.request.subject)} expired unanswered; nothing was done.`
         );
       case 'approval-decided': {
@@ -167,25 +137,25 @@ export class ChannelNotifier implements Notifier {
         const by = plainTyped(request.decidedBy?.name ?? 'Someone', NAME_MAX_LENGTH);
         const reason = request.reason ? plainTyped(request.reason, REASON_MAX_LENGTH) : '';
         return this.postText(
-          channel,
           `${by} ${verb} ${describeSubject(request.subject)}${window}${override}.${reason ? ` Reason, as ${by} typed it: “${reason}”` : ''}`,
           'plain'
         );
       }
-      case 'wave-progress':
-        return this.pacer.enqueue(
-          () =>
-            this.postOrUpdate(
-              channel,
-              `progress/wave-${notice.waveNumber}`,
-              progressCard(notice.waveNumber, notice.done, notice.total, notice.result, false)
-            ),
-          `progress/wave-${notice.waveNumber}`
+      case 'wave-progress': {
+        const key = `progress/wave-${notice.waveNumber}`;
+        const attachment = progressCard(
+          notice.waveNumber,
+          notice.done,
+          notice.total,
+          notice.result,
+          false
         );
+        // A newer progress takes the place of one still waiting: progress never floods a thread.
+        return this.outbox.add({ do: 'ensure', key, card: { attachment } }, key);
+      }
       case 'wave-finished': {
         const { result } = notice;
         return this.post(
-          channel,
           summaryCard({
             title: `Wave ${notice.waveNumber} ${result.stoppedBecause ? 'stopped' : 'finished'}`,
             color: result.stoppedBecause || result.restored > 0 ? 'Attention' : 'Good',
@@ -205,7 +175,7 @@ export class ChannelNotifier implements Notifier {
         );
       }
       default:
-        return this.post(channel, noticeCard(notice));
+        return this.post(noticeCard(notice));
     }
   }
 
@@ -214,19 +184,14 @@ export class ChannelNotifier implements Notifier {
    * already there is brought up to date instead).
    */
   postPending(pending: { request: ApprovalRequest; conditions: ApprovalConditions }[]): void {
-    for (const { request, conditions } of pending) {
-      const key = `approval/${request.id}`;
-      this.pacer.enqueue(async () => {
-        const channel = await this.channel();
-        if (!channel) return;
-        const here = (await this.locations(key)).filter(
-          (l) => l.reference.conversation?.id === channel.conversation?.id
-        );
-        const card = this.approvalCardOf(request, conditions);
-        if (here.length > 0) await this.updateAt(here, card);
-        else await this.postAndRemember(channel, card, key);
-      });
-    }
+    for (const { request, conditions } of pending)
+      void this.outbox
+        .add({
+          do: 'ensure',
+          key: `approval/${request.id}`,
+          card: approvalSpec(request, conditions),
+        })
+        .catch((error) => this.log(`Could not queue a sign-off card: ${errorText(error)}`));
   }
 
   /**
@@ -238,128 +203,45 @@ export class ChannelNotifier implements Notifier {
     request: ApprovalRequest,
     conditions?: ApprovalConditions
   ): void {
-    this.pacer.enqueue(() => this.updateAt([location], this.approvalCardOf(request, conditions)));
+    void this.outbox
+      .add({
+        do: 'update',
+        key: `approval/${request.id}`,
+        card: approvalSpec(request, conditions),
+        at: location,
+      })
+      .catch((error) => this.log(`Could not queue a card update: ${errorText(error)}`));
   }
 
   /** A pending card refreshes for the approvers among the members of where it goes; others are final. */
-  private approvalCardOf(request: ApprovalRequest, conditions?: ApprovalConditions): CardSource {
+  private async render(card: CardSpec, context: TurnContext): Promise<Attachment> {
+    if ('attachment' in card) return card.attachment;
+    const { request, conditions } = card.approval;
     if (request.status !== 'pending')
       return approvalCard(request, { canDecide: false, conditions });
-    return async (context) => {
-      let refreshFor: string[] = [];
-      try {
-        refreshFor = await approverMris(context, await this.approverIds(), this.log);
-      } catch (error) {
-        this.log(
-          `Could not tell which members approve (${errorText(error)}); the sign-off card refreshes for nobody, and approvers press "Show my buttons".`
-        );
-      }
-      return approvalCard(request, { canDecide: false, conditions, refreshFor });
-    };
-  }
-
-  private post(channel: Partial<ConversationReference>, card: CardSource, key?: string): void {
-    this.pacer.enqueue(() => this.postAndRemember(channel, card, key));
-  }
-
-  private async postAndRemember(
-    channel: Partial<ConversationReference>,
-    card: CardSource,
-    key?: string
-  ): Promise<void> {
-    const id = await this.send(
-      channel,
-      async (context) =>
-        (await context.sendActivity(MessageFactory.attachment(await cardIn(context, card))))?.id
-    );
-    if (id && key) await this.rememberCard(key, { reference: channel, activityId: id });
-  }
-
-  private postText(
-    channel: Partial<ConversationReference>,
-    text: string,
-    textFormat: 'markdown' | 'plain' = 'markdown'
-  ): void {
-    this.pacer.enqueue(async () => {
-      await this.send(
-        channel,
-        async (context) => (await context.sendActivity({ type: 'message', text, textFormat }))?.id
-      );
-    });
-  }
-
-  private async postOrUpdate(
-    channel: Partial<ConversationReference>,
-    key: string,
-    card: CardSource
-  ): Promise<void> {
-    const known = await this.locations(key);
-    if (known.length > 0) return this.updateCards(key, card);
-    await this.postAndRemember(channel, card, key);
-  }
-
-  private async updateCards(key: string, card: CardSource): Promise<void> {
-    await this.updateAt(await this.locations(key), card);
-  }
-
-  /** Updates cards in place, each tried again with backoff while Teams answers as its guidance says to. */
-  private async updateAt(locations: CardLocation[], card: CardSource): Promise<void> {
-    for (const location of locations) {
-      for (let attempt = 1; ; attempt++) {
-        // Caught inside the turn: the adapter's turn-error handler would otherwise take it.
-        let failure: unknown = null;
-        await this.adapter.continueConversationAsync(
-          this.botAppId,
-          location.reference,
-          async (context) => {
-            try {
-              const activity = MessageFactory.attachment(await cardIn(context, card));
-              activity.id = location.activityId;
-              await context.updateActivity(activity);
-            } catch (error) {
-              failure = error ?? new Error('unknown failure');
-            }
-          }
-        );
-        if (failure === null) break;
-        const status = (failure as { statusCode?: number }).statusCode ?? 0;
-        if (!RETRIABLE.has(status) || attempt >= UPDATE_ATTEMPTS) {
-          this.log(`Could not update a card in Teams: ${errorText(failure)}`);
-          break;
-        }
-        const backoff = this.retryBaseMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
-        await new Promise((resolve) => setTimeout(resolve, backoff));
-      }
-    }
-  }
-
-  private async locations(key: string): Promise<CardLocation[]> {
-    const stored = ((await this.storage.read([CARDS_KEY]))[CARDS_KEY] ?? {}) as Record<
-      string,
-      unknown
-    >;
-    return (stored[key] as CardLocation[] | undefined) ?? [];
-  }
-
-  /** One proactive turn; a failure is logged and swallowed (the migration does not wait on Teams). */
-  private async send(
-    reference: Partial<ConversationReference>,
-    action: (context: TurnContext) => Promise<string | undefined>
-  ): Promise<string | undefined> {
-    let id: string | undefined;
+    let refreshFor: string[] = [];
     try {
-      await this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
-        id = await action(context);
-      });
+      refreshFor = await approverMris(context, await this.approverIds(), this.log);
     } catch (error) {
-      this.log(`Could not post to the notification channel: ${errorText(error)}`);
+      this.log(
+        `Could not tell which members approve (${errorText(error)}); the sign-off card refreshes for nobody, and approvers press "Show my buttons".`
+      );
     }
-    return id;
+    return approvalCard(request, { canDecide: false, conditions, refreshFor });
+  }
+
+  private post(attachment: Attachment): Promise<void> {
+    return this.outbox.add({ do: 'post', card: { attachment } });
+  }
+
+  private postText(text: string, textFormat: 'markdown' | 'plain' = 'markdown'): Promise<void> {
+    return this.outbox.add({ do: 'post-text', text, textFormat });
   }
 }
 
-const cardIn = (context: TurnContext, card: CardSource): Promise<Attachment> =>
-  typeof card === 'function' ? card(context) : Promise.resolve(card);
+const approvalSpec = (request: ApprovalRequest, conditions?: ApprovalConditions): CardSpec => ({
+  approval: { request, ...(conditions ? { conditions } : {}) },
+});
 
 /** The card for a notice that is posted once and not updated. */
 function noticeCard(notice: Notice): Attachment {

@@ -3,8 +3,8 @@ import type { PreflightReport } from '../domain/preflight';
 import type { GroupWriter } from '../engine/group-writer';
 import type { MigrationService } from '../engine/migration-service';
 import type { TenantReader } from '../engine/tenant-reader';
+import type { ReportStore } from '../storage/report-blobs';
 import type { ChannelNotifier } from './channel-notifier';
-import type { ReportLinks } from './report-links';
 import type { TurnWindow } from './turn-window';
 
 /** What the Teams handlers need: the engine's reads and service, and the Teams-side helpers. */
@@ -15,7 +15,10 @@ export interface CommandDependencies {
   readonly service: MigrationService;
   readonly journal: Journal;
   readonly notifier: ChannelNotifier;
-  readonly reports: ReportLinks;
+  /** Where `report` puts its CSV; null where the bot keeps no blobs. */
+  readonly reports: ReportStore | null;
+  /** The bot's app id, to open a personal chat. */
+  readonly botAppId: string;
   /** Runs each command so its turn answers within Teams' window. */
   readonly turns: TurnWindow;
   /** `doctor`: every pre-flight check, none of which changes anything. */

@@ -26,7 +26,7 @@ const HANDLERS: Record<string, Handler> = {
   errors: (context, deps) => read.replyWithErrors(context, deps),
   wave: (context, deps, _person, command) =>
     read.replyWithWave(context, deps, command.argument as number),
-  report: (context, deps) => read.replyWithReport(context, deps),
+  report: (context, deps, person) => read.replyWithReport(context, deps, person),
   assign: (context, deps, person) => admin.requestAssign(context, deps, person),
   waves: (context, deps, person, command) =>
     admin.proposeWaves(context, deps, person, command.argument as string | null),

@@ -1,9 +1,10 @@
 import { MessageFactory, type TurnContext } from 'botbuilder';
-import { describeSubject } from '../domain/approvals';
+import { describeSubject, type Person } from '../domain/approvals';
 import { describeFollowUp } from '../domain/follow-up';
 import { describeWaveStatus, waveBlocker, waveSchedule } from '../domain/migration-record';
 import { productName } from '../domain/product-names';
 import { toCsv } from '../csv';
+import { errorText } from '../error-text';
 import { listLicenseErrors } from '../engine/list-license-errors';
 import { intendedGroupsOf } from '../engine/migration-requests';
 import { REPORT_HEADER, migrationReport } from '../engine/migration-report';
@@ -17,6 +18,7 @@ import { statusCard } from './cards/status-card';
 import { summaryCard } from './cards/summary-card';
 import { nameInCard, reasonInCard } from './cards/typed-text';
 import type { CommandDependencies } from './command-dependencies';
+import { sendToPersonalChat } from './personal-chat';
 
 /** Rows a card lists before it says "and N more" (cards stay under Teams' size limit at any scale). */
 const SAMPLE_ROWS = 10;
@@ -199,25 +201,54 @@ export async function replyWithWave(
   );
 }
 
+/**
+ * `report`: every user's licenses, so for admins only, and only to the one who asked: a link to the CSV
+ * in the bot's storage, signed for that file and a quarter of an hour, sent in their personal chat.
+ */
 export async function replyWithReport(
   context: TurnContext,
-  deps: CommandDependencies
+  deps: CommandDependencies,
+  person: Person
 ): Promise<void> {
+  await deps.service.requireAdmin(person, "get the report of every user's licenses");
+  if (!deps.reports) {
+    await context.sendActivity(
+      "Reports are kept in the bot's blob storage, and this bot runs without one: `npm run cli -- report` writes the same CSV."
+    );
+    return;
+  }
   const { record } = await deps.service.status();
   const rows = await migrationReport(deps.reader, await deps.journal.entries(), record);
-  const url = deps.reports.publish(
+  const { url, expiresAt } = await deps.reports.publish(
     toCsv([
       REPORT_HEADER,
       ...rows.map((r) => [r.id, r.userPrincipalName, r.skuId, r.decision, r.reason, r.wave ?? '']),
-    ])
+    ]),
+    deps.now()
   );
+  const card = MessageFactory.attachment(
+    summaryCard({
+      title: 'Migration report',
+      subtitle: `${plural(rows.length, 'row', 'rows')}: every direct assignment and what the migration decided or did.`,
+      lines: [
+        `[Download the CSV](${url}) (the link works until ${moment(expiresAt)}, for you alone: do not forward it).`,
+      ],
+    })
+  );
+  if (context.activity.conversation?.conversationType === 'personal') {
+    await context.sendActivity(card);
+    return;
+  }
+  try {
+    await sendToPersonalChat(context, deps.botAppId, card);
+  } catch (error) {
+    deps.log(`Could not open a personal chat for a report: ${errorText(error)}`);
+    await context.sendActivity(
+      "The report lists every user's licenses, so I send it only in a personal chat, and I could not open one with you. Say `report` to me in a personal chat (add the app for yourself first if it is not there)."
+    );
+    return;
+  }
   await context.sendActivity(
-    MessageFactory.attachment(
-      summaryCard({
-        title: 'Migration report',
-        subtitle: `${plural(rows.length, 'row', 'rows')}: every direct assignment and what the migration decided or did.`,
-        lines: [`[Download the CSV](${url}) (the link works for one hour).`],
-      })
-    )
+    "The report lists every user's licenses, so I sent it to you privately, in your personal chat with me."
   );
 }

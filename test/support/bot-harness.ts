@@ -90,7 +90,13 @@ export async function startBotUnderTest(
   const start = () =>
     startBot({ ...settings, port: 0 }, (line) => logs.push(line), {
       state,
-      timings: { notifySpacingMs: 0, processingPollMs: 20, retryMs: 200, pollMs: 200 },
+      timings: {
+        notifySpacingMs: 0,
+        notifyRetryMs: 50,
+        processingPollMs: 20,
+        retryMs: 200,
+        pollMs: 200,
+      },
       ...(options.now ? { now: options.now } : {}),
     });
   let bot = await start();

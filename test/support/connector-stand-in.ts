@@ -57,6 +57,17 @@ export interface RefusedRequest {
   readonly code: string;
 }
 
+/** How the stand-in refuses a call: a status, or a status with Teams' error code and `Retry-After`. */
+export type ConnectorFailure =
+  number | { readonly status: number; readonly code?: string; readonly retryAfterSeconds?: number };
+
+/** A 1:1 conversation the bot opened (POST /v3/conversations), and with whom. */
+export interface CreatedConversation {
+  readonly id: string;
+  readonly memberIds: string[];
+  readonly tenantId: string | undefined;
+}
+
 /**
  * A loopback stand-in for the Bot Connector service (the activity's serviceUrl): records what the bot
  * sends and answers as the connector does, with the new activity's id. As strict as Teams where these
@@ -73,7 +84,19 @@ export class ConnectorStandIn {
   /** Who the connector lists as members of any conversation (GET …/pagedmembers). */
   roster: RosterEntry[] = DEMO_ROSTER;
   /** Status codes the next updates of an activity (PUT) are answered with, one each, in order. */
-  readonly failUpdates: number[] = [];
+  readonly failUpdates: ConnectorFailure[] = [];
+  /**
+   * The same for the next new posts: a POST to a conversation without `;messageid=` (a new thread in a
+   * channel, as notifications are), not replies in the thread a command was typed in.
+   */
+  readonly failPosts: ConnectorFailure[] = [];
+  /**
+   * Conversations where the bot may no longer write, as when it was removed from the team: every post
+   * and update there is answered 403 `MessageWritesBlocked`, as Teams does, until the id is removed.
+   */
+  readonly blockedConversations = new Set<string>();
+  /** 1:1 conversations the bot opened. */
+  readonly createdConversations: CreatedConversation[] = [];
 
   constructor(private readonly options: ConnectorStandInOptions = {}) {}
 
@@ -103,8 +126,34 @@ export class ConnectorStandIn {
           res.end(JSON.stringify({ members, ...(next ? { continuationToken: next } : {}) }));
           return;
         }
+        if (req.method === 'POST' && url.pathname === '/v3/conversations') {
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+            members?: { id: string }[];
+            tenantId?: string;
+          };
+          const created = {
+            id: `a:created-${++this.counter}`,
+            memberIds: (body.members ?? []).map((m) => m.id),
+            tenantId: body.tenantId,
+          };
+          this.createdConversations.push(created);
+          res.writeHead(201, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ id: created.id, activityId: '', serviceUrl: '' }));
+          return;
+        }
         const match = /^\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
-        const failure = req.method === 'PUT' && match ? this.failUpdates.shift() : undefined;
+        const blocked =
+          match && this.blockedConversations.has(decodeURIComponent(match[1]).split(';')[0])
+            ? { status: 403, code: 'MessageWritesBlocked' }
+            : undefined;
+        const failure = normalised(
+          blocked ??
+            (req.method === 'PUT' && match
+              ? this.failUpdates.shift()
+              : req.method === 'POST' && match && !match[1].includes('%3Bmessageid')
+                ? this.failPosts.shift()
+                : undefined)
+        );
         const id = `sent-${++this.counter}`;
         if (match) {
           const body = chunks.length > 0 ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
@@ -113,16 +162,26 @@ export class ConnectorStandIn {
             path: req.url ?? '',
             conversationId: decodeURIComponent(match[1]),
             authorization: req.headers.authorization,
-            status: failure ?? 200,
+            status: failure?.status ?? 200,
             ...(req.method === 'POST' && !failure ? { answeredId: id } : {}),
             body,
           });
           this.waiters.splice(0).forEach((wake) => wake());
         }
         if (failure) {
-          res.writeHead(failure, { 'content-type': 'application/json' });
+          res.writeHead(failure.status, {
+            'content-type': 'application/json',
+            ...(failure.retryAfterSeconds !== undefined
+              ? { 'retry-after': String(failure.retryAfterSeconds) }
+              : {}),
+          });
           res.end(
-            JSON.stringify({ error: { code: 'Failed', message: `Stand-in answered ${failure}.` } })
+            JSON.stringify({
+              error: {
+                code: failure.code ?? 'Failed',
+                message: `Stand-in answered ${failure.status}.`,
+              },
+            })
           );
           return;
         }
@@ -202,6 +261,12 @@ export class ConnectorStandIn {
     }
     return this.messages();
   }
+}
+
+function normalised(
+  failure: ConnectorFailure | undefined
+): { status: number; code?: string; retryAfterSeconds?: number } | undefined {
+  return typeof failure === 'number' ? { status: failure } : failure;
 }
 
 /** The Adaptive Card of a message, or undefined. */

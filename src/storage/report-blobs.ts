@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import {
+  BlobSASPermissions,
+  SASProtocol,
+  type BlobServiceClient,
+  type ContainerClient,
+} from '@azure/storage-blob';
+
+/** How long a report link works: long enough to click, short enough that a forwarded link is dead. */
+export const REPORT_LIFETIME_MS = 15 * 60_000;
+/** Signed from a little before now, so a client whose clock runs behind the storage's is not refused. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+const PREFIX = 'reports/';
+
+/** Where a report goes: a link that opens that one file, for a short while. */
+export interface ReportStore {
+  publish(csv: string, now: Date): Promise<{ readonly url: string; readonly expiresAt: Date }>;
+}
+
+/**
+ * Reports as blobs in the bot's own container, each link signed for that one blob, read-only, for
+ * REPORT_LIFETIME_MS: with the account key (a connection string, Azurite) or, with the managed identity,
+ * a user-delegation key. Any instance can make one and any browser open it; reports older than the
+ * lifetime are deleted when the next is made.
+ */
+export class BlobReportStore implements ReportStore {
+  constructor(
+    private readonly service: BlobServiceClient,
+    private readonly container: ContainerClient,
+    private readonly signing: 'account-key' | 'user-delegation'
+  ) {}
+
+  async publish(csv: string, now: Date): Promise<{ url: string; expiresAt: Date }> {
+    await this.container.createIfNotExists();
+    await this.deleteExpired(now);
+    const blob = this.container.getBlockBlobClient(
+      `${PREFIX}${now.toISOString().replace(/[:.]/g, '-')}-${randomBytes(16).toString('hex')}.csv`
+    );
+    const body = Buffer.from(csv, 'utf8');
+    await blob.upload(body, body.length, {
+      blobHTTPHeaders: {
+        blobContentType: 'text/csv; charset=utf-8',
+        blobContentDisposition: 'attachment; filename="license-migration-report.csv"',
+      },
+    });
+    const startsOn = new Date(now.getTime() - CLOCK_SKEW_MS);
+    const expiresAt = new Date(now.getTime() + REPORT_LIFETIME_MS);
+    const options = {
+      permissions: BlobSASPermissions.parse('r'),
+      startsOn,
+      expiresOn: expiresAt,
+      // https only, except an emulator on this machine (Azurite speaks http).
+      protocol: isLoopbackHttp(blob.url) ? SASProtocol.HttpsAndHttp : SASProtocol.Https,
+    };
+    const url =
+      this.signing === 'account-key'
+        ? await blob.generateSasUrl(options)
+        : await blob.generateUserDelegationSasUrl(
+            options,
+            await this.service.getUserDelegationKey(startsOn, expiresAt)
+          );
+    return { url, expiresAt };
+  }
+
+  private async deleteExpired(now: Date): Promise<void> {
+    const before = now.getTime() - REPORT_LIFETIME_MS - CLOCK_SKEW_MS;
+    for await (const blob of this.container.listBlobsFlat({ prefix: PREFIX })) {
+      const created = blob.properties.createdOn?.getTime() ?? Number.POSITIVE_INFINITY;
+      if (created < before) await this.container.deleteBlob(blob.name).catch(() => undefined);
+    }
+  }
+}
+
+function isLoopbackHttp(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
+}
