@@ -16,6 +16,9 @@ import { DemoApprover } from './demo-approver';
 import { disableAPlanOnTheLicensingGroup } from './demo-drift';
 import { startPlayground } from './playground-process';
 
+/** How far the demo tenant's replicas lag behind writes: a few seconds, as Entra's usually do. */
+const DEMO_REPLICATION_LAG_SECONDS = 2;
+
 /**
  * `npm start`: the embedded demo with no configuration at all. The tenant simulator with the demo tenant
  * (unless GRAPH_BASE_URL names another Graph), the bot wired to it, and the Agents Playground pointed at
@@ -64,6 +67,8 @@ async function main(): Promise<void> {
       simulator = new TenantSimulator({
         tenant: buildDemoTenant(),
         timings: { queuedMs: 3_000, usersPerSecond: 250 },
+        // Entra answers from replicas that lag behind writes; the bot is told the bound below.
+        replicationLagMs: DEMO_REPLICATION_LAG_SECONDS * 1000,
       });
       graphBaseUrl = await simulator.start(simulatorPort).catch((error: NodeJS.ErrnoException) => {
         throw error.code === 'EADDRINUSE'
@@ -96,6 +101,7 @@ async function main(): Promise<void> {
             APPROVER_GROUP_ID: DEMO_APPROVER_GROUP_ID,
             // Minutes, not a day: the demo shows each wave's follow-up while you watch.
             FOLLOW_UP_AFTER_MINUTES: '2',
+            GRAPH_REPLICATION_LAG_SECONDS: String(DEMO_REPLICATION_LAG_SECONDS),
           }),
       ...process.env,
       GRAPH_BASE_URL: graphBaseUrl,
