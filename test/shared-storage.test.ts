@@ -13,6 +13,7 @@ import {
   azuriteOnDisk,
   countAssignLicenseCalls,
   demoTenantReadyForWaves,
+  TEST_REPLICATION_LAG_MS,
 } from './support/durable-setup';
 import { teamsDriverAt } from './support/teams-driver';
 
@@ -33,6 +34,9 @@ describe('bot instances sharing Azure Blob Storage', () => {
       FOLLOW_UP_AFTER_MINUTES: '0',
       ALLOW_UNSAFE_TIMINGS: 'true',
       GRAPH_BASE_URL: graphUrl,
+      // The bot's waits for a lagging replica match the simulator's lag (durable-setup).
+      GRAPH_REPLICATION_LAG_SECONDS: String(TEST_REPLICATION_LAG_MS / 1000),
+
       STORAGE_CONNECTION_STRING: azurite.connectionString,
       ADMIN_GROUP_ID: DEMO_ADMIN_GROUP_ID,
       APPROVER_GROUP_ID: DEMO_APPROVER_GROUP_ID,

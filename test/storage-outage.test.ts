@@ -14,6 +14,7 @@ import {
   azuriteOnDisk,
   countAssignLicenseCalls,
   demoTenantReadyForWaves,
+  TEST_REPLICATION_LAG_MS,
 } from './support/durable-setup';
 import { teamsDriverAt } from './support/teams-driver';
 
@@ -40,6 +41,8 @@ describe('storage unreachable for a while', () => {
     const serviceUrl = await connector.start();
     const settings = readBotSettings({
       GRAPH_BASE_URL: tenant.graphUrl,
+      // The bot's waits for a lagging replica match the simulator's lag (durable-setup).
+      GRAPH_REPLICATION_LAG_SECONDS: String(TEST_REPLICATION_LAG_MS / 1000),
       STORAGE_CONNECTION_STRING: azurite.connectionString,
       ADMIN_GROUP_ID: DEMO_ADMIN_GROUP_ID,
       APPROVER_GROUP_ID: DEMO_APPROVER_GROUP_ID,
