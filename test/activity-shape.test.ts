@@ -49,6 +49,8 @@ describe('an activity is taken only in the shape Teams sends', () => {
       'has no conversation.id',
     ],
     ['no sender', (a: Record<string, unknown>) => delete a.from, 'has no from.id'],
+    ['no channel id', (a: Record<string, unknown>) => delete a.channelId, 'has no channelId'],
+    ['no service URL', (a: Record<string, unknown>) => delete a.serviceUrl, 'has no serviceUrl'],
     [
       'a sender that is a list',
       (a: Record<string, unknown>) => (a.from = ['29:1']),

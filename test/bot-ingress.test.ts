@@ -156,7 +156,7 @@ describe('what /api/messages takes from an anonymous caller (tenant simulator on
       body: JSON.stringify({ type: 'message', text: 'help' }),
     });
     expect(response.status).toBe(400);
-    expect(JSON.parse(response.body)).toEqual({ error: 'The activity has no from.id.' });
+    expect(JSON.parse(response.body)).toEqual({ error: 'The activity has no channelId.' });
   });
 
   it('routes as before on the patched router: 405 for another method, 404 for another path', async () => {

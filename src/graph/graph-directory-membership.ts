@@ -1,4 +1,5 @@
 import { PageIterator, type Client, type PageCollection } from '@microsoft/microsoft-graph-client';
+import { isNotFoundFor } from '../domain/read-freshness';
 import type { DirectoryMembership } from '../engine/directory-membership';
 
 /** Membership through `checkMemberGroups` (transitive), asked afresh each time: never from a card. */
@@ -6,9 +7,16 @@ export class GraphDirectoryMembership implements DirectoryMembership {
   constructor(private readonly client: Client) {}
 
   async isMember(userId: string, groupId: string): Promise<boolean> {
-    const answer = (await this.client
-      .api(`/users/${encodeURIComponent(userId)}/checkMemberGroups`)
-      .post({ groupIds: [groupId] })) as { value?: string[] };
+    let answer: { value?: string[] };
+    try {
+      answer = (await this.client
+        .api(`/users/${encodeURIComponent(userId)}/checkMemberGroups`)
+        .post({ groupIds: [groupId] })) as { value?: string[] };
+    } catch (error) {
+      // Someone the directory does not know (a guest from elsewhere, a forged id) is in no group.
+      if (isNotFoundFor(error, userId)) return false;
+      throw error;
+    }
     return (answer.value ?? []).some((id) => id.toLowerCase() === groupId.toLowerCase());
   }
 

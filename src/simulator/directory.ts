@@ -192,8 +192,11 @@ export class Directory {
 
   /** Graph addresses a user by object id or by userPrincipalName. */
   findUser(idOrUpn: string): DirectoryUser | undefined {
+    // Object ids are GUIDs, which Graph matches in any case.
     return (
-      this.users.get(idOrUpn) ?? this.users.get(this.usersByUpn.get(idOrUpn.toLowerCase()) ?? '')
+      this.users.get(idOrUpn) ??
+      this.users.get(idOrUpn.toLowerCase()) ??
+      this.users.get(this.usersByUpn.get(idOrUpn.toLowerCase()) ?? '')
     );
   }
 
@@ -204,7 +207,7 @@ export class Directory {
   }
 
   requireGroup(id: string): DirectoryGroup {
-    const group = this.groups.get(id);
+    const group = this.groups.get(id) ?? this.groups.get(id.toLowerCase());
     if (!group) throw notFound(id);
     return group;
   }

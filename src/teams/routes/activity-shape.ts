@@ -28,8 +28,14 @@ const TEXT_FIELDS = [
   'channelData.channel.id',
 ] as const;
 
-/** Every activity Teams sends says who sent it, to whom, and in which conversation. */
-const REQUIRED_TEXT_FIELDS = ['from.id', 'recipient.id', 'conversation.id'];
+/** Every activity Teams sends says its channel, where to answer, who sent it, to whom, and in which conversation. */
+const REQUIRED_TEXT_FIELDS = [
+  'channelId',
+  'serviceUrl',
+  'from.id',
+  'recipient.id',
+  'conversation.id',
+];
 
 /** Fields that, when present, are objects (not arrays, not null). */
 const OBJECT_FIELDS = ['from', 'recipient', 'conversation', 'channelData', 'channelData.tenant'];

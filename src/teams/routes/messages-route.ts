@@ -172,6 +172,9 @@ function parseActivity(body: string): Activity | string {
   }
   const problem = activityShapeProblem(activity);
   if (problem) return problem;
+  // A message may come without text (a card's Action.Submit, an attachment alone); teams-ai's mention
+  // handling reads it unguarded, so it is taken as empty text.
+  if (activity.type === 'message' && activity.text === undefined) activity.text = '';
   // As botbuilder's own HTTP handling does: the timestamps become dates, the text kept beside them.
   for (const [field, raw] of [
     ['timestamp', 'rawTimestamp'],
