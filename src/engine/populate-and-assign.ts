@@ -67,6 +67,7 @@ export async function populateAndAssign(
       continue;
     }
     const created = planned.existingGroupId === null;
+    let justCreated: string | null = null;
     const groupId =
       planned.existingGroupId ??
       options.knownGroupIds?.[planned.displayName] ??
@@ -74,15 +75,17 @@ export async function populateAndAssign(
         writer,
         planned.displayName,
         licensingGroupNickname(planned.mailNickname, options.groupKey),
-        options.description ?? 'Licensing group created by the license migration bot.'
+        options.description ?? 'Licensing group created by the license migration bot.',
+        (id) => (justCreated = id)
       ));
     await options.onGroupReady?.(planned.displayName, groupId);
-    const failures = await addMembersOnceReplicated(
-      writer,
-      groupId,
-      planned.userIds,
-      options.replication
-    );
+    // A group from an earlier attempt (a retried step, a resumed run) or one reused already has members:
+    // add only those missing, so a retry sends no member add twice.
+    const missing =
+      groupId === justCreated
+        ? planned.userIds
+        : await notYetMembers(writer, groupId, planned.userIds);
+    const failures = await addMembersOnceReplicated(writer, groupId, missing, options.replication);
     for (const [userId, error] of failures)
       report.failures.push({ groupName: planned.displayName, userId, reason: error.message });
     // An existing group already assigns exactly this SKU and these disabled plans: assigning again would only
@@ -155,12 +158,32 @@ async function findOrCreateGroup(
   writer: GroupWriter,
   displayName: string,
   mailNickname: string,
-  description: string
+  description: string,
+  onCreated: (groupId: string) => void
 ): Promise<string> {
   const earlier = (await writer.groupsByMailNickname(mailNickname)).find(
     (group) => group.displayName === displayName
   );
-  return earlier?.id ?? (await writer.createSecurityGroup(displayName, mailNickname, description));
+  if (earlier) return earlier.id;
+  const created = await writer.createSecurityGroup(displayName, mailNickname, description);
+  onCreated(created);
+  return created;
+}
+
+/**
+ * The planned members not in the group yet. A group too new to have replicated has none; a members read
+ * from a lagging replica may miss recent adds, which Graph then answers "already exist" (taken as added).
+ */
+async function notYetMembers(
+  writer: GroupWriter,
+  groupId: string,
+  userIds: readonly string[]
+): Promise<readonly string[]> {
+  const members = await writer.memberIds(groupId).catch((error: unknown) => {
+    if (isNotFoundFor(error, groupId)) return new Set<string>();
+    throw error;
+  });
+  return userIds.filter((id) => !members.has(id.toLowerCase()));
 }
 
 /** What showed a group's processing finished: the audit event, the members' license states, or the state alone. */

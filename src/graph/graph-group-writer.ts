@@ -56,6 +56,20 @@ export class GraphGroupWriter implements GroupWriter {
     return (page.value ?? []).map(({ id, displayName }) => ({ id, displayName }));
   }
 
+  async memberIds(groupId: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const firstPage = (await this.client
+      .api(`/groups/${groupId}/members`)
+      .select(['id'])
+      .top(999)
+      .get()) as PageCollection;
+    await new PageIterator(this.client, firstPage, (member: { id: string }) => {
+      ids.add(member.id.toLowerCase());
+      return true;
+    }).iterate();
+    return ids;
+  }
+
   async addMembers(groupId: string, userIds: readonly string[]): Promise<Map<string, Error>> {
     const failures = new Map<string, Error>();
     const graphHost = new URL(this.baseUrl).origin;
