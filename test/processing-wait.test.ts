@@ -11,6 +11,7 @@ function groupsAt(
   return {
     createSecurityGroup: () => Promise.reject(new Error('not used')),
     groupsByMailNickname: () => Promise.reject(new Error('not used')),
+    memberIds: () => Promise.reject(new Error('not used')),
     addMembers: () => Promise.reject(new Error('not used')),
     assignGroupLicense: () => Promise.reject(new Error('not used')),
     reprocessUser: () => Promise.reject(new Error('not used')),

@@ -69,7 +69,7 @@ describe('whether a direct license may go', () => {
   ])('skips while the group assignment is %s with %s, saying what to fix', (state, error) => {
     const decision = decide(row(null), row('g1', [], state, error));
     expect(decision.decision).toBe('skip');
-    expect(decision.reason).toContain('not active yet');
+    expect(decision.reason).toContain('not active and error-free');
     expect(decision.reason).toContain('LIC-E3');
   });
 

@@ -1,5 +1,6 @@
 import type { Person } from './approvals';
 import type { LicenseAssignmentSnapshot, SkuSnapshot, UserLicenseSnapshot } from './licenses';
+import { assignmentAdvice, describeAssignmentState } from './license-errors';
 import { productName } from './product-names';
 import { isHealthy, list, planName, plansLostAfterRemoval } from './removal-safety';
 
@@ -101,7 +102,7 @@ export function checkRemovedAssignment(
       ? null
       : finding(
           'license-error',
-          `keeps every plan of ${product}, but ${describeUnhealthy(inError, groupName)}. \`errors\` gives the fix.`,
+          `keeps every plan of ${product}, but ${describeUnhealthy(inError, groupName)}. ${assignmentAdvice(inError[0].state, inError[0].error)?.fix ?? ''}`.trimEnd(),
           false
         );
   }
@@ -115,7 +116,7 @@ function describeUnhealthy(
   return list(
     rows.map(
       (r) =>
-        `the assignment from ${groupName(r.assignedByGroup)} is ${r.state ?? 'pending'}${r.error && r.error !== 'None' ? ` (${r.error})` : ''}`
+        `the assignment from ${groupName(r.assignedByGroup)} is ${describeAssignmentState(r.state, r.error)}`
     )
   );
 }
@@ -132,7 +133,10 @@ function lossDetail(
   if (inherited.length === 0)
     return `lost ${product}: no group gives it to them any more (removed from the licensing group, or the group's license removed).`;
   const healthy = inherited.filter(isHealthy);
-  if (healthy.length === 0) return `lost ${product}: ${describeUnhealthy(inherited, groupName)}.`;
+  if (healthy.length === 0) {
+    const advice = assignmentAdvice(inherited[0].state, inherited[0].error);
+    return `lost ${product}: ${describeUnhealthy(inherited, groupName)}.${advice ? ` ${advice.cause}` : ''}`;
+  }
   const disabling = healthy.filter((r) =>
     lost.some((id) => r.disabledPlans.some((d) => d.toLowerCase() === id.toLowerCase()))
   );

@@ -1,4 +1,8 @@
-/** What each group licensing error means and what fixes it (Entra's "resolve license assignment problems"). */
+/**
+ * What each state and error of a group license assignment means and what fixes it. Sources: Graph's
+ * licenseAssignmentState resource (states Active, ActiveWithError, Disabled, Error; the errors below) and
+ * Entra's "Identify and resolve license assignment problems for a group".
+ */
 
 export interface LicenseErrorAdvice {
   readonly cause: string;
@@ -34,6 +38,22 @@ const ADVICE: Readonly<Record<string, LicenseErrorAdvice>> = {
   },
 };
 
+/** Entra could not take the group's license away: another product of the user needs a plan in it. */
+const KEPT_FOR_DEPENDENCY: LicenseErrorAdvice = {
+  cause:
+    "Entra ID could not take this group's license away (the user left the group, or the group dropped it) because another of the user's products needs a plan in it; the user keeps it, in error.",
+  fix: 'Give the user the required plan another way (or disable the plan that depends on it), then reprocess; or put the user back in the group.',
+};
+
+const DISABLED: LicenseErrorAdvice = {
+  cause:
+    "The product's subscription is suspended or locked out (expired, cancelled or not paid): its services are off for everyone who holds it.",
+  fix: 'Reactivate or renew the subscription in the Microsoft 365 admin center; reprocessing does not help.',
+};
+
+const HEALTHY_ERRORS = new Set([null, undefined, '', 'None']);
+
+/** Advice for one error code, as `errors` lists it. */
 export function licenseErrorAdvice(error: string | null): LicenseErrorAdvice {
   return (
     ADVICE[error ?? ''] ?? {
@@ -42,3 +62,43 @@ export function licenseErrorAdvice(error: string | null): LicenseErrorAdvice {
     }
   );
 }
+
+/**
+ * Advice for an assignment that is not `Active` without error: by its state first (a disabled subscription
+ * is not fixed by reprocessing; an assignment still applied in error is not the same as one never applied),
+ * then by its error. Null for a healthy assignment.
+ */
+export function assignmentAdvice(
+  state: string | null,
+  error: string | null
+): LicenseErrorAdvice | null {
+  const healthyError = HEALTHY_ERRORS.has(error);
+  if (state === 'Active' && healthyError) return null;
+  if (state === 'Disabled') return DISABLED;
+  if (state === null)
+    return {
+      cause: 'Entra ID has not processed this assignment yet.',
+      fix: 'Wait for group license processing to finish.',
+    };
+  const applied = state === 'Active' || state === 'ActiveWithError';
+  if (applied && error === 'DependencyViolation') return KEPT_FOR_DEPENDENCY;
+  const advice = healthyError
+    ? {
+        cause: `Graph reports the assignment as ${state} without saying why.`,
+        fix: "Look at the user's license assignment in the Entra admin center, fix what it says, then reprocess.",
+      }
+    : licenseErrorAdvice(error);
+  return applied
+    ? {
+        cause: `The license is still applied from an earlier processing, but the latest one failed: ${lowerFirst(advice.cause)}`,
+        fix: advice.fix,
+      }
+    : advice;
+}
+
+/** "Error (CountViolation)", "Disabled": a state with its error when there is one. */
+export function describeAssignmentState(state: string | null, error: string | null): string {
+  return `${state ?? 'pending'}${HEALTHY_ERRORS.has(error) ? '' : ` (${error})`}`;
+}
+
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);

@@ -1,4 +1,5 @@
 import type { LicenseAssignmentSnapshot, SkuSnapshot, UserLicenseSnapshot } from './licenses';
+import { assignmentAdvice, describeAssignmentState } from './license-errors';
 import { productName } from './product-names';
 
 /**
@@ -119,10 +120,11 @@ function decideOne(
   if (healthy.length === 0) {
     const problems = inherited.map(
       (row) =>
-        `${name(row.assignedByGroup ?? '')} is ${row.state ?? 'pending'}${row.error && !HEALTHY_ERRORS.has(row.error) ? ` (${row.error})` : ''}`
+        `${name(row.assignedByGroup ?? '')} is ${describeAssignmentState(row.state, row.error)}`
     );
+    const advice = assignmentAdvice(inherited[0].state, inherited[0].error);
     return skip(
-      `The group license for ${product} is not active yet: ${list(problems)}. Fix the error and reprocess first.`,
+      `The group license for ${product} is not active and error-free: ${list(problems)}.${advice ? ` ${advice.cause} ${advice.fix}` : ''}`,
       inherited.map((r) => r.assignedByGroup ?? '')
     );
   }

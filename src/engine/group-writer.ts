@@ -10,6 +10,8 @@ export interface GroupWriter {
   groupsByMailNickname(
     mailNickname: string
   ): Promise<{ readonly id: string; readonly displayName: string }[]>;
+  /** The ids of the group's direct members, lower-cased (a retried step adds only those missing). */
+  memberIds(groupId: string): Promise<Set<string>>;
   /** Adds users as direct members; users already members count as added. Returns the failures by user. */
   addMembers(groupId: string, userIds: readonly string[]): Promise<Map<string, Error>>;
   /** Assigns the group one SKU with exactly these disabled plans (processing then runs in the background). */

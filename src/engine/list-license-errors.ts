@@ -1,4 +1,4 @@
-import { licenseErrorAdvice } from '../domain/license-errors';
+import { assignmentAdvice, licenseErrorAdvice } from '../domain/license-errors';
 import { errorText } from '../error-text';
 import type { GroupWriter } from './group-writer';
 import type { TenantReader } from './tenant-reader';
@@ -34,7 +34,7 @@ export async function listLicenseErrors(reader: TenantReader): Promise<LicenseEr
           userPrincipalName: user.userPrincipalName,
           skuId: state.skuId,
           error,
-          ...licenseErrorAdvice(error),
+          ...(assignmentAdvice(state.state, state.error) ?? licenseErrorAdvice(error)),
         });
       }
     }

@@ -49,7 +49,7 @@ import type { Notifier } from './notifier';
 import type { RunnerLease } from './runner-lease';
 import { isLeaseLost } from './write-fence';
 import { populateAndAssign, waitForProcessing } from './populate-and-assign';
-import type { ReadBackOptions } from './read-until-fresh';
+import { readBackOf, type ReadBackOptions } from './read-until-fresh';
 import { rollbackWave, type RollbackReport } from './rollback-wave';
 import type { TenantReader } from './tenant-reader';
 import { verifyDirectRemovals } from './verify-removals';
@@ -423,6 +423,8 @@ export class MigrationRunner {
     const names = new Map(Object.entries(known).map(([name, id]) => [id, name]));
     const wait = await waitForProcessing(Object.values(known), deps.groupWriter, {
       ...deps.processing,
+      lastWriteAt: report.lastWriteAt,
+      lagBoundMs: readBackOf(deps.readBack).lagBoundMs,
       assignedSince,
       assigned: report.groups.filter((g) => g.licenseAssigned).map((g) => g.groupId ?? ''),
       onChange: (groupId, state) =>

@@ -1,5 +1,5 @@
 import type { GroupPlan } from '../domain/group-plan';
-import { READ_BACK_DELAYS_MS, isNotFoundFor } from '../domain/read-freshness';
+import { READ_BACK_DELAYS_MS, isNotFoundFor, isPastLag } from '../domain/read-freshness';
 import type { GroupWriter } from './group-writer';
 import type { ReadBackOptions } from './read-until-fresh';
 
@@ -13,6 +13,11 @@ export interface PopulateReport {
   }[];
   /** Users who could not be added, with Graph's reason. */
   readonly failures: { groupName: string; userId: string; reason: string }[];
+  /**
+   * When the last member add or license assignment was sent (ISO), null if none was: a processing state
+   * read before the replication-lag bound has passed since may not have seen it.
+   */
+  lastWriteAt: string | null;
   readonly dryRun: boolean;
 }
 
@@ -54,7 +59,13 @@ export async function populateAndAssign(
     replication?: ReadBackOptions;
   } = {}
 ): Promise<PopulateReport> {
-  const report: PopulateReport = { groups: [], failures: [], dryRun: options.dryRun ?? false };
+  const report: PopulateReport = {
+    groups: [],
+    failures: [],
+    dryRun: options.dryRun ?? false,
+    lastWriteAt: null,
+  };
+  const now = options.replication?.now ?? (() => new Date());
   for (const planned of plan.groups) {
     if (options.dryRun) {
       report.groups.push({
@@ -67,6 +78,7 @@ export async function populateAndAssign(
       continue;
     }
     const created = planned.existingGroupId === null;
+    let justCreated: string | null = null;
     const groupId =
       planned.existingGroupId ??
       options.knownGroupIds?.[planned.displayName] ??
@@ -74,23 +86,28 @@ export async function populateAndAssign(
         writer,
         planned.displayName,
         licensingGroupNickname(planned.mailNickname, options.groupKey),
-        options.description ?? 'Licensing group created by the license migration bot.'
+        options.description ?? 'Licensing group created by the license migration bot.',
+        (id) => (justCreated = id)
       ));
     await options.onGroupReady?.(planned.displayName, groupId);
-    const failures = await addMembersOnceReplicated(
-      writer,
-      groupId,
-      planned.userIds,
-      options.replication
-    );
+    // A group from an earlier attempt (a retried step, a resumed run) or one reused already has members:
+    // add only those missing, so a retry sends no member add twice.
+    const missing =
+      groupId === justCreated
+        ? planned.userIds
+        : await notYetMembers(writer, groupId, planned.userIds);
+    if (missing.length > 0 || created) report.lastWriteAt = now().toISOString();
+    const failures = await addMembersOnceReplicated(writer, groupId, missing, options.replication);
     for (const [userId, error] of failures)
       report.failures.push({ groupName: planned.displayName, userId, reason: error.message });
     // An existing group already assigns exactly this SKU and these disabled plans: assigning again would only
     // queue processing. A group of ours from an interrupted run is assigned again, which Graph takes as a no-op.
-    if (created)
+    if (created) {
       await onceReplicated(groupId, options.replication, () =>
         writer.assignGroupLicense(groupId, planned.skuId, planned.disabledPlans)
       );
+      report.lastWriteAt = now().toISOString();
+    }
     report.groups.push({
       displayName: planned.displayName,
       groupId,
@@ -155,12 +172,32 @@ async function findOrCreateGroup(
   writer: GroupWriter,
   displayName: string,
   mailNickname: string,
-  description: string
+  description: string,
+  onCreated: (groupId: string) => void
 ): Promise<string> {
   const earlier = (await writer.groupsByMailNickname(mailNickname)).find(
     (group) => group.displayName === displayName
   );
-  return earlier?.id ?? (await writer.createSecurityGroup(displayName, mailNickname, description));
+  if (earlier) return earlier.id;
+  const created = await writer.createSecurityGroup(displayName, mailNickname, description);
+  onCreated(created);
+  return created;
+}
+
+/**
+ * The planned members not in the group yet. A group too new to have replicated has none; a members read
+ * from a lagging replica may miss recent adds, which Graph then answers "already exist" (taken as added).
+ */
+async function notYetMembers(
+  writer: GroupWriter,
+  groupId: string,
+  userIds: readonly string[]
+): Promise<readonly string[]> {
+  const members = await writer.memberIds(groupId).catch((error: unknown) => {
+    if (isNotFoundFor(error, groupId)) return new Set<string>();
+    throw error;
+  });
+  return userIds.filter((id) => !members.has(id.toLowerCase()));
 }
 
 /** What showed a group's processing finished: the audit event, the members' license states, or the state alone. */
@@ -198,10 +235,18 @@ export async function waitForProcessing(
     assigned?: readonly string[];
     /** Told each time a group's processing state changes (for the channel). */
     onChange?: (groupId: string, state: string | null) => Promise<void>;
+    /** The last member add or assignment (PopulateReport.lastWriteAt): earlier reads may be stale. */
+    lastWriteAt?: string | null;
+    /** How far a replica may lag (the replication-lag bound). */
+    lagBoundMs?: number;
+    now?: () => Date;
+    sleep?: (ms: number) => Promise<void>;
   } = {}
 ): Promise<ProcessingWait> {
   const lastStates = new Map<string, string | null>();
-  const deadline = Date.now() + (options.timeoutMs ?? 30 * 60_000);
+  const now = options.now ?? (() => new Date());
+  const sleep = options.sleep ?? realSleep;
+  const deadline = now().getTime() + (options.timeoutMs ?? 30 * 60_000);
   const auditEveryMs = options.auditEveryMs ?? 30_000;
   const needsConfirmation = new Set((options.assigned ?? []).map((id) => id.toLowerCase()));
   const byAudit = new Set<string>();
@@ -210,6 +255,10 @@ export async function waitForProcessing(
   let lastCheck = -Infinity;
   let waiting = [...groupIds];
   for (;;) {
+    // A replica that has not seen the last member add or assignment may still say ProcessingComplete
+    // (a reused group's state from before): only a read made the lag bound after them counts.
+    const fresh =
+      !options.lastWriteAt || isPastLag(options.lastWriteAt, now(), options.lagBoundMs ?? 0);
     // A group just created may be "not found" on the replica answering: not processed yet, then.
     const states = await Promise.all(
       waiting.map((id) =>
@@ -224,15 +273,20 @@ export async function waitForProcessing(
       lastStates.set(id, states[i]);
       await options.onChange?.(id, states[i]);
     }
+    const complete = (i: number) => fresh && states[i] === 'ProcessingComplete';
     const unconfirmed = waiting.filter(
       (id, i) =>
-        states[i] === 'ProcessingComplete' &&
+        complete(i) &&
         needsConfirmation.has(id.toLowerCase()) &&
         !byAudit.has(id.toLowerCase()) &&
         !byStates.has(id.toLowerCase())
     );
-    if (unconfirmed.length > 0 && options.assignedSince && Date.now() - lastCheck >= auditEveryMs) {
-      lastCheck = Date.now();
+    if (
+      unconfirmed.length > 0 &&
+      options.assignedSince &&
+      now().getTime() - lastCheck >= auditEveryMs
+    ) {
+      lastCheck = now().getTime();
       if (!auditForbidden) {
         const finished = await writer.processingFinishedSince(options.assignedSince);
         auditForbidden = finished === null;
@@ -249,8 +303,8 @@ export async function waitForProcessing(
       !needsConfirmation.has(id.toLowerCase()) ||
       byAudit.has(id.toLowerCase()) ||
       byStates.has(id.toLowerCase());
-    waiting = waiting.filter((id, i) => states[i] !== 'ProcessingComplete' || !confirmed(id));
-    if (waiting.length === 0 || Date.now() > deadline) {
+    waiting = waiting.filter((id, i) => !complete(i) || !confirmed(id));
+    if (waiting.length === 0 || now().getTime() > deadline) {
       const auditConfirmed = needsConfirmation.size > 0 && byAudit.size === needsConfirmation.size;
       return {
         complete: waiting.length === 0,
@@ -263,6 +317,6 @@ export async function waitForProcessing(
             : 'processing state',
       };
     }
-    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 5_000));
+    await sleep(options.pollMs ?? 5_000);
   }
 }

@@ -1,6 +1,7 @@
 import {
   BatchRequestContent,
   BatchResponseContent,
+  GraphError,
   type BatchRequestStep,
   type Client,
 } from '@microsoft/microsoft-graph-client';
@@ -18,6 +19,27 @@ export interface BatchItem {
   /** Relative to the version, e.g. `/users/{id}`. */
   readonly path: string;
   readonly body?: unknown;
+}
+
+/**
+ * The item answers carried by a `$batch` answer that is not 2xx (the SDK throws on it): Microsoft's
+ * throttling page says a batch with a throttled item "fails with a status code of 424", its answers still
+ * in the body. Anything else is rethrown.
+ */
+function batchAnswerIn(error: unknown): { responses: unknown[] } {
+  if (error instanceof GraphError) {
+    let body: unknown = error.body;
+    if (typeof body === 'string') {
+      try {
+        body = JSON.parse(body);
+      } catch {
+        body = null;
+      }
+    }
+    const responses = (body as { responses?: unknown } | null)?.responses;
+    if (Array.isArray(responses)) return { responses };
+  }
+  throw error;
 }
 
 /**
@@ -64,7 +86,7 @@ export class GraphBatch {
       if (this.pacer && writes > 0) await this.pacer.acquire(writes);
       const content = await new BatchRequestContent(steps).getContent();
       const responses = new BatchResponseContent(
-        await this.client.api('/$batch').post(content)
+        await this.client.api('/$batch').post(content).catch(batchAnswerIn)
       ).getResponses();
       let waitSeconds = 0;
       const throttled: BatchItem[] = [];

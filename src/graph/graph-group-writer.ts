@@ -20,7 +20,7 @@ export class GraphGroupWriter implements GroupWriter {
     private readonly client: Client,
     private readonly baseUrl: string,
     /** Share one pacer among every writer of the same app and tenant: the ceiling is theirs together. */
-    pacer: WritePacer = new WritePacer(),
+    private readonly pacer: WritePacer = new WritePacer(),
     /** The client's fence, again: a throttled batch item is not waited for past the lease's end. */
     fence?: WriteFence
   ) {
@@ -32,6 +32,8 @@ export class GraphGroupWriter implements GroupWriter {
     mailNickname: string,
     description: string
   ): Promise<string> {
+    // Every write takes its turn at the one pacer: the ceiling counts creations and assignments too.
+    await this.pacer.acquire(1);
     const group = (await this.client.api('/groups').post({
       displayName,
       mailNickname,
@@ -52,6 +54,20 @@ export class GraphGroupWriter implements GroupWriter {
       .select(['id', 'displayName'])
       .get()) as { value?: { id: string; displayName: string }[] };
     return (page.value ?? []).map(({ id, displayName }) => ({ id, displayName }));
+  }
+
+  async memberIds(groupId: string): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const firstPage = (await this.client
+      .api(`/groups/${groupId}/members`)
+      .select(['id'])
+      .top(999)
+      .get()) as PageCollection;
+    await new PageIterator(this.client, firstPage, (member: { id: string }) => {
+      ids.add(member.id.toLowerCase());
+      return true;
+    }).iterate();
+    return ids;
   }
 
   async addMembers(groupId: string, userIds: readonly string[]): Promise<Map<string, Error>> {
@@ -80,6 +96,7 @@ export class GraphGroupWriter implements GroupWriter {
     skuId: string,
     disabledPlans: readonly string[]
   ): Promise<void> {
+    await this.pacer.acquire(1);
     await this.client
       .api(`/groups/${groupId}/assignLicense`)
       .post({ addLicenses: [{ skuId, disabledPlans }], removeLicenses: [] });
@@ -146,6 +163,7 @@ export class GraphGroupWriter implements GroupWriter {
   }
 
   async reprocessUser(userId: string): Promise<void> {
+    await this.pacer.acquire(1);
     await this.client
       .api(`/users/${encodeURIComponent(userId)}/reprocessLicenseAssignment`)
       .post({});

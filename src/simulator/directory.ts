@@ -10,7 +10,12 @@ import {
   unionOfEnabledPlans,
   violationMessage,
 } from './licensing-rules';
-import type { FixtureLicense, FixtureSku, TenantFixture } from './tenant-fixture';
+import type {
+  FixtureLicense,
+  FixtureSku,
+  SubscriptionStatus,
+  TenantFixture,
+} from './tenant-fixture';
 
 /**
  * The simulated directory: the tenant's state and the licensing rules that derive each user's license
@@ -57,6 +62,8 @@ export interface DirectoryUser {
   accountEnabled: boolean;
   createdDateTime: string;
   directLicenses: Map<string, DirectAssignment>;
+  /** Exchange proxy addresses, lower-cased: one another user also has fails group licensing (UniquenessViolation). */
+  proxyAddresses?: readonly string[];
 }
 
 export interface DirectoryGroup {
@@ -93,11 +100,19 @@ export interface GroupProcessingResult {
   }[];
 }
 
+/** An assignment that gives the user the license: applied, with or without a later error. */
 const usable = (state: AssignmentState) => state === 'Active' || state === 'ActiveWithError';
+/** An assignment that holds a seat and is listed in assignedLicenses, even when its subscription is suspended. */
+const held = (state: AssignmentState) => usable(state) || state === 'Disabled';
+/** A suspended or locked-out subscription gives nothing: every assignment of it reads Disabled. */
+const suspended = (status: SubscriptionStatus | undefined) =>
+  status === 'Suspended' || status === 'LockedOut';
 
 export class Directory {
   readonly organization: TenantFixture['organization'];
   readonly skus: Map<string, FixtureSku>;
+  /** Each SKU's subscription state (subscribedSku.capabilityStatus). */
+  readonly subscriptionStatus = new Map<string, SubscriptionStatus>();
   readonly rules: TenantFixture['rules'];
   readonly users = new Map<string, DirectoryUser>();
   readonly groups = new Map<string, DirectoryGroup>();
@@ -116,7 +131,10 @@ export class Directory {
     this.organization = fixture.organization;
     this.rules = fixture.rules;
     this.skus = new Map(fixture.subscribedSkus.map((sku) => [sku.skuId.toLowerCase(), sku]));
-    for (const skuId of this.skus.keys()) this.consumed.set(skuId, 0);
+    for (const [skuId, sku] of this.skus) {
+      this.consumed.set(skuId, 0);
+      this.subscriptionStatus.set(skuId, sku.capabilityStatus ?? 'Enabled');
+    }
     const created = this.timestamp();
     for (const user of fixture.users) {
       const [givenName, ...rest] = user.displayName.split(' ');
@@ -132,6 +150,7 @@ export class Directory {
         accountEnabled: user.accountEnabled ?? true,
         createdDateTime: created,
         directLicenses: toAssignments(user.licenses, created),
+        proxyAddresses: (user.proxyAddresses ?? []).map((a) => a.toLowerCase()),
       });
     }
     for (const group of fixture.groups ?? []) {
@@ -261,7 +280,7 @@ export class Directory {
         skuId,
         disabledPlans: [...assignment.disabledPlans],
         assignedByGroup: null,
-        state: 'Active',
+        state: this.isSuspended(skuId) ? 'Disabled' : 'Active',
         error: 'None',
         lastUpdatedDateTime: assignment.lastUpdatedDateTime,
       });
@@ -270,6 +289,7 @@ export class Directory {
       for (const applied of group.applied.get(user.id) ?? []) {
         rows.push({
           ...applied,
+          state: this.isSuspended(applied.skuId) ? 'Disabled' : applied.state,
           disabledPlans: [...applied.disabledPlans],
           assignedByGroup: group.id,
         });
@@ -279,13 +299,13 @@ export class Directory {
   }
 
   /**
-   * The merged view (user.assignedLicenses): one entry per SKU the user holds from any usable source;
+   * The merged view (user.assignedLicenses): one entry per SKU the user holds from any source that holds a seat;
    * its disabled plans are those disabled on every source (enabled plans are a union).
    */
   assignedLicenses(user: DirectoryUser): FixtureLicense[] {
     const merged = new Map<string, Set<string>>();
     for (const row of this.licenseAssignmentStates(user)) {
-      if (!usable(row.state)) continue;
+      if (!held(row.state)) continue;
       const sofar = merged.get(row.skuId);
       const disabled = new Set(row.disabledPlans);
       merged.set(row.skuId, sofar ? new Set([...sofar].filter((p) => disabled.has(p))) : disabled);
@@ -298,9 +318,13 @@ export class Directory {
     return this.consumed;
   }
 
-  /** SKUs a user holds through a usable assignment, optionally ignoring one group's assignment. */
+  /** SKUs a user holds a seat of (usable or disabled), optionally ignoring one group's assignment. */
   private heldSkus(user: DirectoryUser, exceptGroup?: string): Set<string> {
-    return new Set(this.usableAssignments(user, exceptGroup).map((row) => row.skuId));
+    return new Set(
+      this.licenseAssignmentStates(user)
+        .filter((row) => held(row.state) && row.assignedByGroup !== (exceptGroup ?? undefined))
+        .map((row) => row.skuId)
+    );
   }
 
   private usableAssignments(user: DirectoryUser, exceptGroup?: string): LicenseAssignmentRow[] {
@@ -312,10 +336,27 @@ export class Directory {
 
   /** Runs a change to one user's licenses and moves the seat counts by what it changed. */
   private withSeatAccounting<T>(user: DirectoryUser, change: () => T): T {
+    const before = this.beforeLicenseChange(user);
+    const result = change();
+    this.afterLicenseChange(user, before);
+    return result;
+  }
+
+  /** What a user held before a change: lagging replicas keep the old view. */
+  private beforeLicenseChange(user: DirectoryUser): {
+    existed: boolean;
+    licenses: FixtureLicense[];
+  } {
     const existed = this.users.has(user.id);
     if (existed) this.replication?.recordChange(user.id, () => this.licenseView(user));
-    const licensesBefore = existed ? this.assignedLicenses(user) : [];
-    const result = change();
+    return { existed, licenses: existed ? this.assignedLicenses(user) : [] };
+  }
+
+  /** Records the change on the timeline and moves the seat counts by it. */
+  private afterLicenseChange(
+    user: DirectoryUser,
+    { existed, licenses: licensesBefore }: { existed: boolean; licenses: FixtureLicense[] }
+  ): void {
     const licensesAfter = this.users.has(user.id) ? this.assignedLicenses(user) : [];
     // The merged view lists exactly the SKUs held through a usable assignment: one seat each.
     const before = new Set(licensesBefore.map((l) => l.skuId));
@@ -332,11 +373,28 @@ export class Directory {
       if (!after.has(skuId)) this.consumed.set(skuId, (this.consumed.get(skuId) ?? 1) - 1);
     for (const skuId of after)
       if (!before.has(skuId)) this.consumed.set(skuId, (this.consumed.get(skuId) ?? 0) + 1);
-    return result;
   }
 
   private availableUnits(skuId: string): number {
+    if (this.isSuspended(skuId)) return 0;
     return (this.skus.get(skuId)?.prepaidUnits ?? 0) - (this.consumed.get(skuId) ?? 0);
+  }
+
+  private isSuspended(skuId: string): boolean {
+    return suspended(this.subscriptionStatus.get(skuId));
+  }
+
+  /**
+   * A subscription changes state (it expires, is suspended, or is reactivated): every assignment of it
+   * reads Disabled while it is Suspended or LockedOut, and gives nothing.
+   */
+  setSubscriptionStatus(skuId: string, status: SubscriptionStatus): void {
+    const holders = [...this.users.values()].filter((user) =>
+      this.licenseAssignmentStates(user).some((row) => row.skuId === skuId.toLowerCase())
+    );
+    const before = holders.map((user) => this.beforeLicenseChange(user));
+    this.subscriptionStatus.set(skuId.toLowerCase(), status);
+    holders.forEach((user, index) => this.afterLicenseChange(user, before[index]));
   }
 
   /**
@@ -467,10 +525,16 @@ export class Directory {
       if (!inScope(userId)) continue;
       const user = this.users.get(userId);
       if (!group.members.has(userId) || group.licenses.size === 0) {
-        if (user) {
-          this.withSeatAccounting(user, () => group.applied.delete(userId));
-          changed.push({ user, before, after: [] });
-        } else group.applied.delete(userId);
+        if (!user) {
+          group.applied.delete(userId);
+          continue;
+        }
+        const after = this.leftoverAfterDeparture(group, user, before);
+        this.withSeatAccounting(user, () =>
+          after.length > 0 ? group.applied.set(userId, after) : group.applied.delete(userId)
+        );
+        if (after.length > 0) failed++;
+        if (JSON.stringify(before) !== JSON.stringify(after)) changed.push({ user, before, after });
       }
     }
     if (group.licenses.size === 0) return { succeeded, failed, changed };
@@ -483,7 +547,7 @@ export class Directory {
       this.withSeatAccounting(user, () => group.applied.set(user.id, rows));
       if (JSON.stringify(before) !== JSON.stringify(rows))
         changed.push({ user, before, after: rows });
-      if (rows.every((row) => usable(row.state))) succeeded++;
+      if (rows.every((row) => row.error === 'None')) succeeded++;
       else failed++;
     }
     return { succeeded, failed, changed };
@@ -506,10 +570,15 @@ export class Directory {
       failure?: string;
     }[] = [];
     for (const group of this.groups.values()) {
-      if (group.licenses.size > 0 && group.members.has(user.id)) {
+      const member = group.licenses.size > 0 && group.members.has(user.id);
+      if (member || group.applied.has(user.id)) {
         const before = group.applied.get(user.id) ?? [];
-        const rows = this.evaluateGroupLicenses(group, user);
-        this.withSeatAccounting(user, () => group.applied.set(user.id, rows));
+        const rows = member
+          ? this.evaluateGroupLicenses(group, user)
+          : this.leftoverAfterDeparture(group, user, before);
+        this.withSeatAccounting(user, () =>
+          rows.length > 0 ? group.applied.set(user.id, rows) : group.applied.delete(user.id)
+        );
         if (JSON.stringify(before) !== JSON.stringify(rows)) {
           changes.push({ before, after: rows, failure: failureReason(rows) });
         }
@@ -527,7 +596,13 @@ export class Directory {
     const others = this.usableAssignments(user, group.id);
     const location = user.usageLocation ?? this.organization.countryLetterCode;
     const failures = new Map<string, string>();
+    const duplicateProxy = this.hasDuplicateProxyAddress(user);
     for (const [skuId, assignment] of group.licenses) {
+      // "Duplicate proxy addresses": assigning a license to such a user fails (resolve-problems doc).
+      if (duplicateProxy) {
+        failures.set(skuId, 'UniquenessViolation');
+        continue;
+      }
       const sku = this.skus.get(skuId);
       if (!sku) {
         failures.set(skuId, 'Other');
@@ -570,19 +645,71 @@ export class Directory {
     const at = this.timestamp();
     return [...group.licenses].map(([skuId, assignment]) => {
       const error = failures.get(skuId) ?? (failures.size > 0 ? 'Other' : 'None');
-      const state: AssignmentState = error === 'None' ? 'Active' : 'Error';
       const earlier = previous.get(skuId);
+      // A license this group already applied is not taken away by a later failure: it stays as it was
+      // applied, ActiveWithError, until the cause is fixed and the user is processed again.
+      const keptInError = error !== 'None' && earlier !== undefined && usable(earlier.state);
+      const state: AssignmentState =
+        error === 'None' ? 'Active' : keptInError ? 'ActiveWithError' : 'Error';
+      const disabledPlans = keptInError ? earlier.disabledPlans : assignment.disabledPlans;
       const unchanged =
         earlier &&
         earlier.state === state &&
         earlier.error === error &&
-        sameSet(earlier.disabledPlans, assignment.disabledPlans);
+        sameSet(earlier.disabledPlans, disabledPlans);
       return {
         skuId,
-        disabledPlans: [...assignment.disabledPlans],
+        disabledPlans: [...disabledPlans],
         state,
         error,
         lastUpdatedDateTime: unchanged ? earlier.lastUpdatedDateTime : at,
+      };
+    });
+  }
+
+  /** True when another user has one of this user's proxy addresses (Exchange's uniqueness rule). */
+  private hasDuplicateProxyAddress(user: DirectoryUser): boolean {
+    const own = new Set(user.proxyAddresses ?? []);
+    if (own.size === 0) return false;
+    for (const other of this.users.values()) {
+      if (other.id !== user.id && (other.proxyAddresses ?? []).some((a) => own.has(a))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * What is left of a group's license on a user who left the group (or whose group dropped it). Entra
+   * cannot remove a plan another of the user's products depends on: the license then stays,
+   * ActiveWithError with DependencyViolation on the SKUs that give the required plan and Other on the
+   * rest, until that is resolved (resolve-problems doc, "Other products depend on this license").
+   * Empty when it can all go.
+   */
+  private leftoverAfterDeparture(
+    group: DirectoryGroup,
+    user: DirectoryUser,
+    before: readonly AppliedGroupLicense[]
+  ): AppliedGroupLicense[] {
+    const applied = before.filter((row) => usable(row.state));
+    if (applied.length === 0) return [];
+    const others = this.usableAssignments(user, group.id);
+    const broken = newViolations(
+      ruleViolations(unionOfEnabledPlans(this.skus, this.usableAssignments(user)), this.rules),
+      ruleViolations(unionOfEnabledPlans(this.skus, others), this.rules)
+    ).flatMap((v) => (v.kind === 'DependencyViolation' ? v.requires : []));
+    if (broken.length === 0) return [];
+    const at = this.timestamp();
+    return applied.map((row) => {
+      const sku = this.skus.get(row.skuId);
+      const enabled = sku ? enabledPlansOf(sku, row.disabledPlans) : new Set<string>();
+      const error = broken.some((plan) => enabled.has(plan.toLowerCase()))
+        ? 'DependencyViolation'
+        : 'Other';
+      const unchanged = row.state === 'ActiveWithError' && row.error === error;
+      return {
+        ...row,
+        state: 'ActiveWithError',
+        error,
+        lastUpdatedDateTime: unchanged ? row.lastUpdatedDateTime : at,
       };
     });
   }
@@ -647,9 +774,9 @@ export class Directory {
   }
 }
 
-/** The audit log's failure reason for rows in error, or undefined when all are usable. */
+/** The audit log's failure reason for rows in error, or undefined when none is. */
 export function failureReason(rows: readonly AppliedGroupLicense[]): string | undefined {
-  const failed = rows.filter((row) => !usable(row.state));
+  const failed = rows.filter((row) => row.error !== 'None');
   return failed.length > 0
     ? failed.map((row) => `${row.skuId}: ${row.error}`).join('; ')
     : undefined;

@@ -1,4 +1,5 @@
 import type { Directory, DirectoryGroup, DirectoryUser } from './directory';
+import type { SubscriptionStatus } from './tenant-fixture';
 
 /** Graph v1.0 wire shapes of the simulated directory's objects (validated against the shared schema). */
 
@@ -108,12 +109,15 @@ export function subscribedSkuViews(directory: Directory): Record<string, unknown
     accountId: tenantId,
     accountName: directory.organization.displayName,
     appliesTo: 'User',
-    capabilityStatus: 'Enabled',
+    capabilityStatus: directory.subscriptionStatus.get(sku.skuId.toLowerCase()) ?? 'Enabled',
     consumedUnits: consumed.get(sku.skuId.toLowerCase()) ?? 0,
     skuId: sku.skuId,
     skuPartNumber: sku.skuPartNumber,
     subscriptionIds: [],
-    prepaidUnits: { enabled: sku.prepaidUnits, suspended: 0, warning: 0, lockedOut: 0 },
+    prepaidUnits: prepaidUnitsOf(
+      sku.prepaidUnits,
+      directory.subscriptionStatus.get(sku.skuId.toLowerCase())
+    ),
     servicePlans: sku.servicePlans.map((plan) => ({
       servicePlanId: plan.servicePlanId,
       servicePlanName: plan.servicePlanName,
@@ -121,6 +125,16 @@ export function subscribedSkuViews(directory: Directory): Record<string, unknown
       appliesTo: 'User',
     })),
   }));
+}
+
+/** subscribedSku.prepaidUnits: the seats counted under the subscription's state (subscribedsku resource). */
+function prepaidUnitsOf(units: number, status: SubscriptionStatus | undefined) {
+  return {
+    enabled: status === undefined || status === 'Enabled' ? units : 0,
+    suspended: status === 'Suspended' ? units : 0,
+    warning: status === 'Warning' ? units : 0,
+    lockedOut: status === 'LockedOut' ? units : 0,
+  };
 }
 
 export function organizationView(directory: Directory): Record<string, unknown> {

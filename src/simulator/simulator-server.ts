@@ -49,6 +49,13 @@ export interface SimulatorOptions {
   readonly auditLimit?: boolean;
   /** Synced, dynamic and role-assignable groups refuse member changes as in Entra; on unless false. */
   readonly unchangeableGroups?: boolean;
+  /**
+   * The status of a `$batch` answer when an item in it was throttled: 200 (json-batching.md: "If the batch
+   * request is parseable, the status code is 200") unless told 424 (throttling.md: "The batch itself fails
+   * with a status code of 424 (Failed Dependency)"). Microsoft's pages disagree; the body has every
+   * item's answer either way.
+   */
+  readonly throttledBatchStatus?: 200 | 424;
   /** The application the accepted token stands for; the actor of changes in the audit log. */
   readonly callerApp?: { readonly displayName: string; readonly appId: string };
   /**
@@ -87,6 +94,7 @@ export class TenantSimulator {
   private readonly throttle: Throttle | null;
   private readonly faults: FaultInjector | null;
   private readonly callerAppId: string;
+  private readonly throttledBatchStatus: 200 | 424;
   private server: Server | null = null;
   private base = '';
   /** Answers held back by a latency fault; cleared on stop. */
@@ -129,6 +137,7 @@ export class TenantSimulator {
           );
     this.directory.audit.latencyMs = options.auditLatencyMs ?? AUDIT_LATENCY_MS;
     this.callerAppId = caller.appId;
+    this.throttledBatchStatus = options.throttledBatchStatus ?? 200;
     this.faults = FaultInjector.fromSpec(options.faults);
     const state = {
       directory: this.directory,
@@ -231,7 +240,7 @@ export class TenantSimulator {
         'Specified HTTP method is not allowed for the request target.'
       );
     }
-    return executeBatch(body, (itemMethod, url, itemBody, headers) => {
+    const answer = executeBatch(body, (itemMethod, url, itemBody, headers) => {
       const fault = this.faults?.next(new URL(url, 'https://x').pathname) ?? null;
       const requestId = newRequestId();
       let exchange: GraphExchange;
@@ -248,6 +257,10 @@ export class TenantSimulator {
       this.onResponse?.(itemMethod, url, exchange.status);
       return exchange;
     });
+    const responses = (answer.body as { responses?: { status: number }[] } | undefined)?.responses;
+    return this.throttledBatchStatus === 424 && responses?.some((r) => r.status === 429)
+      ? { ...answer, status: 424 }
+      : answer;
   }
 
   /** One Graph request, already authenticated: route, throttle, run. Errors come back as exchanges. */

@@ -20,7 +20,14 @@ export interface FixtureSku {
   /** Seats bought (`prepaidUnits.enabled`). */
   readonly prepaidUnits: number;
   readonly servicePlans: readonly FixtureServicePlan[];
+  /**
+   * The subscription's state (subscribedSku.capabilityStatus); default Enabled. Suspended or LockedOut:
+   * no seat can be assigned, and every assignment of it reads `Disabled`.
+   */
+  readonly capabilityStatus?: SubscriptionStatus;
 }
+
+export type SubscriptionStatus = 'Enabled' | 'Warning' | 'Suspended' | 'LockedOut';
 
 export interface FixtureUser {
   readonly id: string;
@@ -33,6 +40,8 @@ export interface FixtureUser {
   readonly accountEnabled?: boolean;
   /** Licenses assigned directly to the user. */
   readonly licenses?: readonly FixtureLicense[];
+  /** Exchange proxy addresses ("smtp:…"); one another user also has makes group licensing fail with UniquenessViolation. */
+  readonly proxyAddresses?: readonly string[];
 }
 
 export interface FixtureGroup {
