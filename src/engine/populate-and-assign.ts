@@ -229,7 +229,7 @@ export async function waitForProcessing(
   options: {
     pollMs?: number;
     timeoutMs?: number;
-    /** How often to read the audit log and the members' states at most (default 30 s). */
+    /** How often to read the audit log at most (default 30 s); members' states are read each poll. */
     auditEveryMs?: number;
     assignedSince?: Date;
     assigned?: readonly string[];
@@ -281,24 +281,26 @@ export async function waitForProcessing(
         !byAudit.has(id.toLowerCase()) &&
         !byStates.has(id.toLowerCase())
     );
+    // The audit log has its own tight limit (5 requests / 10 s): read at most every auditEveryMs. The
+    // members' states are ordinary directory reads, and the group already says complete: read each poll.
     if (
       unconfirmed.length > 0 &&
       options.assignedSince &&
+      !auditForbidden &&
       now().getTime() - lastCheck >= auditEveryMs
     ) {
       lastCheck = now().getTime();
-      if (!auditForbidden) {
-        const finished = await writer.processingFinishedSince(options.assignedSince);
-        auditForbidden = finished === null;
-        if (finished instanceof Set)
-          for (const id of unconfirmed)
-            if (finished.has(id.toLowerCase())) byAudit.add(id.toLowerCase());
-      }
+      const finished = await writer.processingFinishedSince(options.assignedSince);
+      auditForbidden = finished === null;
+      if (finished instanceof Set)
+        for (const id of unconfirmed)
+          if (finished.has(id.toLowerCase())) byAudit.add(id.toLowerCase());
+    }
+    if (options.assignedSince)
       for (const id of unconfirmed) {
         if (!byAudit.has(id.toLowerCase()) && (await writer.membersProcessed(id)))
           byStates.add(id.toLowerCase());
       }
-    }
     const confirmed = (id: string) =>
       !needsConfirmation.has(id.toLowerCase()) ||
       byAudit.has(id.toLowerCase()) ||
