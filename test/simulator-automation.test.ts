@@ -2,7 +2,9 @@ import { nextRunAt, parseAutomationSchedule } from '../src/simulator/automation-
 import { TenantSimulator } from '../src/simulator/simulator-server';
 import { DEMO_AUTOMATION, buildDemoTenant } from '../src/simulator/scenarios/demo-tenant';
 import type { TenantFixture } from '../src/simulator/tenant-fixture';
+import { takeInventory } from '../src/engine/take-inventory';
 import { graphCall } from './support/graph-http';
+import { planWavesOn } from './support/wave-harness';
 
 const EMS = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
 const OFFICE_E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
@@ -103,6 +105,35 @@ describe("the tenant's old license script keeps running in the simulator", () =>
     });
     expect(answer.status).toBe(429);
     expect(answer.headers.get('x-ms-throttle-scope')).toMatch(/^Tenant\/Write\//);
+  });
+});
+
+describe('inventory while the script runs', () => {
+  it("names the running script as the existing automation, tonight's joiners and leavers counted", async () => {
+    const simulator = new TenantSimulator({
+      tenant: {
+        ...buildDemoTenant(),
+        existingAutomation: { ...DEMO_AUTOMATION, joinersPerRun: 3, leaversPerRun: 2 },
+      },
+      automation: NOT_DURING_THE_TEST,
+      auditLatencyMs: 0,
+      auditLimit: false,
+    });
+    try {
+      const { reader } = await planWavesOn(await simulator.start(), ['rest']);
+      const scriptIn = async () =>
+        (await takeInventory(reader, { now: simulator.clock.now() })).automation.find(
+          (a) => a.actor === DEMO_AUTOMATION.displayName
+        );
+      const history = (await scriptIn())?.changes ?? 0;
+      const run = simulator.automation?.runOnce();
+      const script = await scriptIn();
+      // Its history, then tonight: 3 joiners licensed, 2 leavers' licenses taken away.
+      expect(script?.changes).toBe(history + 3 + 2);
+      expect(script?.lastSeen.slice(0, 10)).toBe(run?.at.slice(0, 10));
+    } finally {
+      await simulator.stop();
+    }
   });
 });
 
