@@ -1,4 +1,6 @@
 import { executeWave } from '../src/engine/execute-wave';
+import { findJoiners } from '../src/engine/find-joiners';
+import { NEW_MIGRATION_RECORD, type MigrationRecord } from '../src/domain/migration-record';
 import { verifyDirectRemovals } from '../src/engine/verify-removals';
 import type { DirectoryUser } from '../src/simulator/directory';
 import { TenantSimulator } from '../src/simulator/simulator-server';
@@ -105,5 +107,36 @@ describe("removal waves while the tenant's old license script keeps running", ()
         expect.objectContaining({ userId: id, reason: expect.stringContaining('no longer exists') })
       );
     expect(new Set(report.removed.map((r) => r.userId)).size).toBe(55);
+  });
+
+  it('a follow-up names the joiners the script licensed since the waves were frozen, and not its leavers', async () => {
+    const { reader, waves } = await planWavesOn(base, [100]);
+    simulator.directory.audit.latencyMs = 0;
+    const frozenAt = simulator.clock.now().toISOString();
+    const record: MigrationRecord = {
+      ...NEW_MIGRATION_RECORD,
+      waves: waves.map((w) => ({
+        ...w,
+        status: 'completed' as const,
+        proposedBy: { id: 'adele', name: 'Adele Vance' },
+      })),
+      approvals: waves.map((w) => ({
+        id: `approval-${w.number}`,
+        subject: { kind: 'wave' as const, waveNumber: w.number, digest: w.digest },
+        summary: [],
+        requestedBy: { id: 'adele', name: 'Adele Vance' },
+        requestedAt: frozenAt,
+        expiresAt: frozenAt,
+        status: 'approved' as const,
+      })),
+    };
+    const script = simulator.automation;
+    if (!script) throw new Error('The demo tenant has its script.');
+    const runs = [script.runOnce(), script.runOnce(), script.runOnce()];
+    const finding = await findJoiners(reader, record);
+    expect(finding.count).toBe(runs.flatMap((r) => r.joiners).length);
+    expect(finding.actors).toEqual(['Contoso nightly license script']);
+    for (const leaver of runs.flatMap((r) => r.leavers))
+      expect(finding.sample).not.toContain(leaver.userPrincipalName);
   });
 });

@@ -35,6 +35,8 @@ import { errorText } from '../error-text';
 import type { DirectoryWriter } from './directory-writer';
 import { executeWave } from './execute-wave';
 import { followUpWave, restoreDigest } from './follow-up-wave';
+import { findJoiners } from './find-joiners';
+import { describeJoiners } from '../domain/joiners';
 import type { GroupWriter } from './group-writer';
 import { listLicenseErrors } from './list-license-errors';
 import {
@@ -610,6 +612,11 @@ export class MigrationRunner {
     const report = await followUpWave(wave, deps.reader, deps.directoryWriter, deps.journal, {
       readBack: deps.readBack,
     });
+    // The old automation keeps running: people it licensed since the waves were frozen are named. A
+    // finding, never a reason to fail the check (the audit log may be unreadable or throttled).
+    const joiners = await findJoiners(deps.reader, (await deps.store.read()).record).catch(
+      () => null
+    );
     const toRestore = report.findings.filter((f) => f.needsRestore);
     const at = deps.now();
     const outcome = await updateRecord(deps.store, (stored) => {
@@ -651,6 +658,7 @@ export class MigrationRunner {
             checkedAt: at.toISOString(),
             checked: report.checked,
             usersGone: report.usersGone,
+            ...(joiners && joiners.count > 0 ? { joiners: joiners.count } : {}),
             problems: report.findings.length,
             findings: report.findings.slice(0, FINDINGS_KEPT),
             ...(request
@@ -691,6 +699,7 @@ export class MigrationRunner {
       waveNumber: wave.number,
       checked: report.checked,
       usersGone: report.usersGone,
+      joiners: joiners && describeJoiners(joiners),
       problems: report.findings.length,
       findings: report.findings.slice(0, NOTABLE_ROWS),
       restoreRequested: outcome.request !== null,

@@ -68,6 +68,8 @@ export type Notice =
       readonly waveNumber: number;
       readonly checked: number;
       readonly usersGone: number;
+      /** Joiners the old automation licensed since the waves were frozen, in a sentence; null: none. */
+      readonly joiners?: string | null;
       readonly problems: number;
       /** The first findings (`wave N` shows more; the record keeps the first hundred). */
       readonly findings: readonly FollowUpFinding[];

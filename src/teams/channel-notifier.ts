@@ -450,6 +450,7 @@ function noticeCard(notice: Notice): Attachment {
                 'Every user still holds every license and service plan they had, inherited and active, with no license error and no new direct assignment.',
               ]
             : []),
+          ...(notice.joiners ? [notice.joiners] : []),
           ...(notice.problems > 0 && notice.releasedBefore !== null
             ? [
                 `Wave ${notice.releasedBefore} was released before this result; \`pause\` holds it while you look.`,
