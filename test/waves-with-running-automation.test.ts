@@ -1,5 +1,7 @@
 import { executeWave } from '../src/engine/execute-wave';
-import { findJoiners } from '../src/engine/find-joiners';
+import { joinersSinceWaves } from '../src/domain/joiners';
+import type { UserLicenseSnapshot } from '../src/domain/licenses';
+import { wavesFrozenAt } from '../src/domain/waves-frozen';
 import { NEW_MIGRATION_RECORD, type MigrationRecord } from '../src/domain/migration-record';
 import { verifyDirectRemovals } from '../src/engine/verify-removals';
 import type { DirectoryUser } from '../src/simulator/directory';
@@ -133,7 +135,16 @@ describe("removal waves while the tenant's old license script keeps running", ()
     const script = simulator.automation;
     if (!script) throw new Error('The demo tenant has its script.');
     const runs = [script.runOnce(), script.runOnce(), script.runOnce()];
-    const finding = await findJoiners(reader, record);
+    // As the runner reads them after each wave: every user, and the audit log since the waves froze.
+    const users: UserLicenseSnapshot[] = [];
+    await reader.forEachUser((u) => users.push(u));
+    const since = wavesFrozenAt(record) ?? '';
+    const finding = joinersSinceWaves(
+      users,
+      new Set(record.waves.flatMap((w) => w.entries.map((e) => e.userId))),
+      await reader.licenseChangeEvents(new Date(since)),
+      since
+    );
     expect(finding.count).toBe(runs.flatMap((r) => r.joiners).length);
     expect(finding.actors).toEqual(['Contoso nightly license script']);
     for (const leaver of runs.flatMap((r) => r.leavers))

@@ -44,8 +44,6 @@ export interface FollowUpState {
   /** Removed assignments checked, and those whose user no longer exists. */
   readonly checked?: number;
   readonly usersGone?: number;
-  /** Joiners the old automation licensed directly since the waves were frozen (in no wave yet). */
-  readonly joiners?: number;
   /** How many findings; the first ones are kept in `findings` (the report and the channel have them all). */
   readonly problems?: number;
   readonly findings?: readonly FollowUpFinding[];

@@ -35,8 +35,8 @@ import { errorText } from '../error-text';
 import type { DirectoryWriter } from './directory-writer';
 import { executeWave } from './execute-wave';
 import { followUpWave, restoreDigest } from './follow-up-wave';
-import { findJoiners } from './find-joiners';
-import { describeJoiners } from '../domain/joiners';
+import { wavesFrozenAt } from '../domain/waves-frozen';
+import { joinersSinceWaves } from '../domain/joiners';
 import type { GroupWriter } from './group-writer';
 import { listLicenseErrors } from './list-license-errors';
 import {
@@ -612,11 +612,6 @@ export class MigrationRunner {
     const report = await followUpWave(wave, deps.reader, deps.directoryWriter, deps.journal, {
       readBack: deps.readBack,
     });
-    // The old automation keeps running: people it licensed since the waves were frozen are named. A
-    // finding, never a reason to fail the check (the audit log may be unreadable or throttled).
-    const joiners = await findJoiners(deps.reader, (await deps.store.read()).record).catch(
-      () => null
-    );
     const toRestore = report.findings.filter((f) => f.needsRestore);
     const at = deps.now();
     const outcome = await updateRecord(deps.store, (stored) => {
@@ -658,7 +653,6 @@ export class MigrationRunner {
             checkedAt: at.toISOString(),
             checked: report.checked,
             usersGone: report.usersGone,
-            ...(joiners && joiners.count > 0 ? { joiners: joiners.count } : {}),
             problems: report.findings.length,
             findings: report.findings.slice(0, FINDINGS_KEPT),
             ...(request
@@ -699,7 +693,6 @@ export class MigrationRunner {
       waveNumber: wave.number,
       checked: report.checked,
       usersGone: report.usersGone,
-      joiners: joiners && describeJoiners(joiners),
       problems: report.findings.length,
       findings: report.findings.slice(0, NOTABLE_ROWS),
       restoreRequested: outcome.request !== null,
@@ -871,12 +864,27 @@ export class MigrationRunner {
     const removed = since ? removedAssignments(await deps.journal.entries()) : [];
     const ids = new Set(removed.map((r) => r.userId.toLowerCase()));
     const users = new Map<string, UserLicenseSnapshot>();
+    // The old automation keeps running: enabled users holding a direct license no wave has are
+    // joiners, if the audit log says the automation licensed them since the waves were frozen.
+    const { record: before } = await deps.store.read();
+    const frozenAt = since ? wavesFrozenAt(before) : null;
+    const inWaves = new Set(
+      before.waves.flatMap((w) => w.entries.map((e) => e.userId.toLowerCase()))
+    );
+    const unmigrated: UserLicenseSnapshot[] = [];
     const tally = new InventoryTally(await deps.reader.subscribedSkus());
     await deps.reader.forEachUser((user) => {
       tally.add(user);
       // Only those holding something directly again: at scale, not 100,000 snapshots.
       if (ids.has(user.id.toLowerCase()) && holdsDirectly(user))
         users.set(user.id.toLowerCase(), user);
+      if (
+        frozenAt &&
+        user.accountEnabled &&
+        !inWaves.has(user.id.toLowerCase()) &&
+        holdsDirectly(user)
+      )
+        unmigrated.push(user);
     });
     const counted = tally.result();
     await updateRecord(deps.store, (record) => {
@@ -903,16 +911,22 @@ export class MigrationRunner {
     if (!since) return;
     let events: Awaited<ReturnType<TenantReader['licenseChangeEvents']>> = [];
     try {
-      events = await deps.reader.licenseChangeEvents(new Date(since));
+      // One read of the audit log serves both warnings: from when the waves were frozen.
+      const from = frozenAt && frozenAt < since ? frozenAt : since;
+      events = await deps.reader.licenseChangeEvents(new Date(from));
     } catch {
       // Without the audit log the warnings still stand; they just cannot name who did it.
     }
     const reassigned = reassignedAfterWaves(removed, users, events);
-    if (reassigned.length > 0)
+    const joiners = frozenAt
+      ? joinersSinceWaves(unmigrated, inWaves, events, frozenAt)
+      : { count: 0, actors: [], sample: [] };
+    if (reassigned.length > 0 || joiners.count > 0)
       await deps.notifier.notify({
         kind: 'automation-still-running',
         findings: findLicenseAutomation(events),
         reassigned,
+        joiners,
       });
   }
 

@@ -1,3 +1,4 @@
+import type { JoinersFinding } from '../domain/joiners';
 import type { ApprovalRequest } from '../domain/approvals';
 import type { AutomationFinding } from '../domain/automation';
 import type { ReassignmentWarning } from '../domain/done-report';
@@ -68,8 +69,6 @@ export type Notice =
       readonly waveNumber: number;
       readonly checked: number;
       readonly usersGone: number;
-      /** Joiners the old automation licensed since the waves were frozen, in a sentence; null: none. */
-      readonly joiners?: string | null;
       readonly problems: number;
       /** The first findings (`wave N` shows more; the record keeps the first hundred). */
       readonly findings: readonly FollowUpFinding[];
@@ -115,6 +114,8 @@ export type Notice =
       readonly kind: 'automation-still-running';
       readonly findings: readonly AutomationFinding[];
       readonly reassigned: readonly ReassignmentWarning[];
+      /** Joiners it licensed directly since the waves were frozen, in no wave yet. */
+      readonly joiners?: JoinersFinding;
     }
   | { readonly kind: 'problem'; readonly text: string };
 
