@@ -10,11 +10,15 @@ import {
   buildDemoTenant,
 } from '../simulator/scenarios/demo-tenant';
 import { TenantSimulator } from '../simulator/simulator-server';
+import type { AutomationSchedule } from '../simulator/automation-schedule';
 import { StartupError, startBot } from '../start-bot';
 import { startAzurite } from './azurite';
 import { DemoApprover } from './demo-approver';
 import { disableAPlanOnTheLicensingGroup } from './demo-drift';
 import { startPlayground } from './playground-process';
+
+/** The old license script's "nightly" run, in the demo's compressed time. */
+const DEMO_AUTOMATION_SCHEDULE: AutomationSchedule = { kind: 'every', ms: 5 * 60_000 };
 
 /**
  * `npm start`: the embedded demo with no configuration at all. The tenant simulator with the demo tenant
@@ -64,6 +68,9 @@ async function main(): Promise<void> {
       simulator = new TenantSimulator({
         tenant: buildDemoTenant(),
         timings: { queuedMs: 3_000, usersPerSecond: 250 },
+        // The tenant's old license script keeps running, as Microsoft's guide says to leave it; its
+        // nightly run comes every 5 minutes here, as the soak period is 2 minutes rather than a day.
+        automation: DEMO_AUTOMATION_SCHEDULE,
       });
       graphBaseUrl = await simulator.start(simulatorPort).catch((error: NodeJS.ErrnoException) => {
         throw error.code === 'EADDRINUSE'

@@ -30,6 +30,9 @@ export interface BotUnderTest {
   stop(): Promise<void>;
 }
 
+/** How often the demo tenant's old license script runs in whole-migration tests (simulated time). */
+export const TEST_AUTOMATION_SCHEDULE = { kind: 'every', ms: 20_000 } as const;
+
 export async function startBotUnderTest(
   options: {
     tenant?: TenantFixture;
@@ -46,6 +49,8 @@ export async function startBotUnderTest(
     timings: { queuedMs: 20, usersPerSecond: 100_000 },
     // Entra answers from replicas that lag: on in every whole-migration test (short, to stay quick).
     replicationLagMs: TEST_REPLICATION_LAG_MS,
+    // The old license script keeps running through every whole-migration test (every 20 simulated s).
+    automation: TEST_AUTOMATION_SCHEDULE,
     ...(options.graphFaults ? { faults: options.graphFaults } : {}),
   });
   const graphUrl = await simulator.start();
