@@ -22,7 +22,6 @@ describe("the demo tenant's whole migration through the engine", () => {
     const simulator = new TenantSimulator({
       tenant: buildDemoTenant(),
       timings: { queuedMs: 50, usersPerSecond: 50_000 },
-      automation: { kind: 'every', ms: 20_000 },
     });
     const baseUrl = await simulator.start();
     try {

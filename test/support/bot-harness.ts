@@ -1,3 +1,4 @@
+import type { AutomationSchedule } from '../../src/simulator/automation-schedule';
 import { readBotSettings } from '../../src/config';
 import { TenantSimulator } from '../../src/simulator/simulator-server';
 import {
@@ -30,9 +31,6 @@ export interface BotUnderTest {
   stop(): Promise<void>;
 }
 
-/** How often the demo tenant's old license script runs in whole-migration tests (simulated time). */
-export const TEST_AUTOMATION_SCHEDULE = { kind: 'every', ms: 20_000 } as const;
-
 export async function startBotUnderTest(
   options: {
     tenant?: TenantFixture;
@@ -42,6 +40,11 @@ export async function startBotUnderTest(
     state?: BotState;
     /** Faults the simulator injects, e.g. "latency=3000ms:100%,path=/users$" for a slow tenant. */
     graphFaults?: string;
+    /**
+     * The tenant's old license script running on this schedule (simulated time). Off unless given: the
+     * whole-migration tests count direct assignments at given moments, which its joiners and leavers change.
+     */
+    automation?: AutomationSchedule;
   } = {}
 ): Promise<BotUnderTest> {
   const simulator = new TenantSimulator({
@@ -49,9 +52,8 @@ export async function startBotUnderTest(
     timings: { queuedMs: 20, usersPerSecond: 100_000 },
     // Entra answers from replicas that lag: on in every whole-migration test (short, to stay quick).
     replicationLagMs: TEST_REPLICATION_LAG_MS,
-    // The old license script keeps running through every whole-migration test (every 20 simulated s).
-    automation: TEST_AUTOMATION_SCHEDULE,
     ...(options.graphFaults ? { faults: options.graphFaults } : {}),
+    ...(options.automation ? { automation: options.automation } : {}),
   });
   const graphUrl = await simulator.start();
   const connector = new ConnectorStandIn();
