@@ -10,6 +10,7 @@ import {
   buildDemoTenant,
 } from '../simulator/scenarios/demo-tenant';
 import { TenantSimulator } from '../simulator/simulator-server';
+import type { AutomationSchedule } from '../simulator/automation-schedule';
 import { StartupError, startBot } from '../start-bot';
 import { startAzurite } from './azurite';
 import { DemoApprover } from './demo-approver';
@@ -18,6 +19,8 @@ import { startPlayground } from './playground-process';
 
 /** How far the demo tenant's replicas lag behind writes: a few seconds, as Entra's usually do. */
 const DEMO_REPLICATION_LAG_SECONDS = 2;
+/** The old license script's "nightly" run, in the demo's compressed time. */
+const DEMO_AUTOMATION_SCHEDULE: AutomationSchedule = { kind: 'every', ms: 5 * 60_000 };
 
 /**
  * `npm start`: the embedded demo with no configuration at all. The tenant simulator with the demo tenant
@@ -69,6 +72,9 @@ async function main(): Promise<void> {
         timings: { queuedMs: 3_000, usersPerSecond: 250 },
         // Entra answers from replicas that lag behind writes; the bot is told the bound below.
         replicationLagMs: DEMO_REPLICATION_LAG_SECONDS * 1000,
+        // The tenant's old license script keeps running, as Microsoft's guide says to leave it; its
+        // nightly run comes every 5 minutes here, as the soak period is 2 minutes rather than a day.
+        automation: DEMO_AUTOMATION_SCHEDULE,
       });
       graphBaseUrl = await simulator.start(simulatorPort).catch((error: NodeJS.ErrnoException) => {
         throw error.code === 'EADDRINUSE'

@@ -210,6 +210,19 @@ export async function executeWave(
     const planned: { userId: string; toRemove: WaveEntry[]; intents: Intent[] }[] = [];
     for (const { userId, pending } of chunk) {
       const snapshot = before.get(userId);
+      // Someone who left and was deleted since the wave was frozen: nothing to remove, and no failure.
+      if (snapshot instanceof Error && isNotFound(snapshot)) {
+        pending.forEach((e) =>
+          report.skipped.push(
+            item(
+              userId,
+              e,
+              'The user no longer exists (deleted since the wave was frozen): nothing to remove.'
+            )
+          )
+        );
+        continue;
+      }
       if (!snapshot || snapshot instanceof Error) {
         pending.forEach((e) =>
           report.failed.push(
@@ -356,7 +369,9 @@ function preCheck(
     if (!direct) {
       skipped.push({
         entry,
-        reason: 'The direct assignment is already gone (removed by someone else); nothing to do.',
+        reason: snapshot.accountEnabled
+          ? 'The direct assignment is already gone (removed by someone else); nothing to do.'
+          : 'The account is disabled (someone who left) and its direct assignment is already gone; nothing to do.',
       });
     } else if (!sameSet(direct.disabledPlans, entry.disabledPlans)) {
       skipped.push({

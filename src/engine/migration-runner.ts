@@ -35,6 +35,8 @@ import { errorText } from '../error-text';
 import type { DirectoryWriter } from './directory-writer';
 import { executeWave } from './execute-wave';
 import { followUpWave, restoreDigest } from './follow-up-wave';
+import { wavesFrozenAt } from '../domain/waves-frozen';
+import { joinersSinceWaves } from '../domain/joiners';
 import type { GroupWriter } from './group-writer';
 import { listLicenseErrors } from './list-license-errors';
 import {
@@ -864,12 +866,27 @@ export class MigrationRunner {
     const removed = since ? removedAssignments(await deps.journal.entries()) : [];
     const ids = new Set(removed.map((r) => r.userId.toLowerCase()));
     const users = new Map<string, UserLicenseSnapshot>();
+    // The old automation keeps running: enabled users holding a direct license no wave has are
+    // joiners, if the audit log says the automation licensed them since the waves were frozen.
+    const { record: before } = await deps.store.read();
+    const frozenAt = since ? wavesFrozenAt(before) : null;
+    const inWaves = new Set(
+      before.waves.flatMap((w) => w.entries.map((e) => e.userId.toLowerCase()))
+    );
+    const unmigrated: UserLicenseSnapshot[] = [];
     const tally = new InventoryTally(await deps.reader.subscribedSkus());
     await deps.reader.forEachUser((user) => {
       tally.add(user);
       // Only those holding something directly again: at scale, not 100,000 snapshots.
       if (ids.has(user.id.toLowerCase()) && holdsDirectly(user))
         users.set(user.id.toLowerCase(), user);
+      if (
+        frozenAt &&
+        user.accountEnabled &&
+        !inWaves.has(user.id.toLowerCase()) &&
+        holdsDirectly(user)
+      )
+        unmigrated.push(user);
     });
     const counted = tally.result();
     await updateRecord(deps.store, (record) => {
@@ -896,16 +913,22 @@ export class MigrationRunner {
     if (!since) return;
     let events: Awaited<ReturnType<TenantReader['licenseChangeEvents']>> = [];
     try {
-      events = await deps.reader.licenseChangeEvents(new Date(since));
+      // One read of the audit log serves both warnings: from when the waves were frozen.
+      const from = frozenAt && frozenAt < since ? frozenAt : since;
+      events = await deps.reader.licenseChangeEvents(new Date(from));
     } catch {
       // Without the audit log the warnings still stand; they just cannot name who did it.
     }
     const reassigned = reassignedAfterWaves(removed, users, events);
-    if (reassigned.length > 0)
+    const joiners = frozenAt
+      ? joinersSinceWaves(unmigrated, inWaves, events, frozenAt)
+      : { count: 0, actors: [], sample: [] };
+    if (reassigned.length > 0 || joiners.count > 0)
       await deps.notifier.notify({
         kind: 'automation-still-running',
         findings: findLicenseAutomation(events),
         reassigned,
+        joiners,
       });
   }
 

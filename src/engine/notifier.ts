@@ -1,3 +1,4 @@
+import type { JoinersFinding } from '../domain/joiners';
 import type { ApprovalRequest } from '../domain/approvals';
 import type { AutomationFinding } from '../domain/automation';
 import type { ReassignmentWarning } from '../domain/done-report';
@@ -113,6 +114,8 @@ export type Notice =
       readonly kind: 'automation-still-running';
       readonly findings: readonly AutomationFinding[];
       readonly reassigned: readonly ReassignmentWarning[];
+      /** Joiners it licensed directly since the waves were frozen, in no wave yet. */
+      readonly joiners?: JoinersFinding;
     }
   | { readonly kind: 'problem'; readonly text: string };
 

@@ -5,6 +5,7 @@ import { generateTenant, parseGeneratorSpec } from './scenarios/generated-tenant
 import { parseDuration } from './duration';
 import { BOT_PERMISSIONS, KNOWN_PERMISSIONS } from './graph-permissions';
 import { AUDIT_LATENCY_MS, TenantSimulator } from './simulator-server';
+import { NIGHTLY, parseAutomationSchedule, type AutomationSchedule } from './automation-schedule';
 
 /**
  * npm run simulator -- --tenant <fixture.json | scenario> --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>] [--replication-lag <duration>]
@@ -12,7 +13,7 @@ import { AUDIT_LATENCY_MS, TenantSimulator } from './simulator-server';
  */
 
 const USAGE =
-  "Usage: npm run simulator -- (--tenant <fixture.json | demo | empty | tricky> | --generate users=<n>[,grouped=<p>%][,disabled=<p>%][,seed=<s>]) --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>] [--replication-lag <duration, default 5s; 0 turns it off>] [--audit-latency <duration>] [--audit-limit on|off] [--unchangeable-groups on|off] [--permissions <comma-separated application permissions, default the bot's>] [--premium on|off]";
+  "Usage: npm run simulator -- (--tenant <fixture.json | demo | empty | tricky> | --generate users=<n>[,grouped=<p>%][,disabled=<p>%][,seed=<s>]) --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>] [--replication-lag <duration, default 5s; 0 turns it off>] [--audit-latency <duration>] [--audit-limit on|off] [--unchangeable-groups on|off] [--permissions <comma-separated application permissions, default the bot's>] [--premium on|off] [--automation on|off] [--automation-schedule <HH:MM UTC | every <duration>, default 02:00>]";
 
 /** Entra's replicas typically catch up within seconds (simulated time). */
 const DEFAULT_REPLICATION_LAG = '5s';
@@ -32,6 +33,8 @@ interface CliOptions {
   unchangeableGroups: boolean;
   grantedPermissions: readonly string[];
   premiumTenant: boolean;
+  /** When the tenant's old license script runs; null: it does not. */
+  automation: AutomationSchedule | null;
 }
 
 function onOff(name: string, text: string | undefined): boolean {
@@ -66,6 +69,8 @@ function parseArguments(args: readonly string[]): CliOptions {
         'unchangeable-groups',
         'permissions',
         'premium',
+        'automation',
+        'automation-schedule',
       ].includes(name)
     ) {
       throw new UsageError(`Unknown option --${name}.`);
@@ -111,6 +116,15 @@ function parseArguments(args: readonly string[]): CliOptions {
   } catch (error) {
     throw new UsageError(`--audit-latency: ${(error as Error).message}`);
   }
+  let schedule = NIGHTLY;
+  const scheduleText = values.get('automation-schedule');
+  if (scheduleText !== undefined) {
+    try {
+      schedule = parseAutomationSchedule(scheduleText);
+    } catch (error) {
+      throw new UsageError(`--automation-schedule: ${(error as Error).message}`);
+    }
+  }
   return {
     tenant,
     generate,
@@ -124,6 +138,7 @@ function parseArguments(args: readonly string[]): CliOptions {
     unchangeableGroups: onOff('unchangeable-groups', values.get('unchangeable-groups')),
     grantedPermissions: parsePermissions(values.get('permissions')),
     premiumTenant: onOff('premium', values.get('premium')),
+    automation: onOff('automation', values.get('automation')) ? schedule : null,
   };
 }
 
@@ -155,12 +170,13 @@ async function main(): Promise<void> {
     unchangeableGroups: options.unchangeableGroups,
     grantedPermissions: options.grantedPermissions,
     premiumTenant: options.premiumTenant,
+    ...(options.automation ? { automation: options.automation } : {}),
   });
   const baseUrl = await simulator.start(options.port);
   const users = simulator.directory.users.size;
   console.log(baseUrl);
   console.error(
-    `Tenant simulator: ${options.tenant ?? `generated ${options.generate}`} (${users} users) at ${baseUrl}/v1.0; bearer token "${options.token}"; time x${options.timeScale}${options.faults ? `; faults ${options.faults}` : ''}; replication lag ${options.replicationLagMs} ms. Ctrl-C stops it.`
+    `Tenant simulator: ${options.tenant ?? `generated ${options.generate}`} (${users} users) at ${baseUrl}/v1.0; bearer token "${options.token}"; time x${options.timeScale}${options.faults ? `; faults ${options.faults}` : ''}; replication lag ${options.replicationLagMs} ms${simulator.automation && options.automation ? `; the old license script runs ${options.automation.kind === 'daily' ? `nightly at ${options.automation.atUtc} UTC` : `every ${options.automation.ms} ms`}` : ''}. Ctrl-C stops it.`
   );
   const stop = () => void simulator.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);

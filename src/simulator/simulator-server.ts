@@ -16,6 +16,8 @@ import { Reply, type Route } from './routes/route';
 import { tenantRoutes } from './routes/tenant-routes';
 import { userRoutes } from './routes/user-routes';
 import { Replication } from './replication';
+import type { AutomationSchedule } from './automation-schedule';
+import { RunningAutomation } from './running-automation';
 import { SimulatedClock } from './simulated-clock';
 import type { TenantFixture } from './tenant-fixture';
 import { Throttle, requestCost, resourceUnitQuota } from './throttling';
@@ -56,6 +58,12 @@ export interface SimulatorOptions {
    * item's answer either way.
    */
   readonly throttledBatchStatus?: 200 | 424;
+  /**
+   * The tenant's old license script keeps running on this schedule (simulated time): joiners, leavers,
+   * writes against the tenant's quota (running-automation.ts). Off unless given; needs the fixture's
+   * `existingAutomation`.
+   */
+  readonly automation?: AutomationSchedule;
   /** The application the accepted token stands for; the actor of changes in the audit log. */
   readonly callerApp?: { readonly displayName: string; readonly appId: string };
   /**
@@ -89,6 +97,9 @@ export class TenantSimulator {
   readonly directory: Directory;
   readonly processor: LicenseProcessor;
   readonly clock: SimulatedClock;
+  /** The tenant's old license script, when it runs (`automation`); tests may run it at will. */
+  readonly automation: RunningAutomation | null;
+  private readonly automationSchedule: AutomationSchedule | null;
   private readonly token: string;
   private readonly routes: Route[];
   private readonly throttle: Throttle | null;
@@ -139,6 +150,16 @@ export class TenantSimulator {
     this.callerAppId = caller.appId;
     this.throttledBatchStatus = options.throttledBatchStatus ?? 200;
     this.faults = FaultInjector.fromSpec(options.faults);
+    const script = options.tenant.existingAutomation;
+    this.automationSchedule = options.automation ?? null;
+    this.automation =
+      script && this.automationSchedule
+        ? new RunningAutomation(
+            this.directory,
+            script,
+            () => this.throttle?.chargeOtherAppWrite() ?? true
+          )
+        : null;
     const state = {
       directory: this.directory,
       processor: this.processor,
@@ -167,11 +188,14 @@ export class TenantSimulator {
     });
     this.server = server;
     this.base = `https://${host}:${(server.address() as AddressInfo).port}`;
+    if (this.automationSchedule)
+      this.automation?.start(this.automationSchedule, (ms) => this.clock.toRealMs(ms));
     return this.base;
   }
 
   async stop(): Promise<void> {
     this.processor.stop();
+    this.automation?.stop();
     this.delayed.forEach((timer) => clearTimeout(timer));
     this.delayed.clear();
     const server = this.server;

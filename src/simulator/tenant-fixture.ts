@@ -102,5 +102,17 @@ export interface TenantFixture {
     readonly appId: string;
     readonly everyDays: number;
     readonly runs: number;
+    /**
+     * What the script gives each joiner directly when it runs on (the simulator's `automation` option):
+     * `everyone`'s licenses, plus those of the joiner's department. Without it, joiners get none.
+     */
+    readonly rule?: {
+      readonly everyone: readonly FixtureLicense[];
+      readonly byDepartment?: Readonly<Record<string, readonly FixtureLicense[]>>;
+    };
+    /** New users the script creates and licenses on each run (default 1). */
+    readonly joinersPerRun?: number;
+    /** Users the script disables and takes its direct licenses from on each run (default 1). */
+    readonly leaversPerRun?: number;
   };
 }

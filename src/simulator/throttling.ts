@@ -1,8 +1,8 @@
 /**
  * Graph's identity and access throttling (BEHAVIOUR.md §5), per application and tenant, as token buckets
  * in simulated time: a resource-unit quota per 10 s that depends on tenant size, 3,000 writes per
- * 2 min 30 s for the app, and 18,000 writes per 5 minutes for the tenant (all apps; here the
- * simulator's one caller, so the app limit binds first unless it is raised). Requests sent while throttled still spend resource units, as Graph keeps logging usage.
+ * 2 min 30 s for the app, and 18,000 writes per 5 minutes for the tenant (all apps: the caller and,
+ * when it runs, the tenant's old license script). Requests sent while throttled still spend resource units, as Graph keeps logging usage.
  */
 
 export interface RequestCost {
@@ -98,6 +98,17 @@ export class Throttle {
     this.resourceUnits = new TokenBucket(resourceUnitsPer10s, RU_WINDOW_MS, now);
     this.writes = new TokenBucket(WRITE_QUOTA, WRITE_WINDOW_MS, now);
     this.tenantWrites = new TokenBucket(TENANT_WRITE_QUOTA, TENANT_WRITE_WINDOW_MS, now);
+  }
+
+  /**
+   * One write by another app of the tenant (its old license script): it spends only the tenant's
+   * bucket, which every app shares; false when Graph would throttle it.
+   */
+  chargeOtherAppWrite(): boolean {
+    this.tenantWrites.refill(this.elapsedMs());
+    if (!this.tenantWrites.canSpend(1)) return false;
+    this.tenantWrites.spend(1);
+    return true;
   }
 
   charge(cost: RequestCost): ThrottleDecision {

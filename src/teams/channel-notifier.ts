@@ -3,6 +3,7 @@ import { type Attachment, type ConversationReference, type Storage, TurnContext 
 import { describeSubject, type ApprovalRequest } from '../domain/approvals';
 import { describeReassignment } from '../domain/done-report';
 import { describeAutomation } from '../domain/automation';
+import { describeJoiners } from '../domain/joiners';
 import { productName } from '../domain/product-names';
 import type { ApprovalConditions, Notice, Notifier } from '../engine/notifier';
 import { errorText } from '../error-text';
@@ -375,8 +376,14 @@ function noticeCard(notice: Notice): Attachment {
         lines: [
           ...notice.findings.slice(0, 3).map(describeAutomation),
           ...notice.reassigned.slice(0, 5).map((w) => describeReassignment(w, w.skuId)),
+          ...[notice.joiners && describeJoiners(notice.joiners)].flatMap((line) =>
+            line ? [line] : []
+          ),
         ],
-        footer: `${count(notice.reassigned.length)} users removed in a wave hold a direct assignment again.`,
+        footer:
+          notice.reassigned.length > 0
+            ? `${count(notice.reassigned.length)} users removed in a wave hold a direct assignment again.`
+            : 'Nobody removed in a wave holds a direct assignment again.',
       });
     case 'problem':
       return summaryCard({ title: 'A problem', color: 'Attention', lines: [notice.text] });

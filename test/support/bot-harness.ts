@@ -1,3 +1,4 @@
+import type { AutomationSchedule } from '../../src/simulator/automation-schedule';
 import { readBotSettings } from '../../src/config';
 import { TenantSimulator } from '../../src/simulator/simulator-server';
 import {
@@ -58,6 +59,11 @@ export async function startBotUnderTest(
     identity?: BotFrameworkIdentityStandIn;
     /** After how long without an answer Teams delivers an activity again (0: every activity twice). */
     teamsRedeliversAfterMs?: number;
+    /**
+     * The tenant's old license script running on this schedule (simulated time). Off unless given: the
+     * whole-migration tests count direct assignments at given moments, which its joiners and leavers change.
+     */
+    automation?: AutomationSchedule;
   } = {}
 ): Promise<BotUnderTest> {
   const simulator = new TenantSimulator({
@@ -66,6 +72,7 @@ export async function startBotUnderTest(
     // Entra answers from replicas that lag: on in every whole-migration test (short, to stay quick).
     replicationLagMs: TEST_REPLICATION_LAG_MS,
     ...(options.graphFaults ? { faults: options.graphFaults } : {}),
+    ...(options.automation ? { automation: options.automation } : {}),
   });
   const graphUrl = await simulator.start();
   const identity = options.identity;

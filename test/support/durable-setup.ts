@@ -12,7 +12,7 @@ import { populateAndAssign, waitForProcessing } from '../../src/engine/populate-
 import { DEVELOPMENT_TOKEN } from '../../src/simulator/development-token';
 import { LOOPBACK_CERTIFICATE_PATH } from '../../src/simulator/loopback-certificate';
 import { buildDemoTenant } from '../../src/simulator/scenarios/demo-tenant';
-import { TenantSimulator } from '../../src/simulator/simulator-server';
+import { TenantSimulator, type SimulatorOptions } from '../../src/simulator/simulator-server';
 
 export const CONTAINER = 'license-migration';
 
@@ -52,7 +52,10 @@ export async function azuriteOnDisk(): Promise<
 }
 
 /** The demo tenant with its licensing groups already assigned and processed: ready for removal waves. */
-export async function demoTenantReadyForWaves(): Promise<{
+export async function demoTenantReadyForWaves(
+  /** More of the simulator's options (e.g. the old license script running). */
+  more: Partial<SimulatorOptions> = {}
+): Promise<{
   simulator: TenantSimulator;
   graphUrl: string;
 }> {
@@ -60,6 +63,7 @@ export async function demoTenantReadyForWaves(): Promise<{
     tenant: buildDemoTenant(),
     timings: { queuedMs: 10, usersPerSecond: 100_000 },
     replicationLagMs: TEST_REPLICATION_LAG_MS,
+    ...more,
   });
   const graphUrl = await simulator.start();
   const client = createGraphClient(

@@ -45,18 +45,25 @@ export const DEMO_PEOPLE = {
   },
 } as const;
 
+const EMS = catalogSku('EMS', 1100);
+const OFFICE_E3 = catalogSku('ENTERPRISEPACK', 250);
+
 export const DEMO_AUTOMATION = {
   displayName: 'Contoso nightly license script',
   appId: 'e2a5c6d7-9b8a-4c3d-8e1f-0a1b2c3d4e5f',
   everyDays: 1,
   runs: 30,
+  // Its rule, when it runs on (the simulator's `automation` option): the tenant as Microsoft's example has it.
+  rule: {
+    everyone: [{ skuId: EMS.skuId, disabledPlans: [] }],
+    byDepartment: { Finance: [{ skuId: OFFICE_E3.skuId, disabledPlans: [] }] },
+  },
+  joinersPerRun: 1,
+  leaversPerRun: 1,
 } as const;
 
 export const DEMO_ADMIN_GROUP_ID = 'c083ef65-7192-43a4-9fb0-6b7c8d9eafb5';
 export const DEMO_APPROVER_GROUP_ID = 'd194f076-82a3-44b5-80c1-7c8d9eafb0c6';
-
-const EMS = catalogSku('EMS', 1100);
-const OFFICE_E3 = catalogSku('ENTERPRISEPACK', 250);
 
 const DEPARTMENTS_OTHER_THAN_FINANCE = [
   'Sales',

@@ -1,0 +1,65 @@
+import { startBotUnderTest, type BotUnderTest } from './support/bot-harness';
+import { cardOf, cardTexts } from './support/connector-stand-in';
+import { TeamsDriver } from './support/teams-driver';
+
+/** The script runs when the test says so (runOnce), never on its own during it. */
+const NOT_DURING_THE_TEST = { kind: 'every', ms: 365 * 86_400_000 } as const;
+
+/**
+ * The demo tenant's old license script keeps running while the waves run (Microsoft's migration guide:
+ * leave it running). Its joiners get direct licenses and are in no group: nobody removes them, and the
+ * channel names them after the wave.
+ */
+describe('the migration through Teams while the old license script keeps running', () => {
+  let bot: BotUnderTest;
+  let teams: TeamsDriver;
+
+  beforeAll(async () => {
+    bot = await startBotUnderTest({ automation: NOT_DURING_THE_TEST });
+    // What the script did must be readable in the audit log at once here (the latency has its own tests).
+    bot.simulator.directory.audit.latencyMs = 0;
+    teams = new TeamsDriver(bot);
+  });
+  afterAll(async () => {
+    await bot.stop();
+  });
+
+  it("names the script's joiners in the channel after a wave, and their direct licenses stay", async () => {
+    await teams.say('admin', 'notify here');
+    await teams.say('admin', 'assign');
+    await bot.idle();
+    await teams.click(
+      'approver1',
+      'approve',
+      await teams.buttonData(teams.latestApproval(), 'approver1')
+    );
+    await bot.idle();
+    await teams.say('admin', 'waves 25,rest');
+    await bot.idle();
+    // The script's night, after the waves were frozen: three joiners licensed directly, in no group.
+    const script = bot.simulator.automation;
+    if (!script) throw new Error('The demo tenant has its script.');
+    const joiners = [script.runOnce(), script.runOnce(), script.runOnce()].flatMap(
+      (r) => r.joiners
+    );
+    await teams.click(
+      'approver1',
+      'approve',
+      await teams.buttonData(teams.latestApproval(), 'approver1')
+    );
+    await bot.idle();
+
+    const warning = bot.connector.sent
+      .map((a) => cardTexts(cardOf(a)))
+      .find((texts) => texts[0] === 'The old automation is still assigning licenses directly');
+    expect(warning).toContainEqual(
+      expect.stringMatching(
+        /^3 joiners got direct licenses from Contoso nightly license script since the waves were frozen/
+      )
+    );
+    for (const joiner of joiners) expect(joiner.directLicenses.size).toBeGreaterThan(0);
+    const joinerIds = new Set(joiners.map((j) => j.id));
+    const losses = bot.simulator.directory.timeline.losses(bot.simulator.directory.skus);
+    expect(losses.filter((loss) => joinerIds.has(loss.userId))).toEqual([]);
+  });
+});
