@@ -11,6 +11,8 @@ import {
   violationMessage,
 } from './licensing-rules';
 import type { FixtureLicense, FixtureSku, TenantFixture } from './tenant-fixture';
+import { fixtureGroupMembers } from './dynamic-group-members';
+import { userAttributes, type UserAttributes } from './user-attributes';
 
 /**
  * The simulated directory: the tenant's state and the licensing rules that derive each user's license
@@ -55,6 +57,8 @@ export interface DirectoryUser {
   jobTitle: string | null;
   usageLocation: string | null;
   accountEnabled: boolean;
+  /** Company, office, city, country, employee id, extension attributes: what dynamic rules read. */
+  attributes: UserAttributes;
   createdDateTime: string;
   directLicenses: Map<string, DirectAssignment>;
 }
@@ -68,6 +72,8 @@ export interface DirectoryGroup {
   mailNickname: string;
   groupTypes: string[];
   membershipRule: string | null;
+  /** Whether Entra evaluates the rule (On) or holds the members as they are (Paused); null if static. */
+  membershipRuleProcessingState: 'On' | 'Paused' | null;
   /** Synced from on-premises AD: Graph refuses changes to its members. */
   onPremisesSyncEnabled: boolean | null;
   /** Role-assignable: member changes need RoleManagement.ReadWrite.Directory. */
@@ -130,6 +136,7 @@ export class Directory {
         jobTitle: user.jobTitle ?? null,
         usageLocation: user.usageLocation ?? null,
         accountEnabled: user.accountEnabled ?? true,
+        attributes: userAttributes(user),
         createdDateTime: created,
         directLicenses: toAssignments(user.licenses, created),
       });
@@ -144,10 +151,13 @@ export class Directory {
         mailNickname: group.mailNickname ?? group.displayName.replace(/[^A-Za-z0-9]/g, ''),
         groupTypes: [...group.groupTypes],
         membershipRule: group.membershipRule ?? null,
+        membershipRuleProcessingState: group.groupTypes.includes('DynamicMembership')
+          ? (group.membershipRuleProcessingState ?? 'On')
+          : null,
         onPremisesSyncEnabled: group.onPremisesSyncEnabled ?? null,
         isAssignableToRole: group.isAssignableToRole ?? false,
         createdDateTime: created,
-        members: new Set(group.members ?? []),
+        members: new Set(fixtureGroupMembers(group, this.users.values())),
         licenses: toAssignments(group.licenses, created),
         processingState: null,
         applied: new Map(),

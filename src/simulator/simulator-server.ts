@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { DEVELOPMENT_APP, DEVELOPMENT_TOKEN } from './development-token';
 import { Directory } from './directory';
+import { DYNAMIC_MEMBERSHIP_DELAY_MS, DynamicMembershipProcessor } from './dynamic-membership';
 import { FaultInjector } from './fault-injection';
 import { GraphError, errorBody, newRequestId } from './graph-error';
 import { executeBatch, type GraphExchange } from './json-batch';
@@ -10,6 +11,7 @@ import { LicenseProcessor, REALISTIC_TIMINGS, type ProcessingTimings } from './l
 import { loopbackTlsOptions } from './loopback-certificate';
 import { auditRoutes } from './routes/audit-routes';
 import { groupRoutes } from './routes/group-routes';
+import { groupUpdateRoutes } from './routes/group-update-routes';
 import { timelineRoutes } from './routes/timeline-routes';
 import { Reply, type Route } from './routes/route';
 import { tenantRoutes } from './routes/tenant-routes';
@@ -48,6 +50,11 @@ export interface SimulatorOptions {
   readonly auditLimit?: boolean;
   /** Synced, dynamic and role-assignable groups refuse member changes as in Entra; on unless false. */
   readonly unchangeableGroups?: boolean;
+  /**
+   * Simulated milliseconds from a change (group created, rule changed, user attributes changed) to the
+   * dynamic groups' membership reflecting it; default DYNAMIC_MEMBERSHIP_DELAY_MS.
+   */
+  readonly dynamicMembershipDelayMs?: number;
   /** The application the accepted token stands for; the actor of changes in the audit log. */
   readonly callerApp?: { readonly displayName: string; readonly appId: string };
 }
@@ -73,6 +80,7 @@ const PAYLOAD_ERROR =
 export class TenantSimulator {
   readonly directory: Directory;
   readonly processor: LicenseProcessor;
+  readonly dynamicMembership: DynamicMembershipProcessor;
   readonly clock: SimulatedClock;
   private readonly token: string;
   private readonly routes: Route[];
@@ -104,6 +112,10 @@ export class TenantSimulator {
       ...options.timings,
       timeScale: this.clock.timeScale,
     });
+    this.dynamicMembership = new DynamicMembershipProcessor(this.directory, this.processor, {
+      delayMs: options.dynamicMembershipDelayMs ?? DYNAMIC_MEMBERSHIP_DELAY_MS,
+      timeScale: this.clock.timeScale,
+    });
     this.token = options.token ?? DEVELOPMENT_TOKEN;
     const caller = options.callerApp ?? DEVELOPMENT_CALLER;
     this.throttle =
@@ -122,11 +134,13 @@ export class TenantSimulator {
       processor: this.processor,
       caller: { kind: 'app' as const, ...caller },
       unchangeableGroups: options.unchangeableGroups ?? true,
+      dynamicMembership: this.dynamicMembership,
     };
     this.routes = [
       ...tenantRoutes(state),
       ...userRoutes(state),
       ...groupRoutes(state),
+      ...groupUpdateRoutes(state),
       ...timelineRoutes(state),
       ...auditRoutes(state),
     ];
@@ -150,6 +164,7 @@ export class TenantSimulator {
 
   async stop(): Promise<void> {
     this.processor.stop();
+    this.dynamicMembership.stop();
     this.delayed.forEach((timer) => clearTimeout(timer));
     this.delayed.clear();
     const server = this.server;
