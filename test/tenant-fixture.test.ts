@@ -7,9 +7,7 @@ import { buildDemoTenant } from '../src/simulator/scenarios/demo-tenant';
 describe('tenant fixtures and scenarios', () => {
   it('ships a demo scenario that is a valid fixture: 1,000 users, EMS to all, Office 365 E3 to the 200 in Finance', () => {
     const demo = checkTenantFixture(buildDemoTenant());
-    const finance = demo.users.filter((u) => u.department === 'Finance');
     expect(demo.users).toHaveLength(1000);
-    expect(finance).toHaveLength(200);
     expect(
       demo.users.every((u) =>
         u.licenses?.some((l) => l.skuId === 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e')
@@ -18,7 +16,31 @@ describe('tenant fixtures and scenarios', () => {
     const withE3 = demo.users.filter((u) =>
       u.licenses?.some((l) => l.skuId === '6fd2c87f-b296-42f0-b197-1e91e994b900')
     );
-    expect(withE3).toEqual(finance);
+    expect(withE3).toHaveLength(200);
+    // As in real directories, a few in Finance have a misspelled, padded or missing department.
+    const departments = withE3.map((u) => u.department);
+    expect(departments.filter((d) => d === 'Finance')).toHaveLength(197);
+    expect(departments.filter((d) => d !== 'Finance').sort()).toEqual([
+      'Finanse',
+      'finance ',
+      null,
+    ]);
+    expect(demo.users.filter((u) => u.department === 'Finance')).toHaveLength(197);
+  });
+
+  it('gives the demo people the attributes dynamic rules read', () => {
+    const demo = buildDemoTenant();
+    for (const user of demo.users) {
+      expect(user).toMatchObject({
+        companyName: 'Contoso',
+        jobTitle: expect.any(String),
+        city: expect.any(String),
+        country: expect.any(String),
+        employeeId: expect.stringMatching(/^\d+$/),
+        usageLocation: expect.stringMatching(/^[A-Z]{2}$/),
+      });
+    }
+    expect(demo.users.filter((u) => u.department === null)).toHaveLength(2);
   });
 
   it('ships an empty scenario with the demo organization and SKUs and nobody in it', () => {

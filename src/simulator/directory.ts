@@ -16,6 +16,8 @@ import type {
   SubscriptionStatus,
   TenantFixture,
 } from './tenant-fixture';
+import { fixtureGroupMembers } from './dynamic-group-members';
+import { userAttributes, type UserAttributes } from './user-attributes';
 
 /**
  * The simulated directory: the tenant's state and the licensing rules that derive each user's license
@@ -60,6 +62,8 @@ export interface DirectoryUser {
   jobTitle: string | null;
   usageLocation: string | null;
   accountEnabled: boolean;
+  /** Company, office, city, country, employee id, extension attributes: what dynamic rules read. */
+  attributes: UserAttributes;
   createdDateTime: string;
   directLicenses: Map<string, DirectAssignment>;
   /** Exchange proxy addresses, lower-cased: one another user also has fails group licensing (UniquenessViolation). */
@@ -75,6 +79,8 @@ export interface DirectoryGroup {
   mailNickname: string;
   groupTypes: string[];
   membershipRule: string | null;
+  /** Whether Entra evaluates the rule (On) or holds the members as they are (Paused); null if static. */
+  membershipRuleProcessingState: 'On' | 'Paused' | null;
   /** Synced from on-premises AD: Graph refuses changes to its members. */
   onPremisesSyncEnabled: boolean | null;
   /** Role-assignable: member changes need RoleManagement.ReadWrite.Directory. */
@@ -148,6 +154,7 @@ export class Directory {
         jobTitle: user.jobTitle ?? null,
         usageLocation: user.usageLocation ?? null,
         accountEnabled: user.accountEnabled ?? true,
+        attributes: userAttributes(user),
         createdDateTime: created,
         directLicenses: toAssignments(user.licenses, created),
         proxyAddresses: (user.proxyAddresses ?? []).map((a) => a.toLowerCase()),
@@ -163,10 +170,13 @@ export class Directory {
         mailNickname: group.mailNickname ?? group.displayName.replace(/[^A-Za-z0-9]/g, ''),
         groupTypes: [...group.groupTypes],
         membershipRule: group.membershipRule ?? null,
+        membershipRuleProcessingState: group.groupTypes.includes('DynamicMembership')
+          ? (group.membershipRuleProcessingState ?? 'On')
+          : null,
         onPremisesSyncEnabled: group.onPremisesSyncEnabled ?? null,
         isAssignableToRole: group.isAssignableToRole ?? false,
         createdDateTime: created,
-        members: new Set(group.members ?? []),
+        members: new Set(fixtureGroupMembers(group, this.users.values())),
         licenses: toAssignments(group.licenses, created),
         processingState: null,
         applied: new Map(),

@@ -25,10 +25,16 @@ export const USER_PROPERTIES = new Set<string>([
   ...USER_DEFAULT_PROPERTIES,
   'accountEnabled',
   'assignedLicenses',
+  'city',
+  'companyName',
+  'country',
   'createdDateTime',
   'department',
+  'employeeId',
   'licenseAssignmentStates',
   'mailNickname',
+  'onPremisesExtensionAttributes',
+  'state',
   'usageLocation',
   'userType',
 ]);
@@ -42,6 +48,9 @@ export const GROUP_DEFAULT_PROPERTIES = [
   'mail',
   'mailEnabled',
   'mailNickname',
+  // "Returned by default" (group resource, v1.0).
+  'membershipRule',
+  'membershipRuleProcessingState',
   'securityEnabled',
 ] as const;
 
@@ -50,7 +59,6 @@ export const GROUP_PROPERTIES = new Set<string>([
   'assignedLicenses',
   'isAssignableToRole',
   'licenseProcessingState',
-  'membershipRule',
   'onPremisesSyncEnabled',
 ]);
 
@@ -65,13 +73,19 @@ export function userView(directory: Directory, user: DirectoryUser): Record<stri
     mail: user.userPrincipalName,
     mailNickname: user.userPrincipalName.split('@')[0],
     mobilePhone: null,
-    officeLocation: null,
+    officeLocation: user.attributes.officeLocation,
     preferredLanguage: null,
     userPrincipalName: user.userPrincipalName,
     userType: 'Member',
     accountEnabled: user.accountEnabled,
     createdDateTime: user.createdDateTime,
     department: user.department,
+    companyName: user.attributes.companyName,
+    city: user.attributes.city,
+    state: user.attributes.state,
+    country: user.attributes.country,
+    employeeId: user.attributes.employeeId,
+    onPremisesExtensionAttributes: { ...user.attributes.onPremisesExtensionAttributes },
     usageLocation: user.usageLocation,
     assignedLicenses: directory.assignedLicenses(user),
     licenseAssignmentStates: directory.licenseAssignmentStates(user),
@@ -90,6 +104,7 @@ export function groupView(group: DirectoryGroup): Record<string, unknown> {
     mailNickname: group.mailNickname,
     securityEnabled: group.securityEnabled,
     membershipRule: group.membershipRule,
+    membershipRuleProcessingState: group.membershipRuleProcessingState,
     onPremisesSyncEnabled: group.onPremisesSyncEnabled,
     isAssignableToRole: group.isAssignableToRole,
     assignedLicenses: [...group.licenses].map(([skuId, a]) => ({

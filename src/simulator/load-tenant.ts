@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
+import { membershipRuleProblem } from './dynamic-group-members';
 import { buildDemoTenant } from './scenarios/demo-tenant';
 import { buildEmptyTenant } from './scenarios/empty-tenant';
 import { buildTrickyTenant } from './scenarios/tricky-tenant';
@@ -107,6 +108,8 @@ function referenceProblems(fixture: TenantFixture): string[] {
         `group ${group.displayName} assigns licenses but is not security-enabled (only security groups can)`
       );
     }
+    const ruleProblem = membershipRuleProblem(group);
+    if (ruleProblem) problems.push(`group ${group.displayName} ${ruleProblem}`);
   }
   for (const group of fixture.groups ?? []) {
     for (const member of group.members ?? []) {

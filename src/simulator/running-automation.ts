@@ -1,3 +1,4 @@
+import { userAttributes } from './user-attributes';
 import type { AuditActor } from './audit-log';
 import { nextRunAt, type AutomationSchedule } from './automation-schedule';
 import { deterministicId } from './deterministic-id';
@@ -121,6 +122,7 @@ export class RunningAutomation {
       accountEnabled: true,
       createdDateTime: this.directory.timestamp(),
       directLicenses: new Map(),
+      attributes: userAttributes(),
     };
     this.directory.addUser(user);
     this.audit('Add user', 'Add', user);

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { DEVELOPMENT_APP, DEVELOPMENT_TOKEN } from './development-token';
 import { Directory } from './directory';
+import { DYNAMIC_MEMBERSHIP_DELAY_MS, DynamicMembershipProcessor } from './dynamic-membership';
 import { FaultInjector } from './fault-injection';
 import { GraphError, errorBody, newRequestId } from './graph-error';
 import { BOT_PERMISSIONS, authorize } from './graph-permissions';
@@ -11,6 +12,7 @@ import { LicenseProcessor, REALISTIC_TIMINGS, type ProcessingTimings } from './l
 import { loopbackTlsOptions } from './loopback-certificate';
 import { auditRoutes } from './routes/audit-routes';
 import { groupRoutes } from './routes/group-routes';
+import { groupUpdateRoutes } from './routes/group-update-routes';
 import { timelineRoutes } from './routes/timeline-routes';
 import { Reply, type Route } from './routes/route';
 import { tenantRoutes } from './routes/tenant-routes';
@@ -64,6 +66,11 @@ export interface SimulatorOptions {
    * `existingAutomation`.
    */
   readonly automation?: AutomationSchedule;
+  /**
+   * Simulated milliseconds from a change (group created, rule changed, user attributes changed) to the
+   * dynamic groups' membership reflecting it; default DYNAMIC_MEMBERSHIP_DELAY_MS.
+   */
+  readonly dynamicMembershipDelayMs?: number;
   /** The application the accepted token stands for; the actor of changes in the audit log. */
   readonly callerApp?: { readonly displayName: string; readonly appId: string };
   /**
@@ -96,6 +103,7 @@ const PAYLOAD_ERROR =
 export class TenantSimulator {
   readonly directory: Directory;
   readonly processor: LicenseProcessor;
+  readonly dynamicMembership: DynamicMembershipProcessor;
   readonly clock: SimulatedClock;
   /** The tenant's old license script, when it runs (`automation`); tests may run it at will. */
   readonly automation: RunningAutomation | null;
@@ -134,6 +142,10 @@ export class TenantSimulator {
       ...options.timings,
       timeScale: this.clock.timeScale,
     });
+    this.dynamicMembership = new DynamicMembershipProcessor(this.directory, this.processor, {
+      delayMs: options.dynamicMembershipDelayMs ?? DYNAMIC_MEMBERSHIP_DELAY_MS,
+      timeScale: this.clock.timeScale,
+    });
     this.token = options.token ?? DEVELOPMENT_TOKEN;
     this.grantedPermissions = new Set(options.grantedPermissions ?? BOT_PERMISSIONS);
     this.premiumTenant = options.premiumTenant ?? true;
@@ -165,11 +177,13 @@ export class TenantSimulator {
       processor: this.processor,
       caller: { kind: 'app' as const, ...caller },
       unchangeableGroups: options.unchangeableGroups ?? true,
+      dynamicMembership: this.dynamicMembership,
     };
     this.routes = [
       ...tenantRoutes(state),
       ...userRoutes(state),
       ...groupRoutes(state),
+      ...groupUpdateRoutes(state),
       ...timelineRoutes(state),
       ...auditRoutes(state),
     ];
@@ -196,6 +210,7 @@ export class TenantSimulator {
   async stop(): Promise<void> {
     this.processor.stop();
     this.automation?.stop();
+    this.dynamicMembership.stop();
     this.delayed.forEach((timer) => clearTimeout(timer));
     this.delayed.clear();
     const server = this.server;

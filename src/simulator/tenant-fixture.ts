@@ -35,6 +35,16 @@ export interface FixtureUser {
   readonly displayName: string;
   readonly department?: string | null;
   readonly jobTitle?: string | null;
+  readonly companyName?: string | null;
+  /** The office (Graph's officeLocation; physicalDeliveryOfficeName in membership rules). */
+  readonly officeLocation?: string | null;
+  readonly city?: string | null;
+  readonly state?: string | null;
+  /** Free text, as in Graph ("United States"); usageLocation is the ISO code licensing uses. */
+  readonly country?: string | null;
+  readonly employeeId?: string | null;
+  /** extensionAttribute1–15 that are set. */
+  readonly onPremisesExtensionAttributes?: Readonly<Record<string, string | null>>;
   /** ISO 3166-1 alpha-2; null when never set (direct assignment then fails). */
   readonly usageLocation?: string | null;
   readonly accountEnabled?: boolean;
@@ -53,8 +63,13 @@ export interface FixtureGroup {
   readonly mailNickname?: string;
   /** [] for a security group, ["Unified"] for a Microsoft 365 group; "DynamicMembership" when a rule sets the members. */
   readonly groupTypes: readonly string[];
-  /** The rule of a dynamic membership group (not evaluated: `members` are its current result). */
+  /**
+   * The rule of a dynamic membership group. Its `members` are the rule's last result when given (a tenant
+   * may be behind its rules); without them, the simulator computes them when it loads.
+   */
   readonly membershipRule?: string | null;
+  /** On (default for a dynamic group) or Paused: Entra then keeps the members as they are. */
+  readonly membershipRuleProcessingState?: 'On' | 'Paused';
   /** true for a group synced from on-premises AD: its members are changed there, never through Graph. */
   readonly onPremisesSyncEnabled?: boolean | null;
   /** true for a group that can be assigned Entra roles: changing it needs RoleManagement.ReadWrite.Directory. */

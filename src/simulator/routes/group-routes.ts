@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { collectionResponse, entityResponse } from '../collection-response';
 import type { DirectoryGroup } from '../directory';
 import { GraphError, badRequest, notFound } from '../graph-error';
+import { dynamicGroupPropertiesOnCreate } from '../dynamic-group-properties';
 import { memberChangeRefusal } from '../group-write-rules';
 import {
   GROUP_DEFAULT_PROPERTIES,
@@ -238,6 +239,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
           "Invalid value specified for property 'mailNickname' of resource 'Group'."
         );
       }
+      const dynamic = dynamicGroupPropertiesOnCreate(body, groupTypes as string[]);
       const group: DirectoryGroup = {
         id: randomUUID(),
         displayName,
@@ -246,7 +248,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
         mailEnabled,
         mailNickname,
         groupTypes: groupTypes as string[],
-        membershipRule: null,
+        ...dynamic,
         onPremisesSyncEnabled: null,
         isAssignableToRole: false,
         createdDateTime: directory.timestamp(),
@@ -258,6 +260,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
       directory.groups.set(group.id, group);
       directory.replication?.recordCreated(group.id);
       audit('Add group', 'Add', group);
+      if (dynamic.membershipRule !== null) state.dynamicMembership?.groupChanged(group.id);
       return new Reply(
         201,
         entityResponse(

@@ -1,5 +1,6 @@
 import type { AuditActor } from '../audit-log';
 import type { Directory } from '../directory';
+import type { DynamicMembershipProcessor } from '../dynamic-membership';
 import type { LicenseProcessor } from '../license-processor';
 
 /** What a Graph route handler gets: the parsed URL, path parameters and JSON body. */
@@ -36,6 +37,8 @@ export interface SimulatorState {
   readonly caller: AuditActor;
   /** Refuse member changes to synced, dynamic and role-assignable groups, as Graph does (on by default). */
   readonly unchangeableGroups?: boolean;
+  /** Applies dynamic groups' rules in the background after groups or users change. */
+  readonly dynamicMembership?: DynamicMembershipProcessor;
 }
 
 /** A path segment: an id, a UPN, or `$ref`-style OData segment. */

@@ -19,6 +19,11 @@ import {
   stringProperty,
 } from '../request-body';
 import { parseUserFilter } from '../user-filter';
+import {
+  applyUserAttributeChanges,
+  isUserAttributeProperty,
+  userAttributes,
+} from '../user-attributes';
 import { checkMemberGroups } from './membership';
 import {
   Reply,
@@ -137,18 +142,24 @@ export function userRoutes(state: SimulatorState): Route[] {
         jobTitle: typeof body.jobTitle === 'string' ? body.jobTitle : null,
         usageLocation,
         accountEnabled,
+        attributes: userAttributes(),
         createdDateTime: directory.timestamp(),
         directLicenses: new Map(),
       };
+      applyUserAttributeChanges(user.attributes, body);
       directory.addUser(user);
       audit('Add user', 'Add', user);
+      state.dynamicMembership?.userChanged(user.id);
       return new Reply(201, entityResponse(context, 'users', defaultView(user)));
     }),
     route('PATCH', `/users/${SEGMENT}`, (context) => {
       const user = directory.addressedUser(context.params[0]);
       const body = bodyObject(context.body);
       const changes: Partial<DirectoryUser> = {};
+      const attributes = structuredClone(user.attributes);
+      applyUserAttributeChanges(attributes, body);
       for (const [property, value] of Object.entries(body)) {
+        if (isUserAttributeProperty(property)) continue;
         switch (property) {
           case 'usageLocation':
             if (value !== null && (typeof value !== 'string' || !COUNTRY.test(value)))
@@ -176,8 +187,9 @@ export function userRoutes(state: SimulatorState): Route[] {
             );
         }
       }
-      Object.assign(user, changes);
+      Object.assign(user, changes, { attributes });
       audit('Update user', 'Update', user);
+      state.dynamicMembership?.userChanged(user.id);
       return new Reply(204);
     }),
     route('DELETE', `/users/${SEGMENT}`, (context) => {

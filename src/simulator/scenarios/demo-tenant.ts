@@ -5,7 +5,9 @@ import type { FixtureUser, TenantFixture } from '../tenant-fixture';
 /**
  * The embedded demo tenant: Microsoft's documented migration example. 1,000 users; Enterprise Mobility +
  * Security E3 assigned directly to everyone, Office 365 E3 assigned directly to the 200 people in Finance.
- * No licensing groups exist yet: that is what the migration creates.
+ * No licensing groups exist yet: that is what the migration creates. People carry the attributes dynamic
+ * membership rules read (department, job title, city, country, company, employee id), and, as in real
+ * directories, a few of Finance's are wrong: see FINANCE_DEPARTMENT_MISTAKES.
  */
 
 export const DEMO_TENANT_ID = '5c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5';
@@ -129,21 +131,66 @@ const SURNAMES = [
 const DEMO_USER_COUNT = 1000;
 const FINANCE_COUNT = 200;
 
-function licensesFor(department: string) {
+/**
+ * People in Finance (they hold Office 365 E3) whose department attribute is wrong, by generated-user index:
+ * a misspelling, a trailing space, and never set. A rule `user.department -eq "Finance"` misses them.
+ */
+export const FINANCE_DEPARTMENT_MISTAKES: ReadonlyMap<number, string | null> = new Map([
+  [37, 'Finanse'],
+  [88, 'finance '],
+  [150, null],
+]);
+/** Someone outside Finance whose department was never set either. */
+const OTHER_WITHOUT_DEPARTMENT = 400;
+
+const JOB_TITLES: Readonly<Record<string, readonly string[]>> = {
+  Finance: ['Accountant', 'Financial Analyst', 'Controller', 'Accounts Payable Specialist'],
+  Sales: ['Account Executive', 'Sales Manager'],
+  Marketing: ['Marketing Specialist', 'Brand Manager'],
+  IT: ['Systems Administrator', 'Service Desk Analyst'],
+  Operations: ['Operations Manager', 'Logistics Coordinator'],
+  HR: ['HR Business Partner', 'Recruiter'],
+  Legal: ['Counsel', 'Paralegal'],
+  Engineering: ['Software Engineer', 'Engineering Manager'],
+};
+const PLACES: Readonly<Record<string, { city: string; country: string }>> = {
+  US: { city: 'Seattle', country: 'United States' },
+  GB: { city: 'London', country: 'United Kingdom' },
+  DE: { city: 'Munich', country: 'Germany' },
+  CA: { city: 'Toronto', country: 'Canada' },
+};
+
+function licensesFor(inFinance: boolean) {
   const licenses = [{ skuId: EMS.skuId, disabledPlans: [] as string[] }];
-  if (department === 'Finance') licenses.push({ skuId: OFFICE_E3.skuId, disabledPlans: [] });
+  if (inFinance) licenses.push({ skuId: OFFICE_E3.skuId, disabledPlans: [] });
   return licenses;
 }
 
-function namedUser(person: (typeof DEMO_PEOPLE)[keyof typeof DEMO_PEOPLE]): FixtureUser {
+/** What HR keeps for someone in this department and country. */
+function attributesFor(department: string, usageLocation: string, index: number) {
+  const titles = JOB_TITLES[department] ?? ['Specialist'];
+  return {
+    jobTitle: titles[index % titles.length],
+    companyName: 'Contoso',
+    officeLocation: `${PLACES[usageLocation].city} ${1 + (index % 3)}`,
+    ...PLACES[usageLocation],
+    employeeId: String(100_000 + index),
+  };
+}
+
+function namedUser(
+  person: (typeof DEMO_PEOPLE)[keyof typeof DEMO_PEOPLE],
+  index: number
+): FixtureUser {
   return {
     id: person.id,
     userPrincipalName: `${person.mailNickname}@${DEMO_DOMAIN}`,
     displayName: person.name,
     department: person.department,
+    ...attributesFor(person.department, 'US', index),
     usageLocation: 'US',
     accountEnabled: true,
-    licenses: licensesFor(person.department),
+    licenses: licensesFor(person.department === 'Finance'),
   };
 }
 
@@ -151,19 +198,26 @@ function generatedUser(index: number, department: string): FixtureUser {
   const given = GIVEN_NAMES[index % GIVEN_NAMES.length];
   const surname = SURNAMES[Math.floor(index / GIVEN_NAMES.length) % SURNAMES.length];
   const nickname = `${given}.${surname}${index}`.toLowerCase();
+  const usageLocation = USAGE_LOCATIONS[index % USAGE_LOCATIONS.length];
+  const recorded = FINANCE_DEPARTMENT_MISTAKES.has(index)
+    ? FINANCE_DEPARTMENT_MISTAKES.get(index)
+    : index === OTHER_WITHOUT_DEPARTMENT
+      ? null
+      : department;
   return {
     id: deterministicId(`demo-user-${index}`),
     userPrincipalName: `${nickname}@${DEMO_DOMAIN}`,
     displayName: `${given} ${surname} (${index})`,
-    department,
-    usageLocation: USAGE_LOCATIONS[index % USAGE_LOCATIONS.length],
+    ...attributesFor(department, usageLocation, index),
+    department: recorded ?? null,
+    usageLocation,
     accountEnabled: true,
-    licenses: licensesFor(department),
+    licenses: licensesFor(department === 'Finance'),
   };
 }
 
 export function buildDemoTenant(): TenantFixture {
-  const named = Object.values(DEMO_PEOPLE).map(namedUser);
+  const named = Object.values(DEMO_PEOPLE).map((person, i) => namedUser(person, 900_000 + i));
   const users: FixtureUser[] = [...named];
   const financeToGenerate = FINANCE_COUNT - named.filter((u) => u.department === 'Finance').length;
   for (let i = 0; users.length < DEMO_USER_COUNT; i++) {
