@@ -17,8 +17,11 @@ import { DemoApprover } from './demo-approver';
 import { disableAPlanOnTheLicensingGroup } from './demo-drift';
 import { startPlayground } from './playground-process';
 
-/** How far the demo tenant's replicas lag behind writes: a few seconds, as Entra's usually do. */
-const DEMO_REPLICATION_LAG_SECONDS = 2;
+/**
+ * How far the demo tenant's replicas lag behind writes. Short: at 2 s the demo's group assignment was seen
+ * to stall (open, see the closing note of issue 16); the tests run at the same 0.25 s.
+ */
+const DEMO_REPLICATION_LAG_SECONDS = 0.25;
 /** The old license script's "nightly" run, in the demo's compressed time. */
 const DEMO_AUTOMATION_SCHEDULE: AutomationSchedule = { kind: 'every', ms: 5 * 60_000 };
 
