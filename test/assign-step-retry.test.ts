@@ -1,12 +1,9 @@
-import { createGraphClient } from '../src/graph/graph-client';
+import { simulatorGraphClient } from './support/simulator-graph-client';
 import { GraphGroupWriter } from '../src/graph/graph-group-writer';
 import { GraphTenantReader } from '../src/graph/graph-tenant-reader';
 import type { GroupWriter } from '../src/engine/group-writer';
-import { SoleInstanceLease } from '../src/engine/runner-lease';
 import { planGroups } from '../src/engine/plan-groups';
 import { populateAndAssign } from '../src/engine/populate-and-assign';
-import { DEVELOPMENT_TOKEN } from '../src/simulator/development-token';
-import { LOOPBACK_CERTIFICATE_PATH } from '../src/simulator/loopback-certificate';
 import { TenantSimulator } from '../src/simulator/simulator-server';
 import { buildDemoTenant } from '../src/simulator/scenarios/demo-tenant';
 
@@ -22,14 +19,7 @@ describe('a retried assignment step', () => {
       timings: { queuedMs: 10, usersPerSecond: 100_000 },
     });
     const base = await simulator.start();
-    const client = createGraphClient(
-      {
-        baseUrl: base,
-        credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-        trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-      },
-      new SoleInstanceLease()
-    );
+    const client = simulatorGraphClient(base);
     const plan = await planGroups(new GraphTenantReader(client));
     const graphWriter = new GraphGroupWriter(client, base);
     const adds: string[] = [];

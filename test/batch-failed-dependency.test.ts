@@ -1,8 +1,5 @@
-import { createGraphClient } from '../src/graph/graph-client';
+import { simulatorGraphClient } from './support/simulator-graph-client';
 import { GraphBatch } from '../src/graph/graph-batch';
-import { SoleInstanceLease } from '../src/engine/runner-lease';
-import { DEVELOPMENT_TOKEN } from '../src/simulator/development-token';
-import { LOOPBACK_CERTIFICATE_PATH } from '../src/simulator/loopback-certificate';
 import { TenantSimulator } from '../src/simulator/simulator-server';
 import { buildDemoTenant } from '../src/simulator/scenarios/demo-tenant';
 
@@ -24,14 +21,7 @@ describe('a $batch answered 424 because an item in it was throttled', () => {
       faults: '429:40%,path=^/v1\\.0/users/,seed=3',
     });
     const base = await simulator.start();
-    const client = createGraphClient(
-      {
-        baseUrl: base,
-        credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-        trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-      },
-      new SoleInstanceLease()
-    );
+    const client = simulatorGraphClient(base);
     const outer: number[] = [];
     simulator.onResponse = (_method, url, status) => {
       if (/\/\$batch$/.test(url)) outer.push(status);

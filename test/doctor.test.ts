@@ -1,12 +1,10 @@
+import { simulatorGraphClient } from './support/simulator-graph-client';
 import { SoleInstanceLease } from '../src/engine/runner-lease';
 import { runPreflight } from '../src/engine/preflight';
 import { READ_ONLY, type WriteFence } from '../src/engine/write-fence';
 import { preflightLineText } from '../src/domain/preflight';
-import { createGraphClient } from '../src/graph/graph-client';
 import { GraphPreflightProbe } from '../src/graph/graph-preflight-probe';
 import { BOT_PERMISSIONS } from '../src/simulator/graph-permissions';
-import { DEVELOPMENT_TOKEN } from '../src/simulator/development-token';
-import { LOOPBACK_CERTIFICATE_PATH } from '../src/simulator/loopback-certificate';
 import {
   DEMO_ADMIN_GROUP_ID,
   DEMO_APPROVER_GROUP_ID,
@@ -32,14 +30,7 @@ describe('doctor, through the simulator, with a token that lacks chosen permissi
   });
 
   const doctor = (fence: WriteFence = new SoleInstanceLease()) => {
-    const client = createGraphClient(
-      {
-        baseUrl,
-        credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-        trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-      },
-      fence
-    );
+    const client = simulatorGraphClient(baseUrl, fence);
     return runPreflight({
       probe: new GraphPreflightProbe(client, baseUrl),
       adminGroupId: DEMO_ADMIN_GROUP_ID,

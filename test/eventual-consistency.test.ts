@@ -1,3 +1,4 @@
+import { simulatorGraphClient } from './support/simulator-graph-client';
 import { inFlightRemovals } from '../src/domain/journal';
 import { readBackDelaysFor } from '../src/domain/read-freshness';
 import type { DirectoryWriter } from '../src/engine/directory-writer';
@@ -5,13 +6,9 @@ import { executeWave } from '../src/engine/execute-wave';
 import { rollbackWave } from '../src/engine/rollback-wave';
 import { planGroups } from '../src/engine/plan-groups';
 import { populateAndAssign } from '../src/engine/populate-and-assign';
-import { SoleInstanceLease } from '../src/engine/runner-lease';
-import { createGraphClient } from '../src/graph/graph-client';
 import type { GraphDirectoryWriter } from '../src/graph/graph-directory-writer';
 import { GraphGroupWriter } from '../src/graph/graph-group-writer';
 import { GraphTenantReader } from '../src/graph/graph-tenant-reader';
-import { DEVELOPMENT_TOKEN } from '../src/simulator/development-token';
-import { LOOPBACK_CERTIFICATE_PATH } from '../src/simulator/loopback-certificate';
 import { buildDemoTenant } from '../src/simulator/scenarios/demo-tenant';
 import { buildTrickyTenant } from '../src/simulator/scenarios/tricky-tenant';
 import { TenantSimulator } from '../src/simulator/simulator-server';
@@ -151,14 +148,7 @@ describe('Entra ID answers from replicas that lag behind writes', () => {
       ...LAG,
     });
     const base = await simulator.start();
-    const client = createGraphClient(
-      {
-        baseUrl: base,
-        credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-        trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-      },
-      new SoleInstanceLease()
-    );
+    const client = simulatorGraphClient(base);
     const plan = await planGroups(new GraphTenantReader(client));
 
     const report = await populateAndAssign(plan, new GraphGroupWriter(client, base), {

@@ -1,3 +1,4 @@
+import { simulatorGraphClient } from './support/simulator-graph-client';
 import { inFlightRemovals } from '../src/domain/journal';
 import { executeWave } from '../src/engine/execute-wave';
 import { planGroups } from '../src/engine/plan-groups';
@@ -170,14 +171,7 @@ describe('every write is fenced by the runner lease', () => {
     });
     const base = await simulator.start();
     const lease = new TestLease();
-    const client = createGraphClient(
-      {
-        baseUrl: base,
-        credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-        trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-      },
-      lease
-    );
+    const client = simulatorGraphClient(base, lease);
     const plan = await planGroups(new GraphTenantReader(client));
     const writes: string[] = [];
     simulator.onRequest = (method, url) => {

@@ -1,11 +1,8 @@
-import { SoleInstanceLease } from '../src/engine/runner-lease';
+import { simulatorGraphClient } from './support/simulator-graph-client';
 import { planGroups } from '../src/engine/plan-groups';
 import { populateAndAssign } from '../src/engine/populate-and-assign';
-import { createGraphClient } from '../src/graph/graph-client';
 import { GraphGroupWriter } from '../src/graph/graph-group-writer';
 import { GraphTenantReader } from '../src/graph/graph-tenant-reader';
-import { DEVELOPMENT_TOKEN } from '../src/simulator/development-token';
-import { LOOPBACK_CERTIFICATE_PATH } from '../src/simulator/loopback-certificate';
 import { buildDemoTenant } from '../src/simulator/scenarios/demo-tenant';
 import { TenantSimulator } from '../src/simulator/simulator-server';
 
@@ -23,14 +20,7 @@ describe('creating the licensing groups', () => {
       timings: { queuedMs: 10, usersPerSecond: 100_000 },
     });
     const base = await simulator.start();
-    const client = createGraphClient(
-      {
-        baseUrl: base,
-        credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-        trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-      },
-      new SoleInstanceLease()
-    );
+    const client = simulatorGraphClient(base);
     const writer = new GraphGroupWriter(client, base);
     const plan = await planGroups(new GraphTenantReader(client));
     const planned = plan.groups.filter((g) => g.existingGroupId === null);

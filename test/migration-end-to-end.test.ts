@@ -1,5 +1,4 @@
-import { createGraphClient } from '../src/graph/graph-client';
-import { SoleInstanceLease } from '../src/engine/runner-lease';
+import { simulatorGraphClient } from './support/simulator-graph-client';
 import { GraphDirectoryWriter } from '../src/graph/graph-directory-writer';
 import { GraphGroupWriter } from '../src/graph/graph-group-writer';
 import { GraphTenantReader } from '../src/graph/graph-tenant-reader';
@@ -11,8 +10,6 @@ import { verifyDirectRemovals } from '../src/engine/verify-removals';
 import { splitIntoWaves } from '../src/domain/waves';
 import { InMemoryJournal } from '../src/storage/in-memory-journal';
 import { TenantSimulator } from '../src/simulator/simulator-server';
-import { DEVELOPMENT_TOKEN } from '../src/simulator/development-token';
-import { LOOPBACK_CERTIFICATE_PATH } from '../src/simulator/loopback-certificate';
 import { DEMO_AUTOMATION, buildDemoTenant } from '../src/simulator/scenarios/demo-tenant';
 import { buildDoneReport } from '../src/engine/done-report';
 import { approve } from './support/wave-harness';
@@ -25,14 +22,7 @@ describe("the demo tenant's whole migration through the engine", () => {
     });
     const baseUrl = await simulator.start();
     try {
-      const client = createGraphClient(
-        {
-          baseUrl,
-          credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-          trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-        },
-        new SoleInstanceLease()
-      );
+      const client = simulatorGraphClient(baseUrl);
       const reader = new GraphTenantReader(client);
       const groupWriter = new GraphGroupWriter(client, baseUrl);
       const writer = new GraphDirectoryWriter(client, baseUrl);

@@ -1,13 +1,10 @@
-import { createGraphClient } from '../src/graph/graph-client';
+import { simulatorGraphClient } from './support/simulator-graph-client';
 import { GraphGroupWriter } from '../src/graph/graph-group-writer';
 import { GraphTenantReader } from '../src/graph/graph-tenant-reader';
 import { WritePacer, type PacerClock } from '../src/graph/write-pacer';
-import { SoleInstanceLease } from '../src/engine/runner-lease';
 import { planGroups } from '../src/engine/plan-groups';
 import { populateAndAssign } from '../src/engine/populate-and-assign';
 import { reprocessMembersInError } from '../src/engine/list-license-errors';
-import { DEVELOPMENT_TOKEN } from '../src/simulator/development-token';
-import { LOOPBACK_CERTIFICATE_PATH } from '../src/simulator/loopback-certificate';
 import { TenantSimulator } from '../src/simulator/simulator-server';
 import { buildDemoTenant } from '../src/simulator/scenarios/demo-tenant';
 import { buildTrickyTenant } from '../src/simulator/scenarios/tricky-tenant';
@@ -56,14 +53,7 @@ describe('every write of the assignment step goes through the one pacer', () => 
   });
 
   const writerWith = (pacer: WritePacer) => {
-    const client = createGraphClient(
-      {
-        baseUrl: base,
-        credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-        trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-      },
-      new SoleInstanceLease()
-    );
+    const client = simulatorGraphClient(base);
     return { client, writer: new GraphGroupWriter(client, base, pacer) };
   };
 

@@ -1,11 +1,8 @@
-import { createGraphClient } from '../src/graph/graph-client';
+import { simulatorGraphClient } from './support/simulator-graph-client';
 import { GraphGroupWriter } from '../src/graph/graph-group-writer';
 import { readBackDelaysFor } from '../src/domain/read-freshness';
 import type { GroupPlan } from '../src/domain/group-plan';
-import { SoleInstanceLease } from '../src/engine/runner-lease';
 import { populateAndAssign, waitForProcessing } from '../src/engine/populate-and-assign';
-import { DEVELOPMENT_TOKEN } from '../src/simulator/development-token';
-import { LOOPBACK_CERTIFICATE_PATH } from '../src/simulator/loopback-certificate';
 import { TenantSimulator } from '../src/simulator/simulator-server';
 import { TRICKY_GROUPS, buildTrickyTenant } from '../src/simulator/scenarios/tricky-tenant';
 
@@ -32,14 +29,7 @@ describe('waiting for processing of a reused group, on lagging replicas', () => 
       timings: { queuedMs: 4_000, usersPerSecond: 100_000 },
     });
     const base = await simulator.start();
-    const client = createGraphClient(
-      {
-        baseUrl: base,
-        credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-        trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-      },
-      new SoleInstanceLease()
-    );
+    const client = simulatorGraphClient(base);
     // The simulator's clock; a wait of simulated ms takes that much divided by the time scale.
     const clock = {
       now: () => simulator.clock.now(),

@@ -1,10 +1,7 @@
-import { createGraphClient } from '../src/graph/graph-client';
-import { SoleInstanceLease } from '../src/engine/runner-lease';
+import { simulatorGraphClient } from './support/simulator-graph-client';
 import { GraphGroupWriter } from '../src/graph/graph-group-writer';
 import { GraphTenantReader } from '../src/graph/graph-tenant-reader';
 import { listLicenseErrors, reprocessMembersInError } from '../src/engine/list-license-errors';
-import { DEVELOPMENT_TOKEN } from '../src/simulator/development-token';
-import { LOOPBACK_CERTIFICATE_PATH } from '../src/simulator/loopback-certificate';
 import { buildTrickyTenant, trickyUserId } from '../src/simulator/scenarios/tricky-tenant';
 import { TenantSimulator } from '../src/simulator/simulator-server';
 
@@ -17,14 +14,7 @@ describe('members in license error, once the cause is fixed', () => {
   it('are processed again on request and leave the error list; nobody else is touched', async () => {
     simulator = new TenantSimulator({ tenant: buildTrickyTenant() });
     const baseUrl = await simulator.start();
-    const client = createGraphClient(
-      {
-        baseUrl,
-        credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-        trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-      },
-      new SoleInstanceLease()
-    );
+    const client = simulatorGraphClient(baseUrl);
     const reader = new GraphTenantReader(client);
     const inError = trickyUserId('group-license-in-error-count');
     const before = await listLicenseErrors(reader);

@@ -121,8 +121,9 @@ describe('dynamic membership groups, as Entra runs them', () => {
       membershipRule: FINANCE_RULE,
       membershipRuleProcessingState: 'On',
     });
-    const createdAt = simulatedNow();
     expect(created.status).toBe(201);
+    // When Graph says it created the group: at 3,000× a real millisecond of load is 3 simulated seconds.
+    const createdAt = Date.parse(created.body.createdDateTime as string);
     // Read in-process at once: the processing delay (200 ms real) has not passed.
     expect(simulator.directory.requireGroup(created.body.id).members.size).toBe(0);
     expectGraphShape(created.body, 'microsoft.graph.group');

@@ -1,11 +1,8 @@
-import { SoleInstanceLease } from '../src/engine/runner-lease';
+import { simulatorGraphClient } from './support/simulator-graph-client';
 import { planGroups } from '../src/engine/plan-groups';
 import { populateAndAssign } from '../src/engine/populate-and-assign';
-import { createGraphClient } from '../src/graph/graph-client';
 import { GraphGroupWriter } from '../src/graph/graph-group-writer';
 import { GraphTenantReader } from '../src/graph/graph-tenant-reader';
-import { DEVELOPMENT_TOKEN } from '../src/simulator/development-token';
-import { LOOPBACK_CERTIFICATE_PATH } from '../src/simulator/loopback-certificate';
 import { buildDemoTenant } from '../src/simulator/scenarios/demo-tenant';
 import { TenantSimulator } from '../src/simulator/simulator-server';
 import type { FixtureGroup, TenantFixture } from '../src/simulator/tenant-fixture';
@@ -71,14 +68,7 @@ describe('licensing groups the bot cannot change', () => {
       timings: { queuedMs: 10, usersPerSecond: 100_000 },
     });
     const base = await simulator.start();
-    const client = createGraphClient(
-      {
-        baseUrl: base,
-        credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-        trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-      },
-      new SoleInstanceLease()
-    );
+    const client = simulatorGraphClient(base);
     return { reader: new GraphTenantReader(client), writer: new GraphGroupWriter(client, base) };
   }
 
@@ -141,14 +131,7 @@ describe('licensing groups the bot cannot change', () => {
     method: string,
     body?: unknown
   ): Promise<{ status: number; code?: string; message?: string }> {
-    const client = createGraphClient(
-      {
-        baseUrl: simulator.baseUrl,
-        credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-        trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-      },
-      new SoleInstanceLease()
-    );
+    const client = simulatorGraphClient(simulator.baseUrl);
     try {
       const request = client.api(path);
       if (method === 'POST') await request.post(body);

@@ -1,16 +1,13 @@
+import { simulatorGraphClient } from './simulator-graph-client';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { startAzurite, type RunningAzurite } from '../../src/demo/azurite';
-import { createGraphClient } from '../../src/graph/graph-client';
-import { SoleInstanceLease } from '../../src/engine/runner-lease';
 import { GraphGroupWriter } from '../../src/graph/graph-group-writer';
 import { GraphTenantReader } from '../../src/graph/graph-tenant-reader';
 import { planGroups } from '../../src/engine/plan-groups';
 import { populateAndAssign, waitForProcessing } from '../../src/engine/populate-and-assign';
-import { DEVELOPMENT_TOKEN } from '../../src/simulator/development-token';
-import { LOOPBACK_CERTIFICATE_PATH } from '../../src/simulator/loopback-certificate';
 import { buildDemoTenant } from '../../src/simulator/scenarios/demo-tenant';
 import { TenantSimulator, type SimulatorOptions } from '../../src/simulator/simulator-server';
 
@@ -66,14 +63,7 @@ export async function demoTenantReadyForWaves(
     ...more,
   });
   const graphUrl = await simulator.start();
-  const client = createGraphClient(
-    {
-      baseUrl: graphUrl,
-      credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-      trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-    },
-    new SoleInstanceLease()
-  );
+  const client = simulatorGraphClient(graphUrl);
   const writer = new GraphGroupWriter(client, graphUrl);
   const populated = await populateAndAssign(
     await planGroups(new GraphTenantReader(client)),
