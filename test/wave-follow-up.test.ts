@@ -12,8 +12,10 @@ import { TeamsDriver } from './support/teams-driver';
 const EMS = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
 const MFA_PREMIUM = '8a256a2b-b617-496d-b51b-e76466e88db0';
 const MINUTE = 60_000;
+// Whole waves of a thousand users, each read back from replicas that lag: deadlines, not timings.
+jest.setTimeout(120_000);
 
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 15_000) {
+async function waitFor(what: string, condition: () => boolean, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
