@@ -48,6 +48,25 @@ describe('waiting for group license processing', () => {
     });
   });
 
+  it('tells the channel only as processing moves forward, not what a replica behind says', async () => {
+    // Poll by poll: in progress, complete, then a lagging replica's earlier state, then complete.
+    const answers = ['ProcessingInProgress', 'ProcessingComplete', 'ProcessingInProgress'];
+    const writer: GroupWriter = {
+      ...groupsAt([{ state: 'ProcessingComplete', audit: [] }]),
+      processingState: () => Promise.resolve(answers.shift() ?? 'ProcessingComplete'),
+      processingFinishedSince: () => Promise.resolve(new Set(answers.length === 0 ? ['g1'] : [])),
+    };
+    const told: (string | null)[] = [];
+    await waitForProcessing(['g1'], writer, {
+      pollMs: 1,
+      auditEveryMs: 0,
+      assignedSince: since,
+      assigned: ['g1'],
+      onChange: (_group, state) => Promise.resolve(void told.push(state)),
+    });
+    expect(told).toEqual(['ProcessingInProgress', 'ProcessingComplete']);
+  });
+
   it('reports the groups still pending at the deadline', async () => {
     const writer = groupsAt([{ state: 'ProcessingInProgress', audit: [] }]);
     const wait = await waitForProcessing(['g1'], writer, {

@@ -269,7 +269,12 @@ export async function waitForProcessing(
       )
     );
     for (const [i, id] of waiting.entries()) {
-      if (lastStates.get(id) === states[i]) continue;
+      // Told only as processing moves forward: a replica behind the last read answers an earlier state.
+      if (
+        lastStates.has(id) &&
+        processingRank(states[i]) <= processingRank(lastStates.get(id) ?? null)
+      )
+        continue;
       lastStates.set(id, states[i]);
       await options.onChange?.(id, states[i]);
     }
@@ -321,4 +326,11 @@ export async function waitForProcessing(
     }
     await sleep(options.pollMs ?? 5_000);
   }
+}
+
+/** How far a group's license processing has come, as its `licenseProcessingState` says. */
+function processingRank(state: string | null): number {
+  if (state === 'ProcessingComplete') return 3;
+  if (state === 'ProcessingInProgress') return 2;
+  return state === null ? 0 : 1;
 }
