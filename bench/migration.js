@@ -11,7 +11,6 @@ const { createServer } = require('node:http');
 const path = require('node:path');
 
 const lib = (file) => require(path.join(__dirname, '..', 'lib', file));
-const { generateTenant, parseGeneratorSpec } = lib('simulator/scenarios/generated-tenant');
 const { TenantSimulator } = lib('simulator/simulator-server');
 const { DEMO_PEOPLE, DEMO_TENANT_ID } = lib('simulator/scenarios/demo-tenant');
 const { startAzurite } = lib('demo/azurite');
@@ -30,48 +29,12 @@ const SIZES = (process.env.BENCH_USERS ?? '1000,10000,100000').split(',').map(Nu
 const SCALE = Number(process.env.BENCH_TIME_SCALE ?? 60);
 /** The naive baseline sends one request at a time; past this size it would take too long to wait for. */
 const NAIVE_MAX = Number(process.env.BENCH_NAIVE_MAX ?? 10000);
-const ADMIN_GROUP = '11111111-1111-4111-8111-111111111111';
-const APPROVER_GROUP = '22222222-2222-4222-8222-222222222222';
+const { ADMIN_GROUP, APPROVER_GROUP, percentile, tenantOf } = require('./bench-tenant');
 const CEILING_PER_SECOND = 3000 / 150;
 /** Entra ID applies group licenses at about this pace (simulated); queued for this long first. */
 const PROCESSING = { queuedMs: 30_000, usersPerSecond: 100 };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (values, p) => {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
-
-/** A generated tenant, plus the people who run and approve the migration. */
-function tenantOf(users) {
-  const tenant = generateTenant(parseGeneratorSpec(`users=${users},seed=1`));
-  const person = (p) => ({
-    id: p.id,
-    userPrincipalName: `${p.mailNickname}@contoso.example`,
-    displayName: p.name,
-    usageLocation: 'US',
-    accountEnabled: true,
-    licenses: [],
-  });
-  const group = (id, displayName, members) => ({
-    id,
-    displayName,
-    securityEnabled: true,
-    mailEnabled: false,
-    groupTypes: [],
-    members,
-  });
-  return {
-    ...tenant,
-    users: [...tenant.users, person(DEMO_PEOPLE.admin), person(DEMO_PEOPLE.approver1)],
-    groups: [
-      ...tenant.groups,
-      group(ADMIN_GROUP, 'Migration admins', [DEMO_PEOPLE.admin.id]),
-      group(APPROVER_GROUP, 'Migration approvers', [DEMO_PEOPLE.approver1.id]),
-    ],
-  };
-}
 
 /** What Graph saw: requests by kind (a `$batch` item counts in its own kind too), units, writes, 429s. */
 function meter(simulator) {

@@ -11,7 +11,6 @@ const { performance } = require('node:perf_hooks');
 const path = require('node:path');
 
 const lib = (file) => require(path.join(__dirname, '..', 'lib', file));
-const { generateTenant, parseGeneratorSpec } = lib('simulator/scenarios/generated-tenant');
 const { TenantSimulator } = lib('simulator/simulator-server');
 const { DEMO_PEOPLE, DEMO_TENANT_ID } = lib('simulator/scenarios/demo-tenant');
 const { startAzurite } = lib('demo/azurite');
@@ -22,46 +21,11 @@ const USERS = Number(process.env.BENCH_TURN_USERS ?? 10000);
 const TURNS = Number(process.env.BENCH_TURNS ?? 10);
 const SCALE = Number(process.env.BENCH_TIME_SCALE ?? 60);
 const TARGET_MS = 2000;
-const ADMIN_GROUP = '11111111-1111-4111-8111-111111111111';
-const APPROVER_GROUP = '22222222-2222-4222-8222-222222222222';
+const { ADMIN_GROUP, APPROVER_GROUP, percentile, tenantOf } = require('./bench-tenant');
 /** The bot has gone quiet when the connector heard nothing from it for this long. */
 const QUIET_MS = 500;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
-
-/** A generated tenant, plus the people who run and approve the migration (as bench/migration.js). */
-function tenantOf(users) {
-  const tenant = generateTenant(parseGeneratorSpec(`users=${users},seed=1`));
-  const person = (p) => ({
-    id: p.id,
-    userPrincipalName: `${p.mailNickname}@contoso.example`,
-    displayName: p.name,
-    usageLocation: 'US',
-    accountEnabled: true,
-    licenses: [],
-  });
-  const group = (id, displayName, members) => ({
-    id,
-    displayName,
-    securityEnabled: true,
-    mailEnabled: false,
-    groupTypes: [],
-    members,
-  });
-  return {
-    ...tenant,
-    users: [...tenant.users, person(DEMO_PEOPLE.admin), person(DEMO_PEOPLE.approver1)],
-    groups: [
-      ...tenant.groups,
-      group(ADMIN_GROUP, 'Migration admins', [DEMO_PEOPLE.admin.id]),
-      group(APPROVER_GROUP, 'Migration approvers', [DEMO_PEOPLE.approver1.id]),
-    ],
-  };
-}
 
 /** Teams' connector: answers every call, lists the two people as the team, notes when it last heard. */
 async function connectorStandIn() {
