@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
 import type { GraphCredentialSettings, GraphSettings } from './graph/graph-settings';
-import { DEVELOPMENT_TOKEN } from './simulator/development-token';
-import { LOOPBACK_CERTIFICATE_PATH } from './simulator/loopback-certificate';
 
 /** Bot Framework identity; absent when running anonymously for the Agents Playground. */
 export interface BotIdentity {
@@ -11,6 +9,17 @@ export interface BotIdentity {
   readonly appTenantId: string;
   /** Loopback stand-ins of Microsoft's login and the Bot Framework's OpenID metadata (tests only). */
   readonly endpoints?: BotFrameworkEndpoints;
+}
+
+/**
+ * What the tenant simulator answers to on loopback: its development token, the app that token stands for and
+ * its self-signed certificate. The entry points pass them in (loaded only for a loopback Graph endpoint), so
+ * settings for a real tenant never load simulator code.
+ */
+export interface TenantSimulatorDefaults {
+  readonly token: string;
+  readonly appId: string;
+  readonly certificatePath: string;
 }
 
 /**
@@ -75,7 +84,7 @@ export type StorageSettings =
 /** A setting that is missing or malformed; its message names the setting and what is expected. */
 export class ConfigError extends Error {}
 
-type Env = Readonly<Record<string, string | undefined>>;
+export type Env = Readonly<Record<string, string | undefined>>;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Loopback as a URL hostname ([::1]) or as a listen address (::1). */
@@ -327,7 +336,11 @@ function graphBaseUrl(env: Env): URL {
   return url;
 }
 
-function graphCredential(env: Env, loopback: boolean): GraphCredentialSettings {
+function graphCredential(
+  env: Env,
+  loopback: boolean,
+  simulator: TenantSimulatorDefaults | undefined
+): GraphCredentialSettings {
   const kind = oneOf(
     env,
     'GRAPH_CREDENTIAL',
@@ -342,7 +355,7 @@ function graphCredential(env: Env, loopback: boolean): GraphCredentialSettings {
           'GRAPH_CREDENTIAL=development-token is only for a loopback Graph endpoint (the tenant simulator).'
         );
       }
-      return { kind, token: text(env, 'GRAPH_TOKEN') ?? DEVELOPMENT_TOKEN };
+      return developmentToken(env, simulator);
     case 'managed-identity':
       return { kind, clientId: guid(env, 'AZURE_CLIENT_ID') };
     case 'client-secret':
@@ -413,7 +426,8 @@ function loopbackUrl(env: Env, name: string, protocols: readonly string[]): URL 
 function botFrameworkEndpoints(
   env: Env,
   identity: BotIdentity | null,
-  graph: GraphSettings
+  graph: GraphSettings,
+  simulator: TenantSimulatorDefaults | undefined
 ): BotFrameworkEndpoints | undefined {
   const login = loopbackUrl(env, 'BOT_LOGIN_URL', ['https:']);
   const metadata = loopbackUrl(env, 'BOT_OPENID_METADATA_URL', ['http:', 'https:']);
@@ -428,7 +442,7 @@ function botFrameworkEndpoints(
       'BOT_LOGIN_URL stands in for the login a bot with a password uses; BOT_TYPE=UserAssignedMSI gets its token from the managed identity endpoint instead.'
     );
   }
-  if (!isTenantSimulator(graph)) {
+  if (!simulator || !isTenantSimulator(graph, simulator)) {
     // Whoever serves the metadata mints tokens the bot accepts: never in front of a real tenant.
     throw new ConfigError(
       'BOT_LOGIN_URL and BOT_OPENID_METADATA_URL are for tests against the tenant simulator only (a loopback GRAPH_BASE_URL with GRAPH_CREDENTIAL=development-token).'
@@ -442,32 +456,54 @@ function botFrameworkEndpoints(
   return {
     loginUrl: login.origin,
     openIdMetadataUrl: metadata.href,
-    trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
+    trustedCertificatePath: simulator.certificatePath,
   };
 }
 
 /** The Graph endpoint and credential (GRAPH_BASE_URL, GRAPH_CREDENTIAL, …), for the bot and the CLI alike. */
-export function readGraphSettings(env: Env): GraphSettings {
+export function readGraphSettings(env: Env, simulator?: TenantSimulatorDefaults): GraphSettings {
   const base = graphBaseUrl(env);
   const loopback = LOOPBACK_HOSTS.has(base.hostname);
   return {
     baseUrl: base.origin,
-    credential: graphCredential(env, loopback),
+    credential: graphCredential(env, loopback, simulator),
     trustedCertificatePath:
       existingFile(env, 'GRAPH_CA_CERTIFICATE') ??
-      (loopback ? LOOPBACK_CERTIFICATE_PATH : undefined),
+      (loopback ? simulator?.certificatePath : undefined),
   };
+}
+
+/** Whether GRAPH_BASE_URL is on loopback: only then may the entry points load the simulator's defaults. */
+export function graphIsOnLoopback(env: Env): boolean {
+  return LOOPBACK_HOSTS.has(graphBaseUrl(env).hostname);
+}
+
+function developmentToken(
+  env: Env,
+  simulator: TenantSimulatorDefaults | undefined
+): GraphCredentialSettings {
+  const token = text(env, 'GRAPH_TOKEN') ?? simulator?.token;
+  if (token === undefined) {
+    throw new ConfigError(
+      "GRAPH_CREDENTIAL=development-token needs GRAPH_TOKEN: the loopback endpoint's bearer token."
+    );
+  }
+  return { kind: 'development-token', token, appId: simulator?.appId };
 }
 
 /**
  * Whether the Graph endpoint is the tenant simulator: loopback, with the simulator's development token.
  * Only then may the bot run anonymous, since nothing behind it is a real tenant.
  */
-export function isTenantSimulator(graph: GraphSettings): boolean {
+export function isTenantSimulator(
+  graph: GraphSettings,
+  simulator: TenantSimulatorDefaults | undefined
+): boolean {
   return (
+    simulator !== undefined &&
     LOOPBACK_HOSTS.has(new URL(graph.baseUrl).hostname) &&
     graph.credential.kind === 'development-token' &&
-    graph.credential.token === DEVELOPMENT_TOKEN
+    graph.credential.token === simulator.token
   );
 }
 
@@ -508,19 +544,20 @@ function checkTimings(env: Env, followUpAfterMs: number, approvalTtlMs: number):
 function withEndpoints(
   identity: BotIdentity | null,
   env: Env,
-  graph: GraphSettings
+  graph: GraphSettings,
+  simulator: TenantSimulatorDefaults | undefined
 ): BotIdentity | null {
-  const endpoints = botFrameworkEndpoints(env, identity, graph);
+  const endpoints = botFrameworkEndpoints(env, identity, graph, simulator);
   return identity && endpoints ? { ...identity, endpoints } : identity;
 }
 
 /** Reads and checks every setting once, at start-up. Throws ConfigError naming the first bad one. */
-export function readBotSettings(env: Env): BotSettings {
+export function readBotSettings(env: Env, simulator?: TenantSimulatorDefaults): BotSettings {
   const tenantId = guid(env, 'TENANT_ID');
-  const graph = readGraphSettings(env);
+  const graph = readGraphSettings(env, simulator);
   const host = text(env, 'HOST') ?? '127.0.0.1';
-  const identity = withEndpoints(botIdentity(env, tenantId), env, graph);
-  if (identity === null && !isTenantSimulator(graph)) {
+  const identity = withEndpoints(botIdentity(env, tenantId), env, graph, simulator);
+  if (identity === null && !isTenantSimulator(graph, simulator)) {
     // Without an app id nothing is authenticated: whoever reaches the port could act as any admin on a
     // real tenant. Anonymous is for the Agents Playground against the tenant simulator only.
     throw new ConfigError(

@@ -1,10 +1,15 @@
 import './silence-restify-deprecation';
-import { ConfigError, readBotSettings } from './config';
+import { ConfigError, graphIsOnLoopback, readBotSettings } from './config';
 import { StartupError, startBot } from './start-bot';
 
 /** Production entry point (App Service runs `node lib/index.js`): settings from the environment only. */
 async function main(): Promise<void> {
-  const settings = readBotSettings(process.env);
+  // The simulator's token and certificate are loaded only for a loopback Graph endpoint: a bot started for a
+  // real tenant never loads simulator code.
+  const simulator = graphIsOnLoopback(process.env)
+    ? (await import('./simulator/simulator-defaults')).TENANT_SIMULATOR_DEFAULTS
+    : undefined;
+  const settings = readBotSettings(process.env, simulator);
   if (settings.followUpAfterMs < 60_000 || settings.approvalTtlMs < 60_000)
     console.log(
       'ALLOW_UNSAFE_TIMINGS=true: the soak period or the sign-off expiry is under a minute; use this for tests and demos only.'

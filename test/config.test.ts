@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ConfigError, readBotSettings, redactedUrl } from '../src/config';
+import { ConfigError, readBotSettings as readSettings, redactedUrl, type Env } from '../src/config';
+import { TENANT_SIMULATOR_DEFAULTS } from '../src/simulator/simulator-defaults';
+
+/** As the entry points read them when Graph is on loopback: with the simulator's token and certificate. */
+const readBotSettings = (env: Env) => readSettings(env, TENANT_SIMULATOR_DEFAULTS);
 
 const SIMULATOR = 'https://127.0.0.1:44300';
 /** A bot identity, which any Graph other than the simulator needs. */
@@ -369,5 +373,35 @@ describe('the bot process with a bad setting', () => {
     expect(result.stderr.trim().split('\n')).toEqual([
       'Configuration error: PORT must be a port number between 1 and 65535 (got "eighty").',
     ]);
+  });
+});
+
+describe('settings for a real tenant', () => {
+  it('never load the tenant simulator: its token, certificate and app are passed in by the entry points', () => {
+    const probe = [
+      "require('./lib/config').readBotSettings({",
+      "  GRAPH_BASE_URL: 'https://graph.microsoft.com',",
+      "  GRAPH_CREDENTIAL: 'managed-identity',",
+      `  BOT_ID: '${IDENTITY.BOT_ID}', BOT_PASSWORD: 'x', BOT_TENANT_ID: '${IDENTITY.BOT_TENANT_ID}',`,
+      '});',
+      "require('./lib/start-bot');",
+      "console.log(Object.keys(require.cache).filter((m) => m.includes('simulator')).join(','));",
+    ].join('\n');
+    const result = spawnSync(process.execPath, ['-e', probe], {
+      cwd: join(__dirname, '..'),
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.stderr).not.toMatch(/Error/);
+    expect(result.stdout.trim()).toBe('');
+  });
+
+  it('a loopback endpoint without the simulator (another Graph stand-in) needs its own token and is never anonymous', () => {
+    expect(() => readSettings({ GRAPH_BASE_URL: SIMULATOR })).toThrow(
+      /GRAPH_CREDENTIAL=development-token needs GRAPH_TOKEN/
+    );
+    expect(() => readSettings({ GRAPH_BASE_URL: SIMULATOR, GRAPH_TOKEN: 'stand-in' })).toThrow(
+      /BOT_ID is required/
+    );
   });
 });

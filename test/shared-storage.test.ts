@@ -2,6 +2,7 @@ import { openBlobState } from '../src/storage/bot-state';
 import { BlobMigrationStore } from '../src/storage/blob-migration-store';
 import type { TenantSimulator } from '../src/simulator/simulator-server';
 import { readBotSettings } from '../src/config';
+import { TENANT_SIMULATOR_DEFAULTS } from '../src/simulator/simulator-defaults';
 import { startBot } from '../src/start-bot';
 import {
   DEMO_ADMIN_GROUP_ID,
@@ -30,17 +31,20 @@ describe('bot instances sharing Azure Blob Storage', () => {
   const logs: string[] = [];
 
   const startInstance = async () => {
-    const settings = readBotSettings({
-      FOLLOW_UP_AFTER_MINUTES: '0',
-      ALLOW_UNSAFE_TIMINGS: 'true',
-      GRAPH_BASE_URL: graphUrl,
-      // The bot's waits for a lagging replica match the simulator's lag (durable-setup).
-      GRAPH_REPLICATION_LAG_SECONDS: String(TEST_REPLICATION_LAG_MS / 1000),
+    const settings = readBotSettings(
+      {
+        FOLLOW_UP_AFTER_MINUTES: '0',
+        ALLOW_UNSAFE_TIMINGS: 'true',
+        GRAPH_BASE_URL: graphUrl,
+        // The bot's waits for a lagging replica match the simulator's lag (durable-setup).
+        GRAPH_REPLICATION_LAG_SECONDS: String(TEST_REPLICATION_LAG_MS / 1000),
 
-      STORAGE_CONNECTION_STRING: azurite.connectionString,
-      ADMIN_GROUP_ID: DEMO_ADMIN_GROUP_ID,
-      APPROVER_GROUP_ID: DEMO_APPROVER_GROUP_ID,
-    });
+        STORAGE_CONNECTION_STRING: azurite.connectionString,
+        ADMIN_GROUP_ID: DEMO_ADMIN_GROUP_ID,
+        APPROVER_GROUP_ID: DEMO_APPROVER_GROUP_ID,
+      },
+      TENANT_SIMULATOR_DEFAULTS
+    );
     const bot = await startBot({ ...settings, port: 0 }, (line) => logs.push(line), {
       state: openBlobState(settings.storage!, (line) => logs.push(line)),
       timings: { notifySpacingMs: 0, processingPollMs: 20, retryMs: 200, pollMs: 100 },

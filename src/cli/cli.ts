@@ -1,5 +1,5 @@
 import '../silence-restify-deprecation';
-import { ConfigError, readGraphSettings } from '../config';
+import { ConfigError, graphIsOnLoopback, readGraphSettings } from '../config';
 import { describeAutomation } from '../domain/automation';
 import { productName } from '../domain/product-names';
 import { listLicenseErrors } from '../engine/list-license-errors';
@@ -29,7 +29,10 @@ async function run(args: CliArguments): Promise<void> {
     ...(args.graphUrl ? { GRAPH_BASE_URL: args.graphUrl } : {}),
     ...(args.token ? { GRAPH_TOKEN: args.token } : {}),
   };
-  const graph = readGraphSettings(env);
+  const simulator = graphIsOnLoopback(env)
+    ? (await import('../simulator/simulator-defaults')).TENANT_SIMULATOR_DEFAULTS
+    : undefined;
+  const graph = readGraphSettings(env, simulator);
   const client = createGraphClient(graph, READ_ONLY);
   const reader = new GraphTenantReader(client, graphAppId(graph.credential));
   if (args.command === 'doctor') {

@@ -9,6 +9,7 @@ import {
   DEMO_APPROVER_GROUP_ID,
   buildDemoTenant,
 } from '../simulator/scenarios/demo-tenant';
+import { TENANT_SIMULATOR_DEFAULTS } from '../simulator/simulator-defaults';
 import { TenantSimulator } from '../simulator/simulator-server';
 import type { AutomationSchedule } from '../simulator/automation-schedule';
 import { StartupError, startBot } from '../start-bot';
@@ -100,21 +101,24 @@ async function main(): Promise<void> {
       storageConnection = { STORAGE_CONNECTION_STRING: azurite.connectionString };
       log(`Azurite (blob storage emulator) on port ${azurite.port}`);
     }
-    const settings = readBotSettings({
-      ...storageConnection,
-      // The demo tenant's admins and approvers run and approve, unless the environment names others.
-      ...(process.env.GRAPH_BASE_URL
-        ? {}
-        : {
-            ADMIN_GROUP_ID: DEMO_ADMIN_GROUP_ID,
-            APPROVER_GROUP_ID: DEMO_APPROVER_GROUP_ID,
-            // Minutes, not a day: the demo shows each wave's follow-up while you watch.
-            FOLLOW_UP_AFTER_MINUTES: '2',
-            GRAPH_REPLICATION_LAG_SECONDS: String(DEMO_REPLICATION_LAG_SECONDS),
-          }),
-      ...process.env,
-      GRAPH_BASE_URL: graphBaseUrl,
-    });
+    const settings = readBotSettings(
+      {
+        ...storageConnection,
+        // The demo tenant's admins and approvers run and approve, unless the environment names others.
+        ...(process.env.GRAPH_BASE_URL
+          ? {}
+          : {
+              ADMIN_GROUP_ID: DEMO_ADMIN_GROUP_ID,
+              APPROVER_GROUP_ID: DEMO_APPROVER_GROUP_ID,
+              // Minutes, not a day: the demo shows each wave's follow-up while you watch.
+              FOLLOW_UP_AFTER_MINUTES: '2',
+              GRAPH_REPLICATION_LAG_SECONDS: String(DEMO_REPLICATION_LAG_SECONDS),
+            }),
+        ...process.env,
+        GRAPH_BASE_URL: graphBaseUrl,
+      },
+      TENANT_SIMULATOR_DEFAULTS
+    );
     const bot = await startBot(settings, log);
     running.push(bot);
     log(`Bot at ${bot.url}/api/messages for tenant ${bot.tenantId}`);

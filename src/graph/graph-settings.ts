@@ -1,8 +1,11 @@
-import { DEVELOPMENT_APP } from '../simulator/development-token';
-
 /** How the bot reaches Microsoft Graph: the endpoint and the credential, as chosen by configuration. */
 export type GraphCredentialSettings =
-  | { readonly kind: 'development-token'; readonly token: string }
+  | {
+      readonly kind: 'development-token';
+      readonly token: string;
+      /** The app the token stands for, when known (the simulator's development app). */
+      readonly appId?: string;
+    }
   | { readonly kind: 'managed-identity'; readonly clientId?: string }
   | {
       readonly kind: 'client-secret';
@@ -29,6 +32,6 @@ export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 /** The application id the bot acts as in Graph, when the settings say (its own audit entries carry it). */
 export function graphAppId(credential: GraphCredentialSettings): string | undefined {
-  if (credential.kind === 'development-token') return DEVELOPMENT_APP.appId;
+  if (credential.kind === 'development-token') return credential.appId;
   return credential.clientId;
 }

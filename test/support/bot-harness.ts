@@ -1,5 +1,6 @@
 import type { AutomationSchedule } from '../../src/simulator/automation-schedule';
 import { readBotSettings } from '../../src/config';
+import { TENANT_SIMULATOR_DEFAULTS } from '../../src/simulator/simulator-defaults';
 import { TenantSimulator } from '../../src/simulator/simulator-server';
 import {
   DEMO_ADMIN_GROUP_ID,
@@ -81,17 +82,20 @@ export async function startBotUnderTest(
   );
   const serviceUrl = await connector.start();
   const logs: string[] = [];
-  const settings = readBotSettings({
-    GRAPH_BASE_URL: graphUrl,
-    ADMIN_GROUP_ID: DEMO_ADMIN_GROUP_ID,
-    APPROVER_GROUP_ID: DEMO_APPROVER_GROUP_ID,
-    // Most tests run wave after wave: each wave's follow-up is due as soon as it finishes.
-    FOLLOW_UP_AFTER_MINUTES: '0',
-    ALLOW_UNSAFE_TIMINGS: 'true',
-    GRAPH_REPLICATION_LAG_SECONDS: String(TEST_REPLICATION_LAG_MS / 1000),
-    ...identity?.botEnv(),
-    ...options.env,
-  });
+  const settings = readBotSettings(
+    {
+      GRAPH_BASE_URL: graphUrl,
+      ADMIN_GROUP_ID: DEMO_ADMIN_GROUP_ID,
+      APPROVER_GROUP_ID: DEMO_APPROVER_GROUP_ID,
+      // Most tests run wave after wave: each wave's follow-up is due as soon as it finishes.
+      FOLLOW_UP_AFTER_MINUTES: '0',
+      ALLOW_UNSAFE_TIMINGS: 'true',
+      GRAPH_REPLICATION_LAG_SECONDS: String(TEST_REPLICATION_LAG_MS / 1000),
+      ...identity?.botEnv(),
+      ...options.env,
+    },
+    TENANT_SIMULATOR_DEFAULTS
+  );
   const state = options.state ?? memoryState();
   // PORT=0 is not a valid setting for people; tests ask the OS for a free port.
   const start = () =>
