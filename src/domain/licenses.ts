@@ -1,3 +1,5 @@
+import type { RuleAttributes } from './proposed-rule';
+
 /** Plain data the domain reasons about: what Graph tells us of SKUs and of each user's licenses. */
 
 export interface SkuSnapshot {
@@ -26,6 +28,8 @@ export interface UserLicenseSnapshot {
   readonly accountEnabled: boolean;
   readonly usageLocation: string | null;
   readonly licenseAssignmentStates: readonly LicenseAssignmentSnapshot[];
+  /** The values a dynamic membership rule would test; read with the whole tenant, absent elsewhere. */
+  readonly ruleAttributes?: RuleAttributes;
 }
 
 /** How one user holds one SKU. */

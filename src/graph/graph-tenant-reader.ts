@@ -12,6 +12,11 @@ import type {
   UserLicenseSnapshot,
 } from '../domain/licenses';
 import type { TenantReader } from '../engine/tenant-reader';
+import {
+  USER_RULE_PROPERTIES,
+  ruleAttributesOf,
+  type GraphRuleFields,
+} from './graph-rule-attributes';
 
 /** Graph returns up to 999 directory objects per page: the fewest requests for a full read. */
 const PAGE_SIZE = 999;
@@ -22,6 +27,9 @@ export const USER_LICENSE_PROPERTIES = [
   'usageLocation',
   'licenseAssignmentStates',
 ];
+
+/** The whole-tenant read also takes what membership rules would test (usageLocation is in both). */
+const EVERY_USER_PROPERTIES = [...new Set([...USER_LICENSE_PROPERTIES, ...USER_RULE_PROPERTIES])];
 
 interface GraphSku {
   skuId: string;
@@ -49,7 +57,7 @@ interface GraphGroup {
   assignedLicenses?: { skuId?: string; disabledPlans?: string[] }[];
 }
 
-export interface GraphUser {
+export interface GraphUser extends GraphRuleFields {
   id: string;
   userPrincipalName?: string;
   accountEnabled?: boolean | null;
@@ -193,8 +201,8 @@ export class GraphTenantReader implements TenantReader {
 
   async forEachUser(visit: (user: UserLicenseSnapshot) => void): Promise<void> {
     await this.visitAll<GraphUser>(
-      this.client.api('/users').select(USER_LICENSE_PROPERTIES).top(PAGE_SIZE),
-      (user) => visit(toUserSnapshot(user))
+      this.client.api('/users').select(EVERY_USER_PROPERTIES).top(PAGE_SIZE),
+      (user) => visit({ ...toUserSnapshot(user), ruleAttributes: ruleAttributesOf(user) })
     );
   }
 

@@ -12,6 +12,7 @@ import { inventoryCard } from '../../src/teams/cards/inventory-card';
 import { progressCard } from '../../src/teams/cards/progress-card';
 import { statusCard } from '../../src/teams/cards/status-card';
 import { summaryCard } from '../../src/teams/cards/summary-card';
+import { largePlanCard } from './sample-plan-card';
 
 /**
  * Every card the bot sends, filled as they are with a large tenant in play (100,000 users, 40 waves,
@@ -246,5 +247,6 @@ export function sampleCards(): { name: string; card: Record<string, unknown> }[]
         })
       ),
     },
+    { name: 'plan', card: content(largePlanCard(upn)) },
   ];
 }
