@@ -129,13 +129,15 @@ describe('the whole migration through Teams', () => {
     const lines = csv.trim().split('\n');
     expect(lines[0]).toBe('id,userPrincipalName,skuId,decision,reason,wave');
     // Every assignment of the waves, but those the script took from its leavers before the bot could.
+    // (One it takes between the bot's read and its removal is reported removed: Graph's answer cannot
+    // tell the bot who removed it; see the report of issue 16.)
     const taken = bot.script.taken();
-    const removedByBot = waves.filter((key) => !taken.has(key));
-    const removedRows = lines.filter((l) => l.includes(',removed,'));
     const rowKey = (line: string) => {
       const [id, , skuId] = line.split(',');
       return `${id}|${skuId}`;
     };
-    expect(removedRows.map(rowKey).sort()).toEqual(removedByBot.sort());
+    const removedRows = new Set(lines.filter((l) => l.includes(',removed,')).map(rowKey));
+    expect(waves.filter((key) => !taken.has(key) && !removedRows.has(key))).toEqual([]);
+    expect([...removedRows].filter((key) => !waves.includes(key))).toEqual([]);
   });
 });
