@@ -77,6 +77,9 @@ describe('giving licenses back', () => {
     };
     bot = await startBotUnderTest({
       tenant,
+      // Focused on who may decide a give-back and on a lost journal entry: exact counts of a still tenant
+      // (the old script's joiners and leavers are counted in wave-follow-up, which covers the restores).
+      automation: false,
       now: () => new Date(clock),
       env: { FOLLOW_UP_AFTER_MINUTES: '1440' },
       state: { ...state, journal },

@@ -3,12 +3,17 @@ import { memoryState } from '../src/storage/bot-state';
 import { startBotUnderTest, type BotUnderTest } from './support/bot-harness';
 import { cardOf, cardTexts } from './support/connector-stand-in';
 import { reportStorage } from './support/report-storage';
+import { directAssignmentsOf, waveAssignments } from './support/script-record';
 import { TeamsDriver } from './support/teams-driver';
 
 /**
  * The whole migration of the demo tenant (1,000 users, 1,200 direct assignments) in Teams, through the
- * bot's real HTTP endpoint: the admin's commands in the channel, sign-offs clicked by two approvers.
+ * bot's real HTTP endpoint: the admin's commands in the channel, sign-offs clicked by two approvers. The
+ * tenant's old license script keeps running meanwhile: what its joiners and leavers change is taken from
+ * the simulator's record of it.
  */
+const OFFICE_E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
+
 describe('the whole migration through Teams', () => {
   let bot: BotUnderTest;
   let teams: TeamsDriver;
@@ -26,8 +31,11 @@ describe('the whole migration through Teams', () => {
     await azurite.stop();
   });
 
-  const directAssignments = () =>
-    [...bot.simulator.directory.users.values()].reduce((n, u) => n + u.directLicenses.size, 0);
+  const directAssignments = () => directAssignmentsOf(bot.simulator);
+  /** The direct assignments the bot froze into its waves. */
+  let waves: string[] = [];
+  /** When the bot last listed the users (its group plan is of that moment). */
+  let usersListedAt = '';
 
   it('ends with every direct assignment removed and every license intact, each step signed off by a second person', async () => {
     expect(await teams.replies('admin', 'notify here')).toEqual([
@@ -35,11 +43,22 @@ describe('the whole migration through Teams', () => {
     ]);
 
     // Phase 3 needs a sign-off; the card shows what will change.
+    bot.simulator.onRequest = (method, url) => {
+      if (method === 'GET' && url.includes('/users?'))
+        usersListedAt = bot.simulator.directory.timestamp();
+    };
     expect((await teams.replies('admin', 'assign'))[0]).toContain('Asked for sign-off');
     await bot.idle();
+    bot.simulator.onRequest = null;
     const assignCard = teams.approvalCards()[0].card;
+    // Office 365 E3 is Finance's: 200 people, and the script's joiners and leavers before the plan.
+    const officeHolders = [...bot.script.expectedDirect({ until: usersListedAt })].filter((key) =>
+      key.endsWith(`|${OFFICE_E3}`)
+    ).length;
     expect(cardTexts(assignCard).join('\n')).toMatch(
-      /Create "LIC Office 365 E3" with 200 members[\s\S]*Direct assignments are not touched/
+      new RegExp(
+        `Create "LIC Office 365 E3" with ${officeHolders} members[\\s\\S]*Direct assignments are not touched`
+      )
     );
     expect(JSON.stringify(assignCard)).not.toContain('"verb":"approve"');
 
@@ -49,7 +68,7 @@ describe('the whole migration through Teams', () => {
       expect.stringMatching(/^Approved by Lee Gu at /)
     );
     await bot.idle();
-    expect(directAssignments()).toBe(1200);
+    expect(directAssignments()).toEqual(bot.script.expectedDirect());
     const notices = bot.connector.sent.map((a) => cardTexts(cardOf(a))[0] ?? a.body.text);
     expect(notices).toEqual(
       expect.arrayContaining([
@@ -70,7 +89,10 @@ describe('the whole migration through Teams', () => {
     const wave1 = await teams.buttonData(teams.latestApproval(), 'approver1');
     await teams.click('approver1', 'approve', wave1);
     await bot.idle();
-    expect(directAssignments()).toBe(1200 - 46);
+    // The pilot's 25 users (46 assignments) lose their direct assignments, nobody else.
+    const pilot = await waveAssignments(bot.state, 1);
+    expect(pilot.size).toBe(46);
+    expect(directAssignments()).toEqual(bot.script.expectedDirect({ removedByBot: pilot }));
 
     const wave2 = await teams.buttonData(teams.latestApproval(), 'approver2');
     expect(wave2.approvalId).not.toBe(wave1.approvalId);
@@ -80,8 +102,11 @@ describe('the whole migration through Teams', () => {
     );
     await bot.idle();
 
-    expect(directAssignments()).toBe(0);
-    expect(bot.simulator.directory.timeline.losses(bot.simulator.directory.skus)).toEqual([]);
+    // Every direct assignment is gone but those the script gave its joiners since (in no group yet).
+    waves = [...pilot, ...(await waveAssignments(bot.state, 2))];
+    expect(directAssignments()).toEqual(bot.script.expectedDirect({ removedByBot: waves }));
+    expect([...directAssignments()].every((key) => bot.script.given().has(key))).toBe(true);
+    expect(bot.script.lossesNotByScript()).toEqual([]);
     const status = await teams.say('finance', 'status');
     expect(cardTexts(cardOf(status[0]))).toContain(
       'Every wave is done: see `report`, and point the old automation at the licensing groups.'
@@ -103,6 +128,16 @@ describe('the whole migration through Teams', () => {
     const csv = await (await fetch(link!)).text();
     const lines = csv.trim().split('\n');
     expect(lines[0]).toBe('id,userPrincipalName,skuId,decision,reason,wave');
-    expect(lines.filter((l) => l.includes(',removed,'))).toHaveLength(1200);
+    // Every assignment of the waves, but those the script took from its leavers before the bot could.
+    // (One it takes between the bot's read and its removal is reported removed: Graph's answer cannot
+    // tell the bot who removed it; see the report of issue 16.)
+    const taken = bot.script.taken();
+    const rowKey = (line: string) => {
+      const [id, , skuId] = line.split(',');
+      return `${id}|${skuId}`;
+    };
+    const removedRows = new Set(lines.filter((l) => l.includes(',removed,')).map(rowKey));
+    expect(waves.filter((key) => !taken.has(key) && !removedRows.has(key))).toEqual([]);
+    expect([...removedRows].filter((key) => !waves.includes(key))).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { memoryState, type BotState } from '../src/storage/bot-state';
 import { startBotUnderTest, type BotUnderTest } from './support/bot-harness';
 import { cardOf, cardTexts } from './support/connector-stand-in';
 import { graphCall } from './support/graph-http';
+import { assignmentKey, directAssignmentsOf, waveAssignments } from './support/script-record';
 import { TeamsDriver } from './support/teams-driver';
 
 /**
@@ -28,19 +29,32 @@ describe('each wave watched before the next', () => {
   let teams: TeamsDriver;
   let clock: number;
 
-  const directAssignments = () =>
-    [...bot.simulator.directory.users.values()].reduce((n, u) => n + u.directLicenses.size, 0);
+  const directAssignments = () => directAssignmentsOf(bot.simulator);
+  /**
+   * The direct assignments the tenant must hold once wave 1 is done (and wave 2 when `both`): the old
+   * license script keeps running, so those its joiners got are there and those it took from leavers not.
+   */
+  const afterWaves = async (both = false, restoredByBot: Iterable<string> = []) => {
+    const removed = [...(await waveAssignments(state, 1))];
+    if (both) removed.push(...(await waveAssignments(state, 2)));
+    return bot.script.expectedDirect({ removedByBot: removed, restoredByBot });
+  };
   const channelCards = () =>
     bot.connector.sent.flatMap((a) => (a.method === 'POST' ? [cardTexts(cardOf(a))] : []));
   const cardTitled = (pattern: RegExp) => channelCards().find((texts) => pattern.test(texts[0]));
   const statusTexts = async () => cardTexts(cardOf((await teams.say('finance', 'status'))[0]));
-  const waveOneUsers = () => {
-    const wave1 = cardTitled(/^Wave 1 finished/);
-    if (!wave1) throw new Error('Wave 1 did not finish.');
-    const ids = new Set<string>();
-    for (const user of bot.simulator.directory.users.values())
-      if (!user.directLicenses.has(EMS)) ids.add(user.id);
-    return ids;
+  /** Wave 1's users, from the bot's record of the wave. */
+  const waveOneUsers = async () =>
+    new Set([...(await waveAssignments(state, 1))].map((key) => key.split('|')[0]));
+  /**
+   * Wave 1's EMS assignments the bot removed and its follow-up must find missing: all but those the old
+   * script took from its leavers first.
+   */
+  const removedEmsOfWaveOne = async () => {
+    const taken = bot.script.taken();
+    return [...(await waveOneUsers())]
+      .map((id) => assignmentKey(id, EMS))
+      .filter((key) => !taken.has(key));
   };
 
   let state: BotState;
@@ -53,7 +67,8 @@ describe('each wave watched before the next', () => {
     await teams.untilWavesProposed('25,rest');
     await teams.click('approver1', 'approve', await teams.buttonData(teams.latestApproval()));
     await bot.idle();
-    expect(directAssignments()).toBe(1200 - 46);
+    expect((await waveAssignments(state, 1)).size).toBe(46);
+    expect(directAssignments()).toEqual(await afterWaves());
   }
 
   /** Changes the EMS licensing group's disabled plans through Graph, and waits until these users have it. */
@@ -105,20 +120,23 @@ describe('each wave watched before the next', () => {
       );
 
       // Someone disables a service plan on the licensing group after the wave.
-      const movedOff = waveOneUsers();
+      const movedOff = await waveOneUsers();
       await setEmsGroupPlans(movedOff, (plans) => [...plans, MFA_PREMIUM]);
 
       clock += 1440 * MINUTE + MINUTE;
       await waitFor('the follow-up', () => cardTitled(/follow-up found/) !== undefined);
       await bot.idle();
+      // The 25 pilot users, but any whose direct licenses the old script took as they left.
+      const missing = await removedEmsOfWaveOne();
+      const problems = missing.length;
       const found = cardTitled(/follow-up found/) ?? [];
-      expect(found[0]).toBe("Wave 1's follow-up found 25 problems");
+      expect(found[0]).toBe(`Wave 1's follow-up found ${problems} problems`);
       expect(found.join('\n')).toMatch(
         /lost MFA_PREMIUM of Enterprise Mobility \+ Security E3: "LIC [^"]+" disables it now/
       );
       // Reported, and nothing given back without a sign-off.
-      expect(directAssignments()).toBe(1200 - 46);
-      expect(await statusTexts()).toContainEqual('25 problems');
+      expect(directAssignments()).toEqual(await afterWaves());
+      expect(await statusTexts()).toContainEqual(`${problems} problems`);
 
       const restore = teams.latestApproval();
       expect(cardTexts((await teams.viewAs('approver2', restore)).value)[0]).toBe(
@@ -133,19 +151,21 @@ describe('each wave watched before the next', () => {
         expect.stringMatching(/^Approved by Nestor Wilke/)
       );
       await bot.idle();
-      for (const id of movedOff) {
-        const user = bot.simulator.directory.users.get(id);
+      // Those the old script takes as they leave go again; the others are back.
+      const putBack = await removedEmsOfWaveOne();
+      for (const key of putBack) {
+        const user = bot.simulator.directory.users.get(key.split('|')[0]);
         const back = user?.directLicenses.get(EMS);
         expect(back).toBeDefined();
         expect(back?.disabledPlans).not.toContain(MFA_PREMIUM);
       }
-      // Exactly the 25 assignments found missing, nothing else of the wave.
-      expect(directAssignments()).toBe(1200 - 46 + 25);
+      // Exactly the assignments found missing, nothing else of the wave.
+      expect(directAssignments()).toEqual(await afterWaves(false, putBack));
       expect(cardTitled(/what its follow-up found missing is back/)).toBeDefined();
       // Checked again at once: clean now.
       expect(cardTitled(/^Wave 1's follow-up is clean/)).toBeDefined();
       expect(await statusTexts()).toContainEqual(
-        expect.stringMatching(/^clean \(.*\), after putting back 25$/)
+        expect.stringMatching(new RegExp(`^clean \\(.*\\), after putting back ${problems}$`))
       );
       // Resolved: wave 2 may go, and its card says so.
       expect(cardTexts((await teams.viewAs('approver1', waveTwo)).value)).toContain('Approve');
@@ -157,7 +177,7 @@ describe('each wave watched before the next', () => {
           /^Wave 1's follow-up is due at .* UTC, after its soak period, which is not cut short\./
         ),
       ]);
-      const movedOff = waveOneUsers();
+      const movedOff = await waveOneUsers();
       await setEmsGroupPlans(movedOff, (plans) => [...plans, MFA_PREMIUM]);
       clock += 1440 * MINUTE + MINUTE;
       await waitFor('the follow-up', () => cardTitled(/follow-up found/) !== undefined);
@@ -178,11 +198,11 @@ describe('each wave watched before the next', () => {
         () => cardTitled(/^Wave 1's follow-up is clean/) !== undefined
       );
       await bot.idle();
-      expect(directAssignments()).toBe(1200 - 46);
+      expect(directAssignments()).toEqual(await afterWaves());
       // The restore asked for before is out of date: approving it now does nothing.
       const late = await teams.click('approver2', 'approve', restoreButton);
       expect(JSON.stringify(late.value)).toContain('Replaced by a newer card');
-      expect(directAssignments()).toBe(1200 - 46);
+      expect(directAssignments()).toEqual(await afterWaves());
     });
 
     it('posts a sign-off card that never went out when the bot starts again', async () => {
@@ -213,7 +233,7 @@ describe('each wave watched before the next', () => {
         ])
       );
       await bot.idle();
-      expect(directAssignments()).toBe(0);
+      expect(directAssignments()).toEqual(await afterWaves(true));
       const wave = cardTexts(cardOf((await teams.say('finance', 'wave 2'))[0]));
       expect(wave).toContainEqual(
         expect.stringMatching(/^Released although: Wave 1's follow-up is not done yet/)
@@ -246,7 +266,10 @@ describe('each wave watched before the next', () => {
       bot.simulator.onRequest = null;
       expect(cardTitled(/^Wave 1 stopped/)).toBeDefined();
       const user = bot.simulator.directory.users.get(second);
-      expect(user?.directLicenses.has(EMS)).toBe(true);
+      // Kept, unless the old script took it as the user left.
+      expect(user?.directLicenses.has(EMS)).toBe(
+        !bot.script.taken().has(assignmentKey(second, EMS))
+      );
       // Its follow-up ran on what it did remove, and no sign-off card for wave 2 was opened.
       expect(cardTitled(/^Wave 1's follow-up is clean/)).toBeDefined();
       expect(teams.approvalCards()).toHaveLength(2);
@@ -256,6 +279,20 @@ describe('each wave watched before the next', () => {
 
   describe('release windows', () => {
     beforeEach(() => startWithWaveOneDone({}));
+
+    /** Wave 2's assignments the bot has removed so far (not those the old script took from leavers). */
+    const removedOfWaveTwo = async () => {
+      const taken = bot.script.taken();
+      const direct = directAssignments();
+      return [...(await waveAssignments(state, 2))].filter(
+        (key) => !direct.has(key) && !taken.has(key)
+      );
+    };
+    /** Wave 2's assignments the bot is to remove: all but those the old script took first. */
+    const waveTwoToRemove = async () => {
+      const taken = bot.script.taken();
+      return [...(await waveAssignments(state, 2))].filter((key) => !taken.has(key));
+    };
 
     /** The next Saturday, 00:00 UTC, after the clock. */
     const nextSaturday = () => {
@@ -294,17 +331,18 @@ describe('each wave watched before the next', () => {
         () => cardTitled(/end of its release window/) !== undefined
       );
       await bot.idle();
-      const left = directAssignments();
-      expect(left).toBeLessThan(1200 - 46);
+      const removedInWindow = await removedOfWaveTwo();
+      expect(removedInWindow.length).toBeGreaterThan(0);
+      expect(removedInWindow.length).toBeLessThan((await waveTwoToRemove()).length);
       await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(directAssignments()).toBe(left);
-      expect(bot.simulator.directory.timeline.losses(bot.simulator.directory.skus)).toEqual([]);
+      expect(await removedOfWaveTwo()).toEqual(removedInWindow);
+      expect(bot.script.lossesNotByScript()).toEqual([]);
 
       clock = saturday + 7 * 24 * 60 * MINUTE + 120 * MINUTE;
       await waitFor('wave 2 to finish', () => cardTitled(/^Wave 2 finished/) !== undefined);
       await bot.idle();
-      expect(directAssignments()).toBe(0);
-      expect(bot.simulator.directory.timeline.losses(bot.simulator.directory.skus)).toEqual([]);
+      expect(directAssignments()).toEqual(await afterWaves(true));
+      expect(bot.script.lossesNotByScript()).toEqual([]);
     });
 
     it('refuses a window it cannot read, and changes nothing', async () => {
@@ -326,7 +364,7 @@ describe('each wave watched before the next', () => {
       await bot.idle();
       await new Promise((resolve) => setTimeout(resolve, 500));
       await bot.idle();
-      expect(directAssignments()).toBe(1200 - 46);
+      expect(directAssignments()).toEqual(await afterWaves());
       expect(await statusTexts()).toContainEqual(
         `waits for its window: ${dayText(saturday)} 02:00 UTC`
       );
@@ -343,11 +381,11 @@ describe('each wave watched before the next', () => {
         () => cardTitled(/end of its release window/) !== undefined
       );
       await bot.idle();
-      const removedInWindow = 1200 - 46 - directAssignments();
-      expect(removedInWindow).toBeGreaterThan(0);
-      expect(removedInWindow).toBeLessThan(1200 - 46);
+      const removedInWindow = await removedOfWaveTwo();
+      expect(removedInWindow.length).toBeGreaterThan(0);
+      expect(removedInWindow.length).toBeLessThan((await waveTwoToRemove()).length);
       await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(1200 - 46 - directAssignments()).toBe(removedInWindow);
+      expect(await removedOfWaveTwo()).toEqual(removedInWindow);
       expect(await statusTexts()).toContainEqual(
         `waits for its window: ${dayText(saturday + 7 * 24 * 60 * MINUTE)} 02:00 UTC`
       );
@@ -356,8 +394,8 @@ describe('each wave watched before the next', () => {
       clock = saturday + 7 * 24 * 60 * MINUTE + 120 * MINUTE;
       await waitFor('wave 2 to finish', () => cardTitled(/^Wave 2 finished/) !== undefined);
       await bot.idle();
-      expect(directAssignments()).toBe(0);
-      expect(bot.simulator.directory.timeline.losses(bot.simulator.directory.skus)).toEqual([]);
+      expect(directAssignments()).toEqual(await afterWaves(true));
+      expect(bot.script.lossesNotByScript()).toEqual([]);
     });
   });
 });

@@ -8,6 +8,7 @@ import { generateTenant, parseGeneratorSpec } from '../src/simulator/scenarios/g
 import { readBackDelaysFor } from '../src/domain/read-freshness';
 import { TEST_REPLICATION_LAG_MS } from './support/durable-setup';
 import { approve, planWavesOn } from './support/wave-harness';
+import { assignmentKey, directAssignmentsOf, ScriptRecord } from './support/script-record';
 
 const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
 const YAMMER = '7547a3fe-08ee-4ccb-b430-5077c5041653';
@@ -23,6 +24,13 @@ const scenario = fc.record({
   /** Per call: 0 ok, 1 fails before it reaches Graph, 2 lost after Graph made the change, 3 crash. */
   faults: fc.array(fc.constantFrom(0, 0, 0, 0, 1, 2, 3), { minLength: 50, maxLength: 50 }),
   sizes: fc.constantFrom<(number | 'rest')[]>([3, 'rest'], [5, 10, 'rest'], ['rest']),
+  /**
+   * The tenant's old license script keeps running: the directory calls before which it runs once (so it
+   * lands between a wave's read and its removal too), and its joiners and leavers per run.
+   */
+  scriptRunsBeforeCall: fc.uniqueArray(fc.integer({ min: 0, max: 60 }), { maxLength: 4 }),
+  joinersPerRun: fc.integer({ min: 0, max: 2 }),
+  leaversPerRun: fc.integer({ min: 0, max: 4 }),
 });
 
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
@@ -34,19 +42,24 @@ async function runScenario(s: Scenario) {
     tenant: {
       ...tenant,
       groups: [{ ...group, licenses: [{ skuId: E3, disabledPlans: s.groupDisables }] }],
+      existingAutomation: {
+        ...tenant.existingAutomation!,
+        rule: { everyone: [{ skuId: E3, disabledPlans: [] }] },
+        joinersPerRun: s.joinersPerRun,
+        leaversPerRun: s.leaversPerRun,
+      },
     },
-    throttling: false,
     // Entra answers from replicas that lag: the bot must not take a stale read for a failure or a loss.
     replicationLagMs: TEST_REPLICATION_LAG_MS,
+    // Throttling on, and with it the audit log's own limit; the audit latency is the default, 5 minutes.
+    // The old script runs when the scenario says (below), not on a timer.
+    automation: { kind: 'every', ms: 365 * 86_400_000 },
   });
+  const script = new ScriptRecord(simulator);
   const base = await simulator.start();
   try {
     const { writer, context, waves } = await planWavesOn(base, s.sizes);
-    const directBefore = new Set(
-      [...simulator.directory.users.values()].flatMap((u) =>
-        [...u.directLicenses.keys()].map((k) => `${u.id}|${k}`)
-      )
-    );
+    const directBefore = directAssignmentsOf(simulator);
     // The tenant moves on between approval and execution.
     const g = simulator.directory.requireGroup(group.id);
     for (const leaver of [...g.members].slice(0, s.leaversAfterApproval)) g.members.delete(leaver);
@@ -61,14 +74,19 @@ async function runScenario(s: Scenario) {
     await new Promise((resolve) => setTimeout(resolve, TEST_REPLICATION_LAG_MS));
 
     let call = 0;
+    const scriptRuns = new Set(s.scriptRunsBeforeCall);
+    const nextCall = () => {
+      if (scriptRuns.has(call)) simulator.automation?.runOnce();
+      return call++;
+    };
     const faulty: DirectoryWriter = {
       readUser: async (id) => {
-        if (s.faults[call++ % s.faults.length] === 3) throw new Error('crash');
+        if (s.faults[nextCall() % s.faults.length] === 3) throw new Error('crash');
         return writer.readUser(id);
       },
       restoreDirectLicense: (id, sku, plans) => writer.restoreDirectLicense(id, sku, plans),
       removeDirectLicenses: async (id, skus) => {
-        const fault = s.faults[call++ % s.faults.length];
+        const fault = s.faults[nextCall() % s.faults.length];
         if (fault === 1 || fault === 3) throw new Error('503 before the change');
         await writer.removeDirectLicenses(id, skus);
         if (fault === 2) throw new Error('504 after the change');
@@ -88,15 +106,19 @@ async function runScenario(s: Scenario) {
       }
     }
     const entries: readonly JournalEntry[] = await journal.entries();
-    const directAfter = new Set(
-      [...simulator.directory.users.values()].flatMap((u) =>
-        [...u.directLicenses.keys()].map((k) => `${u.id}|${k}`)
-      )
+    const directAfter = directAssignmentsOf(simulator);
+    const inWaves = new Set(
+      waves.flatMap((w) => w.entries.map((e) => assignmentKey(e.userId, e.skuId)))
     );
-    const inWaves = new Set(waves.flatMap((w) => w.entries.map((e) => `${e.userId}|${e.skuId}`)));
+    const taken = script.taken();
     return {
-      losses: simulator.directory.timeline.losses(simulator.directory.skus),
-      removedOutsideWaves: [...directBefore].filter((k) => !directAfter.has(k) && !inWaves.has(k)),
+      // What the script took from its leavers is its doing; the bot must cost nobody anything.
+      losses: script.lossesNotByScript(),
+      removedOutsideWaves: [...directBefore].filter(
+        (k) => !directAfter.has(k) && !inWaves.has(k) && !taken.has(k)
+      ),
+      // The script's joiners keep what it gave them (they are in no group).
+      joinersStripped: [...script.given()].filter((k) => !directAfter.has(k) && !taken.has(k)),
       removedTwice: (() => {
         const intents = new Map(
           entries.flatMap((e) =>
@@ -123,13 +145,14 @@ async function runScenario(s: Scenario) {
   }
 }
 
-describe('the safety invariant, over random tenants, changes and faults', () => {
+describe('the safety invariant, over random tenants, changes, faults and the old script running', () => {
   it('nobody loses a license, nothing is removed outside a wave or twice, and the waves converge', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
         const outcome = await runScenario(s);
         expect(outcome.losses).toEqual([]);
         expect(outcome.removedOutsideWaves).toEqual([]);
+        expect(outcome.joinersStripped).toEqual([]);
         expect(outcome.removedTwice).toEqual([]);
         expect(outcome.inFlight).toEqual([]);
         expect(outcome.stillDirectButSafe).toEqual([]);

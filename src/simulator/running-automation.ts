@@ -11,6 +11,13 @@ const MAX_TIMER_MS = 2_147_483_647;
 
 type ExistingAutomation = NonNullable<TenantFixture['existingAutomation']>;
 
+/** One direct license the script gave or took, as Graph took the change. */
+export interface ScriptLicenseChange {
+  readonly userId: string;
+  readonly skuId: string;
+  readonly at: string;
+}
+
 /** What one run of the script did. */
 export interface AutomationRun {
   readonly at: string;
@@ -18,6 +25,10 @@ export interface AutomationRun {
   readonly joiners: readonly DirectoryUser[];
   /** Users it disabled and took its direct licenses from. */
   readonly leavers: readonly DirectoryUser[];
+  /** The direct licenses Graph gave its joiners (a refusal, e.g. no seats, gives none). */
+  readonly given: readonly ScriptLicenseChange[];
+  /** The direct licenses Graph took from its leavers. */
+  readonly taken: readonly ScriptLicenseChange[];
   /** Graph throttled one of its writes (the tenant's write quota was spent): the rest waits for the next run. */
   readonly throttled: boolean;
 }
@@ -80,6 +91,8 @@ export class RunningAutomation {
   runOnce(): AutomationRun {
     const joiners: DirectoryUser[] = [];
     const leavers: DirectoryUser[] = [];
+    const given: ScriptLicenseChange[] = [];
+    const taken: ScriptLicenseChange[] = [];
     let throttled = false;
     const write = (): boolean => {
       if (!throttled && !this.spendTenantWrite()) throttled = true;
@@ -91,7 +104,15 @@ export class RunningAutomation {
       const user = this.createJoiner(departments);
       joiners.push(user);
       const licenses = this.licensesFor(user.department);
-      if (licenses.length > 0 && write()) this.assign(user, licenses, []);
+      if (licenses.length > 0 && write())
+        given.push(
+          ...this.assign(
+            user,
+            licenses.map((l) => l.skuId),
+            licenses,
+            []
+          )
+        );
     }
     for (const user of leaving) {
       if (!write()) break;
@@ -99,9 +120,9 @@ export class RunningAutomation {
       this.audit('Update user', 'Update', user);
       leavers.push(user);
       const direct = [...user.directLicenses.keys()];
-      if (direct.length > 0 && write()) this.assign(user, [], direct);
+      if (direct.length > 0 && write()) taken.push(...this.assign(user, direct, [], direct));
     }
-    const run = { at: this.directory.timestamp(), joiners, leavers, throttled };
+    const run = { at: this.directory.timestamp(), joiners, leavers, given, taken, throttled };
     this.runs.push(run);
     return run;
   }
@@ -160,16 +181,22 @@ export class RunningAutomation {
     return chosen;
   }
 
-  /** assignLicense as the script calls it; a refusal (no seats…) is in the audit log as a failure. */
+  /**
+   * assignLicense as the script calls it: the SKUs `changed` when Graph takes it; a refusal (no seats…)
+   * changes none and is in the audit log as a failure.
+   */
   private assign(
     user: DirectoryUser,
+    changed: readonly string[],
     add: readonly FixtureLicense[],
     remove: readonly string[]
-  ): void {
+  ): ScriptLicenseChange[] {
     const before = directLicenseList(user);
     try {
       this.directory.assignUserLicenses(user, add, remove);
       this.directory.recordUserLicenseChange(user, this.actor, before, directLicenseList(user));
+      const at = this.directory.timestamp();
+      return changed.map((skuId) => ({ userId: user.id, skuId, at }));
     } catch (error) {
       if (!(error instanceof GraphError)) throw error;
       this.directory.recordUserLicenseChange(
@@ -180,6 +207,7 @@ export class RunningAutomation {
         this.directory.now(),
         error.message
       );
+      return [];
     }
   }
 

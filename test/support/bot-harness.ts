@@ -8,7 +8,8 @@ import {
   buildDemoTenant,
 } from '../../src/simulator/scenarios/demo-tenant';
 import type { TenantFixture } from '../../src/simulator/tenant-fixture';
-import { TEST_REPLICATION_LAG_MS } from './durable-setup';
+import { TEST_AUTOMATION_SCHEDULE, TEST_REPLICATION_LAG_MS } from './durable-setup';
+import { ScriptRecord } from './script-record';
 import { startBot } from '../../src/start-bot';
 import { memoryState, type BotState } from '../../src/storage/bot-state';
 import type { BotFrameworkIdentityStandIn } from './bot-framework-identity-stand-in';
@@ -23,6 +24,10 @@ export interface BotUnderTest {
   readonly serviceUrl: string;
   readonly connector: ConnectorStandIn;
   readonly simulator: TenantSimulator;
+  /** What the tenant's old license script did while the test ran (its joiners and leavers). */
+  readonly script: ScriptRecord;
+  /** The bot's storage: its migration record (the waves it froze) and journal. */
+  readonly state: BotState;
   readonly logs: string[];
   /** Waits until re-deliveries are answered, approved work has run and every notification is posted. */
   idle(): Promise<void>;
@@ -61,10 +66,11 @@ export async function startBotUnderTest(
     /** After how long without an answer Teams delivers an activity again (0: every activity twice). */
     teamsRedeliversAfterMs?: number;
     /**
-     * The tenant's old license script running on this schedule (simulated time). Off unless given: the
-     * whole-migration tests count direct assignments at given moments, which its joiners and leavers change.
+     * The tenant's old license script keeps running on this schedule (simulated time), as Microsoft's guide
+     * says to leave it: TEST_AUTOMATION_SCHEDULE unless given; false only in a focused test that needs the
+     * exact counts of a still tenant (say why there).
      */
-    automation?: AutomationSchedule;
+    automation?: AutomationSchedule | false;
   } = {}
 ): Promise<BotUnderTest> {
   const simulator = new TenantSimulator({
@@ -73,8 +79,11 @@ export async function startBotUnderTest(
     // Entra answers from replicas that lag: on in every whole-migration test (short, to stay quick).
     replicationLagMs: TEST_REPLICATION_LAG_MS,
     ...(options.graphFaults ? { faults: options.graphFaults } : {}),
-    ...(options.automation ? { automation: options.automation } : {}),
+    ...(options.automation === false
+      ? {}
+      : { automation: options.automation ?? TEST_AUTOMATION_SCHEDULE }),
   });
+  const script = new ScriptRecord(simulator);
   const graphUrl = await simulator.start();
   const identity = options.identity;
   const connector = new ConnectorStandIn(
@@ -133,6 +142,8 @@ export async function startBotUnderTest(
     serviceUrl,
     connector,
     simulator,
+    script,
+    state,
     logs,
     idle: async () => {
       await Promise.all(redeliveries);

@@ -1,3 +1,4 @@
+import { ScriptRecord } from './script-record';
 import { simulatorGraphClient } from './simulator-graph-client';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,12 +10,21 @@ import { GraphTenantReader } from '../../src/graph/graph-tenant-reader';
 import { planGroups } from '../../src/engine/plan-groups';
 import { populateAndAssign, waitForProcessing } from '../../src/engine/populate-and-assign';
 import { buildDemoTenant } from '../../src/simulator/scenarios/demo-tenant';
+import type { AutomationSchedule } from '../../src/simulator/automation-schedule';
 import { TenantSimulator, type SimulatorOptions } from '../../src/simulator/simulator-server';
 
 export const CONTAINER = 'license-migration';
 
 /** How far the simulator's replicas lag in whole-migration tests, and the bound the bot is told. */
 export const TEST_REPLICATION_LAG_MS = 250;
+
+/**
+ * How often the demo tenant's old license script runs in whole-migration tests (simulated time, which runs
+ * at real speed there). The demo's rhythm: it runs every 5 minutes against a migration of some 10 minutes,
+ * a few runs per migration, as a nightly script does over a migration of a few days; a whole migration
+ * here takes some 30 s, so every 10 s. (The demo's own 5 minutes would never come during a test.)
+ */
+export const TEST_AUTOMATION_SCHEDULE: AutomationSchedule = { kind: 'every', ms: 10_000 };
 
 /** Azurite on a free loopback port with its data in a temporary folder (so it can be stopped and started). */
 export async function azuriteOnDisk(): Promise<
@@ -55,6 +65,8 @@ export async function demoTenantReadyForWaves(
 ): Promise<{
   simulator: TenantSimulator;
   graphUrl: string;
+  /** What the old license script did from the simulator's start (when `more.automation` runs it). */
+  script: ScriptRecord;
 }> {
   const simulator = new TenantSimulator({
     tenant: buildDemoTenant(),
@@ -62,6 +74,7 @@ export async function demoTenantReadyForWaves(
     replicationLagMs: TEST_REPLICATION_LAG_MS,
     ...more,
   });
+  const script = new ScriptRecord(simulator);
   const graphUrl = await simulator.start();
   const client = simulatorGraphClient(graphUrl);
   const writer = new GraphGroupWriter(client, graphUrl);
@@ -75,7 +88,7 @@ export async function demoTenantReadyForWaves(
     { pollMs: 20, timeoutMs: 20_000 }
   );
   if (!wait.complete) throw new Error('Group license processing did not complete.');
-  return { simulator, graphUrl };
+  return { simulator, graphUrl, script };
 }
 
 /** How many times each user's licenses were changed through assignLicense (direct removals and restores). */
