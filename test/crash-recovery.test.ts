@@ -12,7 +12,8 @@ import {
   azuriteOnDisk,
   countAssignLicenseCalls,
   demoTenantReadyForWaves,
-  TEST_REPLICATION_LAG_MS,
+  REALISTIC_LAG,
+  REALISTIC_LAG_BOT_ENV,
 } from './support/durable-setup';
 import { freePort } from './support/free-port';
 import { TeamsDriver } from './support/teams-driver';
@@ -35,7 +36,8 @@ describe('the bot killed (SIGKILL) again and again during a removal wave', () =>
 
   it('finishes the wave after each restart: nobody lost a license, nothing was removed twice, the journal is whole', async () => {
     azurite = await azuriteOnDisk();
-    const tenant = await demoTenantReadyForWaves();
+    // Replicas lag seconds behind writes, as in the demo.
+    const tenant = await demoTenantReadyForWaves(REALISTIC_LAG);
     simulator = tenant.simulator;
     connector = new ConnectorStandIn();
     const serviceUrl = await connector.start();
@@ -49,7 +51,7 @@ describe('the bot killed (SIGKILL) again and again during a removal wave', () =>
         PORT: String(port),
         RUNNER_POLL_SECONDS: '0.2',
         RUNNER_RETRY_SECONDS: '0.2',
-        GRAPH_REPLICATION_LAG_SECONDS: String(TEST_REPLICATION_LAG_MS / 1000),
+        ...REALISTIC_LAG_BOT_ENV,
       },
       `http://127.0.0.1:${port}`
     );

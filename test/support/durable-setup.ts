@@ -16,6 +16,17 @@ export const CONTAINER = 'license-migration';
 /** How far the simulator's replicas lag in whole-migration tests, and the bound the bot is told. */
 export const TEST_REPLICATION_LAG_MS = 250;
 
+/**
+ * Entra's lag as the demo has it: seconds, in simulated time (the simulator's clock runs faster, so a
+ * 1,000-user wave, which waits for fresh reads after every 20 users, still takes seconds). The bot is told
+ * the same bound and time scale (`REALISTIC_LAG_BOT_ENV`).
+ */
+export const REALISTIC_LAG = { replicationLagMs: 5_000, timeScale: 20 } as const;
+export const REALISTIC_LAG_BOT_ENV = {
+  GRAPH_REPLICATION_LAG_SECONDS: String(REALISTIC_LAG.replicationLagMs / 1000),
+  GRAPH_TIME_SCALE: String(REALISTIC_LAG.timeScale),
+} as const;
+
 /** Azurite on a free loopback port with its data in a temporary folder (so it can be stopped and started). */
 export async function azuriteOnDisk(): Promise<
   RunningAzurite & {
