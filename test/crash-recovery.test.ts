@@ -13,7 +13,8 @@ import {
   countAssignLicenseCalls,
   demoTenantReadyForWaves,
   TEST_AUTOMATION_SCHEDULE,
-  TEST_REPLICATION_LAG_MS,
+  REALISTIC_LAG,
+  REALISTIC_LAG_BOT_ENV,
 } from './support/durable-setup';
 import { assignmentKey, directAssignmentsOf } from './support/script-record';
 import { freePort } from './support/free-port';
@@ -37,8 +38,12 @@ describe('the bot killed (SIGKILL) again and again during a removal wave', () =>
 
   it('finishes the wave after each restart: nobody lost a license, nothing was removed twice, the journal is whole', async () => {
     azurite = await azuriteOnDisk();
-    // The tenant's old license script keeps running through it (audit latency and limit are on by default).
-    const tenant = await demoTenantReadyForWaves({ automation: TEST_AUTOMATION_SCHEDULE });
+    // Replicas lag seconds behind writes, as in the demo, and the tenant's old license script keeps running
+    // through it at the harness's real-time rhythm (audit latency and limit are on by default).
+    const tenant = await demoTenantReadyForWaves({
+      ...REALISTIC_LAG,
+      automation: { kind: 'every', ms: TEST_AUTOMATION_SCHEDULE.ms * REALISTIC_LAG.timeScale },
+    });
     simulator = tenant.simulator;
     connector = new ConnectorStandIn();
     const serviceUrl = await connector.start();
@@ -52,7 +57,7 @@ describe('the bot killed (SIGKILL) again and again during a removal wave', () =>
         PORT: String(port),
         RUNNER_POLL_SECONDS: '0.2',
         RUNNER_RETRY_SECONDS: '0.2',
-        GRAPH_REPLICATION_LAG_SECONDS: String(TEST_REPLICATION_LAG_MS / 1000),
+        ...REALISTIC_LAG_BOT_ENV,
       },
       `http://127.0.0.1:${port}`
     );

@@ -154,6 +154,8 @@ describe('the embedded demo in the Agents Playground', () => {
     expect(await terminal('approve as Lee')).not.toContain('Approved by');
     expect(await terminal('approve as Nestor')).toContain('Approved by Nestor Wilke');
     await cardTitled(/^Wave 1: what its follow-up found missing is back/);
+    // Wave 1's users are checked again once replicas have caught up with what was put back.
+    await cardTitled(/^Wave 1's follow-up is clean/);
 
     // Released in a window that is open now (its time zone said).
     const hour = new Date().getUTCHours();

@@ -43,6 +43,7 @@ describe('waiting for group license processing', () => {
     expect(wait).toEqual({
       complete: true,
       pending: [],
+      waitingFor: {},
       auditConfirmed: true,
       confirmedBy: 'audit',
     });
@@ -78,6 +79,49 @@ describe('waiting for group license processing', () => {
     expect(wait).toMatchObject({ complete: false, pending: ['g1'] });
   });
 
+  it('asks less and less often while nothing moves, and at the first pace again once a state moves forward', async () => {
+    const answers = ['QueuedForProcessing', 'QueuedForProcessing', 'QueuedForProcessing'];
+    answers.push('QueuedForProcessing', 'ProcessingInProgress', 'ProcessingInProgress');
+    const writer: GroupWriter = {
+      ...groupsAt([{ state: 'ProcessingComplete', audit: [] }]),
+      processingState: () => Promise.resolve(answers.shift() ?? 'ProcessingComplete'),
+    };
+    const pauses: number[] = [];
+    const wait = await waitForProcessing(['g1'], writer, {
+      pollMs: 10,
+      maxPollMs: 40,
+      now: () => since,
+      sleep: (ms) => Promise.resolve(void pauses.push(ms)),
+    });
+    expect(wait.complete).toBe(true);
+    expect(pauses).toEqual([10, 20, 40, 40, 10, 20]);
+  });
+
+  it('names, at the deadline, what each group still waits for: its processing, or a read past the lag', async () => {
+    let clock = since.getTime();
+    const writer: GroupWriter = {
+      ...groupsAt([{ state: 'ProcessingComplete', audit: [] }]),
+      processingState: (id) =>
+        Promise.resolve(id === 'g1' ? 'ProcessingInProgress' : 'ProcessingComplete'),
+    };
+    const wait = await waitForProcessing(['g1', 'g2'], writer, {
+      pollMs: 1_000,
+      timeoutMs: 10_000,
+      // The last member was added just now; replicas may lag a minute, longer than the wait.
+      lastWriteAt: since.toISOString(),
+      lagBoundMs: 60_000,
+      now: () => new Date(clock),
+      sleep: (ms) => Promise.resolve(void (clock += ms)),
+    });
+    expect(wait).toMatchObject({ complete: false, pending: ['g1', 'g2'] });
+    expect(wait.waitingFor.g1).toBe(
+      'its license processing to complete (last read: ProcessingInProgress)'
+    );
+    expect(wait.waitingFor.g2).toMatch(/^a read of its processing state made after every replica/);
+    // Bounded: polls stop at the deadline, however the pauses grew.
+    expect(clock - since.getTime()).toBeLessThanOrEqual(10_001 + 6_000);
+  });
+
   it("relies on the members' license states when the audit log cannot be read, and says so", async () => {
     const writer = groupsAt([{ state: 'ProcessingComplete', audit: null }], true);
     const wait = await waitForProcessing(['g1'], writer, {
@@ -89,6 +133,7 @@ describe('waiting for group license processing', () => {
     expect(wait).toEqual({
       complete: true,
       pending: [],
+      waitingFor: {},
       auditConfirmed: false,
       confirmedBy: 'license states',
     });

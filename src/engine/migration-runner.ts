@@ -436,6 +436,10 @@ export class MigrationRunner {
           state: state ?? 'unknown',
         }),
     });
+    const pending = wait.pending.map((id) => ({
+      name: names.get(id) ?? id,
+      waitingFor: wait.waitingFor[id] ?? 'its license processing to complete',
+    }));
     await this.updateAssign(assign.approvalId, (a) => ({
       ...a,
       groupIds: { ...known },
@@ -444,7 +448,7 @@ export class MigrationRunner {
       ...(wait.complete
         ? {}
         : {
-            problem: `License processing was not complete for ${wait.pending.length} groups when I stopped waiting; \`verify\` shows who is covered.`,
+            problem: `License processing was not complete when I stopped waiting (${pending.map((p) => `${p.name} waited for ${p.waitingFor}`).join('; ')}); \`verify\` shows who is covered.`,
           }),
     }));
     const { record } = await deps.store.read();
@@ -458,6 +462,7 @@ export class MigrationRunner {
       })),
       failures: report.failures.length,
       processingComplete: wait.complete,
+      processingPending: pending,
       processingConfirmedBy: wait.confirmedBy,
       verify: verified.summary,
     });

@@ -44,6 +44,8 @@ export type Notice =
       readonly groups: readonly { name: string; membersAdded: number; created: boolean }[];
       readonly failures: number;
       readonly processingComplete: boolean;
+      /** The groups whose processing was not seen complete, and what each still waited for. */
+      readonly processingPending?: readonly { name: string; waitingFor: string }[];
       /** What showed processing done: the audit event, the members' license states, or the state alone. */
       readonly processingConfirmedBy?: 'audit' | 'license states' | 'processing state';
       readonly verify: Readonly<Record<string, { remove: number; skip: number }>>;

@@ -1,4 +1,5 @@
 import type { GroupPlan } from '../domain/group-plan';
+import { nextPollMs, processingWaitsFor } from '../domain/processing-wait';
 import { READ_BACK_DELAYS_MS, isNotFoundFor, isPastLag } from '../domain/read-freshness';
 import type { GroupWriter } from './group-writer';
 import type { ReadBackOptions } from './read-until-fresh';
@@ -208,6 +209,8 @@ export interface ProcessingWait {
   readonly complete: boolean;
   /** Groups still processing at the deadline. */
   readonly pending: readonly string[];
+  /** For each pending group, what it still waited for (the end of a sentence: "… waits for …"). */
+  readonly waitingFor: Readonly<Record<string, string>>;
   /** Whether the audit log confirmed the finish of every group assigned in this run. */
   readonly auditConfirmed: boolean;
   /** What the wait relied on for the groups assigned in this run (the weakest used), for the channel. */
@@ -227,7 +230,10 @@ export async function waitForProcessing(
   groupIds: readonly string[],
   writer: GroupWriter,
   options: {
+    /** The pause between polls after progress; it doubles while nothing moves, up to `maxPollMs`. */
     pollMs?: number;
+    /** The longest pause between polls (default 6 × pollMs). */
+    maxPollMs?: number;
     timeoutMs?: number;
     /** How often to read the audit log at most (default 30 s); members' states are read each poll. */
     auditEveryMs?: number;
@@ -254,7 +260,11 @@ export async function waitForProcessing(
   let auditForbidden = false;
   let lastCheck = -Infinity;
   let waiting = [...groupIds];
+  const pollMs = options.pollMs ?? 5_000;
+  const bounds = { pollMs, maxPollMs: options.maxPollMs ?? 6 * pollMs };
+  let pauseMs: number | null = null;
   for (;;) {
+    let progressed = false;
     // A replica that has not seen the last member add or assignment may still say ProcessingComplete
     // (a reused group's state from before): only a read made the lag bound after them counts.
     const fresh =
@@ -276,6 +286,7 @@ export async function waitForProcessing(
       )
         continue;
       lastStates.set(id, states[i]);
+      progressed = true;
       await options.onChange?.(id, states[i]);
     }
     const complete = (i: number) => fresh && states[i] === 'ProcessingComplete';
@@ -310,12 +321,20 @@ export async function waitForProcessing(
       !needsConfirmation.has(id.toLowerCase()) ||
       byAudit.has(id.toLowerCase()) ||
       byStates.has(id.toLowerCase());
-    waiting = waiting.filter((id, i) => !complete(i) || !confirmed(id));
+    const stillWaiting = waiting.filter((id, i) => !complete(i) || !confirmed(id));
+    const waitingFor = Object.fromEntries(
+      waiting.flatMap((id, i) =>
+        stillWaiting.includes(id) ? [[id, processingWaitsFor({ state: states[i], fresh })]] : []
+      )
+    );
+    progressed ||= stillWaiting.length < waiting.length;
+    waiting = stillWaiting;
     if (waiting.length === 0 || now().getTime() > deadline) {
       const auditConfirmed = needsConfirmation.size > 0 && byAudit.size === needsConfirmation.size;
       return {
         complete: waiting.length === 0,
         pending: waiting,
+        waitingFor,
         auditConfirmed,
         confirmedBy: auditConfirmed
           ? 'audit'
@@ -324,7 +343,10 @@ export async function waitForProcessing(
             : 'processing state',
       };
     }
-    await sleep(options.pollMs ?? 5_000);
+    // Backs off while nothing moves, so a wait of many minutes (a busy tenant) asks Graph rarely.
+    pauseMs = nextPollMs(pauseMs, progressed, bounds);
+    // The last poll is made at the deadline, not a whole pause after it.
+    await sleep(Math.min(pauseMs, Math.max(1, deadline - now().getTime() + 1)));
   }
 }
 

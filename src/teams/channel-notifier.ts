@@ -280,7 +280,12 @@ function noticeCard(notice: Notice): Attachment {
             ? notice.processingConfirmedBy
               ? [processingConfirmation[notice.processingConfirmedBy]]
               : []
-            : ['License processing was not complete when I stopped waiting.']),
+            : [
+                'License processing was not complete when I stopped waiting; `verify` shows who is covered.',
+                ...(notice.processingPending ?? []).map(
+                  (p) => `${nameInCard(p.name)} waited for ${p.waitingFor}.`
+                ),
+              ]),
         ],
         footer: 'Next: `verify` and `errors`, then `waves`.',
       });

@@ -24,7 +24,21 @@ export const TEST_REPLICATION_LAG_MS = 250;
  * a few runs per migration, as a nightly script does over a migration of a few days; a whole migration
  * here takes some 30 s, so every 10 s. (The demo's own 5 minutes would never come during a test.)
  */
-export const TEST_AUTOMATION_SCHEDULE: AutomationSchedule = { kind: 'every', ms: 10_000 };
+export const TEST_AUTOMATION_SCHEDULE = {
+  kind: 'every',
+  ms: 10_000,
+} as const satisfies AutomationSchedule;
+
+/**
+ * Entra's lag as the demo has it: seconds, in simulated time (the simulator's clock runs faster, so a
+ * 1,000-user wave, which waits for fresh reads after every 20 users, still takes seconds). The bot is told
+ * the same bound and time scale (`REALISTIC_LAG_BOT_ENV`).
+ */
+export const REALISTIC_LAG = { replicationLagMs: 5_000, timeScale: 20 } as const;
+export const REALISTIC_LAG_BOT_ENV = {
+  GRAPH_REPLICATION_LAG_SECONDS: String(REALISTIC_LAG.replicationLagMs / 1000),
+  GRAPH_TIME_SCALE: String(REALISTIC_LAG.timeScale),
+} as const;
 
 /** Azurite on a free loopback port with its data in a temporary folder (so it can be stopped and started). */
 export async function azuriteOnDisk(): Promise<

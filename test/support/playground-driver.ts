@@ -191,7 +191,13 @@ function asAttachments(value: unknown): Attachment[] {
 }
 
 function summarize(activity: Activity): string {
-  const cards = activity.attachments?.map((a) => a.contentType).join(', ');
+  // A card by its title (its first text), so a timeout shows how far the conversation got.
+  const cards = activity.attachments
+    ?.map((a) => {
+      const title = (a.content as { body?: { text?: unknown }[] } | undefined)?.body?.[0]?.text;
+      return typeof title === 'string' ? `${a.contentType}: ${title}` : a.contentType;
+    })
+    .join(', ');
   return `${activity.type ?? '?'} "${activity.text ?? ''}"${cards ? ` [${cards}]` : ''}`;
 }
 
