@@ -29,7 +29,7 @@ const SIZES = (process.env.BENCH_USERS ?? '1000,10000,100000').split(',').map(Nu
 const SCALE = Number(process.env.BENCH_TIME_SCALE ?? 60);
 /** The naive baseline sends one request at a time; past this size it would take too long to wait for. */
 const NAIVE_MAX = Number(process.env.BENCH_NAIVE_MAX ?? 10000);
-const { ADMIN_GROUP, APPROVER_GROUP, percentile, tenantOf } = require('./bench-tenant');
+const { ADMIN_GROUP, APPROVER_GROUP, LATENCY, percentile, tenantOf } = require('./bench-tenant');
 const CEILING_PER_SECOND = 3000 / 150;
 /** Entra ID applies group licenses at about this pace (simulated); queued for this long first. */
 const PROCESSING = { queuedMs: 30_000, usersPerSecond: 100 };
@@ -117,6 +117,7 @@ async function runBot(users) {
     tenant: tenantOf(users),
     timeScale: SCALE,
     timings: PROCESSING,
+    latency: LATENCY,
   });
   const graphUrl = await simulator.start();
   const connector = await connectorStandIn();
@@ -265,6 +266,7 @@ async function runNaive(users) {
     tenant: tenantOf(users),
     timeScale: SCALE,
     timings: PROCESSING,
+    latency: LATENCY,
   });
   const baseUrl = await simulator.start();
   const client = createGraphClient(
@@ -350,7 +352,7 @@ const writeRate = (p) => p.removals / ((p.realMs * SCALE) / 1000);
 
 (async () => {
   console.log(
-    `Migration at tenant scale: Graph's limits on, simulated time ${SCALE}x real time (times below are scaled back to real time).`
+    `Migration at tenant scale: Graph's limits on, Graph's latency ${LATENCY ? 'on' : 'off'}, simulated time ${SCALE}x real time (times below are scaled back to real time).`
   );
   for (const users of SIZES) {
     const ours = await runBot(users);
