@@ -208,12 +208,18 @@ async function runBot(users) {
 
   await say('inventory');
   phase('inventory');
+  const membersBefore = memberCount(simulator);
   await say('assign');
   await until(
     (r) => r.assign && ['completed', 'failed'].includes(r.assign.status),
     'the group assignment'
   );
   phase('assign');
+  const population = {
+    members: memberCount(simulator) - membersBefore,
+    groups: Object.keys((await store.read()).record.assign?.groupIds ?? {}).length,
+    writes: phases.assign.kinds.find(([kind]) => kind === 'PATCH /groups/{id}')?.[1] ?? 0,
+  };
   await say('waves');
   const latencies = [];
   let polling = true;
@@ -243,6 +249,7 @@ async function runBot(users) {
   await azurite.stop();
   return {
     phases,
+    population,
     peakRssMb,
     status: {
       p50: percentile(latencies, 50),
@@ -259,6 +266,10 @@ async function runBot(users) {
     assign: record.assign?.status,
   };
 }
+
+/** Members of every group in the tenant (direct). */
+const memberCount = (simulator) =>
+  [...simulator.directory.groups.values()].reduce((n, g) => n + g.members.size, 0);
 
 /** Microsoft's PowerShell sample, in effect: every user read on its own, every removal sent on its own. */
 async function runNaive(users) {
@@ -390,6 +401,12 @@ const writeRate = (p) => p.removals / ((p.realMs * SCALE) / 1000);
         `(${((ours.phases.waves.removals / ((ours.waves.reduce((sum, w) => sum + w.runningMs, 0) * SCALE) / 1000) / CEILING_PER_SECOND) * 100).toFixed(0)} % of the ceiling). ` +
         `Bot peak RSS: ${ours.peakRssMb.toFixed(0)} MB. ` +
         `status while waves ran: p50 ${ours.status.p50} ms, p95 ${ours.status.p95} ms (${ours.status.samples} samples).`
+    );
+    const { members, groups, writes } = ours.population;
+    const populationTarget = 1.05 * Math.ceil(members / 20) + groups;
+    console.log(
+      `Group population: ${members} members added to ${groups} groups in ${writes} writes ` +
+        `(target ≤ 1.05 × ⌈members / 20⌉ + groups = ${populationTarget.toFixed(0)}: ${writes <= populationTarget ? 'met' : 'missed'}).`
     );
     console.log(
       `Requests by kind (waves): ${ours.phases.waves.kinds
