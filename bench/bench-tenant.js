@@ -44,4 +44,10 @@ function tenantOf(users) {
   };
 }
 
-module.exports = { ADMIN_GROUP, APPROVER_GROUP, percentile, tenantOf };
+/**
+ * Graph's answer times in the simulator (src/simulator/latency-model.ts), in its simulated time: on unless
+ * BENCH_LATENCY=off, so a one-request-at-a-time client is paced as against Graph, not by loopback.
+ */
+const LATENCY = process.env.BENCH_LATENCY === 'off' ? false : { seed: 17 };
+
+module.exports = { ADMIN_GROUP, APPROVER_GROUP, LATENCY, percentile, tenantOf };

@@ -29,7 +29,7 @@ const SIZES = (process.env.BENCH_USERS ?? '1000,10000,100000').split(',').map(Nu
 const SCALE = Number(process.env.BENCH_TIME_SCALE ?? 60);
 /** The naive baseline sends one request at a time; past this size it would take too long to wait for. */
 const NAIVE_MAX = Number(process.env.BENCH_NAIVE_MAX ?? 10000);
-const { ADMIN_GROUP, APPROVER_GROUP, percentile, tenantOf } = require('./bench-tenant');
+const { ADMIN_GROUP, APPROVER_GROUP, LATENCY, percentile, tenantOf } = require('./bench-tenant');
 const CEILING_PER_SECOND = 3000 / 150;
 /** Entra ID applies group licenses at about this pace (simulated); queued for this long first. */
 const PROCESSING = { queuedMs: 30_000, usersPerSecond: 100 };
@@ -117,6 +117,7 @@ async function runBot(users) {
     tenant: tenantOf(users),
     timeScale: SCALE,
     timings: PROCESSING,
+    latency: LATENCY,
   });
   const graphUrl = await simulator.start();
   const connector = await connectorStandIn();
@@ -207,12 +208,18 @@ async function runBot(users) {
 
   await say('inventory');
   phase('inventory');
+  const membersBefore = memberCount(simulator);
   await say('assign');
   await until(
     (r) => r.assign && ['completed', 'failed'].includes(r.assign.status),
     'the group assignment'
   );
   phase('assign');
+  const population = {
+    members: memberCount(simulator) - membersBefore,
+    groups: Object.keys((await store.read()).record.assign?.groupIds ?? {}).length,
+    writes: phases.assign.kinds.find(([kind]) => kind === 'PATCH /groups/{id}')?.[1] ?? 0,
+  };
   await say('waves');
   const latencies = [];
   let polling = true;
@@ -242,6 +249,7 @@ async function runBot(users) {
   await azurite.stop();
   return {
     phases,
+    population,
     peakRssMb,
     status: {
       p50: percentile(latencies, 50),
@@ -259,12 +267,17 @@ async function runBot(users) {
   };
 }
 
+/** Members of every group in the tenant (direct). */
+const memberCount = (simulator) =>
+  [...simulator.directory.groups.values()].reduce((n, g) => n + g.members.size, 0);
+
 /** Microsoft's PowerShell sample, in effect: every user read on its own, every removal sent on its own. */
 async function runNaive(users) {
   const simulator = new TenantSimulator({
     tenant: tenantOf(users),
     timeScale: SCALE,
     timings: PROCESSING,
+    latency: LATENCY,
   });
   const baseUrl = await simulator.start();
   const client = createGraphClient(
@@ -350,7 +363,7 @@ const writeRate = (p) => p.removals / ((p.realMs * SCALE) / 1000);
 
 (async () => {
   console.log(
-    `Migration at tenant scale: Graph's limits on, simulated time ${SCALE}x real time (times below are scaled back to real time).`
+    `Migration at tenant scale: Graph's limits on, Graph's latency ${LATENCY ? 'on' : 'off'}, simulated time ${SCALE}x real time (times below are scaled back to real time).`
   );
   for (const users of SIZES) {
     const ours = await runBot(users);
@@ -388,6 +401,12 @@ const writeRate = (p) => p.removals / ((p.realMs * SCALE) / 1000);
         `(${((ours.phases.waves.removals / ((ours.waves.reduce((sum, w) => sum + w.runningMs, 0) * SCALE) / 1000) / CEILING_PER_SECOND) * 100).toFixed(0)} % of the ceiling). ` +
         `Bot peak RSS: ${ours.peakRssMb.toFixed(0)} MB. ` +
         `status while waves ran: p50 ${ours.status.p50} ms, p95 ${ours.status.p95} ms (${ours.status.samples} samples).`
+    );
+    const { members, groups, writes } = ours.population;
+    const populationTarget = 1.05 * Math.ceil(members / 20) + groups;
+    console.log(
+      `Group population: ${members} members added to ${groups} groups in ${writes} writes ` +
+        `(target ≤ 1.05 × ⌈members / 20⌉ + groups = ${populationTarget.toFixed(0)}: ${writes <= populationTarget ? 'met' : 'missed'}).`
     );
     console.log(
       `Requests by kind (waves): ${ours.phases.waves.kinds

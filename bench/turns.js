@@ -21,7 +21,7 @@ const USERS = Number(process.env.BENCH_TURN_USERS ?? 10000);
 const TURNS = Number(process.env.BENCH_TURNS ?? 10);
 const SCALE = Number(process.env.BENCH_TIME_SCALE ?? 60);
 const TARGET_MS = 2000;
-const { ADMIN_GROUP, APPROVER_GROUP, percentile, tenantOf } = require('./bench-tenant');
+const { ADMIN_GROUP, APPROVER_GROUP, LATENCY, percentile, tenantOf } = require('./bench-tenant');
 /** The bot has gone quiet when the connector heard nothing from it for this long. */
 const QUIET_MS = 500;
 
@@ -87,6 +87,7 @@ async function main() {
     tenant: tenantOf(USERS),
     timeScale: SCALE,
     timings: { queuedMs: 30_000, usersPerSecond: 100 },
+    latency: LATENCY,
   });
   const graphUrl = await simulator.start();
   const connector = await connectorStandIn();

@@ -123,8 +123,9 @@ export async function populateAndAssign(
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Adds members; those refused because the group is "not found" (a new group other replicas have not
- * seen yet) are added again after each wait in turn. Other failures are Graph's answer and stand.
+ * Adds members; those refused because the group or the member is "not found" (a new object other
+ * replicas have not seen yet) are added again after each wait in turn. Other failures are Graph's answer
+ * and stand (a member gone for good, after the waits too).
  */
 async function addMembersOnceReplicated(
   writer: GroupWriter,
@@ -136,7 +137,7 @@ async function addMembersOnceReplicated(
   const sleep = replication.sleep ?? realSleep;
   for (const delay of replication.delaysMs ?? READ_BACK_DELAYS_MS) {
     const notYet = [...failures].flatMap(([userId, error]) =>
-      isNotFoundFor(error, groupId) ? [userId] : []
+      isNotFoundFor(error, groupId) || isNotFoundFor(error, userId) ? [userId] : []
     );
     if (notYet.length === 0) break;
     await sleep(delay);

@@ -4,6 +4,7 @@ import {
   type Client,
   type PageCollection,
 } from '@microsoft/microsoft-graph-client';
+import { afterRefusedBind, bindChunks } from '../domain/member-binding';
 import type { GroupWriter } from '../engine/group-writer';
 import { BATCH_LIMIT, GraphBatch } from './graph-batch';
 import type { WriteFence } from '../engine/write-fence';
@@ -12,7 +13,7 @@ import { WritePacer } from './write-pacer';
 /** The audit activity Entra ID records when a group's license processing has run through its members. */
 const PROCESSING_FINISHED = 'Finish applying group based license to users';
 
-/** Licensing groups through Graph: create, add members 20 at a time in `$batch`, assign, read processing. */
+/** Licensing groups through Graph: create, add members 20 a write and 400 a `$batch`, assign, read processing. */
 export class GraphGroupWriter implements GroupWriter {
   private readonly batch: GraphBatch;
 
@@ -70,22 +71,33 @@ export class GraphGroupWriter implements GroupWriter {
     return ids;
   }
 
+  /**
+   * Adds the users 20 per `PATCH /groups/{id}` with `members@odata.bind` (one write each), 20 PATCHes per
+   * `$batch`, all through the pacer. A refused PATCH is narrowed down to the member at fault
+   * (member-binding.ts), whose answer is then the one a lone add would have had.
+   */
   async addMembers(groupId: string, userIds: readonly string[]): Promise<Map<string, Error>> {
     const failures = new Map<string, Error>();
     const graphHost = new URL(this.baseUrl).origin;
-    for (let start = 0; start < userIds.length; start += BATCH_LIMIT) {
+    const pending = bindChunks(userIds);
+    while (pending.length > 0) {
+      const round = pending.splice(0, BATCH_LIMIT);
       const answers = await this.batch.send(
-        userIds.slice(start, start + BATCH_LIMIT).map((userId) => ({
-          id: userId,
-          method: 'POST',
-          path: `/groups/${groupId}/members/$ref`,
-          body: { '@odata.id': `${graphHost}/v1.0/directoryObjects/${userId}` },
+        round.map((chunk, i) => ({
+          id: String(i),
+          method: 'PATCH',
+          path: `/groups/${groupId}`,
+          body: {
+            'members@odata.bind': chunk.map((id) => `${graphHost}/v1.0/directoryObjects/${id}`),
+          },
         }))
       );
-      for (const [userId, answer] of answers) {
-        // Already a member is what we wanted (Graph answers 400 "…references already exist…").
-        if (answer instanceof Error && !/already exist/.test(answer.message))
-          failures.set(userId, answer);
+      for (const [i, chunk] of round.entries()) {
+        const answer = answers.get(String(i));
+        if (!(answer instanceof Error)) continue;
+        const next = afterRefusedBind(chunk, answer, groupId);
+        pending.push(...next.retry);
+        for (const [userId, error] of next.failures) failures.set(userId, error);
       }
     }
     return failures;

@@ -13,7 +13,7 @@ import { NIGHTLY, parseAutomationSchedule, type AutomationSchedule } from './aut
  */
 
 const USAGE =
-  "Usage: npm run simulator -- (--tenant <fixture.json | demo | empty | tricky> | --generate users=<n>[,grouped=<p>%][,disabled=<p>%][,seed=<s>]) --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>] [--replication-lag <duration, default 5s; 0 turns it off>] [--audit-latency <duration>] [--audit-limit on|off] [--unchangeable-groups on|off] [--permissions <comma-separated application permissions, default the bot's>] [--premium on|off] [--automation on|off] [--automation-schedule <HH:MM UTC | every <duration>, default 02:00>]";
+  "Usage: npm run simulator -- (--tenant <fixture.json | demo | empty | tricky> | --generate users=<n>[,grouped=<p>%][,disabled=<p>%][,seed=<s>]) --port <n> [--token <t>] [--time-scale <k>] [--faults <spec>] [--replication-lag <duration, default 5s; 0 turns it off>] [--audit-latency <duration>] [--audit-limit on|off] [--unchangeable-groups on|off] [--permissions <comma-separated application permissions, default the bot's>] [--premium on|off] [--automation on|off] [--automation-schedule <HH:MM UTC | every <duration>, default 02:00>] [--latency on|off, default on]";
 
 /** Entra's replicas typically catch up within seconds (simulated time). */
 const DEFAULT_REPLICATION_LAG = '5s';
@@ -35,6 +35,8 @@ interface CliOptions {
   premiumTenant: boolean;
   /** When the tenant's old license script runs; null: it does not. */
   automation: AutomationSchedule | null;
+  /** Answers take Graph's time (latency-model.ts), in simulated time. */
+  latency: boolean;
 }
 
 function onOff(name: string, text: string | undefined): boolean {
@@ -71,6 +73,7 @@ function parseArguments(args: readonly string[]): CliOptions {
         'premium',
         'automation',
         'automation-schedule',
+        'latency',
       ].includes(name)
     ) {
       throw new UsageError(`Unknown option --${name}.`);
@@ -139,6 +142,7 @@ function parseArguments(args: readonly string[]): CliOptions {
     grantedPermissions: parsePermissions(values.get('permissions')),
     premiumTenant: onOff('premium', values.get('premium')),
     automation: onOff('automation', values.get('automation')) ? schedule : null,
+    latency: onOff('latency', values.get('latency')),
   };
 }
 
@@ -170,13 +174,14 @@ async function main(): Promise<void> {
     unchangeableGroups: options.unchangeableGroups,
     grantedPermissions: options.grantedPermissions,
     premiumTenant: options.premiumTenant,
+    latency: options.latency,
     ...(options.automation ? { automation: options.automation } : {}),
   });
   const baseUrl = await simulator.start(options.port);
   const users = simulator.directory.users.size;
   console.log(baseUrl);
   console.error(
-    `Tenant simulator: ${options.tenant ?? `generated ${options.generate}`} (${users} users) at ${baseUrl}/v1.0; bearer token "${options.token}"; time x${options.timeScale}${options.faults ? `; faults ${options.faults}` : ''}; replication lag ${options.replicationLagMs} ms${simulator.automation && options.automation ? `; the old license script runs ${options.automation.kind === 'daily' ? `nightly at ${options.automation.atUtc} UTC` : `every ${options.automation.ms} ms`}` : ''}. Ctrl-C stops it.`
+    `Tenant simulator: ${options.tenant ?? `generated ${options.generate}`} (${users} users) at ${baseUrl}/v1.0; bearer token "${options.token}"; time x${options.timeScale}${options.faults ? `; faults ${options.faults}` : ''}; replication lag ${options.replicationLagMs} ms; Graph's latency ${options.latency ? 'on' : 'off'}${simulator.automation && options.automation ? `; the old license script runs ${options.automation.kind === 'daily' ? `nightly at ${options.automation.atUtc} UTC` : `every ${options.automation.ms} ms`}` : ''}. Ctrl-C stops it.`
   );
   const stop = () => void simulator.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);

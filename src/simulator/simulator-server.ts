@@ -8,6 +8,7 @@ import { FaultInjector } from './fault-injection';
 import { GraphError, errorBody, newRequestId } from './graph-error';
 import { BOT_PERMISSIONS, authorize } from './graph-permissions';
 import { executeBatch, type GraphExchange } from './json-batch';
+import { LatencyModel } from './latency-model';
 import { LicenseProcessor, REALISTIC_TIMINGS, type ProcessingTimings } from './license-processor';
 import { loopbackTlsOptions } from './loopback-certificate';
 import { auditRoutes } from './routes/audit-routes';
@@ -80,6 +81,11 @@ export interface SimulatorOptions {
   readonly grantedPermissions?: readonly string[];
   /** The tenant has Entra ID P1 or P2: without it the audit log answers 403. On unless false. */
   readonly premiumTenant?: boolean;
+  /**
+   * Answers take as long as Graph's, in simulated time (latency-model.ts): off unless given; `true` or a
+   * seed for the draws (the benchmark turns it on).
+   */
+  readonly latency?: boolean | { readonly seed: number };
 }
 
 /** Audit entries reach Graph this long after the change unless told otherwise (simulated time). */
@@ -114,14 +120,15 @@ export class TenantSimulator {
   private readonly faults: FaultInjector | null;
   private readonly callerAppId: string;
   private readonly throttledBatchStatus: 200 | 424;
+  private readonly latency: LatencyModel | null;
   private server: Server | null = null;
   private base = '';
-  /** Answers held back by a latency fault; cleared on stop. */
+  /** Answers held back by the latency model or a latency fault; cleared on stop. */
   private readonly delayed = new Set<NodeJS.Timeout>();
   /** Called for every request received, before it is answered (tests and benchmarks count calls). */
   onRequest: ((method: string, url: string) => void) | null = null;
   /** What callers have spent, for benchmarks: resource units and writes charged, requests throttled. */
-  readonly usage = { resourceUnits: 0, writes: 0, throttled: 0 };
+  readonly usage = { resourceUnits: 0, writes: 0, throttled: 0, latencyMs: 0 };
   /** Called with every answer, batch items included (benchmarks count throttled and failed calls). */
   onResponse: ((method: string, url: string, status: number) => void) | null = null;
   /** What the token may do; an admin may grant or revoke consent while the bot runs (tests do). */
@@ -162,6 +169,9 @@ export class TenantSimulator {
     this.callerAppId = caller.appId;
     this.throttledBatchStatus = options.throttledBatchStatus ?? 200;
     this.faults = FaultInjector.fromSpec(options.faults);
+    const latency = options.latency ?? false;
+    this.latency =
+      latency === false ? null : new LatencyModel(latency === true ? undefined : latency.seed);
     const script = options.tenant.existingAutomation;
     this.automationSchedule = options.automation ?? null;
     this.automation =
@@ -250,6 +260,7 @@ export class TenantSimulator {
         exchange = errorExchange(error, requestId, clientRequestId);
       }
       this.onResponse?.(method, rawUrl, exchange.status);
+      latencyMs += this.modelledLatencyRealMs(rawUrl, exchange);
       const answer = exchange;
       const send = () => {
         res.writeHead(answer.status, {
@@ -269,6 +280,20 @@ export class TenantSimulator {
         this.delayed.add(timer);
       } else send();
     });
+  }
+
+  /**
+   * Graph's answer time for this request (latency-model.ts), in real ms; counted in simulated ms. A `$batch`
+   * that was run takes as long as its slowest item plus overhead; one refused whole, as a single request.
+   */
+  private modelledLatencyRealMs(rawUrl: string, exchange: GraphExchange): number {
+    if (!this.latency) return 0;
+    const items = /^\/v1\.0\/\$batch\/?$/i.test(new URL(rawUrl, 'https://x').pathname)
+      ? (exchange.body as { responses?: unknown[] } | undefined)?.responses?.length
+      : undefined;
+    const simulatedMs = items ? this.latency.batchMs(items) : this.latency.requestMs();
+    this.usage.latencyMs += simulatedMs;
+    return this.clock.toRealMs(simulatedMs);
   }
 
   private executeBatch(method: string, body: unknown): GraphExchange {

@@ -3,6 +3,7 @@ import { checkedMembershipRule, checkedProcessingState } from '../dynamic-group-
 import { isDynamicGroup } from '../dynamic-group-members';
 import { GraphError } from '../graph-error';
 import { bodyObject } from '../request-body';
+import { bindMembers, checkedMembersToBind } from './member-bind';
 import { Reply, route, SEGMENT, type Route, type SimulatorState } from './route';
 
 const invalid = (property: string) =>
@@ -13,17 +14,18 @@ const invalid = (property: string) =>
   );
 
 /**
- * PATCH /groups/{id}: name and description, and dynamic membership: the rule, its processing state (On /
- * Paused), and groupTypes (static ↔ dynamic). 204 as Graph answers (group-update). A change that makes
- * Entra evaluate the rule (new rule, processing On again, conversion) takes effect after the processing
- * delay; converting a static group to dynamic removes its members at once.
+ * PATCH /groups/{id}: name and description, dynamic membership: the rule, its processing state (On /
+ * Paused), and groupTypes (static ↔ dynamic), and up to 20 members at once (`members@odata.bind`,
+ * member-bind.ts). 204 as Graph answers (group-update). A change that makes Entra evaluate the rule (new
+ * rule, processing On again, conversion) takes effect after the processing delay; converting a static
+ * group to dynamic removes its members at once. Everything is checked before anything changes.
  */
 export function groupUpdateRoutes(state: SimulatorState): Route[] {
   const { directory, caller } = state;
   return [
     route('PATCH', `/groups/${SEGMENT}`, (context) => {
       const group = directory.addressedGroup(context.params[0]);
-      const body = bodyObject(context.body);
+      const { 'members@odata.bind': links, ...body } = bodyObject(context.body);
       if (group.onPremisesSyncEnabled === true) {
         throw new GraphError(
           400,
@@ -31,7 +33,10 @@ export function groupUpdateRoutes(state: SimulatorState): Route[] {
           'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.'
         );
       }
+      const bound = links === undefined ? null : checkedMembersToBind(state, group, links);
       const next = updatedGroup(group, body);
+      if (bound) bindMembers(state, group, bound);
+      if (bound && Object.keys(body).length === 0) return new Reply(204);
       const wasDynamic = isDynamicGroup(group);
       const reevaluate =
         next.membershipRuleProcessingState === 'On' &&
