@@ -62,7 +62,8 @@ export async function runRoundTrip(
   }
   const intents = intentsFor(run, planned);
   await run.append(intents);
-  if (!(await mayStillSend(run, intents))) return;
+  // Checked and sent in one step: nothing can halt the wave between the last look and the send.
+  if (!mayStillSend(run)) return settleUnsent(run, intents);
   const sending = timing.clock();
   // The answer may be lost after the change was made: what happened is decided by reading, not by errors.
   const sendErrors = await removeForUsers(
@@ -136,13 +137,17 @@ function intentsFor(run: WaveRun, planned: readonly Planned[]): Intent[] {
 
 /**
  * The last look before the removals leave. Another instance may hold the right to write now: the intents
- * stay in flight for whoever goes on. The wave stopped while they were journaled (a loss, a pause, an
- * error in another round trip): they do not leave, and are settled as not sent.
+ * stay in flight for whoever goes on. Or the wave stopped while they were journaled (a loss, a pause, an
+ * error in another round trip).
  */
-async function mayStillSend(run: WaveRun, intents: readonly Intent[]): Promise<boolean> {
+function mayStillSend(run: WaveRun): boolean {
   if (run.settings.mayWrite && !run.settings.mayWrite()) run.loseLease();
-  if (run.report.leaseLost) return false;
-  if (!run.halted()) return true;
+  return !run.halted();
+}
+
+/** Intents whose removals did not leave: settled as not sent, unless another instance settles them. */
+async function settleUnsent(run: WaveRun, intents: readonly Intent[]): Promise<void> {
+  if (run.report.leaseLost) return;
   for (const intent of intents)
     await run.settle(
       intent,
@@ -150,7 +155,6 @@ async function mayStillSend(run: WaveRun, intents: readonly Intent[]): Promise<b
       'Not sent: the wave stopped before this round trip’s removals left; the direct assignment is intact.'
     );
   await run.journalOutcomes();
-  return false;
 }
 
 /**
