@@ -118,6 +118,8 @@ async function runBot(users) {
     timeScale: SCALE,
     timings: PROCESSING,
     latency: LATENCY,
+    // e.g. BENCH_FAULTS='latency=5ms:100%': every answer 5 ms late (300 ms of Graph time at 60x).
+    faults: process.env.BENCH_FAULTS,
   });
   const graphUrl = await simulator.start();
   const connector = await connectorStandIn();

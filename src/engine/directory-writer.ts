@@ -18,4 +18,9 @@ export interface DirectoryWriter {
   removeDirectLicensesForUsers?(
     items: readonly { readonly userId: string; readonly skuIds: readonly string[] }[]
   ): Promise<Map<string, Error | null>>;
+  /**
+   * Optional: the write ceiling as this writer's pacer sees it: writes that may leave at once, and the
+   * sustained rate (per second of the pacer's clock). Lets a wave keep just enough round trips in flight.
+   */
+  writeBudget?(): { readonly room: number; readonly perSecond: number };
 }

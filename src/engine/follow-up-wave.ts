@@ -6,7 +6,7 @@ import type { UserLicenseSnapshot } from '../domain/licenses';
 import { isPastLag, showsDirectRemovalOf } from '../domain/read-freshness';
 import type { StoredWave } from '../domain/migration-record';
 import type { DirectoryWriter } from './directory-writer';
-import { CHUNK, isNotFound, readUsers } from './execute-wave';
+import { CHUNK, isNotFound, readUsers } from './directory-calls';
 import { readBackOf, readUntilFresh, type ReadBackOptions } from './read-until-fresh';
 import type { TenantReader } from './tenant-reader';
 

@@ -4,7 +4,7 @@ import type { UserLicenseSnapshot } from '../domain/licenses';
 import { errorText } from '../error-text';
 import type { DirectoryWriter } from './directory-writer';
 import { isPastLag } from '../domain/read-freshness';
-import { CHUNK, isNotFound, readUsers } from './execute-wave';
+import { CHUNK, isNotFound, readUsers } from './directory-calls';
 import { readBackOf, readUntilFresh, type ReadBackOptions } from './read-until-fresh';
 import { isLeaseLost } from './write-fence';
 

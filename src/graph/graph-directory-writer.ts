@@ -24,6 +24,10 @@ export class GraphDirectoryWriter implements DirectoryWriter {
     this.batch = new GraphBatch(client, baseUrl, { pacer, fence });
   }
 
+  writeBudget(): { room: number; perSecond: number } {
+    return { room: this.pacer.room(), perSecond: this.pacer.perSecond };
+  }
+
   async readUser(userId: string): Promise<UserLicenseSnapshot> {
     const user = (await this.client
       .api(`/users/${userId}`)

@@ -40,6 +40,19 @@ export class WritePacer {
     return mine;
   }
 
+  /** The ceiling's sustained rate, writes per second of this pacer's clock. */
+  get perSecond(): number {
+    return (this.ceiling.writes * 1000) / this.ceiling.windowMs;
+  }
+
+  /** Writes that may leave at once now (0 while paused by a Retry-After); callers already waiting not counted. */
+  room(): number {
+    const now = this.clock.now();
+    if (now < this.pausedUntil) return 0;
+    this.forget(now);
+    return this.ceiling.writes - this.inWindow;
+  }
+
   /** Graph said Retry-After: no write goes out before it has passed. */
   pauseFor(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
@@ -48,8 +61,7 @@ export class WritePacer {
   private async waitForRoom(count: number): Promise<void> {
     for (;;) {
       const now = this.clock.now();
-      while (this.sent.length > 0 && this.sent[0].at <= now - this.ceiling.windowMs)
-        this.inWindow -= this.sent.shift()!.count;
+      this.forget(now);
       if (now < this.pausedUntil) {
         await this.clock.sleep(this.pausedUntil - now);
         continue;
@@ -69,5 +81,11 @@ export class WritePacer {
       }
       await this.clock.sleep(Math.max(1, until - now));
     }
+  }
+
+  /** Writes older than the window no longer count. */
+  private forget(now: number): void {
+    while (this.sent.length > 0 && this.sent[0].at <= now - this.ceiling.windowMs)
+      this.inWindow -= this.sent.shift()!.count;
   }
 }

@@ -200,6 +200,14 @@ export class TenantSimulator {
   }
 
   /** The base URL to configure as GRAPH_BASE_URL (paths are under `/v1.0/`). */
+  /**
+   * Spends this many of the caller app's writes as if it had just sent them: for a test of a wave that
+   * starts near Graph's write ceiling, without sending thousands of writes first.
+   */
+  spendCallerWrites(count: number): void {
+    this.throttle?.charge({ resourceUnits: 0, writes: count });
+  }
+
   get baseUrl(): string {
     return this.base;
   }

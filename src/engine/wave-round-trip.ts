@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import type { UserLicenseSnapshot } from '../domain/licenses';
+import { isDefiniteRefusal, showsDirectRemovalOf } from '../domain/read-freshness';
+import type { WaveEntry } from '../domain/waves';
+import { errorText } from '../error-text';
+import { isNotFound, isTransient, readUsers, removeForUsers } from './directory-calls';
+import { readUntilFresh } from './read-until-fresh';
+import { preCheck, settleAfterRemoval, type Intent } from './removal-settlement';
+import { isLeaseLost } from './write-fence';
+import type { WaveRun } from './wave-run';
+
+/** A user of the wave with the entries not settled yet. */
+export interface ChunkUser {
+  readonly userId: string;
+  readonly pending: readonly WaveEntry[];
+}
+
+interface Planned {
+  readonly userId: string;
+  readonly toRemove: WaveEntry[];
+  readonly intents: Intent[];
+}
+
+export interface RoundTripTiming {
+  /** A monotonic clock in milliseconds. */
+  readonly clock: () => number;
+  /** The removals left (or will not leave): their writes no longer wait for the pacer. */
+  readonly sent: () => void;
+  /** The round trip's time without its wait at the pacer. */
+  readonly measured: (ms: number) => void;
+}
+
+/**
+ * One round trip for up to 20 users: a batched fresh read and every pre-check, the intents journaled, one
+ * batched removal, a batched read back (again while replicas may lag), each user settled. A halt seen
+ * before the removals leave keeps them from leaving; once sent, they are always read back and settled.
+ */
+export async function runRoundTrip(
+  run: WaveRun,
+  chunk: readonly ChunkUser[],
+  timing: RoundTripTiming
+): Promise<void> {
+  const started = timing.clock();
+  const before = await readUsers(
+    run.writer,
+    chunk.map((c) => c.userId)
+  );
+  const readMs = timing.clock() - started;
+  // Graph unavailable for the whole round trip (nothing was sent): try the wave again later, rather
+  // than count every user as failed and stop it.
+  const readErrors = [...before.values()].filter((r): r is Error => r instanceof Error);
+  if (readErrors.length === chunk.length && readErrors.some(isTransient)) throw readErrors[0];
+  const planned = planFromReads(run, chunk, before);
+  if (planned.length === 0 || run.halted()) return;
+  if (run.settings.dryRun) {
+    for (const plan of planned)
+      for (const entry of plan.toRemove)
+        run.report.removed.push(
+          run.item(plan.userId, entry, 'Would be removed: every check passes on fresh data.')
+        );
+    return;
+  }
+  const intents = intentsFor(run, planned);
+  await run.append(intents);
+  // Checked and sent in one step: nothing can halt the wave between the last look and the send.
+  if (!mayStillSend(run)) return settleUnsent(run, intents);
+  const sending = timing.clock();
+  // The answer may be lost after the change was made: what happened is decided by reading, not by errors.
+  const sendErrors = await removeForUsers(
+    run.writer,
+    planned.map((p) => ({ userId: p.userId, skuIds: p.toRemove.map((e) => e.skuId) }))
+  );
+  timing.sent();
+  const sendMs = timing.clock() - sending;
+  // Held back at the last moment (the lease ran out while the batch waited its turn or a retry): not
+  // failed and not removed; the instance holding the lease settles these intents from fresh reads.
+  if ([...sendErrors.values()].some((error) => error !== null && isLeaseLost(error))) {
+    run.loseLease();
+    return;
+  }
+  await readBackAndSettle(run, planned, sendErrors);
+  await run.journalOutcomes();
+  // The batched removal costs about what a batched read does; the rest of its time was the pacer's.
+  timing.measured(timing.clock() - started - sendMs + Math.min(sendMs, readMs));
+}
+
+/** The pre-checks on the fresh reads: who is skipped or failed, and what each other user has removed. */
+function planFromReads(
+  run: WaveRun,
+  chunk: readonly ChunkUser[],
+  before: ReadonlyMap<string, UserLicenseSnapshot | Error>
+): Planned[] {
+  const planned: Planned[] = [];
+  for (const { userId, pending } of chunk) {
+    const snapshot = before.get(userId);
+    // Someone who left and was deleted since the wave was frozen: nothing to remove, and no failure.
+    if (snapshot instanceof Error && isNotFound(snapshot)) {
+      const reason =
+        'The user no longer exists (deleted since the wave was frozen): nothing to remove.';
+      pending.forEach((e) => run.report.skipped.push(run.item(userId, e, reason)));
+      continue;
+    }
+    if (!snapshot || snapshot instanceof Error) {
+      const reason = `Could not read the user before removing: ${errorText(snapshot ?? new Error('no answer'))}`;
+      pending.forEach((e) => run.report.failed.push(run.item(userId, e, reason)));
+      run.countFailure();
+      continue;
+    }
+    const { toRemove, skipped } = preCheck(snapshot, pending, run.context);
+    skipped.forEach(({ entry, reason }) =>
+      run.report.skipped.push(run.item(userId, entry, reason))
+    );
+    if (toRemove.length > 0) planned.push({ userId, toRemove, intents: [] });
+  }
+  return planned;
+}
+
+function intentsFor(run: WaveRun, planned: readonly Planned[]): Intent[] {
+  const intents: Intent[] = [];
+  for (const plan of planned)
+    for (const entry of plan.toRemove) {
+      const intent: Intent = {
+        kind: 'removal-intended',
+        id: randomUUID(),
+        at: run.settings.now().toISOString(),
+        waveNumber: run.wave.number,
+        waveDigest: run.wave.digest,
+        userId: plan.userId,
+        skuId: entry.skuId,
+        disabledPlans: entry.disabledPlans,
+      };
+      intents.push(intent);
+      plan.intents.push(intent);
+    }
+  return intents;
+}
+
+/**
+ * The last look before the removals leave. Another instance may hold the right to write now: the intents
+ * stay in flight for whoever goes on. Or the wave stopped while they were journaled (a loss, a pause, an
+ * error in another round trip).
+ */
+function mayStillSend(run: WaveRun): boolean {
+  if (run.settings.mayWrite && !run.settings.mayWrite()) run.loseLease();
+  return !run.halted();
+}
+
+/** Intents whose removals did not leave: settled as not sent, unless another instance settles them. */
+async function settleUnsent(run: WaveRun, intents: readonly Intent[]): Promise<void> {
+  if (run.report.leaseLost) return;
+  for (const intent of intents)
+    await run.settle(
+      intent,
+      'failed',
+      'Not sent: the wave stopped before this round trip’s removals left; the direct assignment is intact.'
+    );
+  await run.journalOutcomes();
+}
+
+/**
+ * A read that still shows a direct assignment may come from a replica behind the removal: it is
+ * journaled "unknown, re-checking" and read again until it shows the removal (or the waits run out).
+ */
+async function readBackAndSettle(
+  run: WaveRun,
+  planned: readonly Planned[],
+  sendErrors: ReadonlyMap<string, Error | null>
+): Promise<void> {
+  const byUser = new Map(planned.map((p) => [p.userId, p]));
+  const firstRead = await readUsers(run.writer, [...byUser.keys()]);
+  const isFresh = (userId: string, snapshot: UserLicenseSnapshot) => {
+    const plan = byUser.get(userId);
+    return (
+      !plan ||
+      isDefiniteRefusal(sendErrors.get(userId) ?? null) ||
+      plan.toRemove.every((e) => showsDirectRemovalOf(snapshot, e.skuId))
+    );
+  };
+  for (const plan of planned) {
+    const read = firstRead.get(plan.userId);
+    if (read && !(read instanceof Error) && !isFresh(plan.userId, read))
+      for (const intent of plan.intents)
+        await run.settle(
+          intent,
+          'unknown',
+          'Unknown, re-checking: the read back still shows the direct assignment, perhaps from a replica behind the removal.'
+        );
+  }
+  await run.journalOutcomes();
+  const after = await readUntilFresh(
+    (ids) => readUsers(run.writer, ids),
+    firstRead,
+    isFresh,
+    run.settings.readBack
+  );
+  for (const plan of planned) if (!(await settleUser(run, plan, after, sendErrors))) break;
+}
+
+/** Settles one user from the read after; false when the read failed (the rest stay in flight). */
+async function settleUser(
+  run: WaveRun,
+  plan: Planned,
+  after: ReadonlyMap<string, UserLicenseSnapshot | Error>,
+  sendErrors: ReadonlyMap<string, Error | null>
+): Promise<boolean> {
+  const snapshot = after.get(plan.userId);
+  if (!snapshot || snapshot instanceof Error) {
+    // Intents stay in flight; the next run reconciles them from fresh reads before going on.
+    run.stop(
+      `Could not read ${plan.toRemove[0].userPrincipalName} back after removing (${errorText(snapshot ?? new Error('no answer'))}); the wave stopped and will reconcile before going on.`
+    );
+    run.report.retryable = true;
+    return false;
+  }
+  const outcome = await settleAfterRemoval(plan, snapshot, sendErrors.get(plan.userId) ?? null, {
+    context: run.context,
+    writer: run.writer,
+    journal: run.journal,
+    settle: run.settle,
+    now: run.settings.now,
+    onLoss: (reason) => run.stopAfterLoss(reason),
+  });
+  const items = (list: { entry: WaveEntry; reason: string }[]) =>
+    list.map((o) => run.item(plan.userId, o.entry, o.reason));
+  run.report.removed.push(...items(outcome.removed));
+  run.report.failed.push(...items(outcome.failed));
+  run.report.restored.push(...items(outcome.restored));
+  if (outcome.failed.length > 0) run.countFailure();
+  return true;
+}
