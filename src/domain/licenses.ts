@@ -1,3 +1,5 @@
+import type { RuleAttributes } from './proposed-rule';
+
 /** Plain data the domain reasons about: what Graph tells us of SKUs and of each user's licenses. */
 
 export interface SkuSnapshot {
@@ -25,6 +27,8 @@ export interface UserLicenseSnapshot {
   readonly userPrincipalName: string;
   readonly accountEnabled: boolean;
   readonly usageLocation: string | null;
+  /** What dynamic membership rules read (absent when the read did not ask for it). */
+  readonly attributes?: RuleAttributes;
   readonly licenseAssignmentStates: readonly LicenseAssignmentSnapshot[];
 }
 

@@ -33,6 +33,8 @@ import { windowAt } from '../domain/release-window';
 import type { RemovalContext } from '../domain/removal-safety';
 import { errorText } from '../error-text';
 import type { DirectoryWriter } from './directory-writer';
+import { needsProof, proveShadowGroups } from './dynamic-group-proof';
+import type { MembershipWaitOptions } from './dynamic-membership-wait';
 import { executeWave } from './execute-wave';
 import { followUpWave, restoreDigest } from './follow-up-wave';
 import { wavesFrozenAt } from '../domain/waves-frozen';
@@ -90,6 +92,8 @@ export interface MigrationRunnerDependencies {
     /** How often the audit log (5 requests / 10 s per app) and members' states are read at most. */
     readonly auditEveryMs?: number;
   };
+  /** Patience for Entra to compute a new dynamic group's members (its shadow's proof). */
+  readonly membershipWait?: MembershipWaitOptions;
   /** Reads again while Entra's replicas may lag behind a write (the waits add up to the lag bound). */
   readonly readBack?: ReadBackOptions;
   /** How long to wait before trying again after a step failed (Graph or storage unreachable). */
@@ -406,6 +410,7 @@ export class MigrationRunner {
       groups: assign.groups.map((g) => g.displayName),
     });
     if (!assign.groupIds) await this.afterWave(null, 'before the groups');
+    if (needsProof(assign)) return proveShadowGroups(deps, assign);
     const assignedSince = new Date(deps.now().getTime() - 60_000);
     const known: Record<string, string> = { ...(assign.groupIds ?? {}) };
     const report = await populateAndAssign(

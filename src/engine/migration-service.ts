@@ -22,6 +22,8 @@ import {
   type MigrationRecord,
   type StoredWave,
 } from '../domain/migration-record';
+import type { GroupChoiceArgument } from '../domain/commands';
+import { GroupChoiceError, dynamicChoiceSummary, dynamicGroupName } from '../domain/dynamic-choice';
 import { productName } from '../domain/product-names';
 import {
   ReleaseWindowError,
@@ -34,7 +36,8 @@ import { approvalConditions, intendedGroupsOf, nextWaveRequest } from './migrati
 import { journalDecision } from './journal-decision';
 import { updateRecord, type MigrationStore } from './migration-store';
 import type { ApprovalConditions, Notifier } from './notifier';
-import { planGroups } from './plan-groups';
+import { provenDecided } from './dynamic-group-proof';
+import { assignPlan, planWithSubjects, recordGroupChoice } from './group-choice';
 import type { TenantReader } from './tenant-reader';
 import { verifyDirectRemovals } from './verify-removals';
 
@@ -59,6 +62,9 @@ export interface MigrationServiceDependencies {
   /** Told when approved work is waiting: the runner picks it up in the background. */
   readonly wake: () => void;
 }
+
+const proofPending =
+  'The dynamic groups are proven and their licensing waits for its sign-off: decide that card first.';
 
 /** A request the migration turns down; the message says why and what to do. Nothing was changed. */
 export class MigrationRefusal extends Error {}
@@ -147,8 +153,11 @@ export class MigrationService {
     if (before.assign?.status === 'running')
       throw new MigrationRefusal('The group assignment is already running; see `status`.');
     this.refuseWhileWavesRun(before, 'assign groups');
-    const plan = await planGroups(this.deps.reader);
-    const groups = plan.groups.filter((g) => g.existingGroupId === null || g.toAdd > 0);
+    if (before.assign?.proof?.status === 'awaiting-approval')
+      throw new MigrationRefusal(proofPending);
+    const { plan, subjects } = await planWithSubjects(this.deps.reader);
+    const chosen = assignPlan(plan, subjects, before.dynamicChoices ?? []);
+    const groups = chosen.groups.filter((g) => g.existingGroupId === null || g.toAdd > 0);
     if (groups.length === 0) {
       throw new MigrationRefusal(
         plan.groups.length === 0
@@ -157,7 +166,12 @@ export class MigrationService {
       );
     }
     const summary = [
-      ...groups.map((planned) => {
+      ...groups.flatMap((planned) => {
+        const choice = chosen.dynamic.find(
+          (c) => planned.displayName === dynamicGroupName(c.variantName)
+        );
+        if (choice) return dynamicChoiceSummary(choice);
+        if (planned.exceptionsFor) return [];
         const sample = planned.sampleUserPrincipalNames.slice(0, 3).join(', ');
         const disabled = planned.disabledPlans.length;
         return planned.existingGroupId === null
@@ -172,6 +186,7 @@ export class MigrationService {
       }.`,
       'Direct assignments are not touched in this phase.',
       ...plan.warnings,
+      ...chosen.notes,
     ];
     const request = newApproval(
       this.deps.newId(),
@@ -186,6 +201,7 @@ export class MigrationService {
       // Checked again on the record being written: an approval may have landed while planning.
       if (previous?.status === 'running')
         throw new MigrationRefusal('The group assignment is already running; see `status`.');
+      if (previous?.proof?.status === 'awaiting-approval') throw new MigrationRefusal(proofPending);
       this.refuseWhileWavesRun(record, 'assign groups');
       let next = withApproval(record, request);
       if (previous?.status === 'awaiting-approval') next = supersede(next, previous.approvalId);
@@ -197,6 +213,7 @@ export class MigrationService {
             groups,
             digest: request.subject.digest,
             approvalId: request.id,
+            ...(chosen.dynamic.length > 0 ? { dynamic: chosen.dynamic } : {}),
           },
         },
         result: undefined,
@@ -204,6 +221,14 @@ export class MigrationService {
     });
     await this.deps.notifier.notify({ kind: 'approval-requested', request });
     return request;
+  }
+
+  /** `group N dynamic [C]` / `group N static`, before `assign`: see recordGroupChoice. */
+  async chooseGroup(by: Person, argument: GroupChoiceArgument) {
+    await this.requireAdmin(by, 'choose the kind of licensing group');
+    return recordGroupChoice(this.deps, by, argument).catch((error: unknown) => {
+      throw error instanceof GroupChoiceError ? new MigrationRefusal(error.message) : error;
+    });
   }
 
   /** Phase 6: freezes the removal waves from a fresh verification and asks for the first one's sign-off. */
@@ -536,6 +561,8 @@ function supersede(record: MigrationRecord, approvalId: string): MigrationRecord
 function currentDigestOf(record: MigrationRecord, request: ApprovalRequest): string | null {
   const subject = request.subject;
   if (subject.kind === 'assign') return record.assign?.digest ?? null;
+  if (subject.kind === 'license-proven')
+    return record.assign?.proof?.approvalId === request.id ? record.assign.proof.digest : null;
   const wave = record.waves.find((w) => w.number === subject.waveNumber);
   // A restore binds to the follow-up's findings; a newer follow-up replaces it.
   if (subject.kind === 'restore')
@@ -551,6 +578,7 @@ function openRequestFor(record: MigrationRecord, subject: ApprovalSubject): Appr
         a.status === 'pending' &&
         a.subject.kind === subject.kind &&
         (subject.kind === 'assign' ||
+          subject.kind === 'license-proven' ||
           ('waveNumber' in a.subject && a.subject.waveNumber === subject.waveNumber))
     ) ?? null
   );
@@ -563,6 +591,8 @@ function applyDecision(record: MigrationRecord, request: ApprovalRequest): Migra
   if (subject.kind === 'assign' && next.assign) {
     return { ...next, assign: { ...next.assign, status: approved ? 'running' : 'rejected' } };
   }
+  if (subject.kind === 'license-proven' && next.assign?.proof)
+    return { ...next, assign: provenDecided(next.assign, approved) };
   if (subject.kind === 'wave') {
     return withWave(next, subject.waveNumber, (w) => ({
       ...w,

@@ -12,6 +12,11 @@ import type {
   UserLicenseSnapshot,
 } from '../domain/licenses';
 import type { TenantReader } from '../engine/tenant-reader';
+import {
+  RULE_ATTRIBUTE_SELECT,
+  ruleAttributesOf,
+  type GraphRuleProperties,
+} from './rule-attributes-of';
 
 /** Graph returns up to 999 directory objects per page: the fewest requests for a full read. */
 const PAGE_SIZE = 999;
@@ -21,6 +26,8 @@ export const USER_LICENSE_PROPERTIES = [
   'accountEnabled',
   'usageLocation',
   'licenseAssignmentStates',
+  // What dynamic membership rules read: the rule a variant may move to is checked against it.
+  ...RULE_ATTRIBUTE_SELECT,
 ];
 
 interface GraphSku {
@@ -49,7 +56,7 @@ interface GraphGroup {
   assignedLicenses?: { skuId?: string; disabledPlans?: string[] }[];
 }
 
-export interface GraphUser {
+export interface GraphUser extends GraphRuleProperties {
   id: string;
   userPrincipalName?: string;
   accountEnabled?: boolean | null;
@@ -229,6 +236,7 @@ export function toUserSnapshot(user: GraphUser): UserLicenseSnapshot {
     userPrincipalName: user.userPrincipalName ?? user.id,
     accountEnabled: user.accountEnabled ?? true,
     usageLocation: user.usageLocation ?? null,
+    attributes: ruleAttributesOf(user),
     licenseAssignmentStates: (user.licenseAssignmentStates ?? []).flatMap(
       (row): LicenseAssignmentSnapshot[] =>
         row.skuId

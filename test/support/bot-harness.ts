@@ -64,6 +64,8 @@ export async function startBotUnderTest(
      * whole-migration tests count direct assignments at given moments, which its joiners and leavers change.
      */
     automation?: AutomationSchedule;
+    /** How long Entra takes to compute dynamic membership after a change (simulated ms). */
+    dynamicMembershipDelayMs?: number;
   } = {}
 ): Promise<BotUnderTest> {
   const simulator = new TenantSimulator({
@@ -73,6 +75,9 @@ export async function startBotUnderTest(
     replicationLagMs: TEST_REPLICATION_LAG_MS,
     ...(options.graphFaults ? { faults: options.graphFaults } : {}),
     ...(options.automation ? { automation: options.automation } : {}),
+    ...(options.dynamicMembershipDelayMs !== undefined
+      ? { dynamicMembershipDelayMs: options.dynamicMembershipDelayMs }
+      : {}),
   });
   const graphUrl = await simulator.start();
   const identity = options.identity;
@@ -101,6 +106,7 @@ export async function startBotUnderTest(
         notifySpacingMs: 0,
         notifyRetryMs: 50,
         processingPollMs: 20,
+        membershipQuietMs: 300,
         retryMs: 200,
         pollMs: 200,
       },
