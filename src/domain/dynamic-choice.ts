@@ -1,6 +1,7 @@
 import type { Person } from './approvals';
 import type { PlannedGroup } from './group-plan';
 import { ruleMatches, ruleText, type ProposedRule, type RuleAttributes } from './proposed-rule';
+import { DEFAULT_INFERENCE_OPTIONS, allowedGains, requiredMatches } from './rule-candidate';
 
 /**
  * An admin's choice of a dynamic licensing group for one variant of the plan (`group N dynamic`), and
@@ -40,12 +41,6 @@ export interface DynamicChoice {
 /** The choice cannot be made as asked; the message says why. Nothing was recorded. */
 export class GroupChoiceError extends Error {}
 
-/**
- * A rule is precise enough when it misses, and adds, at most this share of the variant's holders: each
- * miss is a user the script or a person must still look after, each gain a seat paid for.
- */
-export const MAX_MISS_SHARE = 0.1;
-export const MAX_GAIN_SHARE = 0.1;
 const SAMPLE = 5;
 
 /** Who a rule matches among a variant's holders, and how many others it matches. */
@@ -74,11 +69,13 @@ export function imprecision(
   holders: number,
   reach: { expected: readonly unknown[]; misses: readonly unknown[]; gains: readonly unknown[] }
 ): string | null {
-  if (reach.expected.length === 0) return 'it matches none of the holders';
-  if (reach.misses.length > holders * MAX_MISS_SHARE)
-    return `it misses ${reach.misses.length} of the ${holders} holders (at most ${Math.floor(holders * MAX_MISS_SHARE)} may stay in an exceptions group)`;
-  if (reach.gains.length > holders * MAX_GAIN_SHARE)
-    return `it would license ${reach.gains.length} people who do not hold it today (at most ${Math.floor(holders * MAX_GAIN_SHARE)})`;
+  // The inference's own thresholds: a rule it offered and a rule re-counted now are held to the same bar.
+  const needed = requiredMatches(holders, DEFAULT_INFERENCE_OPTIONS);
+  const allowed = allowedGains(holders, DEFAULT_INFERENCE_OPTIONS);
+  if (reach.expected.length < needed)
+    return `it matches ${reach.expected.length} of the ${holders} holders (at least ${needed} needed; the others would stay in an exceptions group)`;
+  if (reach.gains.length > allowed)
+    return `it would license ${reach.gains.length} people who do not hold it today (at most ${allowed})`;
   return null;
 }
 

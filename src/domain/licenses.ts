@@ -27,9 +27,9 @@ export interface UserLicenseSnapshot {
   readonly userPrincipalName: string;
   readonly accountEnabled: boolean;
   readonly usageLocation: string | null;
-  /** What dynamic membership rules read (absent when the read did not ask for it). */
-  readonly attributes?: RuleAttributes;
   readonly licenseAssignmentStates: readonly LicenseAssignmentSnapshot[];
+  /** The values a dynamic membership rule would test; read with the whole tenant, absent elsewhere. */
+  readonly ruleAttributes?: RuleAttributes;
 }
 
 /** How one user holds one SKU. */

@@ -10,7 +10,12 @@ import {
   type RuleSubject,
 } from '../domain/dynamic-choice';
 import { GroupPlanner, type GroupPlan, type PlannedGroup } from '../domain/group-plan';
-import { ruleCandidates } from '../domain/rule-candidates';
+import {
+  proposeDynamicRules,
+  rulePersonOf,
+  type DynamicRulePlan,
+} from '../domain/dynamic-rule-plan';
+import type { RulePerson } from '../domain/rule-candidate';
 import { updateRecord, type MigrationStore } from './migration-store';
 import type { TenantReader } from './tenant-reader';
 
@@ -20,24 +25,22 @@ import type { TenantReader } from './tenant-reader';
  * as it stands.
  */
 
-/** The group plan and, from the same read, what rules read of every user. */
+/** The group plan, the rules inferred for it, and, from the same read, what rules read of every user. */
 export async function planWithSubjects(
   reader: TenantReader
-): Promise<{ plan: GroupPlan; subjects: RuleSubject[] }> {
-  const skus = new Map(
-    (await reader.subscribedSkus()).map((sku) => [sku.skuId.toLowerCase(), sku])
+): Promise<{ plan: GroupPlan; rules: DynamicRulePlan; subjects: RulePerson[] }> {
+  const skus = await reader.subscribedSkus();
+  const planner = new GroupPlanner(
+    new Map(skus.map((sku) => [sku.skuId.toLowerCase(), sku])),
+    await reader.licensingGroups()
   );
-  const planner = new GroupPlanner(skus, await reader.licensingGroups());
-  const subjects: RuleSubject[] = [];
+  const subjects: RulePerson[] = [];
   await reader.forEachUser((user) => {
     planner.add(user);
-    subjects.push({
-      id: user.id,
-      userPrincipalName: user.userPrincipalName,
-      attributes: user.attributes ?? {},
-    });
+    subjects.push(rulePersonOf(user));
   });
-  return { plan: planner.result(), subjects };
+  const plan = planner.result();
+  return { plan, rules: proposeDynamicRules(plan, subjects, skus), subjects };
 }
 
 /** Why the choice of groups can no longer change: the assignment has started (or waits for its sign-off). */
@@ -57,14 +60,14 @@ export async function recordGroupChoice(
   const before = (await deps.store.read()).record;
   const blocked = choiceBlocker(before.assign?.status);
   if (blocked) throw new GroupChoiceError(blocked);
-  const { plan, subjects } = await planWithSubjects(deps.reader);
+  const { plan, rules, subjects } = await planWithSubjects(deps.reader);
   const variant = plan.groups[argument.variant - 1];
   let choice: DynamicChoice | null = null;
   if (argument.kind === 'dynamic' || !variant) {
     choice = chooseDynamicGroup({
       groups: plan.groups,
       variantNumber: argument.variant,
-      candidates: variant ? ruleCandidates(variant.userIds, subjects) : [],
+      candidates: (rules.variants[argument.variant - 1]?.candidates ?? []).map((c) => c.rule),
       candidateNumber: argument.candidate ?? 1,
       everyone: subjects,
       by,

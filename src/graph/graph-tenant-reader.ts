@@ -13,10 +13,10 @@ import type {
 } from '../domain/licenses';
 import type { TenantReader } from '../engine/tenant-reader';
 import {
-  RULE_ATTRIBUTE_SELECT,
+  USER_RULE_PROPERTIES,
   ruleAttributesOf,
-  type GraphRuleProperties,
-} from './rule-attributes-of';
+  type GraphRuleFields,
+} from './graph-rule-attributes';
 
 /** Graph returns up to 999 directory objects per page: the fewest requests for a full read. */
 const PAGE_SIZE = 999;
@@ -26,9 +26,10 @@ export const USER_LICENSE_PROPERTIES = [
   'accountEnabled',
   'usageLocation',
   'licenseAssignmentStates',
-  // What dynamic membership rules read: the rule a variant may move to is checked against it.
-  ...RULE_ATTRIBUTE_SELECT,
 ];
+
+/** The whole-tenant read also takes what membership rules would test (usageLocation is in both). */
+const EVERY_USER_PROPERTIES = [...new Set([...USER_LICENSE_PROPERTIES, ...USER_RULE_PROPERTIES])];
 
 interface GraphSku {
   skuId: string;
@@ -56,7 +57,7 @@ interface GraphGroup {
   assignedLicenses?: { skuId?: string; disabledPlans?: string[] }[];
 }
 
-export interface GraphUser extends GraphRuleProperties {
+export interface GraphUser extends GraphRuleFields {
   id: string;
   userPrincipalName?: string;
   accountEnabled?: boolean | null;
@@ -200,8 +201,8 @@ export class GraphTenantReader implements TenantReader {
 
   async forEachUser(visit: (user: UserLicenseSnapshot) => void): Promise<void> {
     await this.visitAll<GraphUser>(
-      this.client.api('/users').select(USER_LICENSE_PROPERTIES).top(PAGE_SIZE),
-      (user) => visit(toUserSnapshot(user))
+      this.client.api('/users').select(EVERY_USER_PROPERTIES).top(PAGE_SIZE),
+      (user) => visit({ ...toUserSnapshot(user), ruleAttributes: ruleAttributesOf(user) })
     );
   }
 
@@ -236,7 +237,6 @@ export function toUserSnapshot(user: GraphUser): UserLicenseSnapshot {
     userPrincipalName: user.userPrincipalName ?? user.id,
     accountEnabled: user.accountEnabled ?? true,
     usageLocation: user.usageLocation ?? null,
-    attributes: ruleAttributesOf(user),
     licenseAssignmentStates: (user.licenseAssignmentStates ?? []).flatMap(
       (row): LicenseAssignmentSnapshot[] =>
         row.skuId

@@ -1,0 +1,61 @@
+import { RULE_PROPERTIES, type RuleAttributes, type RuleProperty } from './proposed-rule';
+
+/**
+ * One pass over a population: for each rule property and each value (compared as Entra compares, without
+ * regard to case), how many people carry it and how many of them hold the license variant. Every clause
+ * the inference considers is scored from these counts, so it never compares users with each other. Pure.
+ */
+
+export interface ValueCount {
+  /** The spelling most holders use (the first seen while they tie), for the rule's text. */
+  spelling: string;
+  holders: number;
+  total: number;
+  /** Holders per spelling, kept only once a second spelling shows up. */
+  spellings?: Map<string, number>;
+}
+
+export type PropertyCounts = Map<RuleProperty, Map<string, ValueCount>>;
+
+export interface CountedPerson {
+  readonly attributes: RuleAttributes;
+}
+
+/** A value worth a clause: set, and not only white space (Entra's -eq would never match "" usefully). */
+export function usableValue(value: string | null | undefined): value is string {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+export function countValues<P extends CountedPerson>(
+  people: Iterable<P>,
+  isHolder: (person: P) => boolean
+): PropertyCounts {
+  const counts: PropertyCounts = new Map(RULE_PROPERTIES.map((p) => [p, new Map()]));
+  for (const person of people) {
+    const holder = isHolder(person);
+    for (const [property, value] of Object.entries(person.attributes)) {
+      const byValue = counts.get(property as RuleProperty);
+      if (!byValue || !usableValue(value)) continue;
+      const key = value.toLowerCase();
+      let count = byValue.get(key);
+      if (!count) {
+        count = { spelling: value, holders: 0, total: 0 };
+        byValue.set(key, count);
+      }
+      count.total++;
+      if (holder) {
+        count.holders++;
+        noteSpelling(count, value);
+      }
+    }
+  }
+  return counts;
+}
+
+function noteSpelling(count: ValueCount, value: string): void {
+  if (!count.spellings && value === count.spelling) return;
+  if (!count.spellings) count.spellings = new Map([[count.spelling, count.holders - 1]]);
+  const seen = (count.spellings.get(value) ?? 0) + 1;
+  count.spellings.set(value, seen);
+  if (seen > (count.spellings.get(count.spelling) ?? 0)) count.spelling = value;
+}
