@@ -88,6 +88,13 @@ describe('a dynamic licensing group through Teams', () => {
     await bot.idle();
     expect(directAssignments()).toBe(0);
     expect(directory().timeline.losses(directory().skus)).toEqual([]);
+    const status = cardTexts(cardOf((await teams.say('finance', 'status'))[0])).join('\n');
+    expect(status).toContain(
+      `"LIC Office 365 E3 (dynamic)" now does the script's work: joiners matching ${RULE} get the license from the rule`
+    );
+    expect(status).toContain(
+      'Still for the script or a person: "LIC Office 365 E3 (exceptions)" (3 users'
+    );
 
     // A joiner in Finance, created through Graph: no script, no direct assignment, the rule licenses them.
     const joiner = await graphCall(bot.simulator.baseUrl, 'POST', '/v1.0/users', {

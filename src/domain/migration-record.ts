@@ -7,6 +7,7 @@ import {
 } from './approvals';
 import { releaseBlocker, utc, type FollowUpState } from './follow-up';
 import type { DynamicChoice } from './dynamic-choice';
+import { dynamicHandOver } from './dynamic-handover';
 import type { PlannedGroup } from './group-plan';
 import type { ShadowProof } from './shadow-proof';
 import { describeMoment, windowAt } from './release-window';
@@ -347,7 +348,7 @@ export function migrationStage(record: MigrationRecord, now: Date): string {
     ? `Wave ${soaking.number}'s users are checked again at ${utc(soaking.followUp?.dueAt ?? '')} (its follow-up).`
     : '';
   if (record.waves.every((w) => ['completed', 'rolled-back'].includes(w.status)))
-    return `Every wave is done: see \`report\`, and point the old automation at the licensing groups.${followUp ? ` ${followUp}` : ''}`;
+    return `Every wave is done: see \`report\`, and point the old automation at the licensing groups.${dynamicHandOver(assign)}${followUp ? ` ${followUp}` : ''}`;
   if (followUp) return followUp;
   return 'Removal waves are under way.';
 }
