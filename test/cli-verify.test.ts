@@ -92,7 +92,14 @@ describe('npm run cli -- verify', () => {
     const plan = JSON.parse(result.stdout) as {
       groups: { displayName: string; existingGroupId: string | null; users: number }[];
       warnings: string[];
+      rules: {
+        variants: { variant: number; candidates: unknown[]; noRuleReason: string | null }[];
+      };
     };
+    // Each variant, numbered as the groups are, offers a dynamic rule or says why its static group stays.
+    expect(plan.rules.variants.map((v) => v.variant)).toEqual(plan.groups.map((_, i) => i + 1));
+    for (const variant of plan.rules.variants)
+      expect(variant.candidates.length > 0 || variant.noRuleReason !== null).toBe(true);
     expect(
       plan.groups.find((g) => g.displayName === 'LIC-E3 (no Yammer)')?.existingGroupId
     ).not.toBeNull();

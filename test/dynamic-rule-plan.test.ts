@@ -1,4 +1,7 @@
 import { simulatorGraphClient } from './support/simulator-graph-client';
+import { startBotUnderTest, type BotUnderTest } from './support/bot-harness';
+import { cardOf, cardTexts } from './support/connector-stand-in';
+import { personalMessage } from './support/teams-activities';
 import { GraphTenantReader } from '../src/graph/graph-tenant-reader';
 import { planGroupsWithRules } from '../src/engine/plan-groups';
 import type { UserLicenseSnapshot } from '../src/domain/licenses';
@@ -88,5 +91,32 @@ describe('the plan proposes dynamic membership rules from the tenant it reads', 
     );
     // Everyone holds EMS E3, which carries P1: the 197 Finance members are covered.
     expect(best?.p1).toMatchObject({ needed: 197, seats: 1100, shortfall: 0, membersWithoutP1: 0 });
+  });
+});
+
+describe('the plan command in Teams', () => {
+  let bot: BotUnderTest;
+  afterEach(async () => {
+    await bot.stop();
+  });
+
+  it('offers Finance’s variant a numbered dynamic rule with its misses named, seats and P1', async () => {
+    bot = await startBotUnderTest();
+    await bot.post(personalMessage('plan', { serviceUrl: bot.serviceUrl }));
+    const [reply] = await bot.connector.waitForMessages(1);
+    const text = cardTexts(cardOf(reply)).join('\n');
+    const e3 = text
+      .split('\n')
+      .find((t) => /^\d\.1 Dynamic: \(user\.department -eq "Finance"\)$/.test(t));
+    expect(e3).toBeDefined();
+    const detail = text.slice(text.indexOf(e3 ?? '') + (e3 ?? '').length);
+    expect(detail).toMatch(
+      /^\nMatches 197 of 200 holders\. Misses 3 \(they stay in a static exceptions group\): /
+    );
+    expect(detail).toMatch(
+      /Gains 0; 0 new seats, 50 free\. Entra ID P1: 197 member\(s\), 1,100 seat\(s\)\./
+    );
+    expect(detail).toContain('department is "Finanse" for');
+    expect(text).toContain('group <variant#> dynamic [candidate#]');
   });
 });

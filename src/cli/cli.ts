@@ -3,7 +3,7 @@ import { ConfigError, readGraphSettings } from '../config';
 import { describeAutomation } from '../domain/automation';
 import { productName } from '../domain/product-names';
 import { listLicenseErrors } from '../engine/list-license-errors';
-import { planGroups } from '../engine/plan-groups';
+import { planGroupsWithRules } from '../engine/plan-groups';
 import { takeInventory } from '../engine/take-inventory';
 import { graphAppId } from '../graph/graph-settings';
 import { verifyDirectRemovals } from '../engine/verify-removals';
@@ -16,6 +16,7 @@ import { GraphTenantReader } from '../graph/graph-tenant-reader';
 import { GraphPreflightProbe } from '../graph/graph-preflight-probe';
 import { preflightLineText } from '../domain/preflight';
 import { runPreflight } from '../engine/preflight';
+import { planOutput } from './plan-output';
 import { CLI_USAGE, CliUsageError, parseCliArguments, type CliArguments } from './cli-arguments';
 
 /**
@@ -74,28 +75,8 @@ async function run(args: CliArguments): Promise<void> {
     return;
   }
   if (args.command === 'plan') {
-    const plan = await planGroups(reader);
-    if (args.json)
-      return void console.log(
-        JSON.stringify({
-          ...plan,
-          groups: plan.groups.map(({ userIds, ...g }) => ({ ...g, users: userIds.length })),
-        })
-      );
-    console.log('Licensing groups to create or reuse (dry run, nothing was changed):');
-    for (const g of plan.groups) {
-      console.log(
-        `  ${g.displayName}${g.existingGroupId ? ' (existing)' : ' (new)'}: ${g.userIds.length} users, ${g.toAdd} to add; e.g. ${g.sampleUserPrincipalNames.join(', ')}`
-      );
-    }
-    console.log(
-      `New seats needed: ${
-        Object.entries(plan.newSeats)
-          .map(([sku, n]) => `${sku} ${n}`)
-          .join(', ') || 'none'
-      }.`
-    );
-    plan.warnings.forEach((w) => console.log(`  ! ${w}`));
+    const { plan, rules } = await planGroupsWithRules(reader);
+    planOutput(plan, rules, args.json).forEach((line) => console.log(line));
     return;
   }
   if (args.command === 'errors') {

@@ -17,7 +17,7 @@ import {
   type RuleCandidate,
   type RulePerson,
 } from './rule-candidate';
-import { countValues } from './rule-value-counts';
+import { countHeldValues, countValues, type PropertyCounts } from './rule-value-counts';
 
 /**
  * Infers the dynamic membership rules that would keep a licensing variant's group right by itself: rules
@@ -68,17 +68,18 @@ export function inferMembershipRules(
       `Only ${holders} user(s) hold it: a static group is simpler than a rule (a rule needs at least ${settings.minHolders}).`
     );
   const isHolder = (person: RulePerson) => holderIds.has(person.id);
-  const singles = clauseOptions(countValues(everyone, isHolder), holders, settings);
+  const counts = countHeldValues(everyone, isHolder);
+  const singles = clauseOptions(counts, holders, settings);
+  const isPrecise = (s: Scored) =>
+    s.matched >= requiredMatches(holders, settings) && s.gains <= allowedGains(holders, settings);
+  // Two clauses rank after one: not worth a pass when enough single clauses are precise.
+  const enoughSingles = singles.map(asScored).filter(isPrecise).length >= settings.maxCandidates;
   const scored = [
     ...singles.map(asScored),
-    ...narrowed(singles, everyone, isHolder, holders, settings),
+    ...(enoughSingles ? [] : narrowed(singles, counts, everyone, isHolder, holders, settings)),
   ].filter((s) => ruleText(s.rule).length <= MAX_RULE_LENGTH);
   const precise = distinct(scored)
-    .filter(
-      (s) =>
-        s.matched >= requiredMatches(holders, settings) &&
-        s.gains <= allowedGains(holders, settings)
-    )
+    .filter(isPrecise)
     .sort(byPreference(holders))
     .slice(0, settings.maxCandidates);
   if (precise.length > 0) {
@@ -112,10 +113,12 @@ const asScored = (option: ClauseOption): Scored => ({
 
 /**
  * Two-clause rules: the broad clauses that cover enough holders but match too many others, each narrowed
- * by the clauses that best separate holders from the others among the people it matches.
+ * by the clauses that best separate holders from the others among the people it matches. A pair where
+ * either clause changes nothing is left out (Microsoft: avoid redundant criteria).
  */
 function narrowed(
   singles: readonly ClauseOption[],
+  counts: PropertyCounts,
   everyone: readonly RulePerson[],
   isHolder: (person: RulePerson) => boolean,
   holders: number,
@@ -131,15 +134,28 @@ function narrowed(
   return broad.flatMap((first) => {
     const rule = { clauses: [first.clause] };
     const within = everyone.filter((p) => ruleMatches(rule, p.attributes));
-    const counts = countValues(within, isHolder);
-    return clauseOptions(counts, holders, settings, new Set([first.clause.property])).map(
-      (second) => ({
+    return clauseOptions(
+      countValues(within, isHolder),
+      holders,
+      settings,
+      new Set([first.clause.property])
+    )
+      .filter((second) => second.gains < first.gains && second.gains < gainsAlone(second, counts))
+      .map((second) => ({
         rule: { clauses: inPropertyOrder([first.clause, second.clause]) },
         matched: second.matched,
         gains: second.gains,
-      })
-    );
+      }));
   });
+}
+
+/** Whom a clause would gain on its own, from the whole directory's counts. */
+function gainsAlone(option: ClauseOption, counts: PropertyCounts): number {
+  const byValue = counts.get(option.clause.property);
+  return option.clause.values.reduce((sum, value) => {
+    const count = byValue?.get(value.toLowerCase());
+    return sum + (count ? count.total - count.holders : 0);
+  }, 0);
 }
 
 const inPropertyOrder = (clauses: RuleClause[]) =>

@@ -26,6 +26,59 @@ export function usableValue(value: string | null | undefined): value is string {
   return typeof value === 'string' && value.trim() !== '';
 }
 
+/**
+ * The counts for the whole directory: the totals of every value are counted once per list of people and
+ * kept while the list lives (each variant of a plan reads the same list), so each variant costs one pass
+ * over its holders. Only values some holder carries are returned: no other value can be in a rule.
+ */
+export function countHeldValues<P extends CountedPerson>(
+  everyone: readonly P[],
+  isHolder: (person: P) => boolean
+): PropertyCounts {
+  const totals = totalsOf(everyone);
+  const counts: PropertyCounts = new Map(RULE_PROPERTIES.map((p) => [p, new Map()]));
+  for (const person of everyone) {
+    if (!isHolder(person)) continue;
+    for (const property in person.attributes) {
+      const value = person.attributes[property as RuleProperty];
+      const byValue = counts.get(property as RuleProperty);
+      if (!byValue || !usableValue(value)) continue;
+      const key = value.toLowerCase();
+      let count = byValue.get(key);
+      if (!count) {
+        const total = totals.get(property as RuleProperty)?.get(key) ?? 0;
+        count = { spelling: value, holders: 0, total };
+        byValue.set(key, count);
+      }
+      count.holders++;
+      noteSpelling(count, value);
+    }
+  }
+  return counts;
+}
+
+const totalsCache = new WeakMap<readonly CountedPerson[], Map<RuleProperty, Map<string, number>>>();
+
+function totalsOf(everyone: readonly CountedPerson[]): Map<RuleProperty, Map<string, number>> {
+  const cached = totalsCache.get(everyone);
+  if (cached) return cached;
+  const totals = new Map<RuleProperty, Map<string, number>>(
+    RULE_PROPERTIES.map((p) => [p, new Map()])
+  );
+  for (const person of everyone) {
+    for (const property in person.attributes) {
+      const value = person.attributes[property as RuleProperty];
+      const byValue = totals.get(property as RuleProperty);
+      if (!byValue || !usableValue(value)) continue;
+      const key = value.toLowerCase();
+      byValue.set(key, (byValue.get(key) ?? 0) + 1);
+    }
+  }
+  totalsCache.set(everyone, totals);
+  return totals;
+}
+
+/** Counts for a population in one pass (the people a first clause matches, when narrowing it). */
 export function countValues<P extends CountedPerson>(
   people: Iterable<P>,
   isHolder: (person: P) => boolean
@@ -33,7 +86,8 @@ export function countValues<P extends CountedPerson>(
   const counts: PropertyCounts = new Map(RULE_PROPERTIES.map((p) => [p, new Map()]));
   for (const person of people) {
     const holder = isHolder(person);
-    for (const [property, value] of Object.entries(person.attributes)) {
+    for (const property in person.attributes) {
+      const value = person.attributes[property as RuleProperty];
       const byValue = counts.get(property as RuleProperty);
       if (!byValue || !usableValue(value)) continue;
       const key = value.toLowerCase();

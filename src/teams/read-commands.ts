@@ -8,12 +8,13 @@ import { errorText } from '../error-text';
 import { listLicenseErrors } from '../engine/list-license-errors';
 import { intendedGroupsOf } from '../engine/migration-requests';
 import { REPORT_HEADER, migrationReport } from '../engine/migration-report';
-import { planGroups } from '../engine/plan-groups';
+import { planGroupsWithRules } from '../engine/plan-groups';
 import { takeInventory } from '../engine/take-inventory';
 import { verifyDirectRemovals } from '../engine/verify-removals';
 import { count, moment, plural } from './cards/card-format';
 import { helpCard } from './cards/help-card';
 import { inventoryCard } from './cards/inventory-card';
+import { planCard } from './cards/plan-card';
 import { statusCard } from './cards/status-card';
 import { summaryCard } from './cards/summary-card';
 import { nameInCard, reasonInCard } from './cards/typed-text';
@@ -49,31 +50,8 @@ export async function replyWithPlan(
   context: TurnContext,
   deps: CommandDependencies
 ): Promise<void> {
-  const plan = await planGroups(deps.reader);
-  await reply(
-    context,
-    summaryCard({
-      title: 'Licensing groups to create or reuse',
-      subtitle: 'Dry run: nothing was changed.',
-      rows: plan.groups.map((g) => ({
-        heading: `${nameInCard(g.displayName)}${g.existingGroupId ? ' (existing)' : ' (new)'}`,
-        detail: `${productName(g.skuPartNumber)}${g.disabledPlans.length ? `, ${plural(g.disabledPlans.length, 'plan', 'plans')} disabled` : ''}; ${plural(g.userIds.length, 'user', 'users')}, ${count(g.toAdd)} to add; e.g. ${g.sampleUserPrincipalNames.slice(0, 3).join(', ')}`,
-      })),
-      lines: [
-        `New seats needed: ${
-          Object.entries(plan.newSeats)
-            .filter(([, n]) => n > 0)
-            .map(([sku, n]) => `${productName(sku)} ${count(n)}`)
-            .join(', ') || 'none'
-        }.`,
-        ...plan.warnings,
-      ],
-      footer:
-        plan.groups.length > 0
-          ? 'An admin starts it with `assign`.'
-          : 'Nobody holds a license directly.',
-    })
-  );
+  const { plan, rules } = await planGroupsWithRules(deps.reader);
+  await reply(context, planCard(plan, rules));
 }
 
 export async function replyWithVerify(
