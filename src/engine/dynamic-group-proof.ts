@@ -20,6 +20,8 @@ import {
 } from './populate-and-assign';
 import { readBackOf, type ReadBackOptions } from './read-until-fresh';
 
+export type { MembershipWaitOptions };
+
 /**
  * After the assignment's sign-off, each chosen dynamic group is first created without any license (its
  * shadow), with a static exceptions group of the holders its rule misses, also unlicensed. Entra computes

@@ -33,8 +33,7 @@ import { windowAt } from '../domain/release-window';
 import type { RemovalContext } from '../domain/removal-safety';
 import { errorText } from '../error-text';
 import type { DirectoryWriter } from './directory-writer';
-import { needsProof, proveShadowGroups } from './dynamic-group-proof';
-import type { MembershipWaitOptions } from './dynamic-membership-wait';
+import { needsProof, proveShadowGroups, type MembershipWaitOptions } from './dynamic-group-proof';
 import { executeWave } from './execute-wave';
 import { followUpWave, restoreDigest } from './follow-up-wave';
 import { wavesFrozenAt } from '../domain/waves-frozen';
@@ -310,7 +309,7 @@ export class MigrationRunner {
     const due = dueFollowUp(record, this.deps.now());
     if (due) {
       this.inHand = { label: `the follow-up of wave ${due.number}` };
-      await this.runFollowUp(due);
+      await this.runFollowUp(due, record);
       return true;
     }
     return false;
@@ -614,10 +613,11 @@ export class MigrationRunner {
    * next wave may be released; otherwise the channel is told who lacks what and why, and anything
    * missing is put back only once an approver signs off.
    */
-  private async runFollowUp(wave: StoredWave): Promise<void> {
+  private async runFollowUp(wave: StoredWave, record: MigrationRecord): Promise<void> {
     const { deps } = this;
     const report = await followUpWave(wave, deps.reader, deps.directoryWriter, deps.journal, {
       readBack: deps.readBack,
+      assign: record.assign,
     });
     const toRestore = report.findings.filter((f) => f.needsRestore);
     const at = deps.now();
