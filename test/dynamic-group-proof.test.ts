@@ -91,4 +91,38 @@ describe('proving a dynamic licensing group before it is licensed', () => {
     expect(exceptions.licenses.size).toBe(0);
     expect([...directory().users.values()].every((u) => u.directLicenses.size > 0)).toBe(true);
   }, 30_000);
+
+  it('resumed after a restart while Entra computes the shadow group, reuses the groups it made and completes the proof', async () => {
+    const assign = await chooseAndAskToAssign();
+    const dynamicName = 'LIC Office 365 E3 (dynamic)';
+    let restarted: Promise<void> | null = null;
+    let membersAtRestart = -1;
+    // Restarted (as a deploy would) at the bot's first read of the shadow group's members.
+    bot.simulator.onRequest = (method, url) => {
+      const shadow = groupNamed(dynamicName);
+      if (restarted || method !== 'GET' || !shadow || !url.includes(`/groups/${shadow.id}/members`))
+        return;
+      restarted = bot.restart(() => {
+        membersAtRestart = shadow.members.size;
+      });
+    };
+    await teams.click('approver1', 'approve', await teams.buttonData(assign));
+    const deadline = Date.now() + 20_000;
+    while (!restarted && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(restarted).not.toBeNull();
+    await restarted;
+    bot.simulator.onRequest = null;
+    // Entra had not computed the members when the bot went down.
+    expect(membersAtRestart).toBe(0);
+    await bot.idle();
+
+    const named = (name: string) =>
+      [...directory().groups.values()].filter((g) => g.displayName === name);
+    expect(named(dynamicName)).toHaveLength(1);
+    expect(named('LIC Office 365 E3 (exceptions)')).toHaveLength(1);
+    expect(named(dynamicName)[0].members.size).toBe(197);
+    const proof = cardTexts(teams.approvalCards().at(-1)!.card).join('\n');
+    expect(proof).toContain('Entra computed 197 members; 197 holders were expected');
+    expect(proof).toContain('Exceptions group: 3');
+  }, 30_000);
 });

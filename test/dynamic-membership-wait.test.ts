@@ -23,7 +23,12 @@ function entraAnswering(
       return new Set(answer);
     },
   } as unknown as GroupWriter;
-  const wait = (options: { quietMs: number; timeoutMs: number; lagBoundMs: number }) =>
+  const wait = (options: {
+    quietMs: number;
+    timeoutMs: number;
+    lagBoundMs: number;
+    stopping?: () => boolean;
+  }) =>
     waitForDynamicMembers(writer, 'g-dyn', {
       ...options,
       pollMs: MINUTE,
@@ -58,8 +63,8 @@ describe('waiting for Entra to compute a dynamic group', () => {
       [9, ['a', 'b', 'c']],
     ]);
     const result = await entra.wait({ quietMs: 6 * MINUTE, timeoutMs: 60 * MINUTE, lagBoundMs: 0 });
-    expect([...result.memberIds].sort()).toEqual(['a', 'b', 'c']);
-    expect(result.settled).toBe(true);
+    expect([...result!.memberIds].sort()).toEqual(['a', 'b', 'c']);
+    expect(result!.settled).toBe(true);
     expect(entra.minutes()).toBe(15);
   });
 
@@ -86,7 +91,7 @@ describe('waiting for Entra to compute a dynamic group', () => {
       chosenAt: '2026-01-01T00:00:00Z',
     };
     const summary = proofSummary(
-      [compareShadowGroup(choice, 'LIC Office 365 E3 (dynamic)', result.memberIds, false)],
+      [compareShadowGroup(choice, 'LIC Office 365 E3 (dynamic)', result!.memberIds, false)],
       new Map()
     ).join('\n');
     expect(summary).toContain(
@@ -109,5 +114,17 @@ describe('waiting for Entra to compute a dynamic group', () => {
     });
     expect(result).toEqual({ memberIds: new Set(['a', 'b', 'c']), settled: true });
     expect(entra.minutes()).toBe(15);
+  });
+
+  it('stops waiting as soon as the bot stops, leaving the proof to the next start', async () => {
+    const entra = entraAnswering([[0, ['a']]]);
+    const result = await entra.wait({
+      quietMs: 10 * MINUTE,
+      timeoutMs: 48 * 60 * MINUTE,
+      lagBoundMs: 0,
+      stopping: () => entra.minutes() >= 2,
+    });
+    expect(result).toBeNull();
+    expect(entra.minutes()).toBe(2);
   });
 });

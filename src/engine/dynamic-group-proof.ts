@@ -38,6 +38,8 @@ export interface ShadowProofDependencies {
   readonly approvalTtlMs: number;
   readonly readBack?: ReadBackOptions;
   readonly membershipWait?: MembershipWaitOptions;
+  /** Whether this instance still runs approved work (several may share one endpoint). */
+  readonly lease?: { held(): boolean };
 }
 
 const DESCRIPTION = 'Licensing group created by the license migration bot.';
@@ -65,7 +67,9 @@ export function provenDecided(assign: AssignState, approved: boolean): AssignSta
 /** Creates the shadow groups, waits for Entra, compares, and asks for the second sign-off. */
 export async function proveShadowGroups(
   deps: ShadowProofDependencies,
-  assign: AssignState
+  assign: AssignState,
+  /** The runner is stopping: the proof ends where it is; the groups it made are reused when it resumes. */
+  stopping: () => boolean = () => false
 ): Promise<void> {
   const { groupWriter: writer } = deps;
   const known: Record<string, string> = { ...(assign.groupIds ?? {}) };
@@ -107,7 +111,9 @@ export async function proveShadowGroups(
       lagBoundMs: readBackOf(deps.readBack).lagBoundMs,
       now: deps.now,
       sleep: deps.readBack?.sleep,
+      stopping: () => stopping() || deps.lease?.held() === false,
     });
+    if (!members) return;
     const group = compareShadowGroup(choice, name, members.memberIds, members.settled);
     // Entra's view wins: a holder it left out keeps a licensed path through the exceptions group.
     if (group.missing.length > 0) {

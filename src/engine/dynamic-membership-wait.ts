@@ -25,7 +25,8 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 /**
  * Waits for Entra to compute a new dynamic group's members. Graph v1.0 says nothing of its progress
  * (`membershipRuleProcessingStatus` is beta), so the members are read until they are there and have
- * stayed the same for the quiet period; at the deadline, what was read last is returned, unsettled.
+ * stayed the same for the quiet period; at the deadline, what was read last is returned, unsettled. A
+ * wait of hours does not hold up a stopping bot: it returns null, and the resumed proof waits again.
  */
 export async function waitForDynamicMembers(
   writer: GroupWriter,
@@ -34,8 +35,10 @@ export async function waitForDynamicMembers(
     readonly lagBoundMs: number;
     readonly now: () => Date;
     readonly sleep?: (ms: number) => Promise<void>;
+    /** The runner is stopping (a deploy, a lost lease): null at once, and the next start waits again. */
+    readonly stopping?: () => boolean;
   }
-): Promise<{ memberIds: Set<string>; settled: boolean }> {
+): Promise<{ memberIds: Set<string>; settled: boolean } | null> {
   const { pollMs, quietMs, timeoutMs } = { ...DEFAULT_MEMBERSHIP_WAIT, ...options };
   const quiet = Math.max(quietMs, options.lagBoundMs);
   const sleep = options.sleep ?? realSleep;
@@ -56,6 +59,7 @@ export async function waitForDynamicMembers(
     }
     if (members.size > 0 && at - sameSince >= quiet) return { memberIds: members, settled: true };
     if (at > deadline) return { memberIds: members, settled: false };
+    if (options.stopping?.()) return null;
     await sleep(pollMs);
   }
 }

@@ -409,7 +409,7 @@ export class MigrationRunner {
       groups: assign.groups.map((g) => g.displayName),
     });
     if (!assign.groupIds) await this.afterWave(null, 'before the groups');
-    if (needsProof(assign)) return proveShadowGroups(deps, assign);
+    if (needsProof(assign)) return proveShadowGroups(deps, assign, () => this.stopped);
     const assignedSince = new Date(deps.now().getTime() - 60_000);
     const known: Record<string, string> = { ...(assign.groupIds ?? {}) };
     const report = await populateAndAssign(
