@@ -1,4 +1,4 @@
-import { dynamicGroupName, exceptionsGroupName, type NamedUser } from '../domain/dynamic-choice';
+import { dynamicGroupName } from '../domain/dynamic-choice';
 import type { PlannedGroup } from '../domain/group-plan';
 import { newApproval, withApproval, type AssignState } from '../domain/migration-record';
 import { productName } from '../domain/product-names';
@@ -19,6 +19,7 @@ import {
   licensingGroupNickname,
 } from './populate-and-assign';
 import { readBackOf, type ReadBackOptions } from './read-until-fresh';
+import { exceptionsPlan, groupsAsProven } from '../domain/proven-groups';
 
 export type { MembershipWaitOptions };
 
@@ -128,26 +129,6 @@ export async function proveShadowGroups(
   await askForLicensing(deps, assign, proven);
 }
 
-/** The variant's exceptions group as planned, or a new one when the rule was expected to miss nobody. */
-function exceptionsPlan(
-  groups: readonly PlannedGroup[],
-  dynamic: PlannedGroup,
-  misses: readonly NamedUser[]
-): PlannedGroup {
-  return (
-    groups.find((g) => g.exceptionsFor === dynamic.displayName) ?? {
-      ...dynamic,
-      membershipRule: undefined,
-      displayName: exceptionsGroupName(dynamic.displayName.replace(/ \(dynamic\)$/, '')),
-      mailNickname: dynamic.mailNickname.replace(/-dyn$/, '-exc'),
-      userIds: misses.map((u) => u.id),
-      toAdd: misses.length,
-      sampleUserPrincipalNames: misses.slice(0, 5).map((u) => u.userPrincipalName),
-      exceptionsFor: dynamic.displayName,
-    }
-  );
-}
-
 /** Creates (once) the unlicensed exceptions group and adds whoever it lacks; returns its id. */
 async function fillExceptions(
   deps: ShadowProofDependencies,
@@ -222,25 +203,6 @@ async function askForLicensing(
     };
   });
   if (request) await deps.notifier.notify({ kind: 'approval-requested', request });
-}
-
-/** Each exceptions group holds the misses and whoever Entra left out (added when there was none). */
-function groupsAsProven(
-  groups: readonly PlannedGroup[],
-  proven: readonly ProvenGroup[]
-): PlannedGroup[] {
-  const result = [...groups];
-  for (const group of proven) {
-    if (group.exceptions.length === 0) continue;
-    const dynamic = groups.find((g) => g.displayName === group.displayName);
-    if (!dynamic) continue;
-    const planned = exceptionsPlan(groups, dynamic, group.exceptions);
-    const updated = { ...planned, userIds: group.exceptions.map((u) => u.id) };
-    const at = result.findIndex((g) => g.displayName === planned.displayName);
-    if (at >= 0) result[at] = updated;
-    else result.splice(result.indexOf(dynamic) + 1, 0, updated);
-  }
-  return result;
 }
 
 async function updateAssign(
