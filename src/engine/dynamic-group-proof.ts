@@ -45,6 +45,10 @@ export interface ShadowProofDependencies {
 
 const DESCRIPTION = 'Licensing group created by the license migration bot.';
 
+/** Why `assign` cannot start over: the proven groups' licensing waits for its own sign-off. */
+export const PROOF_PENDING =
+  'The dynamic groups are proven and their licensing waits for its sign-off: decide that card first.';
+
 /** Whether the assignment still has dynamic groups to prove (or whose proof waits for its sign-off). */
 export const needsProof = (assign: AssignState): boolean =>
   (assign.dynamic?.length ?? 0) > 0 && assign.proof?.status !== 'approved';

@@ -9,6 +9,7 @@ import {
   type DynamicChoice,
   type RuleSubject,
 } from '../domain/dynamic-choice';
+import { groupsToAssign } from '../domain/assign-summary';
 import { GroupPlanner, type GroupPlan, type PlannedGroup } from '../domain/group-plan';
 import {
   proposeDynamicRules,
@@ -89,7 +90,7 @@ export async function recordGroupChoice(
 
 /**
  * The groups `assign` asks to sign off: each chosen variant as a dynamic group and its exceptions group,
- * counted again on the tenant now; a choice whose variant is gone or whose rule is no longer precise
+ * counted again on the tenant now (new groups, and existing ones that lack members); a choice whose variant is gone or whose rule is no longer precise
  * enough falls back to the static group, and a note says so.
  */
 export function assignPlan(
@@ -123,5 +124,5 @@ export function assignPlan(
       gainSample: reach.gains.slice(0, 5).map((u) => u.userPrincipalName),
     });
   }
-  return { groups: withDynamicGroups(plan.groups, dynamic), dynamic, notes };
+  return { groups: groupsToAssign(withDynamicGroups(plan.groups, dynamic)), dynamic, notes };
 }

@@ -23,8 +23,8 @@ import {
   type StoredWave,
 } from '../domain/migration-record';
 import type { GroupChoiceArgument } from '../domain/commands';
-import { GroupChoiceError, dynamicChoiceSummary, dynamicGroupName } from '../domain/dynamic-choice';
-import { productName } from '../domain/product-names';
+import { assignSummary, nothingToAssign } from '../domain/assign-summary';
+import { GroupChoiceError } from '../domain/dynamic-choice';
 import {
   ReleaseWindowError,
   parseReleaseWindow,
@@ -36,7 +36,7 @@ import { approvalConditions, intendedGroupsOf, nextWaveRequest } from './migrati
 import { journalDecision } from './journal-decision';
 import { updateRecord, type MigrationStore } from './migration-store';
 import type { ApprovalConditions, Notifier } from './notifier';
-import { provenDecided } from './dynamic-group-proof';
+import { PROOF_PENDING, provenDecided } from './dynamic-group-proof';
 import { assignPlan, planWithSubjects, recordGroupChoice } from './group-choice';
 import type { TenantReader } from './tenant-reader';
 import { verifyDirectRemovals } from './verify-removals';
@@ -62,9 +62,6 @@ export interface MigrationServiceDependencies {
   /** Told when approved work is waiting: the runner picks it up in the background. */
   readonly wake: () => void;
 }
-
-const proofPending =
-  'The dynamic groups are proven and their licensing waits for its sign-off: decide that card first.';
 
 /** A request the migration turns down; the message says why and what to do. Nothing was changed. */
 export class MigrationRefusal extends Error {}
@@ -154,40 +151,12 @@ export class MigrationService {
       throw new MigrationRefusal('The group assignment is already running; see `status`.');
     this.refuseWhileWavesRun(before, 'assign groups');
     if (before.assign?.proof?.status === 'awaiting-approval')
-      throw new MigrationRefusal(proofPending);
+      throw new MigrationRefusal(PROOF_PENDING);
     const { plan, subjects } = await planWithSubjects(this.deps.reader);
-    const chosen = assignPlan(plan, subjects, before.dynamicChoices ?? []);
-    const groups = chosen.groups.filter((g) => g.existingGroupId === null || g.toAdd > 0);
-    if (groups.length === 0) {
-      throw new MigrationRefusal(
-        plan.groups.length === 0
-          ? 'Nobody holds a license directly: there is nothing to assign to groups.'
-          : 'Every direct assignment is already matched by a licensing group that has its users as members: nothing to assign. Run `verify`.'
-      );
-    }
-    const summary = [
-      ...groups.flatMap((planned) => {
-        const choice = chosen.dynamic.find(
-          (c) => planned.displayName === dynamicGroupName(c.variantName)
-        );
-        if (choice) return dynamicChoiceSummary(choice);
-        if (planned.exceptionsFor) return [];
-        const sample = planned.sampleUserPrincipalNames.slice(0, 3).join(', ');
-        const disabled = planned.disabledPlans.length;
-        return planned.existingGroupId === null
-          ? `Create "${planned.displayName}" with ${planned.userIds.length} members (e.g. ${sample}) and assign it ${productName(planned.skuPartNumber)}${disabled ? ` with the same ${disabled} service plans disabled as directly` : ''}.`
-          : `Add ${planned.toAdd} members to the existing "${planned.displayName}" (e.g. ${sample}).`;
-      }),
-      `New seats needed: ${
-        Object.entries(plan.newSeats)
-          .filter(([, n]) => n > 0)
-          .map(([sku, n]) => `${productName(sku)} ${n}`)
-          .join(', ') || 'none (a user holding the SKU directly uses no second seat)'
-      }.`,
-      'Direct assignments are not touched in this phase.',
-      ...plan.warnings,
-      ...chosen.notes,
-    ];
+    const { groups, ...chosen } = assignPlan(plan, subjects, before.dynamicChoices ?? []);
+    const nothing = nothingToAssign(plan, groups);
+    if (nothing) throw new MigrationRefusal(nothing);
+    const summary = assignSummary(plan, groups, chosen);
     const request = newApproval(
       this.deps.newId(),
       { kind: 'assign', digest: planDigest(groups) },
@@ -201,7 +170,8 @@ export class MigrationService {
       // Checked again on the record being written: an approval may have landed while planning.
       if (previous?.status === 'running')
         throw new MigrationRefusal('The group assignment is already running; see `status`.');
-      if (previous?.proof?.status === 'awaiting-approval') throw new MigrationRefusal(proofPending);
+      if (previous?.proof?.status === 'awaiting-approval')
+        throw new MigrationRefusal(PROOF_PENDING);
       this.refuseWhileWavesRun(record, 'assign groups');
       let next = withApproval(record, request);
       if (previous?.status === 'awaiting-approval') next = supersede(next, previous.approvalId);
