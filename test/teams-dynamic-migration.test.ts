@@ -32,7 +32,7 @@ describe('a dynamic licensing group through Teams', () => {
   const directAssignments = () =>
     [...directory().users.values()].reduce((n, u) => n + u.directLicenses.size, 0);
 
-  it('proves the rule on an unlicensed group, licenses it after a second sign-off, and a joiner gets the license from the rule', async () => {
+  it('proves the rule on an unlicensed group, licenses it after a second sign-off, a joiner gets the license from the rule, and a follow-up warns of a member whose department was emptied', async () => {
     await teams.say('admin', 'notify here');
     const plan = cardTexts(cardOf((await teams.say('admin', 'plan'))[0])).join('\n');
     const finance = Number(/^(\d+)\. LIC Office 365 E3 \(new\): static$/m.exec(plan)?.[1] ?? 0);
