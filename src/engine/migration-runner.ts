@@ -33,6 +33,7 @@ import { windowAt } from '../domain/release-window';
 import type { RemovalContext } from '../domain/removal-safety';
 import { errorText } from '../error-text';
 import type { DirectoryWriter } from './directory-writer';
+import { needsProof, proveShadowGroups, type MembershipWaitOptions } from './dynamic-group-proof';
 import { executeWave } from './execute-wave';
 import { followUpWave, restoreDigest } from './follow-up-wave';
 import { wavesFrozenAt } from '../domain/waves-frozen';
@@ -90,6 +91,8 @@ export interface MigrationRunnerDependencies {
     /** How often the audit log (5 requests / 10 s per app) and members' states are read at most. */
     readonly auditEveryMs?: number;
   };
+  /** Patience for Entra to compute a new dynamic group's members (its shadow's proof). */
+  readonly membershipWait?: MembershipWaitOptions;
   /** Reads again while Entra's replicas may lag behind a write (the waits add up to the lag bound). */
   readonly readBack?: ReadBackOptions;
   /** How long to wait before trying again after a step failed (Graph or storage unreachable). */
@@ -306,7 +309,7 @@ export class MigrationRunner {
     const due = dueFollowUp(record, this.deps.now());
     if (due) {
       this.inHand = { label: `the follow-up of wave ${due.number}` };
-      await this.runFollowUp(due);
+      await this.runFollowUp(due, record);
       return true;
     }
     return false;
@@ -406,6 +409,7 @@ export class MigrationRunner {
       groups: assign.groups.map((g) => g.displayName),
     });
     if (!assign.groupIds) await this.afterWave(null, 'before the groups');
+    if (needsProof(assign)) return proveShadowGroups(deps, assign, () => this.stopped);
     const assignedSince = new Date(deps.now().getTime() - 60_000);
     const known: Record<string, string> = { ...(assign.groupIds ?? {}) };
     const report = await populateAndAssign(
@@ -614,10 +618,11 @@ export class MigrationRunner {
    * next wave may be released; otherwise the channel is told who lacks what and why, and anything
    * missing is put back only once an approver signs off.
    */
-  private async runFollowUp(wave: StoredWave): Promise<void> {
+  private async runFollowUp(wave: StoredWave, record: MigrationRecord): Promise<void> {
     const { deps } = this;
     const report = await followUpWave(wave, deps.reader, deps.directoryWriter, deps.journal, {
       readBack: deps.readBack,
+      assign: record.assign,
     });
     const toRestore = report.findings.filter((f) => f.needsRestore);
     const at = deps.now();

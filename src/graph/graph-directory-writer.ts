@@ -4,7 +4,18 @@ import type { DirectoryWriter } from '../engine/directory-writer';
 import { GraphBatch } from './graph-batch';
 import type { WriteFence } from '../engine/write-fence';
 import { WritePacer } from './write-pacer';
+import { USER_RULE_PROPERTIES, ruleAttributesOf } from './graph-rule-attributes';
 import { toUserSnapshot, USER_LICENSE_PROPERTIES, type GraphUser } from './graph-tenant-reader';
+
+/**
+ * A wave's reads take what dynamic membership rules test too, so a follow-up can warn of a user whose
+ * only licensing group's rule no longer matches them (one request either way; a few more fields).
+ */
+const USER_PROPERTIES = [...new Set([...USER_LICENSE_PROPERTIES, ...USER_RULE_PROPERTIES])];
+const snapshotOf = (user: GraphUser): UserLicenseSnapshot => ({
+  ...toUserSnapshot(user),
+  ruleAttributes: ruleAttributesOf(user),
+});
 
 /**
  * A removal wave's calls, through Graph: user reads, and `assignLicense` with removeLicenses or
@@ -31,9 +42,9 @@ export class GraphDirectoryWriter implements DirectoryWriter {
   async readUser(userId: string): Promise<UserLicenseSnapshot> {
     const user = (await this.client
       .api(`/users/${userId}`)
-      .select(USER_LICENSE_PROPERTIES)
+      .select(USER_PROPERTIES)
       .get()) as GraphUser;
-    return toUserSnapshot(user);
+    return snapshotOf(user);
   }
 
   async removeDirectLicenses(userId: string, skuIds: readonly string[]): Promise<void> {
@@ -56,13 +67,13 @@ export class GraphDirectoryWriter implements DirectoryWriter {
   }
 
   async readUsers(userIds: readonly string[]): Promise<Map<string, UserLicenseSnapshot | Error>> {
-    const select = `$select=${USER_LICENSE_PROPERTIES.join(',')}`;
+    const select = `$select=${USER_PROPERTIES.join(',')}`;
     const answers = await this.batch.send(
       userIds.map((id) => ({ id, method: 'GET', path: `/users/${id}?${select}` }))
     );
     const users = new Map<string, UserLicenseSnapshot | Error>();
     for (const [id, answer] of answers)
-      users.set(id, answer instanceof Error ? answer : toUserSnapshot(answer as GraphUser));
+      users.set(id, answer instanceof Error ? answer : snapshotOf(answer as GraphUser));
     return users;
   }
 

@@ -37,6 +37,8 @@ export interface BotServerOptions {
     /** The first wait before Teams is asked again (it doubles). */
     readonly notifyRetryMs?: number;
     readonly processingPollMs?: number;
+    /** How long a new dynamic group's members must stay the same to count as computed. */
+    readonly membershipQuietMs?: number;
     readonly retryMs?: number;
     readonly pollMs?: number;
     readonly answerWithinMs?: number;
@@ -91,6 +93,12 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     processing: {
       pollMs: options.timings?.processingPollMs ?? 5_000 / settings.graphTimeScale,
       auditEveryMs: 6 * (options.timings?.processingPollMs ?? 5_000 / settings.graphTimeScale),
+    },
+    // Entra's time too: polls as for license processing, ten quiet minutes, two days at most.
+    membershipWait: {
+      pollMs: options.timings?.processingPollMs ?? 30_000 / settings.graphTimeScale,
+      quietMs: options.timings?.membershipQuietMs ?? (10 * 60_000) / settings.graphTimeScale,
+      timeoutMs: (48 * 3_600_000) / settings.graphTimeScale,
     },
     // Waits that add up to the replication lag bound, in the (time-scaled) simulator's time too.
     readBack: {
