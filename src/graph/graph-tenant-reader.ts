@@ -27,7 +27,7 @@ interface GraphSku {
   skuId: string;
   skuPartNumber: string;
   consumedUnits?: number;
-  prepaidUnits?: { enabled?: number };
+  prepaidUnits?: { enabled?: number; warning?: number; suspended?: number; lockedOut?: number };
   servicePlans?: { servicePlanId: string; servicePlanName: string }[];
 }
 
@@ -88,7 +88,7 @@ export class GraphTenantReader implements TenantReader {
     return response.value.map((sku) => ({
       skuId: sku.skuId,
       skuPartNumber: sku.skuPartNumber,
-      prepaidUnits: sku.prepaidUnits?.enabled ?? 0,
+      prepaidUnits: assignableUnits(sku.prepaidUnits),
       consumedUnits: sku.consumedUnits ?? 0,
       servicePlans: (sku.servicePlans ?? []).map((p) => ({
         servicePlanId: p.servicePlanId,
@@ -221,6 +221,15 @@ export class GraphTenantReader implements TenantReader {
       return true;
     }).iterate();
   }
+}
+
+/**
+ * Seats that can be assigned: `enabled`, and `warning` (an expired subscription in its grace period, still
+ * assignable); `suspended` and `lockedOut` units cannot be (licenseUnitsDetail resource,
+ * https://learn.microsoft.com/graph/api/resources/licenseunitsdetail).
+ */
+function assignableUnits(units: GraphSku['prepaidUnits']): number {
+  return (units?.enabled ?? 0) + (units?.warning ?? 0);
 }
 
 export function toUserSnapshot(user: GraphUser): UserLicenseSnapshot {
