@@ -14,6 +14,8 @@ import type { BotState } from '../storage/bot-state';
 import { createBotAdapter } from './bot-adapter';
 import { createBotApplication } from './bot-application';
 import { ChannelNotifier } from './channel-notifier';
+import { count } from './cards/card-format';
+import { helpCard } from './cards/help-card';
 import { TurnWindow } from './turn-window';
 import { registerHealthRoute } from './routes/health-route';
 import { registerMessagesRoute } from './routes/messages-route';
@@ -119,6 +121,10 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     wake: () => runner.wake(),
   });
 
+  // A process's first card and first formatted number cost a few hundred ms (the templating engine and
+  // ICU start up): paid here, before listening, rather than by the first turn after each restart.
+  helpCard();
+  count(0);
   const server = restify.createServer({ name: 'license-migration-bot' });
   // No body parser: only /api/messages takes a body, and it reads it itself, JSON only and bounded, after
   // the checks that need no body (routes/messages-route.ts). A request must arrive whole within 30 s.
