@@ -1,6 +1,10 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { UserLicenseSnapshot } from '../domain/licenses';
-import type { DirectoryWriter } from '../engine/directory-writer';
+import {
+  HeldBackError,
+  type DepartureGate,
+  type DirectoryWriter,
+} from '../engine/directory-writer';
 import { GraphBatch } from './graph-batch';
 import type { WriteFence } from '../engine/write-fence';
 import { WritePacer } from './write-pacer';
@@ -36,8 +40,13 @@ export class GraphDirectoryWriter implements DirectoryWriter {
     return toUserSnapshot(user);
   }
 
-  async removeDirectLicenses(userId: string, skuIds: readonly string[]): Promise<void> {
+  async removeDirectLicenses(
+    userId: string,
+    skuIds: readonly string[],
+    gate: DepartureGate = {}
+  ): Promise<void> {
     await this.pacer.acquire(1);
+    if (gate.mayLeave && !gate.mayLeave()) throw new HeldBackError();
     await this.client
       .api(`/users/${userId}/assignLicense`)
       .post({ addLicenses: [], removeLicenses: skuIds });
@@ -67,7 +76,8 @@ export class GraphDirectoryWriter implements DirectoryWriter {
   }
 
   async removeDirectLicensesForUsers(
-    items: readonly { readonly userId: string; readonly skuIds: readonly string[] }[]
+    items: readonly { readonly userId: string; readonly skuIds: readonly string[] }[],
+    gate: DepartureGate = {}
   ): Promise<Map<string, Error | null>> {
     const answers = await this.batch.send(
       items.map((item) => ({
@@ -75,7 +85,8 @@ export class GraphDirectoryWriter implements DirectoryWriter {
         method: 'POST',
         path: `/users/${item.userId}/assignLicense`,
         body: { addLicenses: [], removeLicenses: item.skuIds },
-      }))
+      })),
+      gate
     );
     return new Map(
       [...answers].map(([id, answer]) => [id, answer instanceof Error ? answer : null])
