@@ -1,3 +1,4 @@
+import { afterWaveEvents } from './after-wave-events';
 import { findLicenseAutomation } from '../domain/automation';
 import { reassignedAfterWaves, removedAssignments, waveTallies } from '../domain/done-report';
 import type { FollowUpFinding } from '../domain/follow-up';
@@ -925,7 +926,11 @@ export class MigrationRunner {
     try {
       // One read of the audit log serves both warnings: from when the waves were frozen.
       const from = frozenAt && frozenAt < since ? frozenAt : since;
-      events = await deps.reader.licenseChangeEvents(new Date(from));
+      events = await afterWaveEvents(deps.reader, {
+        userIds: [...users.values(), ...unmigrated].map((u) => u.id),
+        since: new Date(from),
+        ownChangesSince: removed.filter((r) => r.removedAt >= from).length,
+      });
     } catch {
       // Without the audit log the warnings still stand; they just cannot name who did it.
     }

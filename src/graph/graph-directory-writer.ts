@@ -1,6 +1,10 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { UserLicenseSnapshot } from '../domain/licenses';
-import type { DirectoryWriter } from '../engine/directory-writer';
+import {
+  HeldBackError,
+  type DepartureGate,
+  type DirectoryWriter,
+} from '../engine/directory-writer';
 import { GraphBatch } from './graph-batch';
 import type { WriteFence } from '../engine/write-fence';
 import { WritePacer } from './write-pacer';
@@ -47,8 +51,13 @@ export class GraphDirectoryWriter implements DirectoryWriter {
     return snapshotOf(user);
   }
 
-  async removeDirectLicenses(userId: string, skuIds: readonly string[]): Promise<void> {
+  async removeDirectLicenses(
+    userId: string,
+    skuIds: readonly string[],
+    gate: DepartureGate = {}
+  ): Promise<void> {
     await this.pacer.acquire(1);
+    if (gate.mayLeave && !gate.mayLeave()) throw new HeldBackError();
     await this.client
       .api(`/users/${userId}/assignLicense`)
       .post({ addLicenses: [], removeLicenses: skuIds });
@@ -78,7 +87,8 @@ export class GraphDirectoryWriter implements DirectoryWriter {
   }
 
   async removeDirectLicensesForUsers(
-    items: readonly { readonly userId: string; readonly skuIds: readonly string[] }[]
+    items: readonly { readonly userId: string; readonly skuIds: readonly string[] }[],
+    gate: DepartureGate = {}
   ): Promise<Map<string, Error | null>> {
     const answers = await this.batch.send(
       items.map((item) => ({
@@ -86,7 +96,8 @@ export class GraphDirectoryWriter implements DirectoryWriter {
         method: 'POST',
         path: `/users/${item.userId}/assignLicense`,
         body: { addLicenses: [], removeLicenses: item.skuIds },
-      }))
+      })),
+      gate
     );
     return new Map(
       [...answers].map(([id, answer]) => [id, answer instanceof Error ? answer : null])
