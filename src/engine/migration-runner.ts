@@ -32,6 +32,8 @@ import {
 import { windowAt } from '../domain/release-window';
 import type { RemovalContext } from '../domain/removal-safety';
 import { errorText } from '../error-text';
+import { leftOutSentence } from '../domain/population-audience';
+import { isNotFound, readManyUsers } from './directory-calls';
 import type { DirectoryWriter } from './directory-writer';
 import { executeWave } from './execute-wave';
 import { followUpWave, restoreDigest } from './follow-up-wave';
@@ -415,6 +417,8 @@ export class MigrationRunner {
         knownGroupIds: known,
         groupKey: assign.approvalId,
         replication: deps.readBack,
+        readUsers: (ids) => readManyUsers(deps.directoryWriter, ids),
+        isDeleted: isNotFound,
         onGroupReady: async (name, id) => {
           if (known[name] === id) return;
           known[name] = id;
@@ -461,6 +465,7 @@ export class MigrationRunner {
         created: g.created,
       })),
       failures: report.failures.length,
+      leftOut: leftOutSentence(report.leftOut),
       processingComplete: wait.complete,
       processingPending: pending,
       processingConfirmedBy: wait.confirmedBy,
