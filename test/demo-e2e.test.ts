@@ -1,6 +1,12 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
-import { DEMO_PEOPLE, DEMO_TENANT_ID } from '../src/simulator/scenarios/demo-tenant';
+import {
+  DEMO_AUTOMATION,
+  DEMO_DOMAIN,
+  DEMO_PEOPLE,
+  DEMO_TENANT_ID,
+} from '../src/simulator/scenarios/demo-tenant';
+import { graphCall } from './support/graph-http';
 import { cardTexts } from './support/connector-stand-in';
 import { freePort, isListening } from './support/free-port';
 import { PlaygroundDriver } from './support/playground-driver';
@@ -177,6 +183,10 @@ describe('the embedded demo in the Agents Playground', () => {
     );
     expect(texts).toContainEqual(expect.stringMatching(/^clean \(.*\), after putting back 25$/));
     expect(texts).toContain('Licenses over time: direct only, both, group only');
+    // The old license script ran during the migration, on the demo's own schedule: its first joiner exists.
+    const firstJoiner = `joiner1.${DEMO_AUTOMATION.appId.slice(0, 4)}@${DEMO_DOMAIN}`;
+    const simulator = `https://127.0.0.1:${ports.simulator}`;
+    expect((await graphCall(simulator, 'GET', `/v1.0/users/${firstJoiner}`)).status).toBe(200);
   }, 180_000);
 
   it('stops the Playground, the bot and the simulator cleanly on Ctrl-C', async () => {

@@ -63,3 +63,56 @@ describe('the migration through Teams while the old license script keeps running
     expect(losses.filter((loss) => joinerIds.has(loss.userId))).toEqual([]);
   });
 });
+
+describe('group population while the old license script keeps running', () => {
+  let bot: BotUnderTest;
+  let teams: TeamsDriver;
+
+  beforeAll(async () => {
+    bot = await startBotUnderTest({ automation: NOT_DURING_THE_TEST });
+    teams = new TeamsDriver(bot);
+  });
+  afterAll(async () => {
+    await bot.stop();
+  });
+
+  it('leaves out of the licensing groups the leavers the script unlicensed after the plan, and says how many and why', async () => {
+    await teams.say('admin', 'notify here');
+    await teams.say('admin', 'assign');
+    await bot.idle();
+    // While the sign-off waits, the script's nights go by: leavers disabled and their direct licenses taken.
+    const script = bot.simulator.automation;
+    if (!script) throw new Error('The demo tenant has its script.');
+    const runs = [...Array(12)].map(() => script.runOnce());
+    const taken = runs.flatMap((r) => r.taken);
+    const unlicensed = new Set(taken.map((t) => t.userId));
+    expect(unlicensed.size).toBeGreaterThan(0);
+    await teams.click(
+      'approver1',
+      'approve',
+      await teams.buttonData(teams.latestApproval(), 'approver1')
+    );
+    await bot.idle();
+
+    const { directory } = bot.simulator;
+    const licensingGroups = [...directory.groups.values()].filter((g) => g.licenses.size > 0);
+    for (const userId of unlicensed) {
+      expect(
+        licensingGroups.filter((g) => g.members.has(userId)).map((g) => g.displayName)
+      ).toEqual([]);
+      // Nothing licenses the leaver again, and no seat goes to them.
+      expect(directory.requireUser(userId).directLicenses.size).toBe(0);
+      expect(directory.timeline.forUser(userId).at(-1)?.after).toEqual([]);
+    }
+    const finished = bot.connector.sent
+      .map((a) => cardTexts(cardOf(a)))
+      .find((texts) => texts[0] === 'Group assignment finished');
+    expect(finished).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^${taken.length} planned members? (was|were) left out, so no group licenses them again: ${taken.length} no longer hold it directly`
+        )
+      )
+    );
+  });
+});

@@ -1,4 +1,6 @@
 import { executeWave } from '../src/engine/execute-wave';
+import { rollbackWave } from '../src/engine/rollback-wave';
+import type { AutomationRun } from '../src/simulator/running-automation';
 import { joinersSinceWaves } from '../src/domain/joiners';
 import type { UserLicenseSnapshot } from '../src/domain/licenses';
 import { wavesFrozenAt } from '../src/domain/waves-frozen';
@@ -92,6 +94,53 @@ describe("removal waves while the tenant's old license script keeps running", ()
         expect.objectContaining({ userId: leaver.id, reason: expect.stringContaining('disabled') })
       );
     expect(lossesOfStayers(leavers)).toEqual([]);
+  });
+
+  it("a leaver whose license the script removes between the wave's read and its removal is journaled gone before removal, not removed by the bot, and no rollback gives it back", async () => {
+    const { writer, context, waves } = await planWavesOn(base, [100]);
+    const journal = new InMemoryJournal();
+    await approve(journal, waves[0]);
+    const script = simulator.automation;
+    if (!script) throw new Error('The demo tenant has its script.');
+    let night: AutomationRun[] = [];
+    const firstChunk = new Set<string>();
+    // A busy night lands after the first round trip's read, just before its removals arrive.
+    const removals = writer.removeDirectLicensesForUsers.bind(writer);
+    writer.removeDirectLicensesForUsers = async (items) => {
+      if (night.length === 0) {
+        items.forEach((i) => firstChunk.add(i.userId));
+        night = [...Array(300)].map(() => script.runOnce());
+      }
+      return removals(items);
+    };
+    const report = await executeWave(waves[0], context, writer, journal, {
+      maxRoundTripsInFlight: 1,
+    });
+    const takenFirst = night
+      .flatMap((r) => r.taken)
+      .filter(
+        (t) =>
+          firstChunk.has(t.userId) &&
+          waves[0].entries.some((e) => e.userId === t.userId && e.skuId === t.skuId)
+      );
+    expect(takenFirst.length).toBeGreaterThan(0);
+    expect(report.failed).toEqual([]);
+    for (const { userId, skuId } of takenFirst) {
+      expect(report.removed.filter((r) => r.userId === userId && r.skuId === skuId)).toEqual([]);
+      expect(report.skipped).toContainEqual(
+        expect.objectContaining({
+          userId,
+          skuId,
+          reason: expect.stringMatching(/^Gone before removal \(by whom unknown yet\)/),
+        })
+      );
+    }
+    // A rollback puts back only what the bot removed: never the leaver's license.
+    const rollback = await rollbackWave(waves[0].digest, writer, journal);
+    for (const { userId } of takenFirst) {
+      expect(rollback.restored.map((r) => r.userId)).not.toContain(userId);
+      expect(simulator.directory.requireUser(userId).directLicenses.size).toBe(0);
+    }
   });
 
   it('skips a user deleted after the waves were frozen: not a failure, and the wave goes on', async () => {

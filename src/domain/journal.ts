@@ -6,7 +6,10 @@
 export type RemovalOutcome =
   /** The direct assignment is gone and the user keeps the license through a group. */
   | 'removed'
-  /** The pre-check failed; nothing was sent. */
+  /**
+   * Nothing removed by the bot: the pre-check failed and nothing was sent, or the direct assignment was
+   * gone before the bot's removal arrived (Graph: "does not have a corresponding license").
+   */
   | 'skipped'
   /** Removing lost something; the direct assignment was put back exactly. */
   | 'restored'

@@ -33,6 +33,8 @@ import {
 import { windowAt } from '../domain/release-window';
 import type { RemovalContext } from '../domain/removal-safety';
 import { errorText } from '../error-text';
+import { leftOutSentence } from '../domain/population-audience';
+import { isNotFound, readManyUsers } from './directory-calls';
 import type { DirectoryWriter } from './directory-writer';
 import { needsProof, proveShadowGroups, type MembershipWaitOptions } from './dynamic-group-proof';
 import { executeWave } from './execute-wave';
@@ -420,6 +422,8 @@ export class MigrationRunner {
         knownGroupIds: known,
         groupKey: assign.approvalId,
         replication: deps.readBack,
+        readUsers: (ids) => readManyUsers(deps.directoryWriter, ids),
+        isDeleted: isNotFound,
         onGroupReady: async (name, id) => {
           if (known[name] === id) return;
           known[name] = id;
@@ -466,6 +470,7 @@ export class MigrationRunner {
         created: g.created,
       })),
       failures: report.failures.length,
+      leftOut: leftOutSentence(report.leftOut),
       processingComplete: wait.complete,
       processingPending: pending,
       processingConfirmedBy: wait.confirmedBy,

@@ -43,6 +43,8 @@ export type Notice =
       readonly kind: 'assign-finished';
       readonly groups: readonly { name: string; membersAdded: number; created: boolean }[];
       readonly failures: number;
+      /** How many planned members were left out (leavers since the plan) and why; null if none. */
+      readonly leftOut?: string | null;
       readonly processingComplete: boolean;
       /** The groups whose processing was not seen complete, and what each still waited for. */
       readonly processingPending?: readonly { name: string; waitingFor: string }[];

@@ -1,4 +1,6 @@
 import type { GroupPlan } from '../domain/group-plan';
+import type { UserLicenseSnapshot } from '../domain/licenses';
+import { populationAudience, type LeftOutBecause } from '../domain/population-audience';
 import { nextPollMs, processingWaitsFor } from '../domain/processing-wait';
 import { READ_BACK_DELAYS_MS, isNotFoundFor, isPastLag } from '../domain/read-freshness';
 import type { GroupWriter } from './group-writer';
@@ -14,6 +16,8 @@ export interface PopulateReport {
   }[];
   /** Users who could not be added, with Graph's reason. */
   readonly failures: { groupName: string; userId: string; reason: string }[];
+  /** Planned members not added: no longer holding the variant directly when read just before (leavers). */
+  readonly leftOut: { groupName: string; userId: string; because: LeftOutBecause }[];
   /**
    * When the last member add or license assignment was sent (ISO), null if none was: a processing state
    * read before the replication-lag bound has passed since may not have seen it.
@@ -58,11 +62,19 @@ export async function populateAndAssign(
     onGroupReady?: (displayName: string, groupId: string) => Promise<void>;
     /** How long to wait for a new group to replicate (its writes answer 404 until then). */
     replication?: ReadBackOptions;
+    /**
+     * Fresh reads of the members about to be added (an Error for a read that failed): only those who still
+     * hold the variant directly are added. Without it, every planned member is.
+     */
+    readUsers?: (userIds: readonly string[]) => Promise<Map<string, UserLicenseSnapshot | Error>>;
+    /** Whether a failed read says the user was deleted (404). */
+    isDeleted?: (error: Error) => boolean;
   } = {}
 ): Promise<PopulateReport> {
   const report: PopulateReport = {
     groups: [],
     failures: [],
+    leftOut: [],
     dryRun: options.dryRun ?? false,
     lastWriteAt: null,
   };
@@ -94,11 +106,24 @@ export async function populateAndAssign(
     // A group from an earlier attempt (a retried step, a resumed run) or one reused already has members:
     // add only those missing, so a retry sends no member add twice.
     // A dynamic group's members are Entra's to set (it refuses adds): it was proven before this.
-    const missing = planned.membershipRule
+    const notMembers = planned.membershipRule
       ? []
       : groupId === justCreated
         ? planned.userIds
         : await notYetMembers(writer, groupId, planned.userIds);
+    // The plan may be days old and the old script still runs: a leaver it unlicensed since is not added,
+    // or the group would license them again and use a seat.
+    const audience = options.readUsers
+      ? populationAudience(
+          notMembers,
+          planned,
+          await options.readUsers(notMembers),
+          options.isDeleted ?? (() => false)
+        )
+      : { toAdd: notMembers, leftOut: [] };
+    for (const { userId, because } of audience.leftOut)
+      report.leftOut.push({ groupName: planned.displayName, userId, because });
+    const missing = audience.toAdd;
     if (missing.length > 0 || created) report.lastWriteAt = now().toISOString();
     const failures = await addMembersOnceReplicated(writer, groupId, missing, options.replication);
     for (const [userId, error] of failures)
@@ -115,7 +140,7 @@ export async function populateAndAssign(
       displayName: planned.displayName,
       groupId,
       created,
-      membersAdded: planned.userIds.length - failures.size,
+      membersAdded: planned.userIds.length - audience.leftOut.length - failures.size,
       licenseAssigned: created,
     });
   }

@@ -6,6 +6,7 @@ import {
   plansLostAfterRemoval,
   type RemovalContext,
 } from '../domain/removal-safety';
+import { GONE_BEFORE_REMOVAL, isAlreadyGoneAnswer } from '../domain/read-freshness';
 import type { WaveEntry } from '../domain/waves';
 import { errorText } from '../error-text';
 import type { DirectoryWriter } from './directory-writer';
@@ -57,6 +58,8 @@ export function preCheck(
 
 export interface Settled {
   removed: { entry: WaveEntry; reason: string }[];
+  /** Gone before the bot's removal arrived: not the bot's doing, as far as it can tell now. */
+  skipped: { entry: WaveEntry; reason: string }[];
   failed: { entry: WaveEntry; reason: string }[];
   restored: { entry: WaveEntry; reason: string }[];
 }
@@ -81,7 +84,7 @@ export async function settleAfterRemoval(
   sendError: Error | null,
   tools: SettleTools
 ): Promise<Settled> {
-  const settled: Settled = { removed: [], failed: [], restored: [] };
+  const settled: Settled = { removed: [], skipped: [], failed: [], restored: [] };
   for (const [index, entry] of plan.toRemove.entries()) {
     const intent = plan.intents[index];
     const stillDirect = after.licenseAssignmentStates.some(
@@ -99,6 +102,11 @@ export async function settleAfterRemoval(
         : 'The direct assignment is still there after the removal, read again until replicas had caught up.';
       await tools.settle(intent, 'failed', reason);
       settled.failed.push({ entry, reason });
+    } else if (lost.length === 0 && isAlreadyGoneAnswer(sendError)) {
+      // The read back shows it gone, but this request did not take it: journaled as not removed by the
+      // bot, so the report does not claim it and a rollback does not give a leaver their license back.
+      await tools.settle(intent, 'skipped', GONE_BEFORE_REMOVAL);
+      settled.skipped.push({ entry, reason: GONE_BEFORE_REMOVAL });
     } else if (lost.length === 0) {
       const reason = 'Removed; the license stays, inherited.';
       await tools.settle(intent, 'removed', reason);

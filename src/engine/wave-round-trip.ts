@@ -235,6 +235,7 @@ async function settleUser(
   const items = (list: { entry: WaveEntry; reason: string }[]) =>
     list.map((o) => run.item(plan.userId, o.entry, o.reason));
   run.report.removed.push(...items(outcome.removed));
+  run.report.skipped.push(...items(outcome.skipped));
   run.report.failed.push(...items(outcome.failed));
   run.report.restored.push(...items(outcome.restored));
   if (outcome.failed.length > 0) run.countFailure();

@@ -276,6 +276,7 @@ function noticeCard(notice: Notice): Attachment {
           ...(notice.failures > 0
             ? [`${notice.failures} members could not be added; see the log.`]
             : []),
+          ...(notice.leftOut ? [notice.leftOut] : []),
           ...(notice.processingComplete
             ? notice.processingConfirmedBy
               ? [processingConfirmation[notice.processingConfirmedBy]]
