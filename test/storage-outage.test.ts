@@ -1,4 +1,5 @@
 import { readBotSettings } from '../src/config';
+import { TENANT_SIMULATOR_DEFAULTS } from '../src/simulator/simulator-defaults';
 import type { JournalEntry } from '../src/domain/journal';
 import {
   DEMO_ADMIN_GROUP_ID,
@@ -39,14 +40,17 @@ describe('storage unreachable for a while', () => {
     simulator = tenant.simulator;
     connector = new ConnectorStandIn();
     const serviceUrl = await connector.start();
-    const settings = readBotSettings({
-      GRAPH_BASE_URL: tenant.graphUrl,
-      // The bot's waits for a lagging replica match the simulator's lag (durable-setup).
-      GRAPH_REPLICATION_LAG_SECONDS: String(TEST_REPLICATION_LAG_MS / 1000),
-      STORAGE_CONNECTION_STRING: azurite.connectionString,
-      ADMIN_GROUP_ID: DEMO_ADMIN_GROUP_ID,
-      APPROVER_GROUP_ID: DEMO_APPROVER_GROUP_ID,
-    });
+    const settings = readBotSettings(
+      {
+        GRAPH_BASE_URL: tenant.graphUrl,
+        // The bot's waits for a lagging replica match the simulator's lag (durable-setup).
+        GRAPH_REPLICATION_LAG_SECONDS: String(TEST_REPLICATION_LAG_MS / 1000),
+        STORAGE_CONNECTION_STRING: azurite.connectionString,
+        ADMIN_GROUP_ID: DEMO_ADMIN_GROUP_ID,
+        APPROVER_GROUP_ID: DEMO_APPROVER_GROUP_ID,
+      },
+      TENANT_SIMULATOR_DEFAULTS
+    );
     bot = await startBot({ ...settings, port: 0 }, (line) => logs.push(line), {
       state: openBlobState(settings.storage!, (line) => logs.push(line)),
       timings: { notifySpacingMs: 0, processingPollMs: 20, retryMs: 200, pollMs: 100 },
