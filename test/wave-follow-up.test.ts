@@ -252,10 +252,13 @@ describe('each wave watched before the next', () => {
       const second = wave1.entries
         .map((e) => e.userId)
         .filter((id, i, all) => all.indexOf(id) === i)[1];
-      // Just as the first removals go out, the second user leaves the EMS licensing group.
-      let batches = 0;
-      bot.simulator.onRequest = (method, url) => {
-        if (method !== 'POST' || !url.includes('$batch') || ++batches !== 2) return;
+      // The second user leaves the EMS licensing group between the wave's check of that user and its
+      // removal: right after the first read of the user once the wave is approved (its pre-removal check,
+      // whatever round trips run beside it), before that read's answer can lead to a removal.
+      let left = false;
+      bot.simulator.onResponse = (method, url) => {
+        if (left || method !== 'GET' || !url.startsWith(`/v1.0/users/${second}?`)) return;
+        left = true;
         const directory = bot.simulator.directory;
         const group = [...directory.groups.values()].find((g) => g.licenses.has(EMS));
         group?.members.delete(second);
@@ -263,7 +266,8 @@ describe('each wave watched before the next', () => {
       };
       await teams.click('approver1', 'approve', await teams.buttonData(teams.latestApproval()));
       await bot.idle();
-      bot.simulator.onRequest = null;
+      bot.simulator.onResponse = null;
+      expect(left).toBe(true);
       expect(cardTitled(/^Wave 1 stopped/)).toBeDefined();
       const user = bot.simulator.directory.users.get(second);
       // Kept, unless the old script took it as the user left.

@@ -85,11 +85,16 @@ export async function executeWave(
     mayWrite: options.mayWrite,
   });
   if (!dryRun) {
-    const stop = await reconcileWave(wave, context, writer, journal, run.settle, {
-      now,
-      ...options.readBack,
-    });
-    await run.journalOutcomes();
+    let stop: string | null;
+    try {
+      stop = await reconcileWave(wave, context, writer, journal, run.settle, {
+        now,
+        ...options.readBack,
+      });
+    } finally {
+      // What could be settled stays settled when another user's read failed (and that error is thrown).
+      await run.journalOutcomes();
+    }
     if (stop) run.stopAfterLoss(stop);
   }
   const { done, restoredEarlier } = settledKeysOf(await journal.entries(), wave.digest);

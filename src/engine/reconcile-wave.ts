@@ -12,7 +12,9 @@ type InFlight = ReturnType<typeof inFlightRemovals>[number];
 
 /**
  * Settles intents left in flight by a crash (from one round trip or several that overlapped), from fresh
- * reads; returns a stop reason if one lost something.
+ * reads; returns a stop reason if one lost something. A user who cannot be read now does not hold up the
+ * others: every intent that can be judged is settled (and what was lost put back), those of unreadable
+ * users stay in flight, and then the first read error is thrown (the wave is tried again later).
  */
 export async function reconcileWave(
   wave: Wave,
@@ -35,12 +37,13 @@ export async function reconcileWave(
       sentBy.set(e.intentId, e.at);
   const reads = await freshReadsOf(inFlight, restoring, sentBy, writer, readBack);
   let stop: string | null = null;
+  let unread: Error | null = null;
   const now = readBackOf(readBack).now;
   for (const intent of inFlight) {
     const fresh = reads.get(intent.userId);
     if (!fresh || fresh instanceof Error) {
-      if (fresh && !isNotFound(fresh)) throw fresh;
-      await settle(intent, 'skipped', 'The user no longer exists.');
+      if (fresh && !isNotFound(fresh)) unread ??= fresh;
+      else await settle(intent, 'skipped', 'The user no longer exists.');
       continue;
     }
     const judged = judgeInFlight(intent, fresh, restoring.has(intent.id), context);
@@ -49,6 +52,7 @@ export async function reconcileWave(
     await settle(intent, judged.outcome, judged.reason);
     stop = judged.stop ?? stop;
   }
+  if (unread) throw unread;
   return stop;
 }
 
@@ -65,8 +69,8 @@ async function freshReadsOf(
   readBack: ReadBackOptions
 ): Promise<Map<string, UserLicenseSnapshot | Error>> {
   const { lagBoundMs, now } = readBackOf(readBack);
+  // A failed read is not read again here: that user's intents stay in flight for the next run.
   const first = await readManyUsers(writer, [...new Set(inFlight.map((i) => i.userId))]);
-  for (const read of first.values()) if (read instanceof Error && !isNotFound(read)) throw read;
   return readUntilFresh(
     (ids) => readUsers(writer, ids),
     first,

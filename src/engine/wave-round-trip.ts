@@ -205,16 +205,18 @@ async function readBackAndSettle(
     isFresh,
     run.settings.readBack
   );
-  for (const plan of planned) if (!(await settleUser(run, plan, after, sendErrors))) break;
+  // One user's failed read back leaves only that user in flight: the others are settled now (and any
+  // loss among them put back at once), not left for the next run.
+  for (const plan of planned) await settleUser(run, plan, after, sendErrors);
 }
 
-/** Settles one user from the read after; false when the read failed (the rest stay in flight). */
+/** Settles one user from the read after; when the read failed, its intents stay in flight. */
 async function settleUser(
   run: WaveRun,
   plan: Planned,
   after: ReadonlyMap<string, UserLicenseSnapshot | Error>,
   sendErrors: ReadonlyMap<string, Error | null>
-): Promise<boolean> {
+): Promise<void> {
   const snapshot = after.get(plan.userId);
   if (!snapshot || snapshot instanceof Error) {
     // Intents stay in flight; the next run reconciles them from fresh reads before going on.
@@ -222,7 +224,7 @@ async function settleUser(
       `Could not read ${plan.toRemove[0].userPrincipalName} back after removing (${errorText(snapshot ?? new Error('no answer'))}); the wave stopped and will reconcile before going on.`
     );
     run.report.retryable = true;
-    return false;
+    return;
   }
   const outcome = await settleAfterRemoval(plan, snapshot, sendErrors.get(plan.userId) ?? null, {
     context: run.context,
@@ -239,5 +241,4 @@ async function settleUser(
   run.report.failed.push(...items(outcome.failed));
   run.report.restored.push(...items(outcome.restored));
   if (outcome.failed.length > 0) run.countFailure();
-  return true;
 }
