@@ -1,5 +1,5 @@
 import type { TeamsAdapter } from '@microsoft/teams-ai';
-import { type Attachment, type ConversationReference, type Storage, TurnContext } from 'botbuilder';
+import type { Attachment, ConversationReference, TurnContext } from 'botbuilder';
 import type { ApprovalRequest } from '../domain/approvals';
 import type { ApprovalConditions, Notice, Notifier } from '../engine/notifier';
 import { errorText } from '../error-text';
@@ -8,50 +8,66 @@ import { approvalCard } from './cards/approval-card';
 import { noticeCard } from './cards/notice-cards';
 import { progressCard } from './cards/progress-card';
 import { approvalDecidedText, approvalExpiredText } from './cards/sign-off-texts';
-import { OutboxStore } from '../storage/outbox-store';
-import { NotificationChannel, type CardLocation } from './notification-channel';
-import { TeamsOutbox, type CardSpec, type Delivery } from './teams-outbox';
+import { CardLocations, type CardLocation, type CardLocationsDocument } from './card-locations';
+import type { CardSpec, Delivery } from './delivery';
+import { NotificationChannel, type ChosenChannel } from './notification-channel';
+import type { DeliveryQueue, DocumentStore } from './notifier-stores';
+import { TeamsOutbox } from './teams-outbox';
 
-export type { CardLocation } from './notification-channel';
+/** What the notifier keeps: passed in by the composition root (the bot's storage in production). */
+export interface NotifierStores {
+  readonly channel: DocumentStore<ChosenChannel>;
+  readonly cardLocations: DocumentStore<CardLocationsDocument>;
+  readonly outbox: DeliveryQueue<Delivery>;
+}
+
+export interface ChannelNotifierOptions {
+  readonly adapter: TeamsAdapter;
+  readonly botAppId: string;
+  readonly stores: NotifierStores;
+  readonly log: (line: string) => void;
+  /** The approver group's members now, for a sign-off card's automatic refresh. */
+  readonly approverIds?: () => Promise<string[]>;
+  /** The least time between two posts in one thread. */
+  readonly spacingMs?: number;
+  /** The first wait before Teams is asked again (it doubles). */
+  readonly retryBaseMs?: number;
+  /** Whether this instance delivers (it holds the runner lease): two instances never post one item. */
+  readonly delivers?: () => boolean;
+  /** How often the outbox is looked at for items other instances added. */
+  readonly pollMs?: number;
+  readonly now?: () => Date;
+}
 
 /**
- * The notification channel's notifier: notices become cards or texts, put in a durable outbox (in the
- * bot's storage) and delivered from there by the instance that holds the runner lease, paced per
- * thread, tried again until Teams has them. Sign-off cards and each wave's progress card are updated in
- * place; where they were posted is kept in storage too.
+ * The notification channel's notifier: notices become cards or texts (`cards/`), put in a durable outbox
+ * and delivered from there by the instance that holds the runner lease, paced per thread, tried again
+ * until Teams has them (`TeamsOutbox`). Sign-off cards and each wave's progress card are updated in
+ * place, wherever they were posted (`CardLocations`).
  */
 export class ChannelNotifier implements Notifier {
   private readonly place: NotificationChannel;
   private readonly outbox: TeamsOutbox;
+  private readonly log: (line: string) => void;
+  private readonly approverIds: () => Promise<string[]>;
 
-  constructor(
-    adapter: TeamsAdapter,
-    botAppId: string,
-    storage: Storage,
-    private readonly log: (line: string) => void,
-    spacingMs?: number,
-    /** The approver group's members now, for a sign-off card's automatic refresh. */
-    private readonly approverIds: () => Promise<string[]> = () => Promise.resolve([]),
-    retryBaseMs = 1_000,
-    delivery: {
-      readonly delivers?: () => boolean;
-      readonly pollMs?: number;
-      readonly now?: () => Date;
-    } = {}
-  ) {
-    this.place = new NotificationChannel(storage);
+  constructor(options: ChannelNotifierOptions) {
+    this.log = options.log;
+    this.approverIds = options.approverIds ?? (() => Promise.resolve([]));
+    this.place = new NotificationChannel(options.stores.channel);
     this.outbox = new TeamsOutbox({
-      adapter,
-      botAppId,
+      adapter: options.adapter,
+      botAppId: options.botAppId,
       channel: this.place,
-      store: new OutboxStore<Delivery>(storage),
+      cards: new CardLocations(options.stores.cardLocations),
+      store: options.stores.outbox,
       render: (card, context) => this.render(card, context),
-      delivers: delivery.delivers ?? (() => true),
-      log,
-      now: delivery.now ?? (() => new Date()),
-      spacingMs,
-      retryBaseMs,
-      pollMs: delivery.pollMs,
+      delivers: options.delivers ?? (() => true),
+      log: options.log,
+      now: options.now ?? (() => new Date()),
+      spacingMs: options.spacingMs,
+      retryBaseMs: options.retryBaseMs ?? 1_000,
+      pollMs: options.pollMs,
     });
   }
 
