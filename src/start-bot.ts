@@ -9,6 +9,7 @@ import { GraphGroupWriter } from './graph/graph-group-writer';
 import { GraphPreflightProbe } from './graph/graph-preflight-probe';
 import { GRAPH_WRITE_CEILING, WritePacer } from './graph/write-pacer';
 import { openBlobState } from './storage/bot-state';
+import { notifierStoresIn } from './storage/notifier-stores';
 import { startBotServer, type BotServerOptions, type RunningBotServer } from './teams/bot-server';
 
 /** Something start-up could not do that is not a malformed setting, said in one sentence. */
@@ -58,6 +59,7 @@ export async function startBot(
     const server = await startBotServer({
       ...options,
       state,
+      notifierStores: notifierStoresIn(state.storage),
       settings,
       tenantId,
       reader,

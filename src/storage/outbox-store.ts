@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage } from 'botbuilder';
-import { isETagConflict } from './storage-migration-store';
+import { StoredDocument } from './stored-document';
 
 /** One thing to deliver, in the order it was added. */
 export interface OutboxItem<T> {
@@ -19,7 +19,6 @@ export interface OutboxContents<T> {
 interface OutboxDocument<T> {
   items: OutboxItem<T>[];
   blockedSince: string | null;
-  eTag?: string;
 }
 
 /** ETag conflicts tried again before giving up: each writer changes one item, so this settles quickly. */
@@ -30,14 +29,15 @@ const WRITE_ATTEMPTS = 20;
  * instance: one document, each change written only on the ETag it was read with.
  */
 export class OutboxStore<T> {
-  constructor(
-    private readonly storage: Storage,
-    private readonly documentKey = 'teams/outbox'
-  ) {}
+  private readonly document: StoredDocument<OutboxDocument<T>>;
+
+  constructor(storage: Storage, documentKey = 'teams/outbox') {
+    this.document = new StoredDocument(storage, documentKey);
+  }
 
   async read(): Promise<OutboxContents<T>> {
-    const { items, blockedSince } = await this.document();
-    return { items, blockedSince };
+    const stored = await this.document.read();
+    return { items: stored?.items ?? [], blockedSince: stored?.blockedSince ?? null };
   }
 
   /** Adds an item at the end, or in the place of a waiting item with the same key. */
@@ -73,26 +73,18 @@ export class OutboxStore<T> {
     });
   }
 
-  private async document(): Promise<OutboxDocument<T>> {
-    const stored = (await this.storage.read([this.documentKey]))[this.documentKey] as
-      OutboxDocument<T> | undefined;
-    return {
-      items: [...(stored?.items ?? [])],
-      blockedSince: stored?.blockedSince ?? null,
-      ...(stored?.eTag ? { eTag: stored.eTag } : {}),
-    };
-  }
-
   private async change(edit: (document: OutboxDocument<T>) => void): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const document = await this.document();
+    const written = await this.document.change((stored) => {
+      const document = {
+        items: [...(stored?.items ?? [])],
+        blockedSince: stored?.blockedSince ?? null,
+      };
       edit(document);
-      try {
-        await this.storage.write({ [this.documentKey]: document });
-        return;
-      } catch (error) {
-        if (!isETagConflict(error) || attempt >= WRITE_ATTEMPTS) throw error;
-      }
-    }
+      return document;
+    }, WRITE_ATTEMPTS);
+    if (!written)
+      throw new Error(
+        `The notification outbox changed under ${WRITE_ATTEMPTS} writes in a row; the change was not stored.`
+      );
   }
 }

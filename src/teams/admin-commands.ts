@@ -4,8 +4,8 @@ import type { GroupChoiceArgument } from '../domain/commands';
 import { dynamicChoiceSummary } from '../domain/dynamic-choice';
 import { reprocessMembersInError } from '../engine/list-license-errors';
 import { MigrationRefusal } from '../engine/migration-service';
-import { count, plural } from './cards/card-format';
-import { summaryCard } from './cards/summary-card';
+import { plural } from './cards/card-format';
+import { wavesProposedCard } from './cards/waves-proposed-card';
 import type { CommandDependencies } from './command-dependencies';
 import { afterChange } from './failed-after-change';
 
@@ -51,20 +51,7 @@ export async function proposeWaves(
   const stored = `${plural(proposal.waves.length, 'removal wave is', 'removal waves are')} proposed and stored${proposal.request ? `, and the sign-off for ${describeSubject(proposal.request.subject)} is asked for` : ''}`;
   await afterChange(stored, async () => {
     await context.sendActivity(
-      MessageFactory.attachment(
-        summaryCard({
-          title: `${plural(proposal.waves.length, 'removal wave', 'removal waves')} proposed`,
-          subtitle: 'Each wave is frozen as it is now and released only by its own sign-off.',
-          rows: proposal.waves.map((w) => ({
-            heading: `Wave ${w.number}`,
-            detail: `${plural(w.userCount, 'user', 'users')}, ${plural(w.entries.length, 'direct assignment', 'direct assignments')}`,
-          })),
-          footer:
-            proposal.kept > 0
-              ? `${count(proposal.kept)} direct assignments stay for now: \`verify\` says why.`
-              : 'Every direct assignment is in a wave.',
-        })
-      )
+      MessageFactory.attachment(wavesProposedCard(proposal.waves, proposal.kept))
     );
     if (proposal.request) await deliverApproval(context, deps, proposal.request);
   });

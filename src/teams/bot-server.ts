@@ -13,7 +13,7 @@ import { probeStorage } from '../storage/storage-probe';
 import type { BotState } from '../storage/bot-state';
 import { createBotAdapter } from './bot-adapter';
 import { createBotApplication } from './bot-application';
-import { ChannelNotifier } from './channel-notifier';
+import { ChannelNotifier, type NotifierStores } from './channel-notifier';
 import { count } from './cards/card-format';
 import { helpCard } from './cards/help-card';
 import { TurnWindow } from './turn-window';
@@ -33,6 +33,8 @@ export interface BotServerOptions {
   readonly now?: () => Date;
   /** Bot, conversation and migration state, the journal and the runner lease. */
   readonly state: BotState;
+  /** Where the notifier keeps the channel, its cards' locations and its outbox (in `state`'s storage). */
+  readonly notifierStores: NotifierStores;
   /** Tests speed these up. */
   readonly timings?: {
     readonly notifySpacingMs?: number;
@@ -63,20 +65,22 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
   const now = options.now ?? (() => new Date());
   const { storage, store, journal, lease } = options.state;
   const adapter = createBotAdapter(settings.botIdentity, log);
-  const notifier = new ChannelNotifier(
+  const notifier = new ChannelNotifier({
     adapter,
-    settings.botIdentity?.appId ?? '',
-    storage,
+    botAppId: settings.botIdentity?.appId ?? '',
+    stores: options.notifierStores,
     log,
-    options.timings?.notifySpacingMs,
-    () => {
+    spacingMs: options.timings?.notifySpacingMs,
+    approverIds: () => {
       const group = settings.approverGroupId;
       return group ? options.membership.userMembers(group) : Promise.resolve([]);
     },
-    options.timings?.notifyRetryMs,
+    retryBaseMs: options.timings?.notifyRetryMs,
     // Only the runner lease's holder delivers, so two instances never post the same item.
-    { delivers: () => lease.held(), pollMs: options.timings?.pollMs ?? settings.runner.pollMs, now }
-  );
+    delivers: () => lease.held(),
+    pollMs: options.timings?.pollMs ?? settings.runner.pollMs,
+    now,
+  });
   const runner = new MigrationRunner({
     reader: options.reader,
     groupWriter: options.groupWriter,

@@ -1,48 +1,26 @@
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import {
   MessageFactory,
-  TurnContext,
   type Attachment,
   type ConversationReference,
+  type TurnContext,
 } from 'botbuilder';
-import type { ApprovalRequest } from '../domain/approvals';
-import { deliveryFailure, type TeamsRefusal } from '../domain/teams-delivery';
-import type { ApprovalConditions } from '../engine/notifier';
+import { deliveryFailure } from '../domain/teams-delivery';
 import { errorText } from '../error-text';
-import type { OutboxStore } from '../storage/outbox-store';
-import type { CardLocation, NotificationChannel } from './notification-channel';
+import type { CardLocation, CardLocations } from './card-locations';
+import { tellChannelAdmin } from './channel-admin-alert';
+import type { CardSpec, Delivery } from './delivery';
+import type { NotificationChannel } from './notification-channel';
+import type { DeliveryQueue } from './notifier-stores';
+import { inProactiveTurn, refusalOf, teamsCause } from './proactive-turn';
 import { ThreadPacer } from './thread-pacer';
-
-/** A card as stored until it goes out: a sign-off card is made in the conversation it goes to. */
-export type CardSpec =
-  | { readonly attachment: Attachment }
-  | {
-      readonly approval: {
-        readonly request: ApprovalRequest;
-        readonly conditions?: ApprovalConditions;
-      };
-    };
-
-/** One thing the channel must see. Plain data: it waits in storage until Teams has it. */
-export type Delivery =
-  /** A new post in the notification channel (the one set when it goes out). */
-  | { readonly do: 'post'; readonly card: CardSpec }
-  | { readonly do: 'post-text'; readonly text: string; readonly textFormat: 'markdown' | 'plain' }
-  /** A card kept current: every posted copy updated, and posted in the channel if no copy is there. */
-  | { readonly do: 'ensure'; readonly key: string; readonly card: CardSpec }
-  /** Every posted copy of a card updated, or the one `at`. */
-  | {
-      readonly do: 'update';
-      readonly key: string;
-      readonly card: CardSpec;
-      readonly at?: CardLocation;
-    };
 
 export interface TeamsOutboxOptions {
   readonly adapter: TeamsAdapter;
   readonly botAppId: string;
   readonly channel: NotificationChannel;
-  readonly store: OutboxStore<Delivery>;
+  readonly cards: CardLocations;
+  readonly store: DeliveryQueue<Delivery>;
   readonly render: (card: CardSpec, context: TurnContext) => Promise<Attachment>;
   /** Whether this instance delivers (it holds the runner lease): two instances never post one item. */
   readonly delivers: () => boolean;
@@ -52,13 +30,6 @@ export interface TeamsOutboxOptions {
   readonly retryBaseMs?: number;
   /** How often the outbox is looked at for items other instances added. */
   readonly pollMs?: number;
-}
-
-/** A call to Teams that failed, with what Teams answered. */
-class TeamsCallFailed extends Error {
-  constructor(override readonly cause: unknown) {
-    super(errorText(cause));
-  }
 }
 
 /**
@@ -125,7 +96,7 @@ export class TeamsOutbox {
       await this.deliver(item.delivery);
     } catch (error) {
       const attempt = (this.attempts.get(item.id) ?? 0) + 1;
-      const cause = error instanceof TeamsCallFailed ? error.cause : error;
+      const cause = teamsCause(error);
       const failure = deliveryFailure(
         refusalOf(cause),
         attempt,
@@ -143,7 +114,14 @@ export class TeamsOutbox {
         return;
       }
       if (failure.kind === 'blocked') {
-        if (await this.options.store.block(this.options.now())) await this.tellAdmin(items.length);
+        if (await this.options.store.block(this.options.now()))
+          await tellChannelAdmin(
+            this.options.adapter,
+            this.options.botAppId,
+            this.options.channel,
+            items.length,
+            this.options.log
+          );
         return;
       }
       this.options.log(
@@ -172,12 +150,12 @@ export class TeamsOutbox {
           );
         return;
       case 'update': {
-        const at = delivery.at ? [delivery.at] : await this.options.channel.locations(delivery.key);
+        const at = delivery.at ? [delivery.at] : await this.options.cards.of(delivery.key);
         for (const location of at) await this.update(delivery.key, location, delivery.card);
         return;
       }
       case 'ensure': {
-        const known = await this.options.channel.locations(delivery.key);
+        const known = await this.options.cards.of(delivery.key);
         for (const location of known) await this.update(delivery.key, location, delivery.card);
         const inChannel = known.some(
           (l) => l.reference.conversation?.id === channel?.conversation?.id
@@ -185,7 +163,7 @@ export class TeamsOutbox {
         if (channel && !inChannel) {
           const activityId = await this.post(channel, delivery.card);
           if (activityId)
-            await this.options.channel.rememberCard(delivery.key, {
+            await this.options.cards.remember(delivery.key, {
               reference: channel,
               activityId,
             });
@@ -214,11 +192,11 @@ export class TeamsOutbox {
         return context.updateActivity(activity);
       });
     } catch (error) {
-      const refusal = refusalOf(error instanceof TeamsCallFailed ? error.cause : error);
+      const refusal = refusalOf(teamsCause(error));
       if (deliveryFailure(refusal, 1, 0, 0).kind !== 'post-afresh') throw error;
       const activityId = await this.post(location.reference, card);
       if (activityId)
-        await this.options.channel.rememberCard(
+        await this.options.cards.remember(
           key,
           { reference: location.reference, activityId },
           location
@@ -226,81 +204,11 @@ export class TeamsOutbox {
     }
   }
 
-  /**
-   * One proactive turn. Its failure is caught inside: the adapter hands an error thrown in the turn to
-   * its turn-error handler instead of throwing it.
-   */
-  private async inTurn<T>(
+  private inTurn<T>(
     reference: Partial<ConversationReference>,
     call: (context: TurnContext) => Promise<T>
   ): Promise<T | undefined> {
-    let result: T | undefined;
-    let failure: unknown = null;
-    try {
-      await this.options.adapter.continueConversationAsync(
-        this.options.botAppId,
-        reference,
-        async (context) => {
-          try {
-            result = await call(context);
-          } catch (error) {
-            failure = error ?? new Error('unknown failure');
-          }
-        }
-      );
-    } catch (error) {
-      failure = error;
-    }
-    if (failure !== null) throw new TeamsCallFailed(failure);
-    return result;
-  }
-
-  /** In the admin's personal chat (opened now if it never was): the channel refuses the bot. */
-  private async tellAdmin(waiting: number): Promise<void> {
-    const admin = await this.options.channel.admin();
-    const channel = await this.options.channel.reference();
-    const text = `I can no longer post in the notification channel: Teams answered 403, so the app was removed from the team, or the channel was deleted or archived. ${waiting === 1 ? '1 notification waits' : `${waiting} notifications and sign-off cards wait`}; nothing is lost. Add the app to the team again (or choose another channel) and say \`notify here\` there with an @mention: they are posted then.`;
-    if (!admin || !channel?.serviceUrl) {
-      this.options.log(`The notification channel refuses the bot, and no admin is known to tell.`);
-      return;
-    }
-    try {
-      if (admin.chat) {
-        await this.inTurn(admin.chat, (context) => context.sendActivity(text));
-        return;
-      }
-      const tenantId = channel.conversation?.tenantId;
-      let chat: Partial<ConversationReference> | null = null;
-      let failure: unknown = null;
-      await this.options.adapter.createConversationAsync(
-        this.options.botAppId,
-        'msteams',
-        channel.serviceUrl,
-        // The adapter's own audience for its cloud, as botbuilder's TeamsInfo passes it.
-        null as unknown as string,
-        {
-          isGroup: false,
-          bot: channel.bot ?? { id: this.options.botAppId, name: '' },
-          members: [{ id: admin.id, name: admin.name }],
-          ...(tenantId ? { tenantId } : {}),
-          channelData: tenantId ? { tenant: { id: tenantId } } : {},
-        },
-        async (context) => {
-          try {
-            chat = TurnContext.getConversationReference(context.activity);
-            await context.sendActivity(text);
-          } catch (error) {
-            failure = error ?? new Error('unknown failure');
-          }
-        }
-      );
-      if (failure !== null) throw failure;
-      if (chat) await this.options.channel.rememberAdminChat(admin.id, chat);
-    } catch (error) {
-      this.options.log(
-        `The notification channel refuses the bot, and ${admin.name} could not be told in a personal chat: ${errorText(error)}`
-      );
-    }
+    return inProactiveTurn(this.options.adapter, this.options.botAppId, reference, call);
   }
 
   private sleep(ms: number): Promise<void> {
@@ -312,31 +220,4 @@ export class TeamsOutbox {
       };
     });
   }
-}
-
-/** What Teams answered, from the connector client's error (status, error code, Retry-After). */
-export function refusalOf(error: unknown): TeamsRefusal {
-  const failure = error as {
-    statusCode?: number;
-    code?: string;
-    response?: {
-      status?: number;
-      headers?: { get?: (name: string) => string | undefined };
-      bodyAsText?: string;
-    };
-  };
-  const status = failure?.statusCode ?? failure?.response?.status;
-  let code: string | undefined;
-  try {
-    code = (JSON.parse(failure?.response?.bodyAsText ?? '{}') as { error?: { code?: string } })
-      .error?.code;
-  } catch {
-    code = undefined;
-  }
-  const retryAfter = Number(failure?.response?.headers?.get?.('retry-after'));
-  return {
-    status: typeof status === 'number' ? status : undefined,
-    code: code ?? failure?.code,
-    retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
-  };
 }

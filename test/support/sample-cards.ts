@@ -12,7 +12,9 @@ import { inventoryCard } from '../../src/teams/cards/inventory-card';
 import { progressCard } from '../../src/teams/cards/progress-card';
 import { statusCard } from '../../src/teams/cards/status-card';
 import { summaryCard } from '../../src/teams/cards/summary-card';
+import { noticeSampleCards } from './sample-notice-cards';
 import { largePlanCard } from './sample-plan-card';
+import { readSampleCards } from './sample-read-cards';
 
 /**
  * Every card the bot sends, filled as they are with a large tenant in play (100,000 users, 40 waves,
@@ -248,5 +250,8 @@ export function sampleCards(): { name: string; card: Record<string, unknown> }[]
       ),
     },
     { name: 'plan', card: content(largePlanCard(upn)) },
+    ...[...readSampleCards(upn, waves, request), ...noticeSampleCards(upn)].map(
+      ({ name, attachment }) => ({ name, card: content(attachment) })
+    ),
   ];
 }

@@ -34,3 +34,6 @@ export function bar(parts: readonly BarPart[]): { weight: number; style: string;
       return { weight, style: p.style, label: weight >= 15 ? p.label : ' ' };
     });
 }
+
+/** Rows a card lists before it says "and N more" (cards stay under Teams' size limit at any scale). */
+export const SAMPLE_ROWS = 10;
