@@ -1,6 +1,8 @@
 import type { LicenseAssignmentSnapshot, SkuSnapshot } from '../src/domain/licenses';
 import { assignment, userWith } from './support/license-snapshots';
-import { decideDirectRemovals } from '../src/domain/removal-safety';
+import type { RuleAttributes } from '../src/domain/proposed-rule';
+import { decideDirectRemovals, plansLostAfterRemoval } from '../src/domain/removal-safety';
+import type { DynamicLicensingGroup } from '../src/domain/rule-drift';
 
 const E3: SkuSnapshot = {
   skuId: 'sku-e3',
@@ -98,5 +100,66 @@ describe('whether a direct license may go', () => {
       decision: 'skip',
       reason: expect.stringContaining('not among the tenant'),
     });
+  });
+});
+
+describe('whether a dynamic group counts as the path that keeps the license', () => {
+  const dynamic: DynamicLicensingGroup = {
+    groupId: 'g-dyn',
+    displayName: 'LIC-E3 (dynamic)',
+    rule: { clauses: [{ property: 'department', values: ['Finance'] }] },
+    ruleText: '(user.department -eq "Finance")',
+    exceptionsName: 'LIC-E3 (exceptions)',
+  };
+  const withRules = { ...context, dynamicGroups: [dynamic] };
+  const userIn = (
+    ruleAttributes: RuleAttributes | undefined,
+    ...rows: LicenseAssignmentSnapshot[]
+  ) => userWith('u', rows, ruleAttributes ? { ruleAttributes } : {});
+
+  it('removes when the user still matches the rule, whatever the case of the value', () => {
+    const finance = userIn({ department: 'FINANCE' }, row(null), row('g-dyn'));
+    expect(decideDirectRemovals(finance, withRules)[0].decision).toBe('remove');
+  });
+
+  it('keeps the direct license of a member whose department was emptied, naming the attribute and the exceptions group', () => {
+    const emptied = userIn({ department: null }, row(null), row('g-dyn'));
+    expect(decideDirectRemovals(emptied, withRules)[0]).toEqual({
+      decision: 'skip',
+      skuId: E3.skuId,
+      groupIds: ['g-dyn'],
+      reason:
+        'Office 365 E3 comes only from "LIC-E3 (dynamic)", whose rule (user.department -eq "Finance") no longer matches them (their department is empty): Entra would take the license away when it next computes the group\'s members, so the direct assignment stays. Fix the attribute, or add them to "LIC-E3 (exceptions)".',
+    });
+  });
+
+  it('names the value of a member who moved to another department', () => {
+    const moved = userIn({ department: 'Sales' }, row(null), row('g-dyn'));
+    expect(decideDirectRemovals(moved, withRules)[0].reason).toContain(
+      'no longer matches them (their department is "Sales")'
+    );
+  });
+
+  it('does not trust the rule for a user read without attributes', () => {
+    const unread = userIn(undefined, row(null), row('g-dyn'));
+    expect(decideDirectRemovals(unread, withRules)[0]).toMatchObject({
+      decision: 'skip',
+      reason: expect.stringContaining('could not be checked against them'),
+    });
+  });
+
+  it('removes when a static group covers a member the rule no longer matches', () => {
+    const covered = userIn({ department: null }, row(null), row('g-dyn'), row('g1'));
+    expect(decideDirectRemovals(covered, withRules)[0]).toMatchObject({
+      decision: 'remove',
+      groupIds: ['g1'],
+    });
+  });
+
+  it('counts a license left only through a rule that no longer matches as lost after the removal', () => {
+    const after = userIn({ department: null }, row('g-dyn'));
+    expect(plansLostAfterRemoval(after, E3, E3.skuId, [], [dynamic])).toHaveLength(3);
+    const stillFinance = userIn({ department: 'Finance' }, row('g-dyn'));
+    expect(plansLostAfterRemoval(stillFinance, E3, E3.skuId, [], [dynamic])).toEqual([]);
   });
 });

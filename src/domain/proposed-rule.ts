@@ -77,3 +77,16 @@ export function ruleMatches(rule: ProposedRule, attributes: RuleAttributes): boo
     return clause.values.some((candidate) => candidate.toLowerCase() === lower);
   });
 }
+
+/**
+ * Why a user does not match: the first clause that fails, with their value, e.g. `their department is
+ * empty` or `their department is "Sales"`; null when they match.
+ */
+export function ruleMismatch(rule: ProposedRule, attributes: RuleAttributes): string | null {
+  const clause = rule.clauses.find((c) => !ruleMatches({ clauses: [c] }, attributes));
+  if (!clause) return null;
+  const value = attributes[clause.property];
+  return value === undefined || value === null || value === ''
+    ? `their ${clause.property} is empty`
+    : `their ${clause.property} is "${value}"`;
+}

@@ -1,6 +1,8 @@
 import type { LicenseAssignmentSnapshot, SkuSnapshot, UserLicenseSnapshot } from './licenses';
 import { assignmentAdvice, describeAssignmentState } from './license-errors';
 import { productName } from './product-names';
+import { ruleMatches, ruleMismatch, type RuleAttributes } from './proposed-rule';
+import type { DynamicLicensingGroup } from './rule-drift';
 
 /**
  * What decides whether a user's direct license may go: the group assignments of the same SKU must be
@@ -31,6 +33,12 @@ export interface RemovalContext {
    * altogether): every group that assigns the SKU counts.
    */
   readonly intendedGroups?: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * The dynamic licensing groups the bot made, with the rules they were proven with. A path through one
+   * counts only while the user's attributes, read with the assignments, still match its rule: otherwise
+   * Entra takes the license away at its next computation of the group, whatever the read shows now.
+   */
+  readonly dynamicGroups?: readonly DynamicLicensingGroup[];
 }
 
 const HEALTHY_ERRORS = new Set([null, '', 'None']);
@@ -67,6 +75,33 @@ export function list(names: readonly string[]): string {
 export const planName = (sku: SkuSnapshot | undefined, id: string): string =>
   sku?.servicePlans.find((p) => p.servicePlanId.toLowerCase() === id.toLowerCase())
     ?.servicePlanName ?? id;
+
+/**
+ * The dynamic group behind an assignment row whose rule the user no longer matches (or whose attributes
+ * were not read, so the match cannot be known); undefined for any other row.
+ */
+function lapsingGroup(
+  row: LicenseAssignmentSnapshot,
+  attributes: RuleAttributes | undefined,
+  groups: readonly DynamicLicensingGroup[] | undefined
+): DynamicLicensingGroup | undefined {
+  const id = row.assignedByGroup?.toLowerCase();
+  const group = id ? groups?.find((g) => g.groupId.toLowerCase() === id) : undefined;
+  return group && !(attributes && ruleMatches(group.rule, attributes)) ? group : undefined;
+}
+
+/** Why a user's only path through a dynamic group does not count, and what to do about it. */
+function lapsingReason(
+  product: string,
+  group: DynamicLicensingGroup,
+  attributes: RuleAttributes | undefined
+): string {
+  const mismatch = attributes ? ruleMismatch(group.rule, attributes) : null;
+  const why = !attributes
+    ? 'could not be checked against them (their attributes were not read)'
+    : `no longer matches them${mismatch ? ` (${mismatch})` : ''}`;
+  return `${product} comes only from "${group.displayName}", whose rule ${group.ruleText} ${why}: Entra would take the license away when it next computes the group's members, so the direct assignment stays. Fix the attribute, or add them to ${group.exceptionsName ? `"${group.exceptionsName}"` : 'a static group licensed the same way'}.`;
+}
 
 /** The decision for each SKU the user holds directly. */
 export function decideDirectRemovals(
@@ -116,7 +151,14 @@ function decideOne(
           `No group gives ${product} to this user yet: add them to a licensing group for it and wait for processing.`
         );
   }
-  const healthy = inherited.filter(isHealthy);
+  const sound = inherited.filter(isHealthy);
+  const healthy = sound.filter(
+    (row) => !lapsingGroup(row, user.ruleAttributes, context.dynamicGroups)
+  );
+  if (sound.length > 0 && healthy.length === 0) {
+    const group = lapsingGroup(sound[0], user.ruleAttributes, context.dynamicGroups)!;
+    return skip(lapsingReason(product, group, user.ruleAttributes), [group.groupId]);
+  }
   if (healthy.length === 0) {
     const problems = inherited.map(
       (row) =>
@@ -152,17 +194,23 @@ function decideOne(
 
 /**
  * Plans the user no longer has after a removal, against what the direct assignment enabled: every healthy
- * assignment of the SKU left (from any source) counts. Empty means nothing was lost.
+ * assignment of the SKU left (from any source) counts, but one through a dynamic group whose rule the
+ * user no longer matches (Entra is about to take it). Empty means nothing was lost.
  */
 export function plansLostAfterRemoval(
   after: UserLicenseSnapshot,
   sku: SkuSnapshot | undefined,
   skuId: string,
-  directDisabledPlans: readonly string[]
+  directDisabledPlans: readonly string[],
+  dynamicGroups?: readonly DynamicLicensingGroup[]
 ): string[] {
   const still = new Set<string>();
   for (const row of after.licenseAssignmentStates) {
-    if (row.skuId === skuId && isHealthy(row))
+    if (
+      row.skuId === skuId &&
+      isHealthy(row) &&
+      !lapsingGroup(row, after.ruleAttributes, dynamicGroups)
+    )
       enabledPlans(sku, row.disabledPlans).forEach((p) => still.add(p));
   }
   return [...enabledPlans(sku, directDisabledPlans)].filter((plan) => !still.has(plan));

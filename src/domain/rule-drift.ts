@@ -2,7 +2,7 @@ import { dynamicGroupName, exceptionsGroupName } from './dynamic-choice';
 import type { FollowUpFinding, FollowUpTarget } from './follow-up';
 import type { UserLicenseSnapshot } from './licenses';
 import type { AssignState } from './migration-record';
-import { ruleMatches, type ProposedRule, type RuleClause } from './proposed-rule';
+import { ruleMatches, ruleMismatch, type ProposedRule } from './proposed-rule';
 import { isHealthy } from './removal-safety';
 
 /**
@@ -55,20 +55,14 @@ export function ruleDriftFinding(
   if (dynamic.length === 0 || dynamic.length < paths.length) return null;
   if (dynamic.some((g) => ruleMatches(g.rule, attributes))) return null;
   const group = dynamic[0];
-  const clause = group.rule.clauses.find((c) => !ruleMatches({ clauses: [c] }, attributes));
+  const mismatch = ruleMismatch(group.rule, attributes);
   return {
     intentId: target.intentId,
     userId: target.userId,
     userPrincipalName: user.userPrincipalName,
     skuId: target.skuId,
     problem: 'rule-drift',
-    detail: `holds ${product} only through "${group.displayName}", whose rule ${group.ruleText} no longer matches them${clause ? ` (${valueText(clause, attributes[clause.property])})` : ''}: Entra takes the license away when it next computes the group's members. Fix the attribute, or add them to ${group.exceptionsName ? `"${group.exceptionsName}"` : 'a static group licensed the same way'}.`,
+    detail: `holds ${product} only through "${group.displayName}", whose rule ${group.ruleText} no longer matches them${mismatch ? ` (${mismatch})` : ''}: Entra takes the license away when it next computes the group's members. Fix the attribute, or add them to ${group.exceptionsName ? `"${group.exceptionsName}"` : 'a static group licensed the same way'}.`,
     needsRestore: false,
   };
-}
-
-function valueText(clause: RuleClause, value: string | null | undefined): string {
-  return value === undefined || value === null || value === ''
-    ? `their ${clause.property} is empty`
-    : `their ${clause.property} is "${value}"`;
 }

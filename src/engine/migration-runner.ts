@@ -32,6 +32,7 @@ import {
 } from '../domain/migration-record';
 import { windowAt } from '../domain/release-window';
 import type { RemovalContext } from '../domain/removal-safety';
+import { dynamicLicensingGroups } from '../domain/rule-drift';
 import { errorText } from '../error-text';
 import { leftOutSentence } from '../domain/population-audience';
 import { isNotFound, readManyUsers } from './directory-calls';
@@ -500,6 +501,8 @@ export class MigrationRunner {
       skus: new Map((await deps.reader.subscribedSkus()).map((s) => [s.skuId.toLowerCase(), s])),
       groupNames: await deps.reader.licensingGroupNames(),
       intendedGroups: intendedGroupsOf(record),
+      // A path through one of them counts only while the user still matches its rule.
+      dynamicGroups: dynamicLicensingGroups(record.assign),
     };
     const earlier = await this.resultOf(wave);
     let stopCause: 'lease' | 'paused' | 'window' | null = null;

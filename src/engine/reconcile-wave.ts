@@ -116,7 +116,8 @@ function judgeInFlight(
     fresh,
     context.skus.get(intent.skuId),
     intent.skuId,
-    intent.disabledPlans
+    intent.disabledPlans,
+    context.dynamicGroups
   );
   if (lost.length === 0)
     return {

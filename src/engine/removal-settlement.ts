@@ -94,7 +94,8 @@ export async function settleAfterRemoval(
       after,
       tools.context.skus.get(entry.skuId),
       entry.skuId,
-      entry.disabledPlans
+      entry.disabledPlans,
+      tools.context.dynamicGroups
     );
     if (stillDirect) {
       const reason = sendError
