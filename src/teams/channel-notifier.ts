@@ -13,9 +13,8 @@ import { count } from './cards/card-format';
 import { progressCard } from './cards/progress-card';
 import { summaryCard } from './cards/summary-card';
 import { NAME_MAX_LENGTH, REASON_MAX_LENGTH, nameInCard, plainTyped } from './cards/typed-text';
-import { OutboxStore } from '../storage/outbox-store';
 import { NotificationChannel, type CardLocation } from './notification-channel';
-import { TeamsOutbox, type CardSpec, type Delivery } from './teams-outbox';
+import { TeamsOutbox, type CardSpec, type TeamsOutboxOptions } from './teams-outbox';
 
 /** License errors listed in one notice; the rest are in `errors` and the report. */
 const ERROR_ROWS = 10;
@@ -35,7 +34,8 @@ export class ChannelNotifier implements Notifier {
   constructor(
     adapter: TeamsAdapter,
     botAppId: string,
-    storage: Storage,
+    /** Where the channel and card locations are kept, and the outbox (src/storage/outbox-store.ts). */
+    stores: { readonly channel: Storage; readonly outbox: TeamsOutboxOptions['store'] },
     private readonly log: (line: string) => void,
     spacingMs?: number,
     /** The approver group's members now, for a sign-off card's automatic refresh. */
@@ -47,12 +47,12 @@ export class ChannelNotifier implements Notifier {
       readonly now?: () => Date;
     } = {}
   ) {
-    this.place = new NotificationChannel(storage);
+    this.place = new NotificationChannel(stores.channel);
     this.outbox = new TeamsOutbox({
       adapter,
       botAppId,
       channel: this.place,
-      store: new OutboxStore<Delivery>(storage),
+      store: stores.outbox,
       render: (card, context) => this.render(card, context),
       delivers: delivery.delivers ?? (() => true),
       log,

@@ -3,14 +3,7 @@ import { describeSubject, type Person } from '../domain/approvals';
 import { describeFollowUp } from '../domain/follow-up';
 import { describeWaveStatus, waveBlocker, waveSchedule } from '../domain/migration-record';
 import { productName } from '../domain/product-names';
-import { toCsv } from '../csv';
 import { errorText } from '../error-text';
-import { listLicenseErrors } from '../engine/list-license-errors';
-import { intendedGroupsOf } from '../engine/migration-requests';
-import { REPORT_HEADER, migrationReport } from '../engine/migration-report';
-import { planGroupsWithRules } from '../engine/plan-groups';
-import { takeInventory } from '../engine/take-inventory';
-import { verifyDirectRemovals } from '../engine/verify-removals';
 import { count, moment, plural } from './cards/card-format';
 import { helpCard } from './cards/help-card';
 import { inventoryCard } from './cards/inventory-card';
@@ -35,7 +28,7 @@ export async function replyWithInventory(
   context: TurnContext,
   deps: CommandDependencies
 ): Promise<void> {
-  const inventory = await takeInventory(deps.reader);
+  const inventory = await deps.engine.reads.inventory();
   await context.sendActivity(MessageFactory.attachment(inventoryCard(inventory, deps.now())));
 }
 
@@ -43,14 +36,16 @@ export async function replyWithStatus(
   context: TurnContext,
   deps: CommandDependencies
 ): Promise<void> {
-  await context.sendActivity(MessageFactory.attachment(statusCard(await deps.service.status())));
+  await context.sendActivity(
+    MessageFactory.attachment(statusCard(await deps.engine.reads.status()))
+  );
 }
 
 export async function replyWithPlan(
   context: TurnContext,
   deps: CommandDependencies
 ): Promise<void> {
-  const { plan, rules } = await planGroupsWithRules(deps.reader);
+  const { plan, rules } = await deps.engine.reads.plan();
   await reply(context, planCard(plan, rules));
 }
 
@@ -58,8 +53,7 @@ export async function replyWithVerify(
   context: TurnContext,
   deps: CommandDependencies
 ): Promise<void> {
-  const { record } = await deps.service.status();
-  const result = await verifyDirectRemovals(deps.reader, intendedGroupsOf(record));
+  const result = await deps.engine.reads.verifyAsPlanned();
   const skipped = result.users.filter((u) => u.decision === 'skip');
   // A few who can go, spread over the list, for the admin to check by hand in the Entra admin center.
   const passing = result.users.filter((u) => u.decision === 'remove');
@@ -97,7 +91,7 @@ export async function replyWithErrors(
   context: TurnContext,
   deps: CommandDependencies
 ): Promise<void> {
-  const rows = await listLicenseErrors(deps.reader);
+  const rows = await deps.engine.reads.errors();
   await reply(
     context,
     summaryCard({
@@ -125,8 +119,8 @@ export async function replyWithWave(
   deps: CommandDependencies,
   number: number
 ): Promise<void> {
-  const wave = await deps.service.wave(number);
-  const status = await deps.service.status();
+  const wave = await deps.engine.reads.wave(number);
+  const status = await deps.engine.reads.status();
   const tally = status.tallies.find((t) => t.waveDigest === wave.digest);
   const approval = status.record.approvals.find((a) => a.id === wave.approvalId);
   const users = [...new Set(wave.entries.map((e) => e.userPrincipalName))];
@@ -188,26 +182,18 @@ export async function replyWithReport(
   deps: CommandDependencies,
   person: Person
 ): Promise<void> {
-  await deps.service.requireAdmin(person, "get the report of every user's licenses");
-  if (!deps.reports) {
+  const report = await deps.engine.reads.report(person);
+  if (!report) {
     await context.sendActivity(
       "Reports are kept in the bot's blob storage, and this bot runs without one: `npm run cli -- report` writes the same CSV."
     );
     return;
   }
-  const { record } = await deps.service.status();
-  const rows = await migrationReport(deps.reader, await deps.journal.entries(), record);
-  const { url, expiresAt } = await deps.reports.publish(
-    toCsv([
-      REPORT_HEADER,
-      ...rows.map((r) => [r.id, r.userPrincipalName, r.skuId, r.decision, r.reason, r.wave ?? '']),
-    ]),
-    deps.now()
-  );
+  const { url, expiresAt } = report;
   const card = MessageFactory.attachment(
     summaryCard({
       title: 'Migration report',
-      subtitle: `${plural(rows.length, 'row', 'rows')}: every direct assignment and what the migration decided or did.`,
+      subtitle: `${plural(report.rows, 'row', 'rows')}: every direct assignment and what the migration decided or did.`,
       lines: [
         `[Download the CSV](${url}) (the link works until ${moment(expiresAt)}, for you alone: do not forward it).`,
       ],
