@@ -134,30 +134,11 @@ async function startParts(
   log: (line: string) => void,
   parts: StartBotOptions & { ports: DirectoryPorts; tenantId: string }
 ): Promise<RunningBot> {
-  const { state, timings, now, ports } = parts;
+  const { state, timings, now } = parts;
   const adapter = createBotAdapter(settings.botIdentity, log);
   const notifier = channelNotifier(settings, log, parts, adapter);
   const runner = migrationRunner(settings, log, parts, notifier);
-  const engine = new MigrationEngine({
-    reader: ports.reader,
-    groupWriter: ports.groupWriter,
-    journal: state.journal,
-    store: state.store,
-    membership: ports.membership,
-    notifier,
-    reports: state.reports,
-    preflight: {
-      probe: ports.preflightProbe,
-      adminGroupId: settings.adminGroupId,
-      approverGroupId: settings.approverGroupId,
-      channelIsSet: async () => (await notifier.channel()) !== null,
-      probeStorage: () => probeStorage(state.storage, now),
-    },
-    settings,
-    now,
-    newId: randomUUID,
-    wake: () => runner.wake(),
-  });
+  const engine = migrationEngine(settings, parts, notifier, () => runner.wake());
   const server = await startBotServer({
     settings,
     tenantId: parts.tenantId,
@@ -189,6 +170,35 @@ async function startParts(
       await server.close();
     },
   };
+}
+
+/** The engine the Teams handlers are given: every use case over the ports. */
+function migrationEngine(
+  settings: BotSettings,
+  { state, now, ports }: StartBotOptions & { ports: DirectoryPorts },
+  notifier: ChannelNotifier,
+  wake: () => void
+): MigrationEngine {
+  return new MigrationEngine({
+    reader: ports.reader,
+    groupWriter: ports.groupWriter,
+    journal: state.journal,
+    store: state.store,
+    membership: ports.membership,
+    notifier,
+    reports: state.reports,
+    preflight: {
+      probe: ports.preflightProbe,
+      adminGroupId: settings.adminGroupId,
+      approverGroupId: settings.approverGroupId,
+      channelIsSet: async () => (await notifier.channel()) !== null,
+      probeStorage: () => probeStorage(state.storage, now),
+    },
+    settings,
+    now,
+    newId: randomUUID,
+    wake,
+  });
 }
 
 function channelNotifier(
