@@ -2,7 +2,7 @@ import type { AdaptiveCard } from '@microsoft/teams-ai';
 import { ActivityTypes, TurnContext } from 'botbuilder';
 import { readDecisionInput, readRefreshInput } from '../domain/approval-input';
 import type { ApprovalRequest } from '../domain/approvals';
-import type { ApprovalConditions } from '../engine/notifier';
+import type { ApprovalView } from '../engine/migration-engine';
 import { approvalCard } from './cards/approval-card';
 import type { CommandDependencies } from './command-dependencies';
 import { personOf } from './people';
@@ -23,7 +23,7 @@ type CardOrMessage = AdaptiveCard | string;
  */
 const content = (
   request: ApprovalRequest,
-  view: { canDecide: boolean; notice?: string; conditions?: ApprovalConditions }
+  view: { canDecide: boolean; notice?: string; conditions?: ApprovalView['conditions'] }
 ) => {
   const card = approvalCard(request, view).content as AdaptiveCard;
   delete card.refresh;
