@@ -1,4 +1,4 @@
-import { assignSummary, nothingToAssign } from '../src/domain/assign-summary';
+import { assignSummary, nothingToAssign } from '../src/domain/approval-summaries';
 import { withDynamicGroups, type DynamicChoice } from '../src/domain/dynamic-choice';
 import type { GroupPlan, PlannedGroup } from '../src/domain/group-plan';
 

@@ -2,12 +2,9 @@ import '../silence-restify-deprecation';
 import { ConfigError, graphIsOnLoopback, readGraphSettings } from '../config';
 import { describeAutomation } from '../domain/automation';
 import { productName } from '../domain/product-names';
-import { listLicenseErrors } from '../engine/list-license-errors';
-import { planGroupsWithRules } from '../engine/plan-groups';
-import { takeInventory } from '../engine/take-inventory';
+import { TenantReads } from '../engine/migration-engine';
 import { graphAppId } from '../graph/graph-settings';
-import { verifyDirectRemovals } from '../engine/verify-removals';
-import { WaveSizeError, defaultWaveSizes, parseWaveSizes, splitIntoWaves } from '../domain/waves';
+import { WaveSizeError } from '../domain/waves';
 import { csvCell } from '../csv';
 import { errorText } from '../error-text';
 import { READ_ONLY } from '../engine/write-fence';
@@ -16,7 +13,6 @@ import { AUDIT_LOG_CEILING, GraphTenantReader } from '../graph/graph-tenant-read
 import { WritePacer } from '../graph/write-pacer';
 import { GraphPreflightProbe } from '../graph/graph-preflight-probe';
 import { preflightLineText } from '../domain/preflight';
-import { runPreflight } from '../engine/preflight';
 import { planOutput } from './plan-output';
 import { CLI_USAGE, CliUsageError, parseCliArguments, type CliArguments } from './cli-arguments';
 
@@ -36,27 +32,30 @@ async function run(args: CliArguments): Promise<void> {
     : undefined;
   const graph = readGraphSettings(env, simulator);
   const client = createGraphClient(graph, READ_ONLY);
-  const reader = new GraphTenantReader(
-    client,
-    graphAppId(graph.credential),
-    new WritePacer(AUDIT_LOG_CEILING)
-  );
-  if (args.command === 'doctor') {
+  const reads = new TenantReads({
+    reader: new GraphTenantReader(
+      client,
+      graphAppId(graph.credential),
+      new WritePacer(AUDIT_LOG_CEILING)
+    ),
     // Read-only like every command here: the write permissions are left to `doctor` in Teams.
-    const report = await runPreflight({
+    preflight: {
       probe: new GraphPreflightProbe(client, graph.baseUrl),
       adminGroupId: process.env.ADMIN_GROUP_ID?.trim() || null,
       approverGroupId: process.env.APPROVER_GROUP_ID?.trim() || null,
       channelIsSet: null,
       probeStorage: null,
-    });
+    },
+  });
+  if (args.command === 'doctor') {
+    const report = await reads.preflight();
     if (args.json) console.log(JSON.stringify(report));
     else report.lines.forEach((line) => console.log(preflightLineText(line)));
     if (!report.ready) process.exitCode = 1;
     return;
   }
   if (args.command === 'inventory') {
-    const inventory = await takeInventory(reader);
+    const inventory = await reads.inventory();
     if (args.json) return void console.log(JSON.stringify(inventory, null, 2));
     const rows = inventory.skus.map((s) => [
       productName(s.skuPartNumber),
@@ -83,12 +82,12 @@ async function run(args: CliArguments): Promise<void> {
     return;
   }
   if (args.command === 'plan') {
-    const { plan, rules } = await planGroupsWithRules(reader);
+    const { plan, rules } = await reads.plan();
     planOutput(plan, rules, args.json).forEach((line) => console.log(line));
     return;
   }
   if (args.command === 'errors') {
-    const rows = await listLicenseErrors(reader);
+    const rows = await reads.errors();
     if (args.json) return void console.log(JSON.stringify({ errors: rows }));
     if (rows.length === 0) return void console.log('No group member is in license error.');
     for (const row of rows) {
@@ -98,12 +97,8 @@ async function run(args: CliArguments): Promise<void> {
     }
     return;
   }
-  const result = await verifyDirectRemovals(reader);
   if (args.command === 'waves') {
-    const sizes = args.sizes
-      ? parseWaveSizes(args.sizes)
-      : defaultWaveSizes(new Set(result.candidates.map((c) => c.userId)).size);
-    const waves = splitIntoWaves(result.candidates, sizes);
+    const { waves } = await reads.previewWaves(args.sizes ?? undefined);
     if (args.json) {
       return void console.log(
         JSON.stringify({
@@ -125,6 +120,7 @@ async function run(args: CliArguments): Promise<void> {
       );
     return;
   }
+  const result = await reads.verify();
   if (args.json)
     return void console.log(JSON.stringify({ users: result.users, summary: result.summary }));
   if (args.csv || args.command === 'report') {

@@ -110,7 +110,7 @@ export function decide(request: ApprovalRequest, click: Click): ApprovalRequest 
       message: `${click.by.name} is not a member of the approvers group, so cannot decide ${what}.`,
     };
   }
-  if (click.by.id.toLowerCase() === request.requestedBy.id.toLowerCase()) {
+  if (isRequester(click.by, request)) {
     return {
       refused: 'own-request',
       message: `${click.by.name} requested ${what} and cannot approve or reject it; another approver must.`,
@@ -149,6 +149,19 @@ export function decide(request: ApprovalRequest, click: Click): ApprovalRequest 
     ...(approve && click.blockedBecause ? { overrode: click.blockedBecause } : {}),
     ...(approve && click.window ? { window: click.window } : {}),
   };
+}
+
+/** Whether this person asked for the request (and so may not decide it). */
+const isRequester = (person: Person, request: ApprovalRequest): boolean =>
+  person.id.toLowerCase() === request.requestedBy.id.toLowerCase();
+
+/**
+ * Whether the request is open to this person's decision, apart from their being an approver (which the
+ * directory answers, and is asked only then): it is pending and they did not ask for it. A card shows
+ * the buttons to such an approver; `decide` judges the click itself by the same rules.
+ */
+export function openToDecisionBy(request: ApprovalRequest, person: Person): boolean {
+  return request.status === 'pending' && !isRequester(person, request);
 }
 
 /** The command that asks for the same sign-off again. */

@@ -45,29 +45,9 @@ export interface ShadowProofDependencies {
 
 const DESCRIPTION = 'Licensing group created by the license migration bot.';
 
-/** Why `assign` cannot start over: the proven groups' licensing waits for its own sign-off. */
-export const PROOF_PENDING =
-  'The dynamic groups are proven and their licensing waits for its sign-off: decide that card first.';
-
 /** Whether the assignment still has dynamic groups to prove (or whose proof waits for its sign-off). */
 export const needsProof = (assign: AssignState): boolean =>
   (assign.dynamic?.length ?? 0) > 0 && assign.proof?.status !== 'approved';
-
-/** The assignment once the proof's sign-off is decided: approved, it runs on to licensing. */
-export function provenDecided(assign: AssignState, approved: boolean): AssignState {
-  if (!assign.proof) return assign;
-  return {
-    ...assign,
-    status: approved ? 'running' : 'rejected',
-    proof: { ...assign.proof, status: approved ? 'approved' : 'rejected' },
-    ...(approved
-      ? {}
-      : {
-          problem:
-            'The dynamic groups as Entra computed them were not approved: they stay without a license. Run `assign` again after changes.',
-        }),
-  };
-}
 
 /** Creates the shadow groups, waits for Entra, compares, and asks for the second sign-off. */
 export async function proveShadowGroups(

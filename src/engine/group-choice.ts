@@ -9,7 +9,7 @@ import {
   type DynamicChoice,
   type RuleSubject,
 } from '../domain/dynamic-choice';
-import { groupsToAssign } from '../domain/assign-summary';
+import { groupsToAssign } from '../domain/approval-summaries';
 import { GroupPlanner, type GroupPlan, type PlannedGroup } from '../domain/group-plan';
 import {
   proposeDynamicRules,

@@ -1,6 +1,6 @@
 import type { JournalEntry, RemovalOutcome } from '../domain/journal';
 import type { MigrationRecord } from '../domain/migration-record';
-import { intendedGroupsOf } from './migration-requests';
+import { intendedGroupsOf } from '../domain/intended-groups';
 import type { TenantReader } from './tenant-reader';
 import { verifyDirectRemovals } from './verify-removals';
 

@@ -1,7 +1,6 @@
 import { afterWaveEvents } from './after-wave-events';
 import { findLicenseAutomation } from '../domain/automation';
 import { reassignedAfterWaves, removedAssignments, waveTallies } from '../domain/done-report';
-import type { FollowUpFinding } from '../domain/follow-up';
 import { InventoryTally } from '../domain/inventory';
 import type { Journal } from '../domain/journal';
 import type { UserLicenseSnapshot } from '../domain/licenses';
@@ -44,12 +43,13 @@ import { wavesFrozenAt } from '../domain/waves-frozen';
 import { joinersSinceWaves } from '../domain/joiners';
 import type { GroupWriter } from './group-writer';
 import { listLicenseErrors } from './list-license-errors';
+import { restoreSummary } from '../domain/approval-summaries';
+import { intendedGroupsOf } from '../domain/intended-groups';
 import {
   approvalConditions,
-  intendedGroupsOf,
   nextWaveRequest,
   pendingWaveRequest,
-} from './migration-requests';
+} from '../domain/sign-off-requests';
 import { updateRecord, type MigrationStore } from './migration-store';
 import { journalDecision } from './journal-decision';
 import type { Notifier } from './notifier';
@@ -992,14 +992,4 @@ export class MigrationRunner {
       result: undefined,
     }));
   }
-}
-
-/** What a restore's sign-off card says will change. */
-function restoreSummary(waveNumber: number, findings: readonly FollowUpFinding[]): string[] {
-  return [
-    `Give ${findings.length} direct license assignments that wave ${waveNumber} removed back to their users, each with its original disabled service plans: they lack something since.`,
-    ...findings.slice(0, 5).map((f) => `${f.userPrincipalName} ${f.detail}`),
-    ...(findings.length > 5 ? [`And ${findings.length - 5} more.`] : []),
-    'Their group licenses stay. Fix the group, then include them in a later wave.',
-  ];
 }

@@ -4,15 +4,10 @@ import type { AutomationFinding } from '../domain/automation';
 import type { ReassignmentWarning } from '../domain/done-report';
 import type { FollowUpFinding } from '../domain/follow-up';
 import type { WaveResult } from '../domain/migration-record';
+import type { ApprovalConditions } from '../domain/sign-off-requests';
 import type { LicenseErrorRow } from './list-license-errors';
 
-/** What stands between a sign-off request and its work, as its card shows it. */
-export interface ApprovalConditions {
-  /** Why it may not be released yet (approving anyway needs a reason). */
-  readonly blockedBecause: string | null;
-  /** When the approved work runs (its release window). */
-  readonly schedule: string | null;
-}
+export type { ApprovalConditions } from '../domain/sign-off-requests';
 
 /** What the migration tells the notification channel. */
 export type Notice =

@@ -2,15 +2,14 @@ import { MessageFactory, TurnContext } from 'botbuilder';
 import { describeSubject, type ApprovalRequest, type Person } from '../domain/approvals';
 import type { GroupChoiceArgument } from '../domain/commands';
 import { dynamicChoiceSummary } from '../domain/dynamic-choice';
-import { reprocessMembersInError } from '../engine/list-license-errors';
-import { MigrationRefusal } from '../engine/migration-service';
+import { MigrationRefusal } from '../engine/migration-engine';
 import { plural } from './cards/card-format';
 import { wavesProposedCard } from './cards/waves-proposed-card';
 import type { CommandDependencies } from './command-dependencies';
 import { afterChange } from './failed-after-change';
 
 /**
- * Commands that change something: the service checks the admin group before anything else. What follows
+ * Commands that change something: the engine checks the admin group before anything else. What follows
  * a stored change runs in `afterChange`, so a failure there is reported with what was stored.
  */
 
@@ -19,7 +18,7 @@ export async function requestAssign(
   deps: CommandDependencies,
   person: Person
 ): Promise<void> {
-  await deliverApproval(context, deps, await deps.service.requestAssign(person));
+  await deliverApproval(context, deps, await deps.engine.requests.assign(person));
 }
 
 export async function chooseGroup(
@@ -28,7 +27,7 @@ export async function chooseGroup(
   person: Person,
   argument: GroupChoiceArgument
 ): Promise<void> {
-  const { choice, variantName } = await deps.service.chooseGroup(person, argument);
+  const { choice, variantName } = await deps.engine.requests.chooseGroup(person, argument);
   await afterChange('The choice of group is stored', () =>
     context.sendActivity(
       choice
@@ -47,7 +46,7 @@ export async function proposeWaves(
   person: Person,
   sizes: string | null
 ): Promise<void> {
-  const proposal = await deps.service.proposeWaves(person, sizes ?? undefined);
+  const proposal = await deps.engine.requests.proposeWaves(person, sizes ?? undefined);
   const stored = `${plural(proposal.waves.length, 'removal wave is', 'removal waves are')} proposed and stored${proposal.request ? `, and the sign-off for ${describeSubject(proposal.request.subject)} is asked for` : ''}`;
   await afterChange(stored, async () => {
     await context.sendActivity(
@@ -63,7 +62,11 @@ export async function requestRollback(
   person: Person,
   waveNumber: number
 ): Promise<void> {
-  await deliverApproval(context, deps, await deps.service.requestRollback(person, waveNumber));
+  await deliverApproval(
+    context,
+    deps,
+    await deps.engine.controls.requestRollback(person, waveNumber)
+  );
 }
 
 export async function pause(
@@ -71,7 +74,7 @@ export async function pause(
   deps: CommandDependencies,
   person: Person
 ): Promise<void> {
-  await deps.service.pause(person);
+  await deps.engine.controls.pause(person);
   await afterChange('The migration is paused', () =>
     context.sendActivity(
       'Paused: the running wave stops after the users in hand, and no wave starts until `resume`.'
@@ -84,7 +87,7 @@ export async function resume(
   deps: CommandDependencies,
   person: Person
 ): Promise<void> {
-  await deps.service.resume(person);
+  await deps.engine.controls.resume(person);
   await afterChange('The migration is resumed', () =>
     context.sendActivity('Resumed: approved waves go on.')
   );
@@ -96,7 +99,7 @@ export async function followUpNow(
   person: Person,
   waveNumber: number
 ): Promise<void> {
-  await deps.service.followUpNow(person, waveNumber);
+  await deps.engine.controls.followUpNow(person, waveNumber);
   await afterChange(`Wave ${waveNumber}'s follow-up is asked for`, () =>
     context.sendActivity(
       `Checking wave ${waveNumber}'s users again now; the result goes to the notification channel, and \`status\` shows it.`
@@ -109,8 +112,7 @@ export async function reprocess(
   deps: CommandDependencies,
   person: Person
 ): Promise<void> {
-  await deps.service.requireAdmin(person, 'reprocess members in license error');
-  const result = await reprocessMembersInError(deps.reader, deps.groupWriter);
+  const result = await deps.engine.controls.reprocess(person);
   await afterChange(
     `Entra ID was asked to process ${plural(result.reprocessed, 'member', 'members')} in license error again`,
     () =>
@@ -127,7 +129,7 @@ export async function notifyHere(
   deps: CommandDependencies,
   person: Person
 ): Promise<void> {
-  await deps.service.requireAdmin(person, 'choose the notification channel');
+  await deps.engine.access.requireAdmin(person, 'choose the notification channel');
   if (context.activity.conversation?.conversationType !== 'channel')
     throw new MigrationRefusal(
       'Notifications go to a channel the admins and approvers share: say `notify here` there, with an @mention.'
@@ -138,12 +140,7 @@ export async function notifyHere(
       'This channel gets the migration notifications and sign-off cards from now on.'
     );
     // Sign-offs asked for before there was a channel have had no card anyone could reach: now they do.
-    const { record, now } = await deps.service.status();
-    const pending = record.approvals.filter(
-      (a) => a.status === 'pending' && new Date(a.expiresAt) > now
-    );
-    const views = await Promise.all(pending.map((a) => deps.service.approvalView(a.id)));
-    deps.notifier.postPending(views.filter((v) => v !== null));
+    deps.notifier.postPending(await deps.engine.reads.openApprovalViews());
   });
 }
 

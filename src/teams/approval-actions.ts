@@ -1,8 +1,8 @@
 import type { AdaptiveCard } from '@microsoft/teams-ai';
 import { ActivityTypes, TurnContext } from 'botbuilder';
 import { readDecisionInput, readRefreshInput } from '../domain/approval-input';
-import type { ApprovalRequest, Person } from '../domain/approvals';
-import type { ApprovalConditions } from '../engine/notifier';
+import type { ApprovalRequest } from '../domain/approvals';
+import type { ApprovalView } from '../engine/migration-engine';
 import { approvalCard } from './cards/approval-card';
 import type { CommandDependencies } from './command-dependencies';
 import { personOf } from './people';
@@ -23,7 +23,7 @@ type CardOrMessage = AdaptiveCard | string;
  */
 const content = (
   request: ApprovalRequest,
-  view: { canDecide: boolean; notice?: string; conditions?: ApprovalConditions }
+  view: { canDecide: boolean; notice?: string; conditions?: ApprovalView['conditions'] }
 ) => {
   const card = approvalCard(request, view).content as AdaptiveCard;
   delete card.refresh;
@@ -39,20 +39,6 @@ const clickedCard = (context: TurnContext) =>
       }
     : null;
 
-/** Whether this person may decide this request: an approver (asked of the directory now), not the requester. */
-async function mayDecide(
-  deps: CommandDependencies,
-  request: ApprovalRequest,
-  person: Person | null
-): Promise<boolean> {
-  return (
-    person !== null &&
-    request.status === 'pending' &&
-    person.id.toLowerCase() !== request.requestedBy.id.toLowerCase() &&
-    (await deps.service.isApprover(person))
-  );
-}
-
 /**
  * The card's refresh: each viewer gets their own view. An approver who may decide sees the reason box
  * and the buttons; everyone else sees the status.
@@ -64,12 +50,12 @@ export async function refreshApproval(
 ): Promise<CardOrMessage> {
   const input = readRefreshInput(data);
   if ('refused' in input) return input.message;
-  const found = await deps.service.approvalView(input.approvalId);
+  const found = await deps.engine.reads.approvalView(input.approvalId);
   if (!found) return 'This card belongs to no request I know of.';
   const { request, conditions } = found;
   // Without `refresh`, teams-ai answers this viewer only.
   return content(request, {
-    canDecide: await mayDecide(deps, request, personOf(context.activity)),
+    canDecide: await deps.engine.decisions.mayDecide(request, personOf(context.activity)),
     conditions,
   });
 }
@@ -91,16 +77,16 @@ export async function decideApproval(
   // Checked before anything is read or written: a malformed click changes nothing and says why.
   const input = readDecisionInput(data);
   if ('refused' in input) return input.message;
-  const outcome = await deps.service.decide(
-    input.approvalId,
+  const outcome = await deps.engine.decisions.decide({
+    approvalId: input.approvalId,
     decision,
-    person,
-    input.digest,
-    input.reason,
-    input.window
-  );
+    by: person,
+    cardDigest: input.digest,
+    reason: input.reason,
+    windowText: input.window,
+  });
   if (outcome.accepted) {
-    const view = await deps.service.approvalView(outcome.request.id);
+    const view = await deps.engine.reads.approvalView(outcome.request.id);
     return content(outcome.request, { canDecide: false, conditions: view?.conditions });
   }
   const { refusal, request, current } = outcome;
@@ -108,7 +94,7 @@ export async function decideApproval(
   // own view (with the buttons) then comes back through the refresh.
   const clicked = clickedCard(context);
   if (refusal.refused === 'stale' && current) {
-    const view = await deps.service.approvalView(current.id);
+    const view = await deps.engine.reads.approvalView(current.id);
     if (clicked) deps.notifier.replaceCard(clicked, current, view?.conditions);
     return content(current, { canDecide: false, notice: refusal.message });
   }

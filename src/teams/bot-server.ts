@@ -1,19 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import * as restify from 'restify';
+import type { Storage } from 'botbuilder';
 import type { BotSettings } from '../config';
-import { readBackDelaysFor } from '../domain/read-freshness';
-import type { DirectoryMembership } from '../engine/directory-membership';
-import type { DirectoryWriter } from '../engine/directory-writer';
-import type { GroupWriter } from '../engine/group-writer';
-import { MigrationRunner } from '../engine/migration-runner';
-import { MigrationService } from '../engine/migration-service';
-import type { TenantReader } from '../engine/tenant-reader';
-import { runPreflight, type PreflightProbe } from '../engine/preflight';
-import { probeStorage } from '../storage/storage-probe';
-import type { BotState } from '../storage/bot-state';
-import { createBotAdapter } from './bot-adapter';
+import type { MigrationEngine } from '../engine/migration-engine';
+import type { BotAdapter } from './bot-adapter';
 import { createBotApplication } from './bot-application';
-import { ChannelNotifier, type NotifierStores } from './channel-notifier';
+import type { ChannelNotifier } from './channel-notifier';
 import { count } from './cards/card-format';
 import { helpCard } from './cards/help-card';
 import { TurnWindow } from './turn-window';
@@ -23,107 +14,31 @@ import { registerMessagesRoute } from './routes/messages-route';
 export interface BotServerOptions {
   readonly settings: BotSettings;
   readonly tenantId: string;
-  readonly reader: TenantReader;
-  readonly groupWriter: GroupWriter;
-  readonly directoryWriter: DirectoryWriter;
-  readonly membership: DirectoryMembership;
-  /** `doctor`'s harmless Graph calls. */
-  readonly preflightProbe: PreflightProbe;
+  readonly adapter: BotAdapter;
+  /** The migration, built by the composition root (src/start-bot.ts): the handlers' one way in. */
+  readonly engine: MigrationEngine;
+  readonly notifier: ChannelNotifier;
+  /** botbuilder storage: turn state and the messages already handled. */
+  readonly storage: Storage;
+  readonly now: () => Date;
   readonly log: (line: string) => void;
-  readonly now?: () => Date;
-  /** Bot, conversation and migration state, the journal and the runner lease. */
-  readonly state: BotState;
-  /** Where the notifier keeps the channel, its cards' locations and its outbox (in `state`'s storage). */
-  readonly notifierStores: NotifierStores;
-  /** Tests speed these up. */
-  readonly timings?: {
-    readonly notifySpacingMs?: number;
-    /** The first wait before Teams is asked again (it doubles). */
-    readonly notifyRetryMs?: number;
-    readonly processingPollMs?: number;
-    /** How long a new dynamic group's members must stay the same to count as computed. */
-    readonly membershipQuietMs?: number;
-    readonly retryMs?: number;
-    readonly pollMs?: number;
-    readonly answerWithinMs?: number;
-  };
+  /** How long a command may take before its turn answers and the work replies on its own (tests). */
+  readonly answerWithinMs?: number;
 }
 
-export interface RunningBotServer {
+export interface BotServer {
   /** e.g. http://127.0.0.1:3978 */
   readonly url: string;
-  /** Resolves when the background migration work and queued notifications are done (tests). */
+  /** Resolves when the commands under way have replied. */
   idle(): Promise<void>;
-  /** Whether this instance holds the runner lease (it alone runs approved work). */
-  runsApprovedWork(): boolean;
-  stop(): Promise<void>;
+  /** Stops listening once the commands under way have replied. */
+  close(): Promise<void>;
 }
 
-/** The bot's HTTP server: restify, the Bot Framework adapter, the teams-ai application, and the migration. */
-export async function startBotServer(options: BotServerOptions): Promise<RunningBotServer> {
-  const { settings, log } = options;
-  const now = options.now ?? (() => new Date());
-  const { storage, store, journal, lease } = options.state;
-  const adapter = createBotAdapter(settings.botIdentity, log);
-  const notifier = new ChannelNotifier({
-    adapter,
-    botAppId: settings.botIdentity?.appId ?? '',
-    stores: options.notifierStores,
-    log,
-    spacingMs: options.timings?.notifySpacingMs,
-    approverIds: () => {
-      const group = settings.approverGroupId;
-      return group ? options.membership.userMembers(group) : Promise.resolve([]);
-    },
-    retryBaseMs: options.timings?.notifyRetryMs,
-    // Only the runner lease's holder delivers, so two instances never post the same item.
-    delivers: () => lease.held(),
-    pollMs: options.timings?.pollMs ?? settings.runner.pollMs,
-    now,
-  });
-  const runner = new MigrationRunner({
-    reader: options.reader,
-    groupWriter: options.groupWriter,
-    directoryWriter: options.directoryWriter,
-    journal,
-    store,
-    notifier,
-    lease,
-    now,
-    newId: randomUUID,
-    log,
-    approvalTtlMs: settings.approvalTtlMs,
-    followUpAfterMs: settings.followUpAfterMs,
-    // Every 5 s of Graph's time: against a time-scaled simulator, that many times more often.
-    // The audit log and members' states every sixth poll: 30 s for 5 s polls, within the reports limit.
-    processing: {
-      pollMs: options.timings?.processingPollMs ?? 5_000 / settings.graphTimeScale,
-      auditEveryMs: 6 * (options.timings?.processingPollMs ?? 5_000 / settings.graphTimeScale),
-    },
-    // Entra's time too: polls as for license processing, ten quiet minutes, two days at most.
-    membershipWait: {
-      pollMs: options.timings?.processingPollMs ?? 30_000 / settings.graphTimeScale,
-      quietMs: options.timings?.membershipQuietMs ?? (10 * 60_000) / settings.graphTimeScale,
-      timeoutMs: (48 * 3_600_000) / settings.graphTimeScale,
-    },
-    // Waits that add up to the replication lag bound, in the (time-scaled) simulator's time too.
-    readBack: {
-      delaysMs: readBackDelaysFor(settings.replicationLagMs / settings.graphTimeScale),
-    },
-    retryMs: options.timings?.retryMs ?? settings.runner.retryMs,
-    pollMs: options.timings?.pollMs ?? settings.runner.pollMs,
-  });
-  const service = new MigrationService({
-    reader: options.reader,
-    journal,
-    store,
-    membership: options.membership,
-    notifier,
-    settings,
-    now,
-    newId: randomUUID,
-    wake: () => runner.wake(),
-  });
+/** The bot's HTTP server: restify, and the teams-ai application over the adapter and the engine. */
+export async function startBotServer(options: BotServerOptions): Promise<BotServer> {
+  const { settings, adapter, log } = options;
+  const botAppId = settings.botIdentity?.appId ?? '';
 
   // A process's first card and first formatted number cost a few hundred ms (the templating engine and
   // ICU start up): paid here, before listening, rather than by the first turn after each restart.
@@ -139,60 +54,25 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     server.listen(settings.port, settings.host, () => resolve());
   });
   const url = `http://${settings.host}:${server.address().port}`;
-  const turns = new TurnWindow(
-    adapter,
-    settings.botIdentity?.appId ?? '',
-    log,
-    options.timings?.answerWithinMs
-  );
+  const turns = new TurnWindow(adapter, botAppId, log, options.answerWithinMs);
   const app = createBotApplication({
     adapter,
-    botAppId: settings.botIdentity?.appId ?? '',
+    botAppId,
     tenantId: options.tenantId,
-    storage,
-    reader: options.reader,
-    groupWriter: options.groupWriter,
-    service,
-    journal,
-    notifier,
-    reports: options.state.reports,
+    storage: options.storage,
+    engine: options.engine,
+    notifier: options.notifier,
     turns,
-    preflight: () =>
-      runPreflight({
-        probe: options.preflightProbe,
-        adminGroupId: settings.adminGroupId,
-        approverGroupId: settings.approverGroupId,
-        channelIsSet: async () => (await notifier.channel()) !== null,
-        probeStorage: () => probeStorage(storage, now),
-      }),
-    now,
+    now: options.now,
     log,
   });
-  registerMessagesRoute(server, {
-    adapter,
-    app,
-    anonymous: settings.botIdentity === null,
-    log,
-  });
+  registerMessagesRoute(server, { adapter, app, anonymous: settings.botIdentity === null, log });
   registerHealthRoute(server);
-  // Work approved before a restart, or through another instance, goes on.
-  runner.start();
-  // So do notifications not yet delivered (the runner re-announces open sign-offs when it takes the lease).
-  notifier.start();
-
-  const idle = async () => {
-    await turns.idle();
-    await runner.idle();
-    await notifier.idle();
-  };
   return {
     url,
-    idle,
-    runsApprovedWork: () => lease.held(),
-    stop: async () => {
+    idle: () => turns.idle(),
+    close: async () => {
       await turns.idle();
-      await runner.stop();
-      await notifier.stop();
       await new Promise<void>((resolve) => {
         server.server.closeAllConnections?.();
         server.close(() => resolve());

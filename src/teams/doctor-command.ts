@@ -12,7 +12,6 @@ export async function replyWithDoctor(
   deps: CommandDependencies,
   person: Person
 ): Promise<void> {
-  await deps.service.requireAdmin(person, 'run `doctor`');
-  const report = await deps.preflight();
+  const report = await deps.engine.reads.doctor(person);
   await context.sendActivity(MessageFactory.attachment(doctorCard(report)));
 }

@@ -6,7 +6,7 @@ import {
   type ParsedCommand,
 } from '../domain/commands';
 import type { Person } from '../domain/approvals';
-import { MigrationRefusal } from '../engine/migration-service';
+import { MigrationRefusal } from '../engine/migration-engine';
 import { errorText } from '../error-text';
 import * as admin from './admin-commands';
 import type { CommandDependencies } from './command-dependencies';

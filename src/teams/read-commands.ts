@@ -1,13 +1,6 @@
 import { MessageFactory, type Attachment, type TurnContext } from 'botbuilder';
 import type { Person } from '../domain/approvals';
-import { toCsv } from '../csv';
 import { errorText } from '../error-text';
-import { listLicenseErrors } from '../engine/list-license-errors';
-import { intendedGroupsOf } from '../engine/migration-requests';
-import { REPORT_HEADER, migrationReport } from '../engine/migration-report';
-import { planGroupsWithRules } from '../engine/plan-groups';
-import { takeInventory } from '../engine/take-inventory';
-import { verifyDirectRemovals } from '../engine/verify-removals';
 import { errorsCard } from './cards/errors-card';
 import { helpCard } from './cards/help-card';
 import { inventoryCard } from './cards/inventory-card';
@@ -30,7 +23,7 @@ export async function replyWithInventory(
   context: TurnContext,
   deps: CommandDependencies
 ): Promise<void> {
-  const inventory = await takeInventory(deps.reader);
+  const inventory = await deps.engine.reads.inventory();
   await context.sendActivity(MessageFactory.attachment(inventoryCard(inventory, deps.now())));
 }
 
@@ -38,14 +31,16 @@ export async function replyWithStatus(
   context: TurnContext,
   deps: CommandDependencies
 ): Promise<void> {
-  await context.sendActivity(MessageFactory.attachment(statusCard(await deps.service.status())));
+  await context.sendActivity(
+    MessageFactory.attachment(statusCard(await deps.engine.reads.status()))
+  );
 }
 
 export async function replyWithPlan(
   context: TurnContext,
   deps: CommandDependencies
 ): Promise<void> {
-  const { plan, rules } = await planGroupsWithRules(deps.reader);
+  const { plan, rules } = await deps.engine.reads.plan();
   await reply(context, planCard(plan, rules));
 }
 
@@ -53,8 +48,7 @@ export async function replyWithVerify(
   context: TurnContext,
   deps: CommandDependencies
 ): Promise<void> {
-  const { record } = await deps.service.status();
-  const result = await verifyDirectRemovals(deps.reader, intendedGroupsOf(record));
+  const result = await deps.engine.reads.verifyAsPlanned();
   await reply(context, verifyCard(result));
 }
 
@@ -62,7 +56,7 @@ export async function replyWithErrors(
   context: TurnContext,
   deps: CommandDependencies
 ): Promise<void> {
-  const rows = await listLicenseErrors(deps.reader);
+  const rows = await deps.engine.reads.errors();
   await reply(context, errorsCard(rows));
 }
 
@@ -71,8 +65,8 @@ export async function replyWithWave(
   deps: CommandDependencies,
   number: number
 ): Promise<void> {
-  const wave = await deps.service.wave(number);
-  const status = await deps.service.status();
+  const wave = await deps.engine.reads.wave(number);
+  const status = await deps.engine.reads.status();
   await reply(context, waveCard(wave, status));
 }
 
@@ -85,23 +79,14 @@ export async function replyWithReport(
   deps: CommandDependencies,
   person: Person
 ): Promise<void> {
-  await deps.service.requireAdmin(person, "get the report of every user's licenses");
-  if (!deps.reports) {
+  const report = await deps.engine.reads.report(person);
+  if (!report) {
     await context.sendActivity(
       "Reports are kept in the bot's blob storage, and this bot runs without one: `npm run cli -- report` writes the same CSV."
     );
     return;
   }
-  const { record } = await deps.service.status();
-  const rows = await migrationReport(deps.reader, await deps.journal.entries(), record);
-  const { url, expiresAt } = await deps.reports.publish(
-    toCsv([
-      REPORT_HEADER,
-      ...rows.map((r) => [r.id, r.userPrincipalName, r.skuId, r.decision, r.reason, r.wave ?? '']),
-    ]),
-    deps.now()
-  );
-  const card = MessageFactory.attachment(reportCard(rows.length, url, expiresAt));
+  const card = MessageFactory.attachment(reportCard(report.rows, report.url, report.expiresAt));
   if (context.activity.conversation?.conversationType === 'personal') {
     await context.sendActivity(card);
     return;

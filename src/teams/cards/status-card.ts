@@ -10,7 +10,7 @@ import {
 } from '../../domain/migration-record';
 import { productName } from '../../domain/product-names';
 import { describeMoment, windowAt } from '../../domain/release-window';
-import type { MigrationStatus } from '../../engine/migration-service';
+import type { MigrationStatus } from '../../engine/migration-engine';
 import { bar, count, moment } from './card-format';
 import { renderCard } from './render-card';
 import template from './status.json';

@@ -7,7 +7,7 @@ import {
   waveSchedule,
   type StoredWave,
 } from '../../domain/migration-record';
-import type { MigrationStatus } from '../../engine/migration-service';
+import type { MigrationStatus } from '../../engine/migration-engine';
 import { count, moment, plural, SAMPLE_ROWS } from './card-format';
 import { summaryCard } from './summary-card';
 import { nameInCard, reasonInCard } from './typed-text';

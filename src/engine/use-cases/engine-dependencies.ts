@@ -1,0 +1,55 @@
+import type { Journal } from '../../domain/journal';
+import { expireDue, type MigrationRecord } from '../../domain/migration-record';
+import type { DirectoryMembership } from '../directory-membership';
+import type { GroupWriter } from '../group-writer';
+import { updateRecord, type MigrationStore } from '../migration-store';
+import type { Notifier } from '../notifier';
+import type { PreflightDependencies } from '../preflight';
+import type { ReportStore } from '../report-store';
+import type { TenantReader } from '../tenant-reader';
+
+export interface MigrationSettings {
+  /** Members may run mutating commands; null: nobody may. */
+  readonly adminGroupId: string | null;
+  /** Members may approve; null: nobody may. */
+  readonly approverGroupId: string | null;
+  /** How long an approval request stays open. */
+  readonly approvalTtlMs: number;
+}
+
+/** The ports and settings the use cases share; the composition root (src/start-bot.ts) fills them. */
+export interface MigrationEngineDependencies {
+  readonly reader: TenantReader;
+  /** For `reprocess`; everything else that changes the tenant runs in the MigrationRunner. */
+  readonly groupWriter: GroupWriter;
+  readonly journal: Journal;
+  readonly store: MigrationStore;
+  readonly membership: DirectoryMembership;
+  readonly notifier: Notifier;
+  /** Where `report` puts its CSV; null where the bot keeps no blobs. */
+  readonly reports: ReportStore | null;
+  /** `doctor`: every pre-flight check, none of which changes anything. */
+  readonly preflight: PreflightDependencies;
+  readonly settings: MigrationSettings;
+  readonly now: () => Date;
+  readonly newId: () => string;
+  /** Told when approved work is waiting: the runner picks it up in the background. */
+  readonly wake: () => void;
+}
+
+/** The record as it stands now, with requests whose time has passed shown expired. */
+export async function currentRecord(
+  deps: Pick<MigrationEngineDependencies, 'store' | 'now'>
+): Promise<MigrationRecord> {
+  return expireDue((await deps.store.read()).record, deps.now());
+}
+
+/** Stores what `currentRecord` shows: expired requests marked so. */
+export async function persistExpiry(
+  deps: Pick<MigrationEngineDependencies, 'store' | 'now'>
+): Promise<void> {
+  await updateRecord(deps.store, (record) => ({
+    record: expireDue(record, deps.now()),
+    result: undefined,
+  }));
+}

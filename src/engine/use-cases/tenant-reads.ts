@@ -1,0 +1,60 @@
+import type { DynamicRulePlan } from '../../domain/dynamic-rule-plan';
+import type { GroupPlan } from '../../domain/group-plan';
+import type { InventoryReport } from '../../domain/inventory';
+import type { PreflightReport } from '../../domain/preflight';
+import { defaultWaveSizes, parseWaveSizes, splitIntoWaves, type Wave } from '../../domain/waves';
+import { listLicenseErrors, type LicenseErrorRow } from '../list-license-errors';
+import { planGroupsWithRules } from '../plan-groups';
+import { runPreflight, type PreflightDependencies } from '../preflight';
+import { takeInventory } from '../take-inventory';
+import type { TenantReader } from '../tenant-reader';
+import { verifyDirectRemovals, type VerifyResult } from '../verify-removals';
+
+export interface TenantReadsDependencies {
+  readonly reader: TenantReader;
+  /** `doctor`'s checks; where they run decides which can be made (the command line has no channel). */
+  readonly preflight: PreflightDependencies;
+}
+
+/**
+ * Reads of the tenant as it stands, open to everyone and changing nothing: what the bot's reads and
+ * the command line share. The migration's own reads (status, waves, sign-offs) are in `reads.ts`.
+ */
+export class TenantReads {
+  constructor(protected readonly tenant: TenantReadsDependencies) {}
+
+  inventory(): Promise<InventoryReport> {
+    return takeInventory(this.tenant.reader);
+  }
+
+  /** Phase 2's dry run: the licensing groups, and the dynamic rules that could replace them. */
+  plan(): Promise<{ plan: GroupPlan; rules: DynamicRulePlan }> {
+    return planGroupsWithRules(this.tenant.reader);
+  }
+
+  /** Which direct assignments could go now, and why each that stays must; `intended`: the plan's groups. */
+  verify(intended?: ReadonlyMap<string, ReadonlySet<string>>): Promise<VerifyResult> {
+    return verifyDirectRemovals(this.tenant.reader, intended);
+  }
+
+  errors(): Promise<LicenseErrorRow[]> {
+    return listLicenseErrors(this.tenant.reader);
+  }
+
+  /**
+   * The waves `waves` would propose, and from what verification: nothing is stored or asked for.
+   * Malformed sizes throw WaveSizeError.
+   */
+  async previewWaves(sizesText?: string): Promise<{ waves: Wave[]; verified: VerifyResult }> {
+    const verified = await this.verify();
+    const sizes = sizesText
+      ? parseWaveSizes(sizesText)
+      : defaultWaveSizes(new Set(verified.candidates.map((c) => c.userId)).size);
+    return { waves: splitIntoWaves(verified.candidates, sizes), verified };
+  }
+
+  /** Every pre-flight check, none of which changes anything. */
+  preflight(): Promise<PreflightReport> {
+    return runPreflight(this.tenant.preflight);
+  }
+}
