@@ -2,7 +2,7 @@ import type { BotSettings } from './config';
 import { errorText } from './error-text';
 import { createGraphClient } from './graph/graph-client';
 import { graphAppId } from './graph/graph-settings';
-import { GraphTenantReader } from './graph/graph-tenant-reader';
+import { AUDIT_LOG_CEILING, GraphTenantReader } from './graph/graph-tenant-reader';
 import { GraphDirectoryMembership } from './graph/graph-directory-membership';
 import { GraphDirectoryWriter } from './graph/graph-directory-writer';
 import { GraphGroupWriter } from './graph/graph-group-writer';
@@ -27,11 +27,21 @@ export async function startBot(
     );
   // Every write leaves only while this instance holds the runner lease: the lease fences the client.
   const client = createGraphClient(settings.graph, state.lease);
-  const reader = new GraphTenantReader(client, graphAppId(settings.graph.credential));
+  // The audit log's own limit (5 requests / 10 s), in Graph's time like the write ceiling.
+  const reader = new GraphTenantReader(
+    client,
+    graphAppId(settings.graph.credential),
+    new WritePacer({
+      writes: AUDIT_LOG_CEILING.writes,
+      windowMs: AUDIT_LOG_CEILING.windowMs / settings.graphTimeScale,
+      arrivalSpreadMs: AUDIT_LOG_CEILING.arrivalSpreadMs / settings.graphTimeScale,
+    })
+  );
   // One pacer: Graph's write ceiling is per app and tenant, whichever writer spends it.
   const pacer = new WritePacer({
     writes: GRAPH_WRITE_CEILING.writes,
     windowMs: GRAPH_WRITE_CEILING.windowMs / settings.graphTimeScale,
+    arrivalSpreadMs: GRAPH_WRITE_CEILING.arrivalSpreadMs / settings.graphTimeScale,
   });
   let tenantId = settings.tenantId;
   if (tenantId === null) {

@@ -44,6 +44,15 @@ describe('the bot answers commands through its real HTTP endpoint', () => {
     expect(texts.join(' ')).toContain('Contoso nightly license script assigned licenses directly');
   });
 
+  it('answers verify before any group gives the direct licenses: every one stays, none to spot-check', async () => {
+    await bot.post(personalMessage('verify', { serviceUrl: bot.serviceUrl }));
+    const [reply] = await bot.connector.waitForMessages(1);
+    const texts = cardTexts(cardOf(reply));
+    expect(texts[0]).toBe('Verification');
+    expect(texts.join(' ')).toContain('0 can go, 1,000 must stay');
+    expect(texts.join(' ')).not.toContain('Spot-check');
+  });
+
   it('reads every user page by page with $select and $top=999', async () => {
     const requests: string[] = [];
     bot.simulator.onRequest = (method, url) => requests.push(`${method} ${url}`);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { executeWave } from '../src/engine/execute-wave';
-import type { DirectoryWriter } from '../src/engine/directory-writer';
+import { HeldBackError, type DirectoryWriter } from '../src/engine/directory-writer';
 import { inFlightRemovals, type Journal, type JournalEntry } from '../src/domain/journal';
 import type { UserLicenseSnapshot } from '../src/domain/licenses';
 import type { RemovalContext } from '../src/domain/removal-safety';
@@ -29,7 +29,8 @@ const context: RemovalContext = {
 
 /**
  * A directory in memory whose every answer (and every journal write) completes when fast-check's
- * scheduler says: any interleaving of overlapping round trips. A "lossy" user loses the group's
+ * scheduler says: any interleaving of overlapping round trips, a removal's wait for the write ceiling
+ * among them (it leaves only if the wave's last look, after that wait, still lets it). A "lossy" user loses the group's
  * license with the direct one (removing it loses plans); a "down" user's first read fails (503).
  */
 function scheduledDirectory(
@@ -80,7 +81,11 @@ function scheduledDirectory(
       });
     },
     removeDirectLicenses: () => Promise.reject(new Error('batched only')),
-    removeDirectLicensesForUsers: (items) => {
+    removeDirectLicensesForUsers: async (items, gate) => {
+      // The write ceiling's turn comes whenever the scheduler says: a loss may be seen meanwhile.
+      await later('pacer grants the writes', () => undefined);
+      if (gate?.mayLeave && !gate.mayLeave())
+        return new Map(items.map((i) => [i.userId, new HeldBackError()]));
       events.push('removal sent');
       for (const { userId } of items) {
         // The intent is in the journal, durable, before the removal leaves.
@@ -128,7 +133,7 @@ function waveOf(ids: readonly string[]): Wave {
 }
 
 describe('overlapping round trips, whatever order Graph and the journal answer in', () => {
-  it('journals every intent before its removal and settles every one; after a loss, no round trip starts and no removal leaves', async () => {
+  it('journals every intent before its removal and settles every one; after a loss, no round trip starts and no removal leaves, not even one that passed its last check before waiting for the write ceiling', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.scheduler(),

@@ -120,7 +120,7 @@ describe('the whole migration through Teams', () => {
   }, 60_000);
 
   it('hands an admin every user’s state as a CSV', async () => {
-    const [reply] = await teams.say('admin', 'report', 'personal');
+    const [reply] = await teams.ask('admin', 'report', 'personal');
     const link = /\((http:\/\/127\.0\.0\.1:\d+\/[^)\s]+)\)/.exec(
       cardTexts(cardOf(reply)).join('\n')
     )?.[1];

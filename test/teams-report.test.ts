@@ -40,7 +40,7 @@ describe('the report reaches only the person who asked', () => {
     )?.[1];
 
   it('gives an admin a link that opens the CSV within its lifetime', async () => {
-    const replies = await teams.say('admin', 'report', 'personal');
+    const replies = await teams.ask('admin', 'report', 'personal');
 
     const link = linkIn(replies);
     expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.*\/reports\/.*\.csv\?.*sig=/);
@@ -54,14 +54,14 @@ describe('the report reaches only the person who asked', () => {
 
   it('refuses the link once its quarter of an hour is over', async () => {
     clockOffsetMs = -16 * 60_000;
-    const link = linkIn(await teams.say('admin', 'report', 'personal'));
+    const link = linkIn(await teams.ask('admin', 'report', 'personal'));
 
     expect(link).toBeDefined();
     expect((await fetch(link!)).status).toBe(403);
   });
 
   it('refuses a report to someone who is not an admin, with no link', async () => {
-    const replies = await teams.say('finance', 'report', 'personal');
+    const replies = await teams.ask('finance', 'report', 'personal');
 
     expect(linkIn(replies)).toBeUndefined();
     expect(replies.map((r) => r.body.text)).toEqual([expect.stringMatching(/admin/)]);
@@ -69,7 +69,7 @@ describe('the report reaches only the person who asked', () => {
 
   it('sends a report asked for in a channel to the admin privately, and posts no link in the channel', async () => {
     const before = bot.connector.sent.length;
-    const replies = await teams.say('admin', 'report', 'channel');
+    const replies = await teams.ask('admin', 'report', 'channel');
 
     expect(replies.map((r) => r.body.text)).toEqual([
       expect.stringMatching(

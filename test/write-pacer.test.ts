@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { WritePacer, type PacerClock } from '../src/graph/write-pacer';
+import { GRAPH_WRITE_CEILING, WritePacer, type PacerClock } from '../src/graph/write-pacer';
+import { GRAPH_LATENCY } from '../src/simulator/latency-model';
+import { Throttle } from '../src/simulator/throttling';
 
 /** A clock that only moves when someone sleeps: the test runs hours of pacing in milliseconds. */
 function virtualClock(): PacerClock & { slept: number } {
@@ -59,6 +61,29 @@ describe('pacing writes to Graph’s ceiling', () => {
     pacer.pauseFor(7_000);
     await pacer.acquire(20);
     expect(clock.now()).toBe(7_000);
+  });
+
+  it('is never throttled by Graph, which counts a write when it arrives, even when one window’s writes arrive as late as Graph’s latency allows and the next window’s at once', async () => {
+    const clock = virtualClock();
+    const pacer = new WritePacer(GRAPH_WRITE_CEILING, clock);
+    // The slowest answer of the simulator's latency model: a `$batch` whose slowest item hit the cap.
+    const slowestMs = GRAPH_LATENCY.maxMs + GRAPH_LATENCY.batchOverheadMs;
+    // Batches of 20 writes as fast as the pacer lets them go, for four windows: a burst at each edge.
+    const arrivals: number[] = [];
+    for (let sent = 0; sent < 12_000; sent += 20) {
+      await pacer.acquire(20);
+      const window = Math.floor(sent / GRAPH_WRITE_CEILING.writes);
+      arrivals.push(clock.now() + (window % 2 === 0 ? slowestMs : 0));
+    }
+    let at = 0;
+    const graph = new Throttle(() => at, 8_000);
+    const refused = arrivals.filter((arrival) => {
+      at = arrival;
+      return !graph.charge({ resourceUnits: 0, writes: 20 }).allowed;
+    });
+    expect(refused).toEqual([]);
+    // The margin costs little: still about the ceiling's rate.
+    expect(pacer.perSecond).toBeGreaterThanOrEqual(0.98 * 20);
   });
 
   it('refuses a ceiling that would never let a write through', () => {

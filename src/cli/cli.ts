@@ -12,7 +12,8 @@ import { csvCell } from '../csv';
 import { errorText } from '../error-text';
 import { READ_ONLY } from '../engine/write-fence';
 import { createGraphClient } from '../graph/graph-client';
-import { GraphTenantReader } from '../graph/graph-tenant-reader';
+import { AUDIT_LOG_CEILING, GraphTenantReader } from '../graph/graph-tenant-reader';
+import { WritePacer } from '../graph/write-pacer';
 import { GraphPreflightProbe } from '../graph/graph-preflight-probe';
 import { preflightLineText } from '../domain/preflight';
 import { runPreflight } from '../engine/preflight';
@@ -35,7 +36,11 @@ async function run(args: CliArguments): Promise<void> {
     : undefined;
   const graph = readGraphSettings(env, simulator);
   const client = createGraphClient(graph, READ_ONLY);
-  const reader = new GraphTenantReader(client, graphAppId(graph.credential));
+  const reader = new GraphTenantReader(
+    client,
+    graphAppId(graph.credential),
+    new WritePacer(AUDIT_LOG_CEILING)
+  );
   if (args.command === 'doctor') {
     // Read-only like every command here: the write permissions are left to `doctor` in Teams.
     const report = await runPreflight({

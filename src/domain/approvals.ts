@@ -14,6 +14,8 @@ export interface Person {
 /** What an approval releases, bound to the digest of its exact contents. */
 export type ApprovalSubject =
   | { readonly kind: 'assign'; readonly digest: string }
+  /** License dynamic groups proven on their unlicensed shadow; the digest binds Entra's members as compared. */
+  | { readonly kind: 'license-proven'; readonly digest: string }
   | { readonly kind: 'wave'; readonly waveNumber: number; readonly digest: string }
   | { readonly kind: 'rollback'; readonly waveNumber: number; readonly digest: string }
   /** Put back what a wave's follow-up found missing; the digest binds the exact assignments. */
@@ -75,6 +77,8 @@ export interface Click {
 
 export function describeSubject(subject: ApprovalSubject): string {
   if (subject.kind === 'assign') return 'populating the licensing groups and assigning them';
+  if (subject.kind === 'license-proven')
+    return 'licensing the dynamic groups Entra computed, and the exceptions groups';
   if (subject.kind === 'wave') return `removal wave ${subject.waveNumber}`;
   if (subject.kind === 'restore')
     return `putting back what wave ${subject.waveNumber}'s follow-up found missing`;
@@ -151,6 +155,7 @@ export function decide(request: ApprovalRequest, click: Click): ApprovalRequest 
 function askAgain(subject: ApprovalSubject): string {
   switch (subject.kind) {
     case 'assign':
+    case 'license-proven':
       return 'assign';
     case 'wave':
       return 'waves';

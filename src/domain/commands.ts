@@ -27,6 +27,14 @@ export const COMMANDS: readonly CommandInfo[] = [
     available: true,
   },
   {
+    name: 'group',
+    mutating: true,
+    usage: 'group N dynamic [C] | group N static',
+    description:
+      'Before `assign`: give variant N of the plan a dynamic group with candidate rule C (1 if not said), proven on an unlicensed shadow group first, or keep its static group.',
+    available: true,
+  },
+  {
     name: 'assign',
     mutating: true,
     usage: 'assign',
@@ -145,11 +153,22 @@ export function closestCommand(text: string): CommandInfo {
   return best;
 }
 
+/** `group N dynamic [C]` or `group N static`: which variant of the plan gets which kind of group. */
+export interface GroupChoiceArgument {
+  readonly variant: number;
+  readonly kind: 'dynamic' | 'static';
+  /** The candidate rule, 1-based (1 when not said); null for static. */
+  readonly candidate: number | null;
+}
+
 /** A command as typed: its name and its argument, checked. */
 export interface ParsedCommand {
   readonly name: string;
-  /** waves: the sizes text or null; wave, rollback and followup: the wave number; otherwise null. */
-  readonly argument: string | number | null;
+  /**
+   * waves: the sizes text or null; wave, rollback and followup: the wave number; group: the choice;
+   * otherwise null.
+   */
+  readonly argument: string | number | GroupChoiceArgument | null;
 }
 
 /** What was typed is not a command as written; the message says what would be. Nothing is done. */
@@ -179,6 +198,7 @@ export function parseCommand(text: string): ParsedCommand {
       );
     return { name, argument: Number(argument) };
   }
+  if (name === 'group') return { name, argument: parseGroupChoice(rest) };
   if (name === 'waves')
     return { name, argument: argument === '' ? null : argument.replace(/\s+/g, '') };
   if (name === 'notify') {
@@ -189,4 +209,32 @@ export function parseCommand(text: string): ParsedCommand {
   if (argument !== '')
     throw new CommandError(`\`${name}\` takes no arguments. Try \`${command.usage}\`.`);
   return { name, argument: null };
+}
+
+const GROUP_USAGE =
+  '`group 2 dynamic` (its first candidate rule), `group 2 dynamic 3` or `group 2 static`';
+
+function parseGroupChoice(words: readonly string[]): GroupChoiceArgument {
+  const [variant = '', kind = '', candidate, ...extra] = words.map((w) => w.toLowerCase());
+  if (!WAVE_NUMBER.test(variant))
+    throw new CommandError(
+      variant === ''
+        ? `\`group\` needs the variant's number as \`plan\` shows it: ${GROUP_USAGE}.`
+        : `"${variant.slice(0, 20)}" is not a variant number; try ${GROUP_USAGE}.`
+    );
+  if (kind !== 'dynamic' && kind !== 'static')
+    throw new CommandError(
+      `Say \`dynamic\` or \`static\` after the variant number: ${GROUP_USAGE}.`
+    );
+  if (extra.length > 0 || (kind === 'static' && candidate !== undefined))
+    throw new CommandError(`Too many words for \`group\`; try ${GROUP_USAGE}.`);
+  if (candidate !== undefined && !WAVE_NUMBER.test(candidate))
+    throw new CommandError(
+      `"${candidate.slice(0, 20)}" is not a candidate number; try ${GROUP_USAGE}.`
+    );
+  return {
+    variant: Number(variant),
+    kind,
+    candidate: kind === 'static' ? null : Number(candidate ?? '1'),
+  };
 }

@@ -20,7 +20,13 @@ export interface FollowUpTarget {
   readonly disabledPlans: readonly string[];
 }
 
-export type FollowUpProblem = 'lost-plans' | 'license-error' | 'direct-again' | 'unreadable';
+export type FollowUpProblem =
+  | 'lost-plans'
+  | 'license-error'
+  | 'direct-again'
+  | 'unreadable'
+  /** Licensed only through a dynamic group whose rule no longer matches them: see rule-drift.ts. */
+  | 'rule-drift';
 
 export interface FollowUpFinding {
   readonly intentId: string;

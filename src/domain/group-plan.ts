@@ -35,6 +35,10 @@ export interface PlannedGroup {
   /** Why an existing group is reused although the bot cannot add members to it (it needs none); absent otherwise. */
   readonly reusedAsIs?: string;
   readonly sampleUserPrincipalNames: readonly string[];
+  /** A new dynamic group's membership rule: Entra sets its members (`userIds` are those it should hold). */
+  readonly membershipRule?: string;
+  /** A static exceptions group: the holders the named dynamic group's rule misses. */
+  readonly exceptionsFor?: string;
 }
 
 export interface GroupPlan {

@@ -5,6 +5,7 @@ import type { RuleAttributes } from './proposed-rule';
 export interface SkuSnapshot {
   readonly skuId: string;
   readonly skuPartNumber: string;
+  /** Seats that can be assigned: enabled, or in an expired subscription's grace period (warning). */
   readonly prepaidUnits: number;
   readonly consumedUnits: number;
   readonly servicePlans: readonly {

@@ -6,7 +6,10 @@ import {
   type Person,
 } from './approvals';
 import { releaseBlocker, utc, type FollowUpState } from './follow-up';
+import type { DynamicChoice } from './dynamic-choice';
+import { dynamicHandOver } from './dynamic-handover';
 import type { PlannedGroup } from './group-plan';
+import type { ShadowProof } from './shadow-proof';
 import { describeMoment, windowAt } from './release-window';
 import type { Wave, WaveEntry } from './waves';
 
@@ -28,6 +31,10 @@ export interface AssignState {
   readonly groupIds?: Readonly<Record<string, string>>;
   readonly finishedAt?: string;
   readonly problem?: string;
+  /** The dynamic groups this assignment creates, as chosen and counted when it was asked for. */
+  readonly dynamic?: readonly DynamicChoice[];
+  /** Entra's computation of those groups' members, compared, and its own sign-off. */
+  readonly proof?: ShadowProof;
 }
 
 export type WaveStatus =
@@ -104,6 +111,8 @@ export interface MigrationRecord {
   readonly paused: { readonly by: Person; readonly at: string } | null;
   /** The tenant's licenses counted after each step (absent in records written before it existed). */
   readonly history?: readonly ProgressPoint[];
+  /** Variants given a dynamic group with `group N dynamic`, by their planned group's name. */
+  readonly dynamicChoices?: readonly DynamicChoice[];
 }
 
 export const NEW_MIGRATION_RECORD: MigrationRecord = {
@@ -122,6 +131,8 @@ export function planDigest(groups: readonly PlannedGroup[]): string {
         g.skuId,
         [...g.disabledPlans].map((p) => p.toLowerCase()).sort(),
         [...g.userIds].map((u) => u.toLowerCase()).sort(),
+        // Only on dynamic groups, so a static plan's digest is what it always was.
+        ...(g.membershipRule ? [g.membershipRule] : []),
       ])
     )
     .sort();
@@ -292,7 +303,8 @@ export function expireDue(record: MigrationRecord, now: Date): MigrationRecord {
     ...record,
     approvals,
     assign:
-      record.assign?.status === 'awaiting-approval' && expired.has(record.assign.approvalId)
+      record.assign?.status === 'awaiting-approval' &&
+      expired.has(record.assign.proof?.approvalId ?? record.assign.approvalId)
         ? { ...record.assign, status: 'rejected', problem: 'The sign-off request expired.' }
         : record.assign,
     waves: record.waves.map((w) =>
@@ -308,7 +320,9 @@ export function migrationStage(record: MigrationRecord, now: Date): string {
   const assign = record.assign;
   if (!assign) return 'Not started: read `inventory` and `plan`, then `assign`.';
   if (assign.status === 'awaiting-approval')
-    return 'Waiting for an approver to release the group assignment.';
+    return assign.proof
+      ? 'Waiting for an approver to license the dynamic groups as Entra computed them.'
+      : 'Waiting for an approver to release the group assignment.';
   if (assign.status === 'rejected')
     return 'The group assignment was rejected; run `assign` again after changes.';
   if (assign.status === 'running')
@@ -334,7 +348,7 @@ export function migrationStage(record: MigrationRecord, now: Date): string {
     ? `Wave ${soaking.number}'s users are checked again at ${utc(soaking.followUp?.dueAt ?? '')} (its follow-up).`
     : '';
   if (record.waves.every((w) => ['completed', 'rolled-back'].includes(w.status)))
-    return `Every wave is done: see \`report\`, and point the old automation at the licensing groups.${followUp ? ` ${followUp}` : ''}`;
+    return `Every wave is done: see \`report\`, and point the old automation at the licensing groups.${dynamicHandOver(assign)}${followUp ? ` ${followUp}` : ''}`;
   if (followUp) return followUp;
   return 'Removal waves are under way.';
 }

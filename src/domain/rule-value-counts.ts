@@ -39,14 +39,12 @@ export function countHeldValues<P extends CountedPerson>(
   const counts: PropertyCounts = new Map(RULE_PROPERTIES.map((p) => [p, new Map()]));
   for (const person of everyone) {
     if (!isHolder(person)) continue;
-    for (const property in person.attributes) {
-      const value = person.attributes[property as RuleProperty];
-      const byValue = counts.get(property as RuleProperty);
-      if (!byValue || !usableValue(value)) continue;
-      const key = value.toLowerCase();
+    for (const { property, value, key } of usableValuesOf(person)) {
+      const byValue = counts.get(property);
+      if (!byValue) continue;
       let count = byValue.get(key);
       if (!count) {
-        const total = totals.get(property as RuleProperty)?.get(key) ?? 0;
+        const total = totals.get(property)?.get(key) ?? 0;
         count = { spelling: value, holders: 0, total };
         byValue.set(key, count);
       }
@@ -66,11 +64,9 @@ function totalsOf(everyone: readonly CountedPerson[]): Map<RuleProperty, Map<str
     RULE_PROPERTIES.map((p) => [p, new Map()])
   );
   for (const person of everyone) {
-    for (const property in person.attributes) {
-      const value = person.attributes[property as RuleProperty];
-      const byValue = totals.get(property as RuleProperty);
-      if (!byValue || !usableValue(value)) continue;
-      const key = value.toLowerCase();
+    for (const { property, key } of usableValuesOf(person)) {
+      const byValue = totals.get(property);
+      if (!byValue) continue;
       byValue.set(key, (byValue.get(key) ?? 0) + 1);
     }
   }
@@ -86,11 +82,9 @@ export function countValues<P extends CountedPerson>(
   const counts: PropertyCounts = new Map(RULE_PROPERTIES.map((p) => [p, new Map()]));
   for (const person of people) {
     const holder = isHolder(person);
-    for (const property in person.attributes) {
-      const value = person.attributes[property as RuleProperty];
-      const byValue = counts.get(property as RuleProperty);
-      if (!byValue || !usableValue(value)) continue;
-      const key = value.toLowerCase();
+    for (const { property, value, key } of usableValuesOf(person)) {
+      const byValue = counts.get(property);
+      if (!byValue) continue;
       let count = byValue.get(key);
       if (!count) {
         count = { spelling: value, holders: 0, total: 0 };
@@ -104,6 +98,17 @@ export function countValues<P extends CountedPerson>(
     }
   }
   return counts;
+}
+
+/** A person's rule values worth a clause, each with its key as Entra compares it (without regard to case). */
+function* usableValuesOf(
+  person: CountedPerson
+): Generator<{ property: RuleProperty; value: string; key: string }> {
+  for (const property in person.attributes) {
+    const value = person.attributes[property as RuleProperty];
+    if (usableValue(value))
+      yield { property: property as RuleProperty, value, key: value.toLowerCase() };
+  }
 }
 
 function noteSpelling(count: ValueCount, value: string): void {

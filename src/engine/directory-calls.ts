@@ -1,6 +1,6 @@
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import { errorText } from '../error-text';
-import type { DirectoryWriter } from './directory-writer';
+import { HeldBackError, type DepartureGate, type DirectoryWriter } from './directory-writer';
 
 /** Users per round trip: Graph's JSON batch limit. */
 export const CHUNK = 20;
@@ -52,22 +52,30 @@ export async function readManyUsers(
   return result;
 }
 
-/** Removals for many users: batched when the writer can, else one by one; a failed call is an Error. */
+/**
+ * Removals for many users: batched when the writer can, else one by one; a failed call is an Error, one
+ * the gate held back a `HeldBackError`.
+ */
 export async function removeForUsers(
   writer: DirectoryWriter,
-  items: readonly { userId: string; skuIds: readonly string[] }[]
+  items: readonly { userId: string; skuIds: readonly string[] }[],
+  gate: DepartureGate = {}
 ): Promise<Map<string, Error | null>> {
   if (writer.removeDirectLicensesForUsers) {
     try {
-      return await writer.removeDirectLicensesForUsers(items);
+      return await writer.removeDirectLicensesForUsers(items, gate);
     } catch (error) {
       return new Map(items.map((i) => [i.userId, asError(error)]));
     }
   }
   const result = new Map<string, Error | null>();
   for (const { userId, skuIds } of items) {
+    if (gate.mayLeave && !gate.mayLeave()) {
+      result.set(userId, new HeldBackError());
+      continue;
+    }
     try {
-      await writer.removeDirectLicenses(userId, skuIds);
+      await writer.removeDirectLicenses(userId, skuIds, gate);
       result.set(userId, null);
     } catch (error) {
       result.set(userId, asError(error));

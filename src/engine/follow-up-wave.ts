@@ -3,6 +3,9 @@ import { removedIntentsOf } from '../domain/done-report';
 import { checkRemovedAssignment, type FollowUpFinding } from '../domain/follow-up';
 import { inFlightRemovals, type Journal, type JournalEntry } from '../domain/journal';
 import type { UserLicenseSnapshot } from '../domain/licenses';
+import { productName } from '../domain/product-names';
+import type { AssignState } from '../domain/migration-record';
+import { dynamicLicensingGroups, ruleDriftFinding } from '../domain/rule-drift';
 import { isPastLag, showsDirectRemovalOf } from '../domain/read-freshness';
 import type { StoredWave } from '../domain/migration-record';
 import type { DirectoryWriter } from './directory-writer';
@@ -32,12 +35,17 @@ export async function followUpWave(
   reader: TenantReader,
   writer: DirectoryWriter,
   journal: Journal,
-  options: { readonly readBack?: ReadBackOptions } = {}
+  options: {
+    readonly readBack?: ReadBackOptions;
+    /** Its dynamic groups: a user who no longer matches the rule of their only one is warned of. */
+    readonly assign?: AssignState | null;
+  } = {}
 ): Promise<FollowUpReport> {
   await settleUnknown(wave, writer, journal, options.readBack);
   const targets = removedIntentsOf(await journal.entries(), wave.digest);
   const skus = new Map((await reader.subscribedSkus()).map((s) => [s.skuId.toLowerCase(), s]));
   const groupNames = await reader.licensingGroupNames();
+  const dynamicGroups = dynamicLicensingGroups(options.assign);
   const byUser = new Map<string, typeof targets>();
   for (const target of targets)
     byUser.set(target.userId, [...(byUser.get(target.userId) ?? []), target]);
@@ -45,12 +53,16 @@ export async function followUpWave(
   const names = new Map(wave.entries.map((e) => [e.userId, e.userPrincipalName]));
   const findingsOf = (userId: string, snapshot: UserLicenseSnapshot) =>
     (byUser.get(userId) ?? []).flatMap((target) => {
-      const finding = checkRemovedAssignment(
-        { ...target, intentId: target.id },
-        snapshot,
-        skus.get(target.skuId.toLowerCase()),
-        groupNames
-      );
+      const sku = skus.get(target.skuId.toLowerCase());
+      const removed = { ...target, intentId: target.id };
+      const finding =
+        checkRemovedAssignment(removed, snapshot, sku, groupNames) ??
+        ruleDriftFinding(
+          removed,
+          snapshot,
+          dynamicGroups,
+          sku ? productName(sku.skuPartNumber) : target.skuId
+        );
       return finding ? [finding] : [];
     });
   const findings: FollowUpFinding[] = [];

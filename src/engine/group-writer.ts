@@ -1,10 +1,14 @@
 /** The directory calls the populate-and-assign phase makes; Graph is one implementation. */
 export interface GroupWriter {
-  /** Creates a security group (not mail-enabled), returning its id. */
+  /**
+   * Creates a security group (not mail-enabled), returning its id; with a membership rule, a dynamic one
+   * whose members Entra computes (processing On). Never a conversion of an existing group.
+   */
   createSecurityGroup(
     displayName: string,
     mailNickname: string,
-    description: string
+    description: string,
+    membershipRule?: string
   ): Promise<string>;
   /** Groups with exactly this mailNickname (a resumed assignment finds the group it created by it). */
   groupsByMailNickname(

@@ -132,9 +132,9 @@ export class MigrationRunner {
   /** Hands the work to its job. */
   private async run(work: Work, record: MigrationRecord): Promise<void> {
     const { deps } = this;
-    if (work.kind === 'assign') return runAssignJob(deps, work.assign);
+    if (work.kind === 'assign') return runAssignJob(deps, work.assign, () => this.stopped);
     if (work.kind === 'wave') return runWaveJob(deps, work.wave, record, () => this.stopped);
-    if (work.kind === 'follow-up') return runFollowUpJob(deps, work.wave);
+    if (work.kind === 'follow-up') return runFollowUpJob(deps, work.wave, record);
     if (work.kind === 'restore' || work.kind === 'rollback') {
       const owed = await runGiveBackPass(deps, record, work, this.owed.get(work.request.id));
       if (owed) this.owed.set(work.request.id, owed);

@@ -22,7 +22,9 @@ import {
   type MigrationRecord,
   type StoredWave,
 } from '../domain/migration-record';
-import { productName } from '../domain/product-names';
+import type { GroupChoiceArgument } from '../domain/commands';
+import { assignSummary, nothingToAssign } from '../domain/assign-summary';
+import { GroupChoiceError } from '../domain/dynamic-choice';
 import {
   ReleaseWindowError,
   parseReleaseWindow,
@@ -34,7 +36,8 @@ import { approvalConditions, intendedGroupsOf, nextWaveRequest } from './migrati
 import { journalDecision } from './journal-decision';
 import { updateRecord, type MigrationStore } from './migration-store';
 import type { ApprovalConditions, Notifier } from './notifier';
-import { planGroups } from './plan-groups';
+import { PROOF_PENDING, provenDecided } from './dynamic-group-proof';
+import { assignPlan, planWithSubjects, recordGroupChoice } from './group-choice';
 import type { TenantReader } from './tenant-reader';
 import { verifyDirectRemovals } from './verify-removals';
 
@@ -147,32 +150,13 @@ export class MigrationService {
     if (before.assign?.status === 'running')
       throw new MigrationRefusal('The group assignment is already running; see `status`.');
     this.refuseWhileWavesRun(before, 'assign groups');
-    const plan = await planGroups(this.deps.reader);
-    const groups = plan.groups.filter((g) => g.existingGroupId === null || g.toAdd > 0);
-    if (groups.length === 0) {
-      throw new MigrationRefusal(
-        plan.groups.length === 0
-          ? 'Nobody holds a license directly: there is nothing to assign to groups.'
-          : 'Every direct assignment is already matched by a licensing group that has its users as members: nothing to assign. Run `verify`.'
-      );
-    }
-    const summary = [
-      ...groups.map((planned) => {
-        const sample = planned.sampleUserPrincipalNames.slice(0, 3).join(', ');
-        const disabled = planned.disabledPlans.length;
-        return planned.existingGroupId === null
-          ? `Create "${planned.displayName}" with ${planned.userIds.length} members (e.g. ${sample}) and assign it ${productName(planned.skuPartNumber)}${disabled ? ` with the same ${disabled} service plans disabled as directly` : ''}.`
-          : `Add ${planned.toAdd} members to the existing "${planned.displayName}" (e.g. ${sample}).`;
-      }),
-      `New seats needed: ${
-        Object.entries(plan.newSeats)
-          .filter(([, n]) => n > 0)
-          .map(([sku, n]) => `${productName(sku)} ${n}`)
-          .join(', ') || 'none (a user holding the SKU directly uses no second seat)'
-      }.`,
-      'Direct assignments are not touched in this phase.',
-      ...plan.warnings,
-    ];
+    if (before.assign?.proof?.status === 'awaiting-approval')
+      throw new MigrationRefusal(PROOF_PENDING);
+    const { plan, subjects } = await planWithSubjects(this.deps.reader);
+    const { groups, ...chosen } = assignPlan(plan, subjects, before.dynamicChoices ?? []);
+    const nothing = nothingToAssign(plan, groups);
+    if (nothing) throw new MigrationRefusal(nothing);
+    const summary = assignSummary(plan, groups, chosen);
     const request = newApproval(
       this.deps.newId(),
       { kind: 'assign', digest: planDigest(groups) },
@@ -186,6 +170,8 @@ export class MigrationService {
       // Checked again on the record being written: an approval may have landed while planning.
       if (previous?.status === 'running')
         throw new MigrationRefusal('The group assignment is already running; see `status`.');
+      if (previous?.proof?.status === 'awaiting-approval')
+        throw new MigrationRefusal(PROOF_PENDING);
       this.refuseWhileWavesRun(record, 'assign groups');
       let next = withApproval(record, request);
       if (previous?.status === 'awaiting-approval') next = supersede(next, previous.approvalId);
@@ -197,6 +183,7 @@ export class MigrationService {
             groups,
             digest: request.subject.digest,
             approvalId: request.id,
+            ...(chosen.dynamic.length > 0 ? { dynamic: chosen.dynamic } : {}),
           },
         },
         result: undefined,
@@ -204,6 +191,14 @@ export class MigrationService {
     });
     await this.deps.notifier.notify({ kind: 'approval-requested', request });
     return request;
+  }
+
+  /** `group N dynamic [C]` / `group N static`, before `assign`: see recordGroupChoice. */
+  async chooseGroup(by: Person, argument: GroupChoiceArgument) {
+    await this.requireAdmin(by, 'choose the kind of licensing group');
+    return recordGroupChoice(this.deps, by, argument).catch((error: unknown) => {
+      throw error instanceof GroupChoiceError ? new MigrationRefusal(error.message) : error;
+    });
   }
 
   /** Phase 6: freezes the removal waves from a fresh verification and asks for the first one's sign-off. */
@@ -536,6 +531,8 @@ function supersede(record: MigrationRecord, approvalId: string): MigrationRecord
 function currentDigestOf(record: MigrationRecord, request: ApprovalRequest): string | null {
   const subject = request.subject;
   if (subject.kind === 'assign') return record.assign?.digest ?? null;
+  if (subject.kind === 'license-proven')
+    return record.assign?.proof?.approvalId === request.id ? record.assign.proof.digest : null;
   const wave = record.waves.find((w) => w.number === subject.waveNumber);
   // A restore binds to the follow-up's findings; a newer follow-up replaces it.
   if (subject.kind === 'restore')
@@ -551,6 +548,7 @@ function openRequestFor(record: MigrationRecord, subject: ApprovalSubject): Appr
         a.status === 'pending' &&
         a.subject.kind === subject.kind &&
         (subject.kind === 'assign' ||
+          subject.kind === 'license-proven' ||
           ('waveNumber' in a.subject && a.subject.waveNumber === subject.waveNumber))
     ) ?? null
   );
@@ -563,6 +561,8 @@ function applyDecision(record: MigrationRecord, request: ApprovalRequest): Migra
   if (subject.kind === 'assign' && next.assign) {
     return { ...next, assign: { ...next.assign, status: approved ? 'running' : 'rejected' } };
   }
+  if (subject.kind === 'license-proven' && next.assign?.proof)
+    return { ...next, assign: provenDecided(next.assign, approved) };
   if (subject.kind === 'wave') {
     return withWave(next, subject.waveNumber, (w) => ({
       ...w,

@@ -119,7 +119,9 @@ export type Notice =
       /** Joiners it licensed directly since the waves were frozen, in no wave yet. */
       readonly joiners?: JoinersFinding;
     }
-  | { readonly kind: 'problem'; readonly text: string };
+  | { readonly kind: 'problem'; readonly text: string }
+  /** What the proof of a dynamic group on its unlicensed shadow does, waits for or found. */
+  | { readonly kind: 'dynamic-proof'; readonly title: string; readonly lines: readonly string[] };
 
 /**
  * Posts notices to the channel the admins chose. Progress notices of one wave update one message in

@@ -93,8 +93,10 @@ export async function populateAndAssign(
     await options.onGroupReady?.(planned.displayName, groupId);
     // A group from an earlier attempt (a retried step, a resumed run) or one reused already has members:
     // add only those missing, so a retry sends no member add twice.
-    const missing =
-      groupId === justCreated
+    // A dynamic group's members are Entra's to set (it refuses adds): it was proven before this.
+    const missing = planned.membershipRule
+      ? []
+      : groupId === justCreated
         ? planned.userIds
         : await notYetMembers(writer, groupId, planned.userIds);
     if (missing.length > 0 || created) report.lastWriteAt = now().toISOString();
@@ -127,7 +129,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  * replicas have not seen yet) are added again after each wait in turn. Other failures are Graph's answer
  * and stand (a member gone for good, after the waits too).
  */
-async function addMembersOnceReplicated(
+export async function addMembersOnceReplicated(
   writer: GroupWriter,
   groupId: string,
   userIds: readonly string[],
@@ -170,18 +172,24 @@ async function onceReplicated<T>(
  * The group this assignment created before it could record it, looked up by its nickname and name;
  * created only when there is none, so a crash or a lost answer never leaves a duplicate group.
  */
-async function findOrCreateGroup(
+export async function findOrCreateGroup(
   writer: GroupWriter,
   displayName: string,
   mailNickname: string,
   description: string,
-  onCreated: (groupId: string) => void
+  onCreated: (groupId: string) => void,
+  membershipRule?: string
 ): Promise<string> {
   const earlier = (await writer.groupsByMailNickname(mailNickname)).find(
     (group) => group.displayName === displayName
   );
   if (earlier) return earlier.id;
-  const created = await writer.createSecurityGroup(displayName, mailNickname, description);
+  const created = await writer.createSecurityGroup(
+    displayName,
+    mailNickname,
+    description,
+    membershipRule
+  );
   onCreated(created);
   return created;
 }

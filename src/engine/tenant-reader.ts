@@ -16,6 +16,8 @@ export interface TenantReader {
   membersWithLicenseErrors(groupId: string): Promise<UserLicenseSnapshot[]>;
   /** "Change user license" audit events since a moment (audit log retention is about 30 days). */
   licenseChangeEvents(since: Date): Promise<LicenseChangeEvent[]>;
+  /** Optional: the same events about these users only (one request per user). */
+  licenseChangeEventsAbout?(userIds: readonly string[], since: Date): Promise<LicenseChangeEvent[]>;
   /** Visits every user once, page by page, without holding the whole tenant in memory. */
   forEachUser(visit: (user: UserLicenseSnapshot) => void): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { isDefiniteRefusal, showsDirectRemovalOf } from '../domain/read-freshnes
 import type { WaveEntry } from '../domain/waves';
 import { errorText } from '../error-text';
 import { isNotFound, isTransient, readUsers, removeForUsers } from './directory-calls';
+import { isHeldBack } from './directory-writer';
 import { readUntilFresh } from './read-until-fresh';
 import { preCheck, settleAfterRemoval, type Intent } from './removal-settlement';
 import { isLeaseLost } from './write-fence';
@@ -66,9 +67,11 @@ export async function runRoundTrip(
   if (!mayStillSend(run)) return settleUnsent(run, intents);
   const sending = timing.clock();
   // The answer may be lost after the change was made: what happened is decided by reading, not by errors.
+  // Asked again once the pacer grants the writes, right as they leave: a loss seen meanwhile holds them.
   const sendErrors = await removeForUsers(
     run.writer,
-    planned.map((p) => ({ userId: p.userId, skuIds: p.toRemove.map((e) => e.skuId) }))
+    planned.map((p) => ({ userId: p.userId, skuIds: p.toRemove.map((e) => e.skuId) })),
+    { mayLeave: () => mayStillSend(run) }
   );
   timing.sent();
   const sendMs = timing.clock() - sending;
@@ -78,7 +81,16 @@ export async function runRoundTrip(
     run.loseLease();
     return;
   }
-  await readBackAndSettle(run, planned, sendErrors);
+  const heldBack = planned.filter((p) => isHeldBack(sendErrors.get(p.userId)));
+  if (heldBack.length > 0)
+    await settleUnsent(
+      run,
+      heldBack.flatMap((p) => p.intents)
+    );
+  if (run.report.leaseLost) return;
+  const sent = planned.filter((p) => !isHeldBack(sendErrors.get(p.userId)));
+  if (sent.length === 0) return;
+  await readBackAndSettle(run, sent, sendErrors);
   await run.journalOutcomes();
   // The batched removal costs about what a batched read does; the rest of its time was the pacer's.
   timing.measured(timing.clock() - started - sendMs + Math.min(sendMs, readMs));

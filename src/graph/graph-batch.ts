@@ -5,6 +5,7 @@ import {
   type BatchRequestStep,
   type Client,
 } from '@microsoft/microsoft-graph-client';
+import { HeldBackError, type DepartureGate } from '../engine/directory-writer';
 import { LeaseLostError, type WriteFence } from '../engine/write-fence';
 import type { WritePacer } from './write-pacer';
 
@@ -68,7 +69,14 @@ export class GraphBatch {
   private readonly pacer: WritePacer | null;
   private readonly fence: WriteFence | null;
 
-  async send(requests: readonly BatchItem[]): Promise<Map<string, unknown>> {
+  /**
+   * `gate` is asked after the pacer grants the writes, in the same synchronous step as the POST: when it
+   * says no, nothing is sent and every item still pending is answered with a `HeldBackError`.
+   */
+  async send(
+    requests: readonly BatchItem[],
+    gate: DepartureGate = {}
+  ): Promise<Map<string, unknown>> {
     if (requests.length > BATCH_LIMIT)
       throw new Error(`A batch holds at most ${BATCH_LIMIT} requests.`);
     const results = new Map<string, unknown>();
@@ -83,8 +91,13 @@ export class GraphBatch {
         }),
       }));
       const writes = pending.filter((r) => r.method !== 'GET').length;
-      if (this.pacer && writes > 0) await this.pacer.acquire(writes);
       const content = await new BatchRequestContent(steps).getContent();
+      if (this.pacer && writes > 0) await this.pacer.acquire(writes);
+      // Nothing awaited between this look and the POST: a stop seen while waiting at the pacer holds it.
+      if (writes > 0 && gate.mayLeave && !gate.mayLeave()) {
+        for (const request of pending) results.set(request.id, new HeldBackError());
+        return results;
+      }
       const responses = new BatchResponseContent(
         await this.client.api('/$batch').post(content).catch(batchAnswerIn)
       ).getResponses();

@@ -1,10 +1,25 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { UserLicenseSnapshot } from '../domain/licenses';
-import type { DirectoryWriter } from '../engine/directory-writer';
+import {
+  HeldBackError,
+  type DepartureGate,
+  type DirectoryWriter,
+} from '../engine/directory-writer';
 import { GraphBatch } from './graph-batch';
 import type { WriteFence } from '../engine/write-fence';
 import { WritePacer } from './write-pacer';
+import { USER_RULE_PROPERTIES, ruleAttributesOf } from './graph-rule-attributes';
 import { toUserSnapshot, USER_LICENSE_PROPERTIES, type GraphUser } from './graph-tenant-reader';
+
+/**
+ * A wave's reads take what dynamic membership rules test too, so a follow-up can warn of a user whose
+ * only licensing group's rule no longer matches them (one request either way; a few more fields).
+ */
+const USER_PROPERTIES = [...new Set([...USER_LICENSE_PROPERTIES, ...USER_RULE_PROPERTIES])];
+const snapshotOf = (user: GraphUser): UserLicenseSnapshot => ({
+  ...toUserSnapshot(user),
+  ruleAttributes: ruleAttributesOf(user),
+});
 
 /**
  * A removal wave's calls, through Graph: user reads, and `assignLicense` with removeLicenses or
@@ -31,13 +46,18 @@ export class GraphDirectoryWriter implements DirectoryWriter {
   async readUser(userId: string): Promise<UserLicenseSnapshot> {
     const user = (await this.client
       .api(`/users/${userId}`)
-      .select(USER_LICENSE_PROPERTIES)
+      .select(USER_PROPERTIES)
       .get()) as GraphUser;
-    return toUserSnapshot(user);
+    return snapshotOf(user);
   }
 
-  async removeDirectLicenses(userId: string, skuIds: readonly string[]): Promise<void> {
+  async removeDirectLicenses(
+    userId: string,
+    skuIds: readonly string[],
+    gate: DepartureGate = {}
+  ): Promise<void> {
     await this.pacer.acquire(1);
+    if (gate.mayLeave && !gate.mayLeave()) throw new HeldBackError();
     await this.client
       .api(`/users/${userId}/assignLicense`)
       .post({ addLicenses: [], removeLicenses: skuIds });
@@ -56,18 +76,19 @@ export class GraphDirectoryWriter implements DirectoryWriter {
   }
 
   async readUsers(userIds: readonly string[]): Promise<Map<string, UserLicenseSnapshot | Error>> {
-    const select = `$select=${USER_LICENSE_PROPERTIES.join(',')}`;
+    const select = `$select=${USER_PROPERTIES.join(',')}`;
     const answers = await this.batch.send(
       userIds.map((id) => ({ id, method: 'GET', path: `/users/${id}?${select}` }))
     );
     const users = new Map<string, UserLicenseSnapshot | Error>();
     for (const [id, answer] of answers)
-      users.set(id, answer instanceof Error ? answer : toUserSnapshot(answer as GraphUser));
+      users.set(id, answer instanceof Error ? answer : snapshotOf(answer as GraphUser));
     return users;
   }
 
   async removeDirectLicensesForUsers(
-    items: readonly { readonly userId: string; readonly skuIds: readonly string[] }[]
+    items: readonly { readonly userId: string; readonly skuIds: readonly string[] }[],
+    gate: DepartureGate = {}
   ): Promise<Map<string, Error | null>> {
     const answers = await this.batch.send(
       items.map((item) => ({
@@ -75,7 +96,8 @@ export class GraphDirectoryWriter implements DirectoryWriter {
         method: 'POST',
         path: `/users/${item.userId}/assignLicense`,
         body: { addLicenses: [], removeLicenses: item.skuIds },
-      }))
+      })),
+      gate
     );
     return new Map(
       [...answers].map(([id, answer]) => [id, answer instanceof Error ? answer : null])

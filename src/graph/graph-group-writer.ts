@@ -31,7 +31,8 @@ export class GraphGroupWriter implements GroupWriter {
   async createSecurityGroup(
     displayName: string,
     mailNickname: string,
-    description: string
+    description: string,
+    membershipRule?: string
   ): Promise<string> {
     // Every write takes its turn at the one pacer: the ceiling counts creations and assignments too.
     await this.pacer.acquire(1);
@@ -41,7 +42,13 @@ export class GraphGroupWriter implements GroupWriter {
       description,
       mailEnabled: false,
       securityEnabled: true,
-      groupTypes: [],
+      ...(membershipRule
+        ? {
+            groupTypes: ['DynamicMembership'],
+            membershipRule,
+            membershipRuleProcessingState: 'On',
+          }
+        : { groupTypes: [] }),
     })) as { id: string };
     return group.id;
   }

@@ -1,9 +1,5 @@
-import {
-  PageIterator,
-  type Client,
-  type GraphRequest,
-  type PageCollection,
-} from '@microsoft/microsoft-graph-client';
+import { setImmediate as nextTurnOfEventLoop } from 'node:timers/promises';
+import type { Client, GraphRequest, PageCollection } from '@microsoft/microsoft-graph-client';
 import type { LicenseChangeEvent } from '../domain/automation';
 import type { ExistingLicensingGroup } from '../domain/group-plan';
 import type {
@@ -12,6 +8,7 @@ import type {
   UserLicenseSnapshot,
 } from '../domain/licenses';
 import type { TenantReader } from '../engine/tenant-reader';
+import type { WritePacer } from './write-pacer';
 import {
   USER_RULE_PROPERTIES,
   ruleAttributesOf,
@@ -19,7 +16,21 @@ import {
 } from './graph-rule-attributes';
 
 /** Graph returns up to 999 directory objects per page: the fewest requests for a full read. */
-const PAGE_SIZE = 999;
+export const PAGE_SIZE = 999;
+/**
+ * Items visited between turns of the event loop: a page of 999 users decided at once holds turns, timers
+ * and other commands back for tens of milliseconds on a loaded machine; a quarter of it, a few.
+ */
+const ITEMS_PER_TURN = 250;
+
+/**
+ * Identity and access reports, the audit log among them: 5 requests per 10 s per app per tenant
+ * (https://learn.microsoft.com/graph/throttling-limits#identity-and-access-reports-service-limits), with
+ * the write pacer's margin for requests that arrive later than they leave.
+ */
+export const AUDIT_LOG_CEILING = { writes: 5, windowMs: 10_000, arrivalSpreadMs: 2_000 } as const;
+
+const CHANGE_USER_LICENSE = "activityDisplayName eq 'Change user license'";
 export const USER_LICENSE_PROPERTIES = [
   'id',
   'userPrincipalName',
@@ -35,7 +46,7 @@ interface GraphSku {
   skuId: string;
   skuPartNumber: string;
   consumedUnits?: number;
-  prepaidUnits?: { enabled?: number };
+  prepaidUnits?: { enabled?: number; warning?: number; suspended?: number; lockedOut?: number };
   servicePlans?: { servicePlanId: string; servicePlanName: string }[];
 }
 
@@ -76,7 +87,12 @@ export class GraphTenantReader implements TenantReader {
   constructor(
     private readonly client: Client,
     /** This bot's own application id, when known: its changes are never "existing automation". */
-    private readonly ownAppId?: string
+    private readonly ownAppId?: string,
+    /**
+     * Every audit-log request waits its turn here: the identity and access reports limit (5 requests per
+     * 10 s per app and tenant) is far tighter than the directory's. None: Graph's 429s pace it instead.
+     */
+    private readonly auditPacer: WritePacer | null = null
   ) {}
 
   async organizationId(): Promise<string> {
@@ -96,7 +112,7 @@ export class GraphTenantReader implements TenantReader {
     return response.value.map((sku) => ({
       skuId: sku.skuId,
       skuPartNumber: sku.skuPartNumber,
-      prepaidUnits: sku.prepaidUnits?.enabled ?? 0,
+      prepaidUnits: assignableUnits(sku.prepaidUnits),
       consumedUnits: sku.consumedUnits ?? 0,
       servicePlans: (sku.servicePlans ?? []).map((p) => ({
         servicePlanId: p.servicePlanId,
@@ -171,32 +187,56 @@ export class GraphTenantReader implements TenantReader {
 
   async licenseChangeEvents(since: Date): Promise<LicenseChangeEvent[]> {
     const events: LicenseChangeEvent[] = [];
-    const from = since.toISOString().replace(/\.\d{3}Z$/, 'Z');
-    await this.visitAll<GraphAudit>(
-      this.client
-        .api('/auditLogs/directoryAudits')
-        .filter(`activityDisplayName eq 'Change user license' and activityDateTime ge ${from}`)
-        .top(PAGE_SIZE),
-      (entry) => {
-        const app = entry.initiatedBy?.app?.displayName;
-        const user = entry.initiatedBy?.user?.userPrincipalName;
-        const target = entry.targetResources?.find((t) => t.type === 'User')?.id;
-        const about = target ? { targetUserId: target.toLowerCase() } : {};
-        const appId = entry.initiatedBy?.app?.appId?.toLowerCase();
-        const ours = this.ownAppId !== undefined && appId === this.ownAppId.toLowerCase();
-        if (app)
-          events.push({
-            at: entry.activityDateTime,
-            actor: app,
-            actorKind: 'app',
-            ...about,
-            ...(ours ? { byThisApp: true } : {}),
-          });
-        else if (user)
-          events.push({ at: entry.activityDateTime, actor: user, actorKind: 'user', ...about });
-      }
+    await this.visitAudit(
+      `${CHANGE_USER_LICENSE} and activityDateTime ge ${auditMoment(since)}`,
+      (event) => events.push(event)
     );
     return events;
+  }
+
+  /**
+   * The same events about these users only: one request each (`targetResources/any`), for when they are
+   * fewer than the pages of the whole log. Graph's `$filter` here knows `eq`, `ge`, `le` and `startswith`
+   * but no `ne` or `or` (directoryaudit-list), so neither the bot's own events nor several users can be
+   * left out or joined in one request.
+   */
+  async licenseChangeEventsAbout(
+    userIds: readonly string[],
+    since: Date
+  ): Promise<LicenseChangeEvent[]> {
+    const events: LicenseChangeEvent[] = [];
+    for (const userId of userIds)
+      await this.visitAudit(
+        `${CHANGE_USER_LICENSE} and activityDateTime ge ${auditMoment(since)} and targetResources/any(t: t/id eq '${userId.replace(/'/g, "''")}')`,
+        (event) => events.push(event)
+      );
+    return events;
+  }
+
+  /**
+   * Every page of a filtered audit-log read, each request paced to the reports limit. Graph cannot leave
+   * the bot's own changes out (no `ne`): they are skipped as they come, never kept.
+   */
+  private async visitAudit(
+    filter: string,
+    visit: (event: LicenseChangeEvent) => void
+  ): Promise<void> {
+    const own = this.ownAppId?.toLowerCase();
+    let next: string | undefined;
+    do {
+      await this.auditPacer?.acquire(1);
+      const page = (await (
+        next
+          ? this.client.api(next)
+          : this.client.api('/auditLogs/directoryAudits').filter(filter).top(PAGE_SIZE)
+      ).get()) as { value?: GraphAudit[]; '@odata.nextLink'?: string };
+      for (const entry of page.value ?? []) {
+        if (own !== undefined && entry.initiatedBy?.app?.appId?.toLowerCase() === own) continue;
+        const event = toLicenseChangeEvent(entry);
+        if (event) visit(event);
+      }
+      next = page['@odata.nextLink'];
+    } while (next);
   }
 
   async forEachUser(visit: (user: UserLicenseSnapshot) => void): Promise<void> {
@@ -221,14 +261,47 @@ export class GraphTenantReader implements TenantReader {
       .top(PAGE_SIZE);
   }
 
-  /** Every item of a paged collection, through the SDK's page iterator (it follows @odata.nextLink). */
+  /**
+   * Every item of a paged collection, following @odata.nextLink as the SDK's page iterator does, and
+   * letting the event loop take a turn every ITEMS_PER_TURN items so the work never starves it.
+   */
   private async visitAll<T>(request: GraphRequest, visit: (item: T) => void): Promise<void> {
-    const firstPage = (await request.get()) as PageCollection;
-    await new PageIterator(this.client, firstPage, (item: T) => {
-      visit(item);
-      return true;
-    }).iterate();
+    let page = (await request.get()) as PageCollection;
+    for (;;) {
+      const items = (page.value ?? []) as T[];
+      for (let i = 0; i < items.length; i++) {
+        if (i > 0 && i % ITEMS_PER_TURN === 0) await nextTurnOfEventLoop();
+        visit(items[i]);
+      }
+      const nextLink = page['@odata.nextLink'];
+      if (!nextLink) return;
+      page = (await this.client.api(nextLink).get()) as PageCollection;
+    }
   }
+}
+
+/**
+ * Seats that can be assigned: `enabled`, and `warning` (an expired subscription in its grace period, still
+ * assignable); `suspended` and `lockedOut` units cannot be (licenseUnitsDetail resource,
+ * https://learn.microsoft.com/graph/api/resources/licenseunitsdetail).
+ */
+function assignableUnits(units: GraphSku['prepaidUnits']): number {
+  return (units?.enabled ?? 0) + (units?.warning ?? 0);
+}
+
+/** An audit moment as Graph's `$filter` takes it: an unquoted DateTimeOffset, whole seconds. */
+function auditMoment(at: Date): string {
+  return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function toLicenseChangeEvent(entry: GraphAudit): LicenseChangeEvent | null {
+  const app = entry.initiatedBy?.app?.displayName;
+  const user = entry.initiatedBy?.user?.userPrincipalName;
+  const target = entry.targetResources?.find((t) => t.type === 'User')?.id;
+  const about = target ? { targetUserId: target.toLowerCase() } : {};
+  if (app) return { at: entry.activityDateTime, actor: app, actorKind: 'app', ...about };
+  if (user) return { at: entry.activityDateTime, actor: user, actorKind: 'user', ...about };
+  return null;
 }
 
 export function toUserSnapshot(user: GraphUser): UserLicenseSnapshot {

@@ -21,8 +21,9 @@ export interface FixtureSku {
   readonly prepaidUnits: number;
   readonly servicePlans: readonly FixtureServicePlan[];
   /**
-   * The subscription's state (subscribedSku.capabilityStatus); default Enabled. Suspended or LockedOut:
-   * no seat can be assigned, and every assignment of it reads `Disabled`.
+   * The subscription's state (subscribedSku.capabilityStatus); default Enabled. Warning (expired, in its
+   * grace period): seats still assignable. Suspended or LockedOut: no seat can be assigned, and every
+   * assignment of it reads `Disabled`.
    */
   readonly capabilityStatus?: SubscriptionStatus;
 }

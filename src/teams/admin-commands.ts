@@ -1,5 +1,7 @@
 import { MessageFactory, TurnContext } from 'botbuilder';
 import { describeSubject, type ApprovalRequest, type Person } from '../domain/approvals';
+import type { GroupChoiceArgument } from '../domain/commands';
+import { dynamicChoiceSummary } from '../domain/dynamic-choice';
 import { reprocessMembersInError } from '../engine/list-license-errors';
 import { MigrationRefusal } from '../engine/migration-service';
 import { count, plural } from './cards/card-format';
@@ -18,6 +20,25 @@ export async function requestAssign(
   person: Person
 ): Promise<void> {
   await deliverApproval(context, deps, await deps.service.requestAssign(person));
+}
+
+export async function chooseGroup(
+  context: TurnContext,
+  deps: CommandDependencies,
+  person: Person,
+  argument: GroupChoiceArgument
+): Promise<void> {
+  const { choice, variantName } = await deps.service.chooseGroup(person, argument);
+  await afterChange('The choice of group is stored', () =>
+    context.sendActivity(
+      choice
+        ? [
+            `Variant ${argument.variant} ("${variantName}") gets a dynamic group with ${choice.ruleText} when \`assign\` runs.`,
+            ...dynamicChoiceSummary(choice),
+          ].join('\n\n')
+        : `Variant ${argument.variant} ("${variantName}") keeps a static group, members added by the bot.`
+    )
+  );
 }
 
 export async function proposeWaves(

@@ -14,6 +14,8 @@ import type { BotState } from '../storage/bot-state';
 import { createBotAdapter } from './bot-adapter';
 import { createBotApplication } from './bot-application';
 import { ChannelNotifier } from './channel-notifier';
+import { count } from './cards/card-format';
+import { helpCard } from './cards/help-card';
 import { TurnWindow } from './turn-window';
 import { registerHealthRoute } from './routes/health-route';
 import { registerMessagesRoute } from './routes/messages-route';
@@ -37,6 +39,8 @@ export interface BotServerOptions {
     /** The first wait before Teams is asked again (it doubles). */
     readonly notifyRetryMs?: number;
     readonly processingPollMs?: number;
+    /** How long a new dynamic group's members must stay the same to count as computed. */
+    readonly membershipQuietMs?: number;
     readonly retryMs?: number;
     readonly pollMs?: number;
     readonly answerWithinMs?: number;
@@ -92,6 +96,12 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
       pollMs: options.timings?.processingPollMs ?? 5_000 / settings.graphTimeScale,
       auditEveryMs: 6 * (options.timings?.processingPollMs ?? 5_000 / settings.graphTimeScale),
     },
+    // Entra's time too: polls as for license processing, ten quiet minutes, two days at most.
+    membershipWait: {
+      pollMs: options.timings?.processingPollMs ?? 30_000 / settings.graphTimeScale,
+      quietMs: options.timings?.membershipQuietMs ?? (10 * 60_000) / settings.graphTimeScale,
+      timeoutMs: (48 * 3_600_000) / settings.graphTimeScale,
+    },
     // Waits that add up to the replication lag bound, in the (time-scaled) simulator's time too.
     readBack: {
       delaysMs: readBackDelaysFor(settings.replicationLagMs / settings.graphTimeScale),
@@ -111,6 +121,10 @@ export async function startBotServer(options: BotServerOptions): Promise<Running
     wake: () => runner.wake(),
   });
 
+  // A process's first card and first formatted number cost a few hundred ms (the templating engine and
+  // ICU start up): paid here, before listening, rather than by the first turn after each restart.
+  helpCard();
+  count(0);
   const server = restify.createServer({ name: 'license-migration-bot' });
   // No body parser: only /api/messages takes a body, and it reads it itself, JSON only and bounded, after
   // the checks that need no body (routes/messages-route.ts). A request must arrive whole within 30 s.

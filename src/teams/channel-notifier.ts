@@ -392,6 +392,8 @@ function noticeCard(notice: Notice): Attachment {
       });
     case 'problem':
       return summaryCard({ title: 'A problem', color: 'Attention', lines: [notice.text] });
+    case 'dynamic-proof':
+      return summaryCard({ title: notice.title, lines: [...notice.lines] });
     default:
       return summaryCard({ title: notice.kind });
   }

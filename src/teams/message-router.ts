@@ -1,5 +1,10 @@
 import type { TurnContext } from 'botbuilder';
-import { CommandError, parseCommand, type ParsedCommand } from '../domain/commands';
+import {
+  CommandError,
+  parseCommand,
+  type GroupChoiceArgument,
+  type ParsedCommand,
+} from '../domain/commands';
 import type { Person } from '../domain/approvals';
 import { MigrationRefusal } from '../engine/migration-service';
 import { errorText } from '../error-text';
@@ -27,6 +32,8 @@ const HANDLERS: Record<string, Handler> = {
   wave: (context, deps, _person, command) =>
     read.replyWithWave(context, deps, command.argument as number),
   report: (context, deps, person) => read.replyWithReport(context, deps, person),
+  group: (context, deps, person, command) =>
+    admin.chooseGroup(context, deps, person, command.argument as GroupChoiceArgument),
   assign: (context, deps, person) => admin.requestAssign(context, deps, person),
   waves: (context, deps, person, command) =>
     admin.proposeWaves(context, deps, person, command.argument as string | null),

@@ -63,8 +63,9 @@ export async function replyWithVerify(
   const skipped = result.users.filter((u) => u.decision === 'skip');
   // A few who can go, spread over the list, for the admin to check by hand in the Entra admin center.
   const passing = result.users.filter((u) => u.decision === 'remove');
+  // None when nobody can go yet (no group gives their licenses): there is nothing to spot-check.
   const spotCheck = [0, Math.floor(passing.length / 2), passing.length - 1]
-    .filter((i, n, all) => i >= 0 && all.indexOf(i) === n)
+    .filter((i, n, all) => i >= 0 && i < passing.length && all.indexOf(i) === n)
     .map((i) => passing[i]);
   await reply(
     context,

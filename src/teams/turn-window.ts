@@ -10,8 +10,9 @@ const PROGRESS_EVERY_MS = 10_000;
 /**
  * Runs a command so its turn answers within Teams' window whatever the tenant's size. The work runs in
  * a proactive turn of its own (the conversation reference of the message, so its replies are replies to
- * that message); the message's turn waits for it only briefly. Work that takes longer is said to have
- * started, that message is updated in place as it goes and when it ends, and the answer follows when ready.
+ * that message); the message's turn waits for it only briefly, and for nothing else. Work that takes
+ * longer is said to have started (from another turn, so the connector's pace does not hold the answer),
+ * that message is updated in place as it goes and when it ends, and the answer follows when ready.
  */
 export class TurnWindow {
   private readonly running = new Set<Promise<void>>();
@@ -41,10 +42,8 @@ export class TurnWindow {
     ]);
     clearTimeout(timer);
     if (inTime) return;
-    const started = await context.sendActivity(
-      `Working on \`${what}\`: this tenant takes a while. I post the answer here when it is ready.`
-    );
-    this.track(this.followUntilDone(reference, started?.id, what, startedAt, done));
+    // Said from a turn of its own: this turn answers Teams now, however slow the connector is to take it.
+    this.track(this.announceAndFollow(reference, what, startedAt, done));
   }
 
   /** Resolves when every command still running in the background has answered (tests, shutdown). */
@@ -73,6 +72,28 @@ export class TurnWindow {
         .catch(fail)
         .then(() => succeeded)
     );
+  }
+
+  /** Says the work has started, as a reply to the message, then keeps that reply up to date. */
+  private async announceAndFollow(
+    reference: Partial<ConversationReference>,
+    what: string,
+    startedAt: number,
+    done: Promise<boolean>
+  ): Promise<void> {
+    let activityId: string | undefined;
+    try {
+      await this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
+        context.activity.id = reference.activityId;
+        const started = await context.sendActivity(
+          `Working on \`${what}\`: this tenant takes a while. I post the answer here when it is ready.`
+        );
+        activityId = started?.id;
+      });
+    } catch (error) {
+      this.log(`Could not say that \`${what}\` has started: ${errorText(error)}`);
+    }
+    await this.followUntilDone(reference, activityId, what, startedAt, done);
   }
 
   private async followUntilDone(

@@ -71,6 +71,8 @@ export async function startBotUnderTest(
      * exact counts of a still tenant (say why there).
      */
     automation?: AutomationSchedule | false;
+    /** How long Entra takes to compute dynamic membership after a change (simulated ms). */
+    dynamicMembershipDelayMs?: number;
   } = {}
 ): Promise<BotUnderTest> {
   const simulator = new TenantSimulator({
@@ -82,6 +84,9 @@ export async function startBotUnderTest(
     ...(options.automation === false
       ? {}
       : { automation: options.automation ?? TEST_AUTOMATION_SCHEDULE }),
+    ...(options.dynamicMembershipDelayMs !== undefined
+      ? { dynamicMembershipDelayMs: options.dynamicMembershipDelayMs }
+      : {}),
   });
   const script = new ScriptRecord(simulator);
   const graphUrl = await simulator.start();
@@ -114,6 +119,7 @@ export async function startBotUnderTest(
         notifySpacingMs: 0,
         notifyRetryMs: 50,
         processingPollMs: 20,
+        membershipQuietMs: 300,
         retryMs: 200,
         pollMs: 200,
       },

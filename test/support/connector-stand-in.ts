@@ -97,6 +97,11 @@ export class ConnectorStandIn {
   readonly blockedConversations = new Set<string>();
   /** 1:1 conversations the bot opened. */
   readonly createdConversations: CreatedConversation[] = [];
+  /**
+   * While set, posts and updates are recorded at once but answered only when it resolves: a connector
+   * slow to take messages.
+   */
+  holdAnswers: Promise<void> | null = null;
 
   constructor(private readonly options: ConnectorStandInOptions = {}) {}
 
@@ -185,8 +190,12 @@ export class ConnectorStandIn {
           );
           return;
         }
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id }));
+        const answer = () => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ id }));
+        };
+        if (match && this.holdAnswers) void this.holdAnswers.then(answer);
+        else answer();
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));

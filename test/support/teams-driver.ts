@@ -18,12 +18,32 @@ export class TeamsDriver {
 
   /** Posts a message (in the migration channel, with an @mention) and returns the bot's replies to it. */
   async say(person: DemoPerson, text: string, where: 'channel' | 'personal' = 'channel') {
+    const activity = await this.post(person, text, where);
+    // Replies of a command that ends within the turn window go out before the HTTP answer (a longer one's
+    // "working on it" may come after it); notifications carry no replyToId.
+    return this.repliesTo(activity);
+  }
+
+  /**
+   * Posts a message and returns the command's answer however long it takes: the work is waited for past
+   * the turn window, whose "Working on …" message is left out.
+   */
+  async ask(person: DemoPerson, text: string, where: 'channel' | 'personal' = 'channel') {
+    const activity = await this.post(person, text, where);
+    await this.bot.idle?.();
+    return this.repliesTo(activity).filter((a) => !/^Working on `/.test(a.body.text ?? ''));
+  }
+
+  private async post(person: DemoPerson, text: string, where: 'channel' | 'personal') {
     const options = { serviceUrl: this.bot.serviceUrl, from: from(person) };
     const activity =
       where === 'channel' ? channelMention(text, options) : personalMessage(text, options);
     const response = await this.bot.post(activity);
     if (response.status >= 300) throw new Error(`/api/messages answered ${response.status}`);
-    // Replies go out within the turn, before the HTTP answer; notifications carry no replyToId.
+    return activity;
+  }
+
+  private repliesTo(activity: Record<string, unknown>): SentActivity[] {
     return this.bot.connector.sent.filter(
       (a) => a.method === 'POST' && a.body.type === 'message' && a.body.replyToId === activity.id
     );

@@ -4,6 +4,7 @@ import {
   processingProblem,
 } from '../../domain/assign-lifecycle';
 import type { AssignState } from '../../domain/migration-record';
+import { needsProof, proveShadowGroups } from '../dynamic-group-proof';
 import { listLicenseErrors } from '../list-license-errors';
 import { intendedGroupsOf } from '../migration-requests';
 import { updateRecord } from '../migration-store';
@@ -16,14 +17,20 @@ import { takeStock } from './take-stock';
 /**
  * The approved group assignment: the licensing groups created (or found) and populated, licensed, and
  * their license processing waited for; then verified, and license errors listed. Started again after a
- * restart, it reuses the groups it recorded.
+ * restart, it reuses the groups it recorded. Dynamic groups are first proved (their shadows, and a
+ * second sign-off). `stopping` says this process is shutting down.
  */
-export async function runAssignJob(deps: JobDependencies, assign: AssignState): Promise<void> {
+export async function runAssignJob(
+  deps: JobDependencies,
+  assign: AssignState,
+  stopping: () => boolean
+): Promise<void> {
   await deps.notifier.notify({
     kind: 'assign-started',
     groups: assign.groups.map((g) => g.displayName),
   });
   if (!assign.groupIds) await takeStock(deps, 'before the groups');
+  if (needsProof(assign)) return proveShadowGroups(deps, assign, stopping);
   const outcome = await assignGroups(deps, assign);
   await updateRecord(deps.store, (record) => ({
     record: assignFinished(record, assign.approvalId, {

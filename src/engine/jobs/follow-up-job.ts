@@ -1,5 +1,5 @@
 import { followUpRecorded } from '../../domain/follow-up-lifecycle';
-import { waveBlocker, type StoredWave } from '../../domain/migration-record';
+import { waveBlocker, type MigrationRecord, type StoredWave } from '../../domain/migration-record';
 import { pendingWaveRequest } from '../../domain/wave-requests';
 import { followUpWave } from '../follow-up-wave';
 import { updateRecord } from '../migration-store';
@@ -15,9 +15,14 @@ const NOTABLE_ROWS = 10;
  * next wave may be released; otherwise the channel is told who lacks what and why, and anything
  * missing is put back only once an approver signs off.
  */
-export async function runFollowUpJob(deps: JobDependencies, wave: StoredWave): Promise<void> {
+export async function runFollowUpJob(
+  deps: JobDependencies,
+  wave: StoredWave,
+  record: MigrationRecord
+): Promise<void> {
   const report = await followUpWave(wave, deps.reader, deps.directoryWriter, deps.journal, {
     readBack: deps.readBack,
+    assign: record.assign,
   });
   const at = deps.now();
   const outcome = await updateRecord(deps.store, (stored) => {

@@ -1,5 +1,6 @@
 import type { Journal } from '../../domain/journal';
 import type { DirectoryWriter } from '../directory-writer';
+import type { MembershipWaitOptions } from '../dynamic-group-proof';
 import type { GroupWriter } from '../group-writer';
 import type { MigrationStore } from '../migration-store';
 import type { Notifier } from '../notifier';
@@ -30,6 +31,8 @@ export interface JobDependencies {
     /** How often the audit log (5 requests / 10 s per app) and members' states are read at most. */
     readonly auditEveryMs?: number;
   };
+  /** Patience for Entra to compute a new dynamic group's members (its shadow's proof). */
+  readonly membershipWait?: MembershipWaitOptions;
   /** Reads again while Entra's replicas may lag behind a write (the waits add up to the lag bound). */
   readonly readBack?: ReadBackOptions;
   /** How long to wait before trying again after a step failed (Graph or storage unreachable). */

@@ -1,10 +1,11 @@
-import { findLicenseAutomation } from '../../domain/automation';
+import { findLicenseAutomation, type LicenseChangeEvent } from '../../domain/automation';
 import { reassignedAfterWaves } from '../../domain/done-report';
 import { joinersSinceWaves } from '../../domain/joiners';
 import { withCountedPoint } from '../../domain/progress-point';
 import { wavesFrozenAt } from '../../domain/waves-frozen';
 import { errorText } from '../../error-text';
-import { countLicenses, licenseEventsSince } from '../done-report';
+import { afterWaveEvents } from '../after-wave-events';
+import { countLicenses, type LicenseCount } from '../done-report';
 import { updateRecord } from '../migration-store';
 import type { JobDependencies } from './job-dependencies';
 
@@ -53,10 +54,7 @@ async function countAndWarn(
   }));
   if (!since) return;
   // One read of the audit log serves both warnings: from when the waves were frozen.
-  const { events } = await licenseEventsSince(
-    deps.reader,
-    frozenAt && frozenAt < since ? frozenAt : since
-  );
+  const events = await warningEvents(deps, count, frozenAt && frozenAt < since ? frozenAt : since);
   const reassigned = reassignedAfterWaves(count.removed, count.directAgain, events);
   const joiners = frozenAt
     ? joinersSinceWaves(count.outsideWaves, inWaves, events, frozenAt)
@@ -68,4 +66,24 @@ async function countAndWarn(
       reassigned,
       joiners,
     });
+}
+
+/**
+ * The audit log's license changes since `from`, about the users a warning may name (or the whole log,
+ * whichever is cheaper). Without it the warnings still stand; they just cannot name who did it.
+ */
+async function warningEvents(
+  deps: StockDependencies,
+  count: LicenseCount,
+  from: string
+): Promise<LicenseChangeEvent[]> {
+  try {
+    return await afterWaveEvents(deps.reader, {
+      userIds: [...count.directAgain.values(), ...count.outsideWaves].map((u) => u.id),
+      since: new Date(from),
+      ownChangesSince: count.removed.filter((r) => r.removedAt >= from).length,
+    });
+  } catch {
+    return [];
+  }
 }

@@ -1,7 +1,10 @@
 /** Small formatting shared by the cards: numbers, moments, and bars drawn with card columns. */
 import { utc } from '../../domain/follow-up';
 
-export const count = (n: number): string => n.toLocaleString('en-US');
+// One formatter: toLocaleString builds a new one per call, a cost a card of many numbers notices.
+const NUMBERS = new Intl.NumberFormat('en-US');
+
+export const count = (n: number): string => NUMBERS.format(n);
 
 export const plural = (n: number, one: string, many: string): string =>
   `${count(n)} ${n === 1 ? one : many}`;
