@@ -1,3 +1,4 @@
+import { capitalize } from './give-back';
 /**
  * Approval requests and the rules of a decision. Pure: the caller says who clicked, whether Graph counts
  * them among the approvers (checked at click time, never taken from the card), and what the card showed.
@@ -187,5 +188,3 @@ export function expireRequests(requests: readonly ApprovalRequest[], now: Date):
       : r
   );
 }
-
-const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

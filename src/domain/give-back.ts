@@ -90,4 +90,18 @@ export function awaitingPutBack(entries: readonly JournalEntry[], waveDigest: st
     .length;
 }
 
-const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+/** A sentence's first letter in capitals (labels start lower-case to sit inside sentences). */
+export const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/**
+ * What a wave that failed leaves, in true words: whether anyone is waiting for a direct assignment a
+ * removal took from them to be put back (it is, first, when the wave goes on). `waiting` is null when
+ * the journal could not be read to tell.
+ */
+export function whatAFailedWaveLeaves(waiting: number | null): string {
+  if (waiting === null)
+    return 'I could not read the journal to tell whether anyone waits for a license to be put back; when the wave goes on it settles that from fresh reads before removing anything more.';
+  if (waiting === 0)
+    return 'No removal is sent until it goes on, and it first settles what was in flight from fresh reads.';
+  return `${waiting === 1 ? '1 user lost' : `${waiting} users lost`} something when a direct assignment was removed and ${waiting === 1 ? 'waits' : 'wait'} for it to be put back: that is tried first when the wave goes on, before anything more is removed.`;
+}

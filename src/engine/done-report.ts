@@ -1,12 +1,14 @@
+import type { LicenseChangeEvent } from '../domain/automation';
 import {
   reassignedAfterWaves,
   removedAssignments,
   waveTallies,
   type ReassignmentWarning,
+  type RemovedAssignment,
   type WaveTally,
 } from '../domain/done-report';
 import { InventoryTally, type Inventory } from '../domain/inventory';
-import type { Journal } from '../domain/journal';
+import type { Journal, JournalEntry } from '../domain/journal';
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import { errorText } from '../error-text';
 import type { TenantReader } from './tenant-reader';
@@ -20,6 +22,59 @@ export interface DoneReport {
   readonly auditLogProblem: string | null;
 }
 
+/** One pass over every user: how each SKU is held, and who holds something directly again. */
+export interface LicenseCount {
+  readonly inventory: Inventory;
+  /** The direct assignments the waves removed (from the journal entries given). */
+  readonly removed: readonly RemovedAssignment[];
+  /** Users a wave removed a direct assignment from who hold one directly again, by lower-case id. */
+  readonly directAgain: ReadonlyMap<string, UserLicenseSnapshot>;
+  /** Enabled users in none of `waveUserIds` holding a direct license: joiners, if the automation did it. */
+  readonly outsideWaves: readonly UserLicenseSnapshot[];
+}
+
+const holdsDirectly = (user: UserLicenseSnapshot) =>
+  user.licenseAssignmentStates.some((row) => row.assignedByGroup === null);
+
+/**
+ * Counts the tenant's licenses in one pass, keeping only the users a warning names: at scale, not
+ * 100,000 snapshots. `waveUserIds` (lower-case) asks for the enabled direct holders in no wave.
+ */
+export async function countLicenses(
+  reader: TenantReader,
+  entries: readonly JournalEntry[],
+  waveUserIds: ReadonlySet<string> | null = null
+): Promise<LicenseCount> {
+  const removed = removedAssignments(entries);
+  const removedUsers = new Set(removed.map((r) => r.userId.toLowerCase()));
+  const tally = new InventoryTally(await reader.subscribedSkus());
+  const directAgain = new Map<string, UserLicenseSnapshot>();
+  const outsideWaves: UserLicenseSnapshot[] = [];
+  await reader.forEachUser((user) => {
+    tally.add(user);
+    const id = user.id.toLowerCase();
+    if (removedUsers.has(id) && holdsDirectly(user)) directAgain.set(id, user);
+    if (waveUserIds && user.accountEnabled && !waveUserIds.has(id) && holdsDirectly(user))
+      outsideWaves.push(user);
+  });
+  return { inventory: tally.result(), removed, directAgain, outsideWaves };
+}
+
+/** The audit log's license changes since `from`; without it, warnings stand but cannot name who did it. */
+export async function licenseEventsSince(
+  reader: TenantReader,
+  from: string
+): Promise<{ events: readonly LicenseChangeEvent[]; problem: string | null }> {
+  try {
+    return { events: await reader.licenseChangeEvents(new Date(from)), problem: null };
+  } catch (error) {
+    return {
+      events: [],
+      problem: `The audit log could not be read (${errorText(error)}); direct assignments made again are listed without who made them.`,
+    };
+  }
+}
+
 /**
  * Phase 8: the report at the end, from one read of the tenant, the journal and the audit log since the
  * first removal. Changes nothing.
@@ -30,36 +85,24 @@ export async function buildDoneReport(
   options: { ignoreActors?: readonly string[] } = {}
 ): Promise<DoneReport> {
   const entries = await journal.entries();
-  const removed = removedAssignments(entries);
-  const removedUsers = new Set(removed.map((r) => r.userId.toLowerCase()));
-  const tally = new InventoryTally(await reader.subscribedSkus());
-  const usersNow = new Map<string, UserLicenseSnapshot>();
-  await reader.forEachUser((user) => {
-    tally.add(user);
-    // Only those holding something directly again: at scale, not 100,000 snapshots.
-    if (
-      removedUsers.has(user.id.toLowerCase()) &&
-      user.licenseAssignmentStates.some((row) => row.assignedByGroup === null)
-    )
-      usersNow.set(user.id.toLowerCase(), user);
-  });
-  const firstRemoval = removed.reduce<string | null>(
+  const count = await countLicenses(reader, entries);
+  const firstRemoval = count.removed.reduce<string | null>(
     (first, r) => (first === null || r.removedAt < first ? r.removedAt : first),
     null
   );
-  let events: Awaited<ReturnType<TenantReader['licenseChangeEvents']>> = [];
-  let auditLogProblem: string | null = null;
-  if (firstRemoval !== null) {
-    try {
-      events = await reader.licenseChangeEvents(new Date(firstRemoval));
-    } catch (error) {
-      auditLogProblem = `The audit log could not be read (${errorText(error)}); direct assignments made again are listed without who made them.`;
-    }
-  }
+  const audit =
+    firstRemoval === null
+      ? { events: [], problem: null }
+      : await licenseEventsSince(reader, firstRemoval);
   return {
-    inventory: tally.result(),
+    inventory: count.inventory,
     waves: waveTallies(entries),
-    reassigned: reassignedAfterWaves(removed, usersNow, events, options.ignoreActors),
-    auditLogProblem,
+    reassigned: reassignedAfterWaves(
+      count.removed,
+      count.directAgain,
+      audit.events,
+      options.ignoreActors
+    ),
+    auditLogProblem: audit.problem,
   };
 }

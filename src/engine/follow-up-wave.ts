@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { removedIntentsOf } from '../domain/done-report';
 import { checkRemovedAssignment, type FollowUpFinding } from '../domain/follow-up';
 import { inFlightRemovals, type Journal, type JournalEntry } from '../domain/journal';
@@ -167,11 +167,4 @@ async function settleUnknown(
   if (settled.length === 0) return;
   if (journal.appendMany) await journal.appendMany(settled);
   else for (const entry of settled) await journal.append(entry);
-}
-
-/** The digest a restore approval binds to: exactly these removed assignments (their intents). */
-export function restoreDigest(intentIds: readonly string[]): string {
-  return createHash('sha256')
-    .update([...intentIds].sort().join('\n'))
-    .digest('hex');
 }

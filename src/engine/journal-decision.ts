@@ -1,5 +1,6 @@
 import { describeSubject, type ApprovalRequest } from '../domain/approvals';
 import type { Journal } from '../domain/journal';
+import type { MigrationRecord } from '../domain/migration-record';
 
 /** Journals a decision (the audit trail, and what executeWave checks a wave's approval against). */
 export async function journalDecision(
@@ -35,4 +36,25 @@ export async function journalDecision(
           requestedBy: `${request.requestedBy.name} (${request.requestedBy.id})`,
         }
   );
+}
+
+/**
+ * The record is where approvals are decided; the journal is written just after. If that append was
+ * lost (a stop, storage failing), the decision — on a wave, the assignment, a rollback or a restore —
+ * is journaled now, before anything it releases is done (executeWave checks a wave's).
+ */
+export async function journalDecisionOnce(
+  journal: Journal,
+  record: MigrationRecord,
+  approvalId: string | undefined,
+  newId: () => string
+): Promise<void> {
+  const approval = record.approvals.find((a) => a.id === approvalId);
+  if (approval?.status !== 'approved') return;
+  const entries = await journal.entries();
+  const journaled = entries.some(
+    (e) =>
+      (e.kind === 'wave-decision' || e.kind === 'approval-decision') && e.approvalId === approval.id
+  );
+  if (!journaled) await journalDecision(journal, approval, newId);
 }

@@ -1,0 +1,29 @@
+import type { Inventory } from './inventory';
+import { withProgressPoint, type MigrationRecord } from './migration-record';
+
+/**
+ * A count of the tenant's licenses added to the record's history (the picture over time). Only the
+ * licenses the migration moves (all held ones before there is a plan), so the record stays small.
+ */
+export function withCountedPoint(
+  record: MigrationRecord,
+  label: string,
+  at: Date,
+  counted: Pick<Inventory, 'skus'>
+): MigrationRecord {
+  const planned = new Set(record.assign?.groups.map((g) => g.skuId.toLowerCase()) ?? []);
+  return withProgressPoint(record, {
+    at: at.toISOString(),
+    label,
+    skus: counted.skus
+      .filter((s) => planned.size === 0 || planned.has(s.skuId.toLowerCase()))
+      .filter((s) => s.directOnly + s.both + s.inheritedOnly > 0)
+      .map(({ skuId, skuPartNumber, directOnly, both, inheritedOnly }) => ({
+        skuId,
+        skuPartNumber,
+        directOnly,
+        both,
+        inheritedOnly,
+      })),
+  });
+}

@@ -1,0 +1,110 @@
+import {
+  assignFinished,
+  assignGroupsKnown,
+  processingProblem,
+} from '../../domain/assign-lifecycle';
+import type { AssignState } from '../../domain/migration-record';
+import { needsProof, proveShadowGroups } from '../dynamic-group-proof';
+import { listLicenseErrors } from '../list-license-errors';
+import { intendedGroupsOf } from '../../domain/intended-groups';
+import { updateRecord } from '../migration-store';
+import { populateAndAssign, waitForProcessing } from '../populate-and-assign';
+import { readBackOf } from '../read-until-fresh';
+import { verifyDirectRemovals } from '../verify-removals';
+import type { JobDependencies } from './job-dependencies';
+import { takeStock } from './take-stock';
+
+/**
+ * The approved group assignment: the licensing groups created (or found) and populated, licensed, and
+ * their license processing waited for; then verified, and license errors listed. Started again after a
+ * restart, it reuses the groups it recorded. Dynamic groups are first proved (their shadows, and a
+ * second sign-off). `stopping` says this process is shutting down.
+ */
+export async function runAssignJob(
+  deps: JobDependencies,
+  assign: AssignState,
+  stopping: () => boolean
+): Promise<void> {
+  await deps.notifier.notify({
+    kind: 'assign-started',
+    groups: assign.groups.map((g) => g.displayName),
+  });
+  if (!assign.groupIds) await takeStock(deps, 'before the groups');
+  if (needsProof(assign)) return proveShadowGroups(deps, assign, stopping);
+  const outcome = await assignGroups(deps, assign);
+  await updateRecord(deps.store, (record) => ({
+    record: assignFinished(record, assign.approvalId, {
+      groupIds: outcome.groupIds,
+      at: deps.now(),
+      problem: outcome.wait.complete ? null : processingProblem(outcome.pending),
+    }),
+    result: undefined,
+  }));
+  await tellAssignFinished(deps, outcome);
+  await takeStock(deps, 'groups assigned');
+}
+
+type AssignOutcome = Awaited<ReturnType<typeof assignGroups>>;
+
+/** Populates and licenses the groups (each recorded as soon as it exists), then waits for processing. */
+async function assignGroups(deps: JobDependencies, assign: AssignState) {
+  const assignedSince = new Date(deps.now().getTime() - 60_000);
+  const known: Record<string, string> = { ...(assign.groupIds ?? {}) };
+  const report = await populateAndAssign(
+    { groups: assign.groups, newSeats: {}, warnings: [] },
+    deps.groupWriter,
+    {
+      knownGroupIds: known,
+      groupKey: assign.approvalId,
+      replication: deps.readBack,
+      onGroupReady: async (name, id) => {
+        if (known[name] === id) return;
+        known[name] = id;
+        await updateRecord(deps.store, (record) => ({
+          record: assignGroupsKnown(record, assign.approvalId, known),
+          result: undefined,
+        }));
+      },
+    }
+  );
+  const names = new Map(Object.entries(known).map(([name, id]) => [id, name]));
+  const wait = await waitForProcessing(Object.values(known), deps.groupWriter, {
+    ...deps.processing,
+    lastWriteAt: report.lastWriteAt,
+    lagBoundMs: readBackOf(deps.readBack).lagBoundMs,
+    assignedSince,
+    assigned: report.groups.filter((g) => g.licenseAssigned).map((g) => g.groupId ?? ''),
+    onChange: (groupId, state) =>
+      deps.notifier.notify({
+        kind: 'group-processing',
+        groupName: names.get(groupId) ?? groupId,
+        state: state ?? 'unknown',
+      }),
+  });
+  const pending = wait.pending.map((id) => ({
+    name: names.get(id) ?? id,
+    waitingFor: wait.waitingFor[id] ?? 'its license processing to complete',
+  }));
+  return { report, wait, pending, groupIds: { ...known } };
+}
+
+async function tellAssignFinished(deps: JobDependencies, outcome: AssignOutcome): Promise<void> {
+  const { report, wait, pending } = outcome;
+  const { record } = await deps.store.read();
+  const verified = await verifyDirectRemovals(deps.reader, intendedGroupsOf(record));
+  await deps.notifier.notify({
+    kind: 'assign-finished',
+    groups: report.groups.map((g) => ({
+      name: g.displayName,
+      membersAdded: g.membersAdded,
+      created: g.created,
+    })),
+    failures: report.failures.length,
+    processingComplete: wait.complete,
+    processingPending: pending,
+    processingConfirmedBy: wait.confirmedBy,
+    verify: verified.summary,
+  });
+  const errors = await listLicenseErrors(deps.reader);
+  if (errors.length > 0) await deps.notifier.notify({ kind: 'license-errors', rows: errors });
+}
