@@ -338,7 +338,8 @@ describe('fuzzing /api/messages of the bot running anonymous (the application is
     state = memoryState();
     attacker = new ConnectorStandIn();
     const attackerServiceUrl = await attacker.start();
-    bot = await startBotUnderTest({ state });
+    // The tenant must change only through the bot: the old script's joiners and leavers would blur that.
+    bot = await startBotUnderTest({ state, automation: false });
     // A migration with one request decided (the group assignment) and one waiting (wave 1).
     const teams = new TeamsDriver(bot);
     await teams.untilWavesProposed('25,rest');
@@ -491,6 +492,7 @@ describe('fuzzing /api/messages of the bot with a Bot Framework identity (no req
     state = memoryState();
     bot = await startBotUnderTest({
       state,
+      automation: false,
       env: {
         BOT_ID: '11111111-2222-4333-8444-555555555555',
         BOT_PASSWORD: 'not-a-real-secret',
