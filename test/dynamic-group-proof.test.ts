@@ -2,6 +2,7 @@ import { startBotUnderTest, type BotUnderTest } from './support/bot-harness';
 import { cardTexts } from './support/connector-stand-in';
 import { graphCall } from './support/graph-http';
 import { TeamsDriver } from './support/teams-driver';
+import { OFFICE_E3 } from './fixtures/skus';
 
 /**
  * The proof of a dynamic group on its unlicensed shadow (demo tenant, Office 365 E3 in Finance): Entra's
@@ -22,9 +23,7 @@ describe('proving a dynamic licensing group before it is licensed', () => {
   const groupNamed = (name: string) =>
     [...directory().groups.values()].find((g) => g.displayName === name);
   const e3Holders = () =>
-    [...directory().users.values()].filter((u) =>
-      [...u.directLicenses.keys()].some((sku) => sku.startsWith('6fd2c87f'))
-    );
+    [...directory().users.values()].filter((u) => u.directLicenses.has(OFFICE_E3));
 
   /** `group N dynamic` for the Office 365 E3 variant, then `assign`: returns the assignment's card id. */
   async function chooseAndAskToAssign(): Promise<string> {

@@ -16,10 +16,10 @@ import {
 import type { DirectoryWriter } from '../src/engine/directory-writer';
 import { rollbackWave } from '../src/engine/rollback-wave';
 import { InMemoryJournal } from '../src/storage/in-memory-journal';
+import { EMS as SKU } from './fixtures/skus';
 
 /** The rules of giving licenses back, on plain data: when to try again, what is owed, who asked. */
 
-const SKU = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
 const adele: Person = { id: 'adele', name: 'Adele Vance' };
 const lee: Person = { id: 'lee', name: 'Lee Gu' };
 const nestor: Person = { id: 'nestor', name: 'Nestor Wilke' };

@@ -13,6 +13,7 @@ import { progressCard } from '../../src/teams/cards/progress-card';
 import { statusCard } from '../../src/teams/cards/status-card';
 import { summaryCard } from '../../src/teams/cards/summary-card';
 import { largePlanCard } from './sample-plan-card';
+import { EMS } from '../fixtures/skus';
 
 /**
  * Every card the bot sends, filled as they are with a large tenant in play (100,000 users, 40 waves,
@@ -43,7 +44,7 @@ export function sampleCards(): { name: string; card: Record<string, unknown> }[]
     entries: Array.from({ length: 2500 }, (_, u) => ({
       userId: `u${i}-${u}`,
       userPrincipalName: upn(u),
-      skuId: 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e',
+      skuId: EMS,
       disabledPlans: [],
     })),
     status: i < 3 ? 'completed' : i === 3 ? 'running' : 'proposed',
