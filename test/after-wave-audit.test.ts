@@ -7,8 +7,9 @@ import { DEVELOPMENT_APP, DEVELOPMENT_TOKEN } from '../src/simulator/development
 import { LOOPBACK_CERTIFICATE_PATH } from '../src/simulator/loopback-certificate';
 import { generateTenant, parseGeneratorSpec } from '../src/simulator/scenarios/generated-tenant';
 import { TenantSimulator } from '../src/simulator/simulator-server';
+import { OFFICE_E3 } from './fixtures/skus';
 
-const E3 = { skuId: '6fd2c87f-b296-42f0-b197-1e91e994b900', disabledPlans: [] };
+const E3 = { skuId: OFFICE_E3, disabledPlans: [] };
 const SCRIPT = { kind: 'app' as const, displayName: 'Contoso license script', appId: 'c0ffee' };
 const BOT = { kind: 'app' as const, ...DEVELOPMENT_APP };
 

@@ -6,9 +6,9 @@ import {
   trickyUserId,
   type TrickyCase,
 } from '../src/simulator/scenarios/tricky-tenant';
+import { OFFICE_E3 as E3 } from './fixtures/skus';
 
 const CLI = join(__dirname, '..', 'lib', 'cli', 'cli.js');
-const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
 
 /** Runs the CLI as a separate process (asynchronously: the simulator answers from this one). */
 function cli(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {

@@ -7,8 +7,8 @@ import {
 } from '../src/domain/done-report';
 import type { JournalEntry } from '../src/domain/journal';
 import type { UserLicenseSnapshot } from '../src/domain/licenses';
+import { EMS } from './fixtures/skus';
 
-const EMS = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
 const intent = (id: string, userId: string, wave = 1): JournalEntry => ({
   kind: 'removal-intended',
   id,

@@ -3,8 +3,8 @@ import { cardTexts } from './support/connector-stand-in';
 import { graphCall } from './support/graph-http';
 import { directAssignmentsOf } from './support/script-record';
 import { TeamsDriver } from './support/teams-driver';
+import { OFFICE_E3 } from './fixtures/skus';
 
-const OFFICE_E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
 const DYNAMIC = 'LIC Office 365 E3 (dynamic)';
 
 /**

@@ -13,13 +13,13 @@ import {
   type MigrationRecord,
   type StoredWave,
 } from '../src/domain/migration-record';
-import type { DirectoryWriter } from '../src/engine/directory-writer';
 import { rollbackWave } from '../src/engine/rollback-wave';
 import { InMemoryJournal } from '../src/storage/in-memory-journal';
+import { EMS as SKU } from './fixtures/skus';
+import { InMemoryDirectory, activeRow, userNamed } from './support/in-memory-directory';
 
 /** The rules of giving licenses back, on plain data: when to try again, what is owed, who asked. */
 
-const SKU = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
 const adele: Person = { id: 'adele', name: 'Adele Vance' };
 const lee: Person = { id: 'lee', name: 'Lee Gu' };
 const nestor: Person = { id: 'nestor', name: 'Nestor Wilke' };
@@ -110,18 +110,11 @@ describe('who asks for a restore a follow-up found necessary', () => {
 describe('a rollback of a wave that stopped with removals in flight', () => {
   it('settles them from fresh reads first and puts back the one that did happen', async () => {
     const journal = new InMemoryJournal();
-    const direct = new Map([
-      ['done', false],
-      ['in-flight-removed', false],
-      ['in-flight-not-sent', true],
-    ]);
-    const writer: DirectoryWriter = {
-      readUser: async (userId) => snapshot(userId, direct.get(userId) ?? false),
-      removeDirectLicenses: async () => undefined,
-      restoreDirectLicense: async (userId) => {
-        direct.set(userId, true);
-      },
-    };
+    const directory = new InMemoryDirectory().withUsers(
+      snapshot('done', false),
+      snapshot('in-flight-removed', false),
+      snapshot('in-flight-not-sent', true)
+    );
     await journal.append(intent('i1', 'done', 'wave-1'));
     await journal.append({
       kind: 'removal-outcome',
@@ -135,13 +128,17 @@ describe('a rollback of a wave that stopped with removals in flight', () => {
     await journal.append(intent('i3', 'in-flight-not-sent', 'wave-1'));
 
     // These reads are known fresh (no replicas here): the waits for a lagging replica cost nothing.
-    const report = await rollbackWave('wave-1', writer, journal, {
+    const report = await rollbackWave('wave-1', directory, journal, {
       readBack: { sleep: () => Promise.resolve() },
     });
 
     expect(report.failed).toEqual([]);
     expect(report.restored.map((r) => r.userId).sort()).toEqual(['done', 'in-flight-removed']);
-    expect([...direct.values()]).toEqual([true, true, true]);
+    expect(
+      ['done', 'in-flight-removed', 'in-flight-not-sent'].map((id) =>
+        directory.holdsDirectly(id, SKU)
+      )
+    ).toEqual([true, true, true]);
     const outcomes = (await journal.entries()).flatMap((e) =>
       e.kind === 'removal-outcome' ? [[e.intentId, e.outcome]] : []
     );
@@ -170,20 +167,10 @@ function intent(id: string, userId: string, waveDigest: string): JournalEntry {
 
 function snapshot(userId: string, holdsDirectly: boolean): UserLicenseSnapshot {
   return {
-    id: userId,
-    userPrincipalName: `${userId}@contoso.example`,
-    accountEnabled: true,
-    usageLocation: 'US',
-    licenseAssignmentStates: [...(holdsDirectly ? [row(null)] : []), row('licensing-group')],
+    ...userNamed(userId),
+    licenseAssignmentStates: [
+      ...(holdsDirectly ? [activeRow(SKU, null)] : []),
+      activeRow(SKU, 'licensing-group'),
+    ],
   };
-}
-
-function row(assignedByGroup: string | null) {
-  return {
-    skuId: SKU,
-    assignedByGroup,
-    state: 'Active',
-    error: 'None',
-    disabledPlans: [],
-  } as unknown as UserLicenseSnapshot['licenseAssignmentStates'][number];
 }

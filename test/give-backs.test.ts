@@ -9,6 +9,7 @@ import { startBotUnderTest, type BotUnderTest } from './support/bot-harness';
 import { cardOf, cardTexts } from './support/connector-stand-in';
 import { graphCall } from './support/graph-http';
 import { TeamsDriver } from './support/teams-driver';
+import { EMS, MFA_PREMIUM } from './fixtures/skus';
 
 /**
  * Giving licenses back — a rollback, a restore a follow-up found necessary — through Teams: released
@@ -16,8 +17,6 @@ import { TeamsDriver } from './support/teams-driver';
  * clock the test moves (the bot's; Graph runs in real time).
  */
 
-const EMS = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
-const MFA_PREMIUM = '8a256a2b-b617-496d-b51b-e76466e88db0';
 const MINUTE = 60_000;
 
 async function waitFor(what: string, condition: () => boolean, timeoutMs = 15_000) {

@@ -1,17 +1,8 @@
 import { GroupPlanner } from '../src/domain/group-plan';
-import type { SkuSnapshot } from '../src/domain/licenses';
 import { assignment, userWith } from './support/license-snapshots';
+import { e3Snapshot } from './fixtures/skus';
 
-const E3: SkuSnapshot = {
-  skuId: 'sku-e3',
-  skuPartNumber: 'ENTERPRISEPACK',
-  prepaidUnits: 10,
-  consumedUnits: 4,
-  servicePlans: [
-    { servicePlanId: 'p-yammer', servicePlanName: 'YAMMER_ENTERPRISE' },
-    { servicePlanId: 'p-sway', servicePlanName: 'SWAY' },
-  ],
-};
+const E3 = e3Snapshot({ consumedUnits: 4, plans: ['p-yammer', 'p-sway'] });
 const skus = new Map([[E3.skuId, E3]]);
 const row = (assignedByGroup: string | null, disabledPlans: string[] = []) =>
   assignment(E3.skuId, assignedByGroup, disabledPlans);

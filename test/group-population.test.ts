@@ -4,6 +4,7 @@ import { GraphGroupWriter } from '../src/graph/graph-group-writer';
 import { populateAndAssign } from '../src/engine/populate-and-assign';
 import { TenantSimulator } from '../src/simulator/simulator-server';
 import { generateTenant, parseGeneratorSpec } from '../src/simulator/scenarios/generated-tenant';
+import { EMS } from './fixtures/skus';
 
 const GROUP = '5e1f0a3c-7b2d-4c9e-8f1a-2b3c4d5e6f70';
 
@@ -46,7 +47,7 @@ describe('populating a licensing group, 20 members a write', () => {
         batches[batches.length - 1].patches.push(status);
     };
     const planned: PlannedGroup = {
-      skuId: 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e',
+      skuId: EMS,
       skuPartNumber: 'EMS',
       disabledPlans: [],
       displayName: 'EMS licensing',

@@ -1,14 +1,9 @@
 import { InventoryTally } from '../src/domain/inventory';
 import type { SkuSnapshot } from '../src/domain/licenses';
 import { assignment, userWith } from './support/license-snapshots';
+import { e3Snapshot } from './fixtures/skus';
 
-const E3: SkuSnapshot = {
-  skuId: 'sku-e3',
-  skuPartNumber: 'ENTERPRISEPACK',
-  prepaidUnits: 10,
-  consumedUnits: 4,
-  servicePlans: [],
-};
+const E3 = e3Snapshot({ consumedUnits: 4, plans: [] });
 const EMS: SkuSnapshot = {
   skuId: 'sku-ems',
   skuPartNumber: 'EMS',

@@ -1,8 +1,8 @@
 import { describeJoiners, joinersSinceWaves } from '../src/domain/joiners';
 import type { LicenseChangeEvent } from '../src/domain/automation';
 import type { UserLicenseSnapshot } from '../src/domain/licenses';
+import { EMS } from './fixtures/skus';
 
-const EMS = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
 const GROUP = '11111111-1111-4111-8111-111111111111';
 const FROZEN = '2025-03-01T10:00:00Z';
 const SCRIPT = 'Contoso nightly license script';

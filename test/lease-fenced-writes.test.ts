@@ -21,8 +21,7 @@ import { buildTrickyTenant, trickyUserId } from '../src/simulator/scenarios/tric
 import { TenantSimulator } from '../src/simulator/simulator-server';
 import { InMemoryJournal } from '../src/storage/in-memory-journal';
 import { approve, planWavesOn } from './support/wave-harness';
-
-const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
+import { OFFICE_E3 as E3 } from './fixtures/skus';
 
 /** A runner lease the test takes away whenever it likes. */
 class TestLease implements WriteFence {

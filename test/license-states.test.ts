@@ -1,8 +1,9 @@
-import type { LicenseAssignmentSnapshot, SkuSnapshot } from '../src/domain/licenses';
+import type { LicenseAssignmentSnapshot } from '../src/domain/licenses';
 import { assignment, userWith } from './support/license-snapshots';
 import { decideDirectRemovals } from '../src/domain/removal-safety';
 import { checkRemovedAssignment } from '../src/domain/follow-up';
 import { assignmentAdvice } from '../src/domain/license-errors';
+import { e3Snapshot } from './fixtures/skus';
 
 /**
  * Every state and error Graph documents for licenseAssignmentState
@@ -21,13 +22,7 @@ const ERRORS = [
 ] as const;
 const CASES = STATES.flatMap((state) => ERRORS.map((error) => [state, error] as const));
 
-const E3: SkuSnapshot = {
-  skuId: 'sku-e3',
-  skuPartNumber: 'ENTERPRISEPACK',
-  prepaidUnits: 10,
-  consumedUnits: 5,
-  servicePlans: [{ servicePlanId: 'p-mail', servicePlanName: 'EXCHANGE_S_ENTERPRISE' }],
-};
+const E3 = e3Snapshot({ plans: ['p-mail'] });
 const context = { skus: new Map([[E3.skuId, E3]]), groupNames: new Map([['g1', 'LIC-E3']]) };
 const rows = (state: string, error: string): LicenseAssignmentSnapshot[] => [
   assignment(E3.skuId, null, [], 'Active', 'None'),

@@ -8,8 +8,8 @@ import { waveDigest, type Wave } from '../src/domain/waves';
 import { InMemoryJournal } from '../src/storage/in-memory-journal';
 import { approve } from './support/wave-harness';
 import { assignment, userWith } from './support/license-snapshots';
+import { OFFICE_E3 as E3 } from './fixtures/skus';
 
-const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
 const GROUP = 'group-e3';
 const context: RemovalContext = {
   skus: new Map([

@@ -1,20 +1,11 @@
-import type { LicenseAssignmentSnapshot, SkuSnapshot } from '../src/domain/licenses';
+import type { LicenseAssignmentSnapshot } from '../src/domain/licenses';
 import { assignment, userWith } from './support/license-snapshots';
 import type { RuleAttributes } from '../src/domain/proposed-rule';
 import { decideDirectRemovals, plansLostAfterRemoval } from '../src/domain/removal-safety';
 import type { DynamicLicensingGroup } from '../src/domain/rule-drift';
+import { e3Snapshot } from './fixtures/skus';
 
-const E3: SkuSnapshot = {
-  skuId: 'sku-e3',
-  skuPartNumber: 'ENTERPRISEPACK',
-  prepaidUnits: 10,
-  consumedUnits: 5,
-  servicePlans: [
-    { servicePlanId: 'p-mail', servicePlanName: 'EXCHANGE_S_ENTERPRISE' },
-    { servicePlanId: 'p-yammer', servicePlanName: 'YAMMER_ENTERPRISE' },
-    { servicePlanId: 'p-sway', servicePlanName: 'SWAY' },
-  ],
-};
+const E3 = e3Snapshot();
 const context = {
   skus: new Map([[E3.skuId, E3]]),
   groupNames: new Map([

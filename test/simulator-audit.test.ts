@@ -7,8 +7,7 @@ import {
 import { graphCall } from './support/graph-http';
 import { processingSettled } from './support/processing';
 import { expectGraphShape } from './support/graph-schema';
-
-const EMS = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
+import { EMS, OFFICE_E3, SWAY } from './fixtures/skus';
 
 describe('the simulator keeps a directory audit log, as Entra does', () => {
   let simulator: TenantSimulator;
@@ -143,21 +142,19 @@ describe('the license timeline, a read-only view beside Graph', () => {
     const base = await simulator.start();
     try {
       const user = DEMO_PEOPLE.sales.id;
-      const sway = 'a23b959c-7ce8-4e57-9140-b90eb88a9e97';
-      const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
       await graphCall(base, 'POST', `/v1.0/users/${user}/assignLicense`, {
-        addLicenses: [{ skuId: E3, disabledPlans: [] }],
+        addLicenses: [{ skuId: OFFICE_E3, disabledPlans: [] }],
         removeLicenses: [],
       });
       await graphCall(base, 'POST', `/v1.0/users/${user}/assignLicense`, {
-        addLicenses: [{ skuId: E3, disabledPlans: [sway] }],
+        addLicenses: [{ skuId: OFFICE_E3, disabledPlans: [SWAY] }],
         removeLicenses: [],
       });
       const timeline = await graphCall(base, 'GET', `/_simulator/licenseTimeline/${user}`);
       expect(timeline.body.value).toHaveLength(2);
       const losses = await graphCall(base, 'GET', '/_simulator/licenseLosses');
       expect(losses.body.value).toEqual([
-        expect.objectContaining({ userId: user, skuId: E3, plans: [sway] }),
+        expect.objectContaining({ userId: user, skuId: OFFICE_E3, plans: [SWAY] }),
       ]);
     } finally {
       await simulator.stop();

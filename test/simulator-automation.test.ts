@@ -5,9 +5,8 @@ import type { TenantFixture } from '../src/simulator/tenant-fixture';
 import { takeInventory } from '../src/engine/take-inventory';
 import { graphCall } from './support/graph-http';
 import { planWavesOn } from './support/wave-harness';
+import { EMS, OFFICE_E3 } from './fixtures/skus';
 
-const EMS = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
-const OFFICE_E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
 /** A schedule that never comes round during a test: runs are made with runOnce(). */
 const NOT_DURING_THE_TEST = { kind: 'every', ms: 365 * 86_400_000 } as const;
 

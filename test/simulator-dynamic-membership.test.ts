@@ -4,9 +4,8 @@ import type { TenantFixture } from '../src/simulator/tenant-fixture';
 import { dynamicMembershipSettled } from './support/dynamic-membership';
 import { graphCall } from './support/graph-http';
 import { expectGraphShape } from './support/graph-schema';
+import { OFFICE_E3 as E3, TEAMS } from './fixtures/skus';
 
-const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
-const TEAMS = '57ff2da0-773e-42df-b2af-ffb7a2317929';
 const DELAY_MS = 10 * 60_000;
 const FINANCE_RULE = '(user.department -eq "Finance")';
 

@@ -1,6 +1,5 @@
-import { TenantSimulator } from '../src/simulator/simulator-server';
 import type { TenantFixture } from '../src/simulator/tenant-fixture';
-import { graphCall } from './support/graph-http';
+import { runningSimulator } from './support/running-simulator';
 import { processingSettled } from './support/processing';
 
 /**
@@ -100,12 +99,13 @@ function tenant(): TenantFixture {
 }
 
 describe('license assignment states the simulator produces', () => {
-  let simulator: TenantSimulator;
-  let base: string;
+  const running = runningSimulator(() => ({
+    tenant: tenant(),
+    timings: { queuedMs: 10, usersPerSecond: 100000 },
+  }));
   const states = async (userId: string) =>
     (
-      await graphCall(
-        base,
+      await running.call(
         'GET',
         `/v1.0/users/${userId}?$select=id,assignedLicenses,licenseAssignmentStates`
       )
@@ -115,27 +115,16 @@ describe('license assignment states the simulator produces', () => {
       (row: { assignedByGroup: string | null }) => row.assignedByGroup === groupId
     );
 
-  beforeEach(async () => {
-    simulator = new TenantSimulator({
-      tenant: tenant(),
-      timings: { queuedMs: 10, usersPerSecond: 100000 },
-    });
-    base = await simulator.start();
-  });
-  afterEach(async () => {
-    await simulator.stop();
-  });
-
   it('keeps a license the group already gave ActiveWithError, as applied, when a later change to the group fails for that member', async () => {
     expect(await fromGroup('kiosk', GROUP_A)).toEqual([
       expect.objectContaining({ state: 'Active', error: 'None', disabledPlans: [MAIL] }),
     ]);
-    const enableMail = await graphCall(base, 'POST', `/v1.0/groups/${GROUP_A}/assignLicense`, {
+    const enableMail = await running.call('POST', `/v1.0/groups/${GROUP_A}/assignLicense`, {
       addLicenses: [{ skuId: SKU_A, disabledPlans: [] }],
       removeLicenses: [],
     });
     expect(enableMail.status).toBe(202);
-    await processingSettled(simulator);
+    await processingSettled(running.simulator);
     expect(await fromGroup('kiosk', GROUP_A)).toEqual([
       expect.objectContaining({
         state: 'ActiveWithError',
@@ -146,8 +135,7 @@ describe('license assignment states the simulator produces', () => {
     expect(
       (await states('kiosk')).assignedLicenses.map((l: { skuId: string }) => l.skuId)
     ).toContain(SKU_A);
-    const inError = await graphCall(
-      base,
+    const inError = await running.call(
       'GET',
       `/v1.0/groups/${GROUP_A}/membersWithLicenseErrors/microsoft.graph.user?$select=id`
     );
@@ -155,52 +143,51 @@ describe('license assignment states the simulator produces', () => {
   });
 
   it('gives a new member in conflict Error, never applied', async () => {
-    await graphCall(base, 'POST', `/v1.0/groups/${GROUP_A}/assignLicense`, {
+    await running.call('POST', `/v1.0/groups/${GROUP_A}/assignLicense`, {
       addLicenses: [{ skuId: SKU_A, disabledPlans: [] }],
       removeLicenses: [],
     });
-    await processingSettled(simulator);
-    await graphCall(base, 'DELETE', `/v1.0/groups/${GROUP_A}/members/kiosk/$ref`);
-    await processingSettled(simulator);
-    await graphCall(base, 'POST', `/v1.0/groups/${GROUP_A}/members/$ref`, {
-      '@odata.id': `${base}/v1.0/directoryObjects/kiosk`,
+    await processingSettled(running.simulator);
+    await running.call('DELETE', `/v1.0/groups/${GROUP_A}/members/kiosk/$ref`);
+    await processingSettled(running.simulator);
+    await running.call('POST', `/v1.0/groups/${GROUP_A}/members/$ref`, {
+      '@odata.id': `${running.base}/v1.0/directoryObjects/kiosk`,
     });
-    await processingSettled(simulator);
+    await processingSettled(running.simulator);
     expect(await fromGroup('kiosk', GROUP_A)).toEqual([
       expect.objectContaining({ state: 'Error', error: 'MutuallyExclusiveViolation' }),
     ]);
   });
 
   it('leaves the license ActiveWithError with DependencyViolation when a member leaves the group that gave a plan another license needs, until that is resolved', async () => {
-    const removed = await graphCall(base, 'DELETE', `/v1.0/groups/${GROUP_A}/members/audio/$ref`);
+    const removed = await running.call('DELETE', `/v1.0/groups/${GROUP_A}/members/audio/$ref`);
     expect(removed.status).toBe(204);
-    await processingSettled(simulator);
+    await processingSettled(running.simulator);
     expect(await fromGroup('audio', GROUP_A)).toEqual([
       expect.objectContaining({ state: 'ActiveWithError', error: 'DependencyViolation' }),
     ]);
-    const inError = await graphCall(
-      base,
+    const inError = await running.call(
       'GET',
       `/v1.0/groups/${GROUP_A}/membersWithLicenseErrors/microsoft.graph.user?$select=id`
     );
     expect(inError.body.value.map((u: { id: string }) => u.id)).toEqual(['audio']);
     // The admin gives Teams another way, then reprocesses the user: the group's license goes.
-    const direct = await graphCall(base, 'POST', '/v1.0/users/audio/assignLicense', {
+    const direct = await running.call('POST', '/v1.0/users/audio/assignLicense', {
       addLicenses: [{ skuId: SKU_A, disabledPlans: [MAIL] }],
       removeLicenses: [],
     });
     expect(direct.status).toBe(200);
-    await graphCall(base, 'POST', '/v1.0/users/audio/reprocessLicenseAssignment');
+    await running.call('POST', '/v1.0/users/audio/reprocessLicenseAssignment');
     expect(await fromGroup('audio', GROUP_A)).toEqual([]);
   });
 
   it('fails a member with a duplicate proxy address with UniquenessViolation', async () => {
     for (const twin of ['twin-1', 'twin-2']) {
-      await graphCall(base, 'POST', `/v1.0/groups/${GROUP_A}/members/$ref`, {
-        '@odata.id': `${base}/v1.0/directoryObjects/${twin}`,
+      await running.call('POST', `/v1.0/groups/${GROUP_A}/members/$ref`, {
+        '@odata.id': `${running.base}/v1.0/directoryObjects/${twin}`,
       });
     }
-    await processingSettled(simulator);
+    await processingSettled(running.simulator);
     for (const twin of ['twin-1', 'twin-2']) {
       expect(await fromGroup(twin, GROUP_A)).toEqual([
         expect.objectContaining({ state: 'Error', error: 'UniquenessViolation' }),
@@ -209,18 +196,18 @@ describe('license assignment states the simulator produces', () => {
   });
 
   it('shows every assignment of a suspended subscription Disabled, and no seat to assign', async () => {
-    simulator.directory.setSubscriptionStatus(SKU_VISIO, 'Suspended');
+    running.simulator.directory.setSubscriptionStatus(SKU_VISIO, 'Suspended');
     expect((await states('visio')).licenseAssignmentStates).toEqual([
       expect.objectContaining({ assignedByGroup: null, state: 'Disabled' }),
       expect.objectContaining({ assignedByGroup: GROUP_VISIO, state: 'Disabled' }),
     ]);
-    const skus = await graphCall(base, 'GET', '/v1.0/subscribedSkus');
+    const skus = await running.call('GET', '/v1.0/subscribedSkus');
     expect(skus.body.value.find((s: { skuId: string }) => s.skuId === SKU_VISIO)).toMatchObject({
       capabilityStatus: 'Suspended',
       prepaidUnits: { enabled: 0, suspended: 10 },
       consumedUnits: 1,
     });
-    const add = await graphCall(base, 'POST', '/v1.0/users/kiosk/assignLicense', {
+    const add = await running.call('POST', '/v1.0/users/kiosk/assignLicense', {
       addLicenses: [{ skuId: SKU_VISIO, disabledPlans: [] }],
       removeLicenses: [],
     });

@@ -1,6 +1,5 @@
-import { TenantSimulator } from '../src/simulator/simulator-server';
 import type { TenantFixture } from '../src/simulator/tenant-fixture';
-import { graphCall } from './support/graph-http';
+import { runningSimulator } from './support/running-simulator';
 import { expectGraphShape } from './support/graph-schema';
 
 const SKU_A = 'aaaaaaaa-0000-4000-8000-00000000000a';
@@ -88,10 +87,11 @@ function tenant(): TenantFixture {
 }
 
 describe('the tenant simulator licenses users as Graph does', () => {
-  let simulator: TenantSimulator;
-  let base: string;
-  const call = (method: string, path: string, body?: unknown) =>
-    graphCall(base, method, path, body);
+  const running = runningSimulator(() => ({
+    tenant: tenant(),
+    timings: { queuedMs: 300, usersPerSecond: 100000 },
+  }));
+  const call = running.call;
   const licensesOf = async (id: string) =>
     (await call('GET', `/v1.0/users/${id}?$select=id,assignedLicenses,licenseAssignmentStates`))
       .body;
@@ -111,17 +111,6 @@ describe('the tenant simulator licenses users as Graph does', () => {
     }
     throw new Error(`group ${groupId} never finished processing`);
   };
-
-  beforeEach(async () => {
-    simulator = new TenantSimulator({
-      tenant: tenant(),
-      timings: { queuedMs: 300, usersPerSecond: 100000 },
-    });
-    base = await simulator.start();
-  });
-  afterEach(async () => {
-    await simulator.stop();
-  });
 
   describe('POST /users/{id}/assignLicense', () => {
     it('assigns directly, answering 200 with the user, and consumes one seat', async () => {

@@ -5,8 +5,7 @@ import { Throttle, WRITE_QUOTA } from '../src/simulator/throttling';
 import { parseFaultSpec } from '../src/simulator/fault-injection';
 import { graphCall } from './support/graph-http';
 import { expectGraphShape } from './support/graph-schema';
-
-const EMS = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
+import { EMS, OFFICE_E3 } from './fixtures/skus';
 
 describe("the simulator enforces Graph's limits", () => {
   let simulator: TenantSimulator | null = null;
@@ -85,7 +84,7 @@ describe("the simulator enforces Graph's limits", () => {
             method: 'POST',
             url: `/users/${DEMO_PEOPLE.sales.id}/assignLicense`,
             headers: { 'Content-Type': 'application/json' },
-            body: { addLicenses: [], removeLicenses: ['6fd2c87f-b296-42f0-b197-1e91e994b900'] },
+            body: { addLicenses: [], removeLicenses: [OFFICE_E3] },
           },
           {
             id: '3',

@@ -1,6 +1,5 @@
-import { TenantSimulator } from '../src/simulator/simulator-server';
 import type { TenantFixture } from '../src/simulator/tenant-fixture';
-import { graphCall } from './support/graph-http';
+import { runningSimulator } from './support/running-simulator';
 import { processingSettled } from './support/processing';
 
 const SKU = 'aaaaaaaa-0000-4000-8000-00000000000a';
@@ -44,30 +43,21 @@ function tenant(): TenantFixture {
 }
 
 describe('group license processing runs at a rate, member by member', () => {
-  let simulator: TenantSimulator;
-  let base: string;
+  const running = runningSimulator(() => ({
+    tenant: tenant(),
+    timings: { queuedMs: 300, usersPerSecond: 400 },
+    auditLatencyMs: 0, // what processing records, not when it can be read
+  }));
   const licensed = () =>
-    [...simulator.directory.users.values()].filter(
-      (u) => simulator.directory.assignedLicenses(u).length > 0
+    [...running.simulator.directory.users.values()].filter(
+      (u) => running.simulator.directory.assignedLicenses(u).length > 0
     ).length;
   const state = async () =>
-    (await graphCall(base, 'GET', '/v1.0/groups/g?$select=licenseProcessingState')).body
+    (await running.call('GET', '/v1.0/groups/g?$select=licenseProcessingState')).body
       .licenseProcessingState?.state;
 
-  beforeEach(async () => {
-    simulator = new TenantSimulator({
-      tenant: tenant(),
-      timings: { queuedMs: 300, usersPerSecond: 400 },
-      auditLatencyMs: 0, // what processing records, not when it can be read
-    });
-    base = await simulator.start();
-  });
-  afterEach(async () => {
-    await simulator.stop();
-  });
-
   it('licenses members gradually while in progress, and all of them by completion, the unlocated ones in the tenant country', async () => {
-    await graphCall(base, 'POST', '/v1.0/groups/g/assignLicense', {
+    await running.call('POST', '/v1.0/groups/g/assignLicense', {
       addLicenses: [{ skuId: SKU, disabledPlans: [] }],
       removeLicenses: [],
     });
@@ -84,19 +74,18 @@ describe('group license processing runs at a rate, member by member', () => {
   });
 
   it('re-evaluates just the member when membership changes', async () => {
-    await graphCall(base, 'POST', '/v1.0/groups/g/assignLicense', {
+    await running.call('POST', '/v1.0/groups/g/assignLicense', {
       addLicenses: [{ skuId: SKU, disabledPlans: [] }],
       removeLicenses: [],
     });
-    await processingSettled(simulator);
-    await graphCall(base, 'POST', '/v1.0/groups/g/members/$ref', {
+    await processingSettled(running.simulator);
+    await running.call('POST', '/v1.0/groups/g/members/$ref', {
       '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/u${MEMBERS}`,
     });
     expect(await state()).toBe('QueuedForProcessing');
-    await processingSettled(simulator);
+    await processingSettled(running.simulator);
     const finishes = (
-      await graphCall(
-        base,
+      await running.call(
         'GET',
         `/v1.0/auditLogs/directoryAudits?$filter=${encodeURIComponent("activityDisplayName eq 'Finish applying group based license to users'")}`
       )

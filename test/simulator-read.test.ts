@@ -9,10 +9,8 @@ import {
 import type { TenantFixture } from '../src/simulator/tenant-fixture';
 import { Agent } from 'undici';
 import { expectGraphShape, graphValidator } from './support/graph-schema';
+import { EMS, OFFICE_E3 as E3, TEAMS } from './fixtures/skus';
 
-const EMS = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
-const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
-const TEAMS = '57ff2da0-773e-42df-b2af-ffb7a2317929';
 const trust = new Agent({ connect: { ca: readFileSync(LOOPBACK_CERTIFICATE_PATH) } });
 
 describe('the tenant simulator serves Graph v1.0 reads', () => {

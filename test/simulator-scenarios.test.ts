@@ -11,8 +11,7 @@ import {
   trickyUserId,
 } from '../src/simulator/scenarios/tricky-tenant';
 import { graphCall } from './support/graph-http';
-
-const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
+import { OFFICE_E3 as E3 } from './fixtures/skus';
 
 describe('the tricky scenario has one user for every hard case', () => {
   let simulator: TenantSimulator;

@@ -7,8 +7,8 @@ import {
 import { graphCall } from './support/graph-http';
 import { processingSettled } from './support/processing';
 import { expectGraphShape } from './support/graph-schema';
+import { EMS } from './fixtures/skus';
 
-const EMS = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
 const user = trickyUserId('both-same-plans');
 const select =
   '$select=id,displayName,userPrincipalName,accountEnabled,usageLocation,department,assignedLicenses,licenseAssignmentStates';

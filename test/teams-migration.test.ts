@@ -5,6 +5,7 @@ import { cardOf, cardTexts } from './support/connector-stand-in';
 import { reportStorage } from './support/report-storage';
 import { directAssignmentsOf, waveAssignments } from './support/script-record';
 import { TeamsDriver } from './support/teams-driver';
+import { OFFICE_E3 } from './fixtures/skus';
 
 /**
  * The whole migration of the demo tenant (1,000 users, 1,200 direct assignments) in Teams, through the
@@ -12,7 +13,6 @@ import { TeamsDriver } from './support/teams-driver';
  * tenant's old license script keeps running meanwhile: what its joiners and leavers change is taken from
  * the simulator's record of it.
  */
-const OFFICE_E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
 
 describe('the whole migration through Teams', () => {
   let bot: BotUnderTest;

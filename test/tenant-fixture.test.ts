@@ -3,19 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TenantFixtureError, checkTenantFixture, loadTenant } from '../src/simulator/load-tenant';
 import { buildDemoTenant } from '../src/simulator/scenarios/demo-tenant';
+import { EMS, OFFICE_E3 } from './fixtures/skus';
 
 describe('tenant fixtures and scenarios', () => {
   it('ships a demo scenario that is a valid fixture: 1,000 users, EMS to all, Office 365 E3 to the 200 in Finance', () => {
     const demo = checkTenantFixture(buildDemoTenant());
     expect(demo.users).toHaveLength(1000);
-    expect(
-      demo.users.every((u) =>
-        u.licenses?.some((l) => l.skuId === 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e')
-      )
-    ).toBe(true);
-    const withE3 = demo.users.filter((u) =>
-      u.licenses?.some((l) => l.skuId === '6fd2c87f-b296-42f0-b197-1e91e994b900')
-    );
+    expect(demo.users.every((u) => u.licenses?.some((l) => l.skuId === EMS))).toBe(true);
+    const withE3 = demo.users.filter((u) => u.licenses?.some((l) => l.skuId === OFFICE_E3));
     expect(withE3).toHaveLength(200);
     // As in real directories, a few in Finance have a misspelled, padded or missing department.
     const departments = withE3.map((u) => u.department);

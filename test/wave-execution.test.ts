@@ -14,8 +14,7 @@ import {
 } from '../src/simulator/scenarios/tricky-tenant';
 import { approve, planWavesOn } from './support/wave-harness';
 import { graphCall } from './support/graph-http';
-
-const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
+import { OFFICE_E3 as E3 } from './fixtures/skus';
 
 /** Waits that pass in simulated time only: each moves the clock the lag bound is measured on. */
 function simulatedWaits() {

@@ -4,14 +4,13 @@ import { cardOf, cardTexts } from './support/connector-stand-in';
 import { graphCall } from './support/graph-http';
 import { assignmentKey, directAssignmentsOf, waveAssignments } from './support/script-record';
 import { TeamsDriver } from './support/teams-driver';
+import { EMS, MFA_PREMIUM } from './fixtures/skus';
 
 /**
  * Watching each wave before the next: the follow-up after the soak period and release windows, on a
  * clock the test moves (the bot's; Graph's own processing runs in real time).
  */
 
-const EMS = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
-const MFA_PREMIUM = '8a256a2b-b617-496d-b51b-e76466e88db0';
 const MINUTE = 60_000;
 // Whole waves of a thousand users, each read back from replicas that lag: deadlines, not timings.
 jest.setTimeout(120_000);

@@ -9,10 +9,7 @@ import { readBackDelaysFor } from '../src/domain/read-freshness';
 import { TEST_REPLICATION_LAG_MS } from './support/durable-setup';
 import { approve, planWavesOn } from './support/wave-harness';
 import { assignmentKey, directAssignmentsOf, ScriptRecord } from './support/script-record';
-
-const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
-const YAMMER = '7547a3fe-08ee-4ccb-b430-5077c5041653';
-const SWAY = 'a23b959c-7ce8-4e57-9140-b90eb88a9e97';
+import { OFFICE_E3 as E3, SWAY, YAMMER } from './fixtures/skus';
 
 /** What goes wrong during one run: changes after approval, and faults on each directory call. */
 const scenario = fc.record({

@@ -6,8 +6,8 @@ import { InMemoryJournal } from '../src/storage/in-memory-journal';
 import { TenantSimulator } from '../src/simulator/simulator-server';
 import { generateTenant, parseGeneratorSpec } from '../src/simulator/scenarios/generated-tenant';
 import { approve, planWavesOn } from './support/wave-harness';
+import { OFFICE_E3 as E3 } from './fixtures/skus';
 
-const E3 = '6fd2c87f-b296-42f0-b197-1e91e994b900';
 /** Graph's time runs 60 times faster: its 150 s write window passes in 2.5 s. */
 const TIME_SCALE = 60;
 

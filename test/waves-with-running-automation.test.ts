@@ -12,8 +12,8 @@ import { InMemoryJournal } from '../src/storage/in-memory-journal';
 import { demoTenantReadyForWaves } from './support/durable-setup';
 import { graphCall } from './support/graph-http';
 import { approve, planWavesOn } from './support/wave-harness';
+import { EMS } from './fixtures/skus';
 
-const EMS = 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e';
 /** The script runs when a test says so (runOnce), never on its own during it. */
 const NOT_DURING_THE_TEST = { kind: 'every', ms: 365 * 86_400_000 } as const;
 

@@ -1,12 +1,18 @@
-import { dynamicGroupName, exceptionsGroupName } from './dynamic-choice';
-import type { AssignState } from './migration-record';
+import { dynamicGroupName, exceptionsGroupName, type DynamicChoice } from './dynamic-choice';
+import type { ShadowProof } from './shadow-proof';
+
+/** What the hand-over reads of an assignment (a migration record's `assign`). */
+interface DynamicAssignment {
+  readonly dynamic?: readonly DynamicChoice[];
+  readonly proof?: ShadowProof;
+}
 
 /**
  * Once the direct assignments are gone: which of the old script's work the dynamic groups now do, and
  * what still needs the script or a person (the exceptions groups). Empty for a static-only migration.
  * Pure.
  */
-export function dynamicHandOver(assign: AssignState | null): string {
+export function dynamicHandOver(assign: DynamicAssignment | null): string {
   if (!assign?.dynamic?.length || assign.proof?.status !== 'approved') return '';
   return assign.dynamic
     .map((choice) => {

@@ -1,5 +1,5 @@
 import type { AuditActor } from './audit-log';
-import type { Directory } from './directory';
+import type { DirectoryState } from './directory-state';
 import type { TenantFixture } from './tenant-fixture';
 
 /**
@@ -8,7 +8,7 @@ import type { TenantFixture } from './tenant-fixture';
  * thousand licensed users per run and at least one.
  */
 export function recordAutomationHistory(
-  directory: Directory,
+  directory: DirectoryState,
   automation: TenantFixture['existingAutomation']
 ): void {
   if (!automation) return;

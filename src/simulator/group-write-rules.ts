@@ -1,4 +1,4 @@
-import type { DirectoryGroup } from './directory';
+import type { DirectoryGroup } from './directory-model';
 import { GraphError } from './graph-error';
 
 /**

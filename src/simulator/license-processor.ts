@@ -1,10 +1,7 @@
 import { GROUP_BASED_LICENSING } from './audit-log';
-import {
-  failureReason,
-  type Directory,
-  type DirectoryGroup,
-  type GroupProcessingResult,
-} from './directory';
+import type { Directory } from './directory';
+import type { DirectoryGroup, GroupProcessingResult } from './directory-model';
+import { failureReason } from './group-license-processing';
 
 export interface ProcessingTimings {
   /** How long a group waits in QueuedForProcessing, in simulated milliseconds. */

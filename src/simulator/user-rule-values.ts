@@ -1,4 +1,4 @@
-import type { DirectoryUser } from './directory';
+import type { DirectoryUser } from './directory-model';
 import type { RuleSubject } from './membership-rule';
 
 /**

@@ -15,6 +15,7 @@ import { summaryCard } from '../../src/teams/cards/summary-card';
 import { noticeSampleCards } from './sample-notice-cards';
 import { largePlanCard } from './sample-plan-card';
 import { readSampleCards } from './sample-read-cards';
+import { EMS } from '../fixtures/skus';
 
 /**
  * Every card the bot sends, filled as they are with a large tenant in play (100,000 users, 40 waves,
@@ -45,7 +46,7 @@ export function sampleCards(): { name: string; card: Record<string, unknown> }[]
     entries: Array.from({ length: 2500 }, (_, u) => ({
       userId: `u${i}-${u}`,
       userPrincipalName: upn(u),
-      skuId: 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e',
+      skuId: EMS,
       disabledPlans: [],
     })),
     status: i < 3 ? 'completed' : i === 3 ? 'running' : 'proposed',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { collectionResponse, entityResponse } from '../collection-response';
-import type { DirectoryGroup } from '../directory';
+import type { DirectoryGroup } from '../directory-model';
 import { GraphError, badRequest, notFound } from '../graph-error';
 import { dynamicGroupPropertiesOnCreate } from '../dynamic-group-properties';
 import { memberChangeRefusal } from '../group-write-rules';

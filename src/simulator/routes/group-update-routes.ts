@@ -1,4 +1,4 @@
-import type { DirectoryGroup } from '../directory';
+import type { DirectoryGroup } from '../directory-model';
 import { checkedMembershipRule, checkedProcessingState } from '../dynamic-group-properties';
 import { isDynamicGroup } from '../dynamic-group-members';
 import { GraphError } from '../graph-error';

@@ -1,4 +1,4 @@
-import type { DirectoryGroup } from '../directory';
+import type { DirectoryGroup } from '../directory-model';
 import { GraphError, notFound } from '../graph-error';
 import { memberChangeRefusal } from '../group-write-rules';
 import type { SimulatorState } from './route';

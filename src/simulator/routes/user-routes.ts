@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { collectionResponse, entityResponse } from '../collection-response';
-import type { DirectoryUser } from '../directory';
+import type { DirectoryUser } from '../directory-model';
 import { GROUP_BASED_LICENSING } from '../audit-log';
 import { GraphError } from '../graph-error';
 import {

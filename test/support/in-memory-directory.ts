@@ -1,0 +1,170 @@
+import type { LicenseChangeEvent } from '../../src/domain/automation';
+import type { ExistingLicensingGroup } from '../../src/domain/group-plan';
+import type {
+  LicenseAssignmentSnapshot,
+  SkuSnapshot,
+  UserLicenseSnapshot,
+} from '../../src/domain/licenses';
+import type { DirectoryWriter } from '../../src/engine/directory-writer';
+import type { TenantReader } from '../../src/engine/tenant-reader';
+
+/** What one read of a user answers: their licenses, an error, or nothing at all (absent from a batch). */
+export type UserRead = UserLicenseSnapshot | Error | 'no answer';
+
+/** A user who holds nothing yet, in the US, enabled. */
+export function userNamed(id: string): UserLicenseSnapshot {
+  return {
+    id,
+    userPrincipalName: `${id}@contoso.example`,
+    accountEnabled: true,
+    usageLocation: 'US',
+    licenseAssignmentStates: [],
+  };
+}
+
+/** A healthy assignment of a SKU: direct when `assignedByGroup` is null. */
+export function activeRow(
+  skuId: string,
+  assignedByGroup: string | null,
+  disabledPlans: readonly string[] = []
+): LicenseAssignmentSnapshot {
+  return { skuId, assignedByGroup, disabledPlans, state: 'Active', error: 'None' };
+}
+
+/**
+ * The engine's directory ports (TenantReader, DirectoryWriter) over plain data, for engine tests: SKUs,
+ * licensing groups and users' license rows that removals and restores change. A test can script what the
+ * next reads of a user answer (a lagging replica, an error, no answer); once the script runs out, the
+ * last scripted answer repeats, or reads answer the current state if none was scripted.
+ */
+export class InMemoryDirectory implements TenantReader, DirectoryWriter {
+  readonly users = new Map<string, UserLicenseSnapshot>();
+  readonly groups = new Map<string, ExistingLicensingGroup>();
+  readonly events: LicenseChangeEvent[] = [];
+  private readonly scripted = new Map<string, UserRead[]>();
+
+  constructor(
+    readonly skus: readonly SkuSnapshot[] = [],
+    readonly tenantId = 'tenant'
+  ) {}
+
+  /** Adds (or replaces) users. */
+  withUsers(...users: UserLicenseSnapshot[]): this {
+    for (const user of users) this.users.set(user.id, user);
+    return this;
+  }
+
+  /** Adds a licensing group by name, assigning these SKUs without disabled plans. */
+  withGroup(id: string, displayName: string, skuIds: readonly string[] = []): this {
+    const licenses = skuIds.map((skuId) => ({ skuId, disabledPlans: [] }));
+    this.groups.set(id, { id, displayName, licenses, nestedGroupCount: 0 });
+    return this;
+  }
+
+  /** What the next reads of a user answer, in order; the last repeats. */
+  answerReads(userId: string, ...reads: UserRead[]): this {
+    this.scripted.set(userId, reads);
+    return this;
+  }
+
+  /** Whether the user holds this SKU directly now. */
+  holdsDirectly(userId: string, skuId: string): boolean {
+    return (this.users.get(userId)?.licenseAssignmentStates ?? []).some(
+      (row) => row.skuId === skuId && row.assignedByGroup === null
+    );
+  }
+
+  // TenantReader
+
+  async organizationId(): Promise<string> {
+    return this.tenantId;
+  }
+
+  async subscribedSkus(): Promise<SkuSnapshot[]> {
+    return [...this.skus];
+  }
+
+  async licensingGroupNames(): Promise<Map<string, string>> {
+    return new Map([...this.groups.values()].map((group) => [group.id, group.displayName]));
+  }
+
+  async licensingGroups(): Promise<ExistingLicensingGroup[]> {
+    return [...this.groups.values()];
+  }
+
+  async groupsWithLicenseErrors(): Promise<{ id: string; displayName: string }[]> {
+    return [...this.groups.values()]
+      .filter((group) => this.membersInError(group.id).length > 0)
+      .map(({ id, displayName }) => ({ id, displayName }));
+  }
+
+  async membersWithLicenseErrors(groupId: string): Promise<UserLicenseSnapshot[]> {
+    return this.membersInError(groupId);
+  }
+
+  async licenseChangeEvents(since: Date): Promise<LicenseChangeEvent[]> {
+    return this.events.filter((event) => new Date(event.at) >= since);
+  }
+
+  async forEachUser(visit: (user: UserLicenseSnapshot) => void): Promise<void> {
+    for (const user of this.users.values()) visit(user);
+  }
+
+  // DirectoryWriter
+
+  async readUser(userId: string): Promise<UserLicenseSnapshot> {
+    const read = this.nextRead(userId);
+    if (read instanceof Error) throw read;
+    if (read === 'no answer') throw new Error(`404 Request_ResourceNotFound: ${userId}`);
+    return read;
+  }
+
+  async readUsers(userIds: readonly string[]): Promise<Map<string, UserLicenseSnapshot | Error>> {
+    return new Map(
+      userIds.flatMap((id) => {
+        const read = this.nextRead(id);
+        return read === 'no answer' ? [] : [[id, read] as const];
+      })
+    );
+  }
+
+  async removeDirectLicenses(userId: string, skuIds: readonly string[]): Promise<void> {
+    this.changeRows(userId, (rows) =>
+      rows.filter((row) => row.assignedByGroup !== null || !skuIds.includes(row.skuId))
+    );
+  }
+
+  async restoreDirectLicense(
+    userId: string,
+    skuId: string,
+    disabledPlans: readonly string[]
+  ): Promise<void> {
+    this.changeRows(userId, (rows) => [...rows, activeRow(skuId, null, disabledPlans)]);
+  }
+
+  private nextRead(userId: string): UserRead {
+    const [next, ...later] = this.scripted.get(userId) ?? [];
+    if (later.length > 0) this.scripted.set(userId, later);
+    return next ?? this.users.get(userId) ?? 'no answer';
+  }
+
+  private changeRows(
+    userId: string,
+    change: (rows: readonly LicenseAssignmentSnapshot[]) => LicenseAssignmentSnapshot[]
+  ): void {
+    const user = this.users.get(userId);
+    if (!user) throw new Error(`404 Request_ResourceNotFound: ${userId}`);
+    this.users.set(userId, {
+      ...user,
+      licenseAssignmentStates: change(user.licenseAssignmentStates),
+    });
+  }
+
+  private membersInError(groupId: string): UserLicenseSnapshot[] {
+    return [...this.users.values()].filter((user) =>
+      user.licenseAssignmentStates.some(
+        (row) => row.assignedByGroup === groupId && row.error !== 'None'
+      )
+    );
+  }
+}
