@@ -2,7 +2,7 @@ import type { LicenseAssignmentSnapshot, SkuSnapshot, UserLicenseSnapshot } from
 import { assignmentAdvice, describeAssignmentState } from './license-errors';
 import { productName } from './product-names';
 import { ruleMatches, ruleMismatch, type RuleAttributes } from './proposed-rule';
-import type { DynamicLicensingGroup } from './rule-drift';
+import type { DynamicLicensingGroup } from './dynamic-licensing-group';
 
 /**
  * What decides whether a user's direct license may go: the group assignments of the same SKU must be

@@ -2,7 +2,10 @@ import { dynamicGroupName, exceptionsGroupName } from './dynamic-choice';
 import type { FollowUpFinding, FollowUpTarget } from './follow-up';
 import type { UserLicenseSnapshot } from './licenses';
 import type { AssignState } from './migration-record';
-import { ruleMatches, ruleMismatch, type ProposedRule } from './proposed-rule';
+import type { DynamicLicensingGroup } from './dynamic-licensing-group';
+import { ruleMatches, ruleMismatch } from './proposed-rule';
+
+export type { DynamicLicensingGroup } from './dynamic-licensing-group';
 import { isHealthy } from './removal-safety';
 
 /**
@@ -11,16 +14,6 @@ import { isHealthy } from './removal-safety';
  * follow-up warns while there is still time to fix the attribute or add them to the exceptions group.
  * Pure.
  */
-
-/** A licensed dynamic group the bot made: its id, its rule, and its exceptions group's name. */
-export interface DynamicLicensingGroup {
-  readonly groupId: string;
-  readonly displayName: string;
-  readonly rule: ProposedRule;
-  readonly ruleText: string;
-  /** Null when the rule missed nobody, so no exceptions group was made. */
-  readonly exceptionsName: string | null;
-}
 
 /** The dynamic groups an assignment created, by id (those it has not created yet are left out). */
 export function dynamicLicensingGroups(assign: AssignState | null | undefined) {
