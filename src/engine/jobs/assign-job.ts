@@ -4,6 +4,8 @@ import {
   processingProblem,
 } from '../../domain/assign-lifecycle';
 import type { AssignState } from '../../domain/migration-record';
+import { leftOutSentence } from '../../domain/population-audience';
+import { isNotFound, readManyUsers } from '../directory-calls';
 import { needsProof, proveShadowGroups } from '../dynamic-group-proof';
 import { listLicenseErrors } from '../list-license-errors';
 import { intendedGroupsOf } from '../../domain/intended-groups';
@@ -57,6 +59,9 @@ async function assignGroups(deps: JobDependencies, assign: AssignState) {
       knownGroupIds: known,
       groupKey: assign.approvalId,
       replication: deps.readBack,
+      // The plan may be days old and the old script still runs: leavers are read again and left out.
+      readUsers: (ids) => readManyUsers(deps.directoryWriter, ids),
+      isDeleted: isNotFound,
       onGroupReady: async (name, id) => {
         if (known[name] === id) return;
         known[name] = id;
@@ -100,6 +105,7 @@ async function tellAssignFinished(deps: JobDependencies, outcome: AssignOutcome)
       created: g.created,
     })),
     failures: report.failures.length,
+    leftOut: leftOutSentence(report.leftOut),
     processingComplete: wait.complete,
     processingPending: pending,
     processingConfirmedBy: wait.confirmedBy,

@@ -16,6 +16,7 @@ import {
 } from '../../domain/wave-lifecycle';
 import { executeWave } from '../execute-wave';
 import { intendedGroupsOf } from '../../domain/intended-groups';
+import { dynamicLicensingGroups } from '../../domain/rule-drift';
 import { updateRecord } from '../migration-store';
 import type { WaveReport } from '../wave-run';
 import type { JobDependencies } from './job-dependencies';
@@ -143,6 +144,8 @@ async function removalContext(
     skus: new Map((await deps.reader.subscribedSkus()).map((s) => [s.skuId.toLowerCase(), s])),
     groupNames: await deps.reader.licensingGroupNames(),
     intendedGroups: intendedGroupsOf(record),
+    // A path through a dynamic group counts only while the user still matches its rule.
+    dynamicGroups: dynamicLicensingGroups(record.assign),
   };
 }
 
