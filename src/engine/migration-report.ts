@@ -1,6 +1,7 @@
 import type { JournalEntry, RemovalOutcome } from '../domain/journal';
 import type { MigrationRecord } from '../domain/migration-record';
 import { intendedGroupsOf } from '../domain/intended-groups';
+import { dynamicLicensingGroups } from '../domain/rule-drift';
 import type { TenantReader } from './tenant-reader';
 import { verifyDirectRemovals } from './verify-removals';
 
@@ -25,7 +26,11 @@ export async function migrationReport(
   entries: readonly JournalEntry[],
   record: MigrationRecord
 ): Promise<ReportRow[]> {
-  const verified = await verifyDirectRemovals(reader, intendedGroupsOf(record));
+  const verified = await verifyDirectRemovals(
+    reader,
+    intendedGroupsOf(record),
+    dynamicLicensingGroups(record.assign)
+  );
   const names = new Map<string, string>();
   for (const wave of record.waves)
     for (const entry of wave.entries) names.set(entry.userId, entry.userPrincipalName);

@@ -1,6 +1,7 @@
 import { decideDirectRemovals, type RemovalDecision } from '../domain/removal-safety';
 import type { WaveEntry } from '../domain/waves';
 import type { TenantReader } from './tenant-reader';
+import type { DynamicLicensingGroup } from '../domain/dynamic-licensing-group';
 
 /** One user and one directly assigned SKU, with what the migration would do and why. */
 export interface VerifyRow {
@@ -25,7 +26,8 @@ export interface VerifyResult {
  */
 export async function verifyDirectRemovals(
   reader: TenantReader,
-  intendedGroups?: ReadonlyMap<string, ReadonlySet<string>>
+  intendedGroups?: ReadonlyMap<string, ReadonlySet<string>>,
+  dynamicGroups?: readonly DynamicLicensingGroup[]
 ): Promise<VerifyResult> {
   const skuList = await reader.subscribedSkus();
   const skus = new Map(skuList.map((sku) => [sku.skuId.toLowerCase(), sku]));
@@ -34,7 +36,12 @@ export async function verifyDirectRemovals(
   const candidates: WaveEntry[] = [];
   const summary: VerifyResult['summary'] = {};
   await reader.forEachUser((user) => {
-    for (const decision of decideDirectRemovals(user, { skus, groupNames, intendedGroups })) {
+    for (const decision of decideDirectRemovals(user, {
+      skus,
+      groupNames,
+      intendedGroups,
+      ...(dynamicGroups ? { dynamicGroups } : {}),
+    })) {
       users.push({
         id: user.id,
         userPrincipalName: user.userPrincipalName,

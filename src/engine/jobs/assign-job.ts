@@ -9,6 +9,7 @@ import { isNotFound, readManyUsers } from '../directory-calls';
 import { needsProof, proveShadowGroups } from '../dynamic-group-proof';
 import { listLicenseErrors } from '../list-license-errors';
 import { intendedGroupsOf } from '../../domain/intended-groups';
+import { dynamicLicensingGroups } from '../../domain/rule-drift';
 import { updateRecord } from '../migration-store';
 import { populateAndAssign, waitForProcessing } from '../populate-and-assign';
 import { readBackOf } from '../read-until-fresh';
@@ -96,7 +97,11 @@ async function assignGroups(deps: JobDependencies, assign: AssignState) {
 async function tellAssignFinished(deps: JobDependencies, outcome: AssignOutcome): Promise<void> {
   const { report, wait, pending } = outcome;
   const { record } = await deps.store.read();
-  const verified = await verifyDirectRemovals(deps.reader, intendedGroupsOf(record));
+  const verified = await verifyDirectRemovals(
+    deps.reader,
+    intendedGroupsOf(record),
+    dynamicLicensingGroups(record.assign)
+  );
   await deps.notifier.notify({
     kind: 'assign-finished',
     groups: report.groups.map((g) => ({

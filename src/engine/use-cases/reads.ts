@@ -1,3 +1,4 @@
+import { dynamicLicensingGroups } from '../../domain/rule-drift';
 import type { ApprovalRequest, Person } from '../../domain/approvals';
 import { toCsv } from '../../csv';
 import { WaveTallyCounter, type WaveTally } from '../../domain/done-report';
@@ -89,9 +90,13 @@ export class MigrationReads extends TenantReads {
     return wave;
   }
 
-  /** Verification against the approved plan's groups, once they are assigned. */
+  /**
+   * Verification against the approved plan's groups, once they are assigned; a dynamic group counts only
+   * for users who still match its rule.
+   */
   async verifyAsPlanned(): Promise<VerifyResult> {
-    return this.verify(intendedGroupsOf(await currentRecord(this.deps)));
+    const record = await currentRecord(this.deps);
+    return this.verify(intendedGroupsOf(record), dynamicLicensingGroups(record.assign));
   }
 
   /**

@@ -3,6 +3,7 @@ import { assignSummary, nothingToAssign } from '../../domain/approval-summaries'
 import type { GroupChoiceArgument } from '../../domain/commands';
 import { GroupChoiceError, type DynamicChoice } from '../../domain/dynamic-choice';
 import { intendedGroupsOf } from '../../domain/intended-groups';
+import { dynamicLicensingGroups } from '../../domain/rule-drift';
 import {
   expireDue,
   newApproval,
@@ -113,7 +114,11 @@ export class SignOffRequests {
     const sizes = wavesSizesOrRefuse(sizesText);
     const before = await currentRecord(deps);
     refuseIf(proposeWavesRefusal(before));
-    const verified = await verifyDirectRemovals(deps.reader, intendedGroupsOf(before));
+    const verified = await verifyDirectRemovals(
+      deps.reader,
+      intendedGroupsOf(before),
+      dynamicLicensingGroups(before.assign)
+    );
     const kept = verified.users.filter((u) => u.decision === 'skip').length;
     if (verified.candidates.length === 0) {
       throw new MigrationRefusal(

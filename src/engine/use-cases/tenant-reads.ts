@@ -1,3 +1,4 @@
+import type { DynamicLicensingGroup } from '../../domain/dynamic-licensing-group';
 import type { DynamicRulePlan } from '../../domain/dynamic-rule-plan';
 import type { GroupPlan } from '../../domain/group-plan';
 import type { InventoryReport } from '../../domain/inventory';
@@ -33,8 +34,11 @@ export class TenantReads {
   }
 
   /** Which direct assignments could go now, and why each that stays must; `intended`: the plan's groups. */
-  verify(intended?: ReadonlyMap<string, ReadonlySet<string>>): Promise<VerifyResult> {
-    return verifyDirectRemovals(this.tenant.reader, intended);
+  verify(
+    intended?: ReadonlyMap<string, ReadonlySet<string>>,
+    dynamicGroups?: readonly DynamicLicensingGroup[]
+  ): Promise<VerifyResult> {
+    return verifyDirectRemovals(this.tenant.reader, intended, dynamicGroups);
   }
 
   errors(): Promise<LicenseErrorRow[]> {
