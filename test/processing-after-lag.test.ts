@@ -2,7 +2,8 @@ import { simulatorGraphClient } from './support/simulator-graph-client';
 import { GraphGroupWriter } from '../src/graph/graph-group-writer';
 import { readBackDelaysFor } from '../src/domain/read-freshness';
 import type { GroupPlan } from '../src/domain/group-plan';
-import { populateAndAssign, waitForProcessing } from '../src/engine/populate-and-assign';
+import { populateAndAssign } from '../src/engine/populate-and-assign';
+import { waitForProcessing } from '../src/engine/wait-for-processing';
 import { TenantSimulator } from '../src/simulator/simulator-server';
 import { TRICKY_GROUPS, buildTrickyTenant } from '../src/simulator/scenarios/tricky-tenant';
 

@@ -1,5 +1,5 @@
 import type { GroupWriter } from '../src/engine/group-writer';
-import { waitForProcessing } from '../src/engine/populate-and-assign';
+import { waitForProcessing } from '../src/engine/wait-for-processing';
 
 /** A group writer whose processing state and audit log the test sets, poll by poll. */
 function groupsAt(

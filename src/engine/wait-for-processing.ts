@@ -1,0 +1,161 @@
+import { nextPollMs, processingWaitsFor } from '../domain/processing-wait';
+import { isNotFoundFor, isPastLag } from '../domain/read-freshness';
+import type { GroupWriter } from './group-writer';
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** What showed a group's processing finished: the audit event, the members' license states, or the state alone. */
+export type ProcessingConfirmation = 'audit' | 'license states' | 'processing state';
+
+export interface ProcessingWait {
+  /** Every group's processing is complete. */
+  readonly complete: boolean;
+  /** Groups still processing at the deadline. */
+  readonly pending: readonly string[];
+  /** For each pending group, what it still waited for (the end of a sentence: "… waits for …"). */
+  readonly waitingFor: Readonly<Record<string, string>>;
+  /** Whether the audit log confirmed the finish of every group assigned in this run. */
+  readonly auditConfirmed: boolean;
+  /** What the wait relied on for the groups assigned in this run (the weakest used), for the channel. */
+  readonly confirmedBy: ProcessingConfirmation;
+}
+
+/**
+ * Waits until every group's license processing is complete: its `licenseProcessingState` says
+ * ProcessingComplete and, for groups assigned a license since `assignedSince`, either the audit log holds
+ * the "Finish applying group based license to users" event or every member's license states carry the
+ * group's assignment. The state flips before the last members are written on a busy tenant, so it is never
+ * enough alone; the members' states are the ground truth, and the audit event (minutes late in real
+ * tenants) confirms when it arrives. The audit log is read at most every `auditEveryMs` (its own limit is
+ * 5 requests per 10 s per app), and an audit log that is throttled, failing or forbidden never fails the wait.
+ */
+export async function waitForProcessing(
+  groupIds: readonly string[],
+  writer: GroupWriter,
+  options: {
+    /** The pause between polls after progress; it doubles while nothing moves, up to `maxPollMs`. */
+    pollMs?: number;
+    /** The longest pause between polls (default 6 × pollMs). */
+    maxPollMs?: number;
+    timeoutMs?: number;
+    /** How often to read the audit log at most (default 30 s); members' states are read each poll. */
+    auditEveryMs?: number;
+    assignedSince?: Date;
+    assigned?: readonly string[];
+    /** Told each time a group's processing state changes (for the channel). */
+    onChange?: (groupId: string, state: string | null) => Promise<void>;
+    /** The last member add or assignment (PopulateReport.lastWriteAt): earlier reads may be stale. */
+    lastWriteAt?: string | null;
+    /** How far a replica may lag (the replication-lag bound). */
+    lagBoundMs?: number;
+    now?: () => Date;
+    sleep?: (ms: number) => Promise<void>;
+  } = {}
+): Promise<ProcessingWait> {
+  const lastStates = new Map<string, string | null>();
+  const now = options.now ?? (() => new Date());
+  const sleep = options.sleep ?? realSleep;
+  const deadline = now().getTime() + (options.timeoutMs ?? 30 * 60_000);
+  const auditEveryMs = options.auditEveryMs ?? 30_000;
+  const needsConfirmation = new Set((options.assigned ?? []).map((id) => id.toLowerCase()));
+  const byAudit = new Set<string>();
+  const byStates = new Set<string>();
+  let auditForbidden = false;
+  let lastCheck = -Infinity;
+  let waiting = [...groupIds];
+  const pollMs = options.pollMs ?? 5_000;
+  const bounds = { pollMs, maxPollMs: options.maxPollMs ?? 6 * pollMs };
+  let pauseMs: number | null = null;
+  for (;;) {
+    let progressed = false;
+    // A replica that has not seen the last member add or assignment may still say ProcessingComplete
+    // (a reused group's state from before): only a read made the lag bound after them counts.
+    const fresh =
+      !options.lastWriteAt || isPastLag(options.lastWriteAt, now(), options.lagBoundMs ?? 0);
+    // A group just created may be "not found" on the replica answering: not processed yet, then.
+    const states = await Promise.all(
+      waiting.map((id) =>
+        writer.processingState(id).catch((error: unknown) => {
+          if (isNotFoundFor(error, id)) return null;
+          throw error;
+        })
+      )
+    );
+    for (const [i, id] of waiting.entries()) {
+      // Told only as processing moves forward: a replica behind the last read answers an earlier state.
+      if (
+        lastStates.has(id) &&
+        processingRank(states[i]) <= processingRank(lastStates.get(id) ?? null)
+      )
+        continue;
+      lastStates.set(id, states[i]);
+      progressed = true;
+      await options.onChange?.(id, states[i]);
+    }
+    const complete = (i: number) => fresh && states[i] === 'ProcessingComplete';
+    const unconfirmed = waiting.filter(
+      (id, i) =>
+        complete(i) &&
+        needsConfirmation.has(id.toLowerCase()) &&
+        !byAudit.has(id.toLowerCase()) &&
+        !byStates.has(id.toLowerCase())
+    );
+    // The audit log has its own tight limit (5 requests / 10 s): read at most every auditEveryMs. The
+    // members' states are ordinary directory reads, and the group already says complete: read each poll.
+    if (
+      unconfirmed.length > 0 &&
+      options.assignedSince &&
+      !auditForbidden &&
+      now().getTime() - lastCheck >= auditEveryMs
+    ) {
+      lastCheck = now().getTime();
+      const finished = await writer.processingFinishedSince(options.assignedSince);
+      auditForbidden = finished === null;
+      if (finished instanceof Set)
+        for (const id of unconfirmed)
+          if (finished.has(id.toLowerCase())) byAudit.add(id.toLowerCase());
+    }
+    if (options.assignedSince)
+      for (const id of unconfirmed) {
+        if (!byAudit.has(id.toLowerCase()) && (await writer.membersProcessed(id)))
+          byStates.add(id.toLowerCase());
+      }
+    const confirmed = (id: string) =>
+      !needsConfirmation.has(id.toLowerCase()) ||
+      byAudit.has(id.toLowerCase()) ||
+      byStates.has(id.toLowerCase());
+    const stillWaiting = waiting.filter((id, i) => !complete(i) || !confirmed(id));
+    const waitingFor = Object.fromEntries(
+      waiting.flatMap((id, i) =>
+        stillWaiting.includes(id) ? [[id, processingWaitsFor({ state: states[i], fresh })]] : []
+      )
+    );
+    progressed ||= stillWaiting.length < waiting.length;
+    waiting = stillWaiting;
+    if (waiting.length === 0 || now().getTime() > deadline) {
+      const auditConfirmed = needsConfirmation.size > 0 && byAudit.size === needsConfirmation.size;
+      return {
+        complete: waiting.length === 0,
+        pending: waiting,
+        waitingFor,
+        auditConfirmed,
+        confirmedBy: auditConfirmed
+          ? 'audit'
+          : byStates.size > 0
+            ? 'license states'
+            : 'processing state',
+      };
+    }
+    // Backs off while nothing moves, so a wait of many minutes (a busy tenant) asks Graph rarely.
+    pauseMs = nextPollMs(pauseMs, progressed, bounds);
+    // The last poll is made at the deadline, not a whole pause after it.
+    await sleep(Math.min(pauseMs, Math.max(1, deadline - now().getTime() + 1)));
+  }
+}
+
+/** How far a group's license processing has come, as its `licenseProcessingState` says. */
+function processingRank(state: string | null): number {
+  if (state === 'ProcessingComplete') return 3;
+  if (state === 'ProcessingInProgress') return 2;
+  return state === null ? 0 : 1;
+}
