@@ -19,6 +19,8 @@ import { GraphPreflightProbe } from './graph/graph-preflight-probe';
 import { GRAPH_WRITE_CEILING, WritePacer } from './graph/write-pacer';
 import { openBlobState, type BotState } from './storage/bot-state';
 import { notifierStoresIn } from './storage/notifier-stores';
+import { StoredDocument } from './storage/stored-document';
+import type { DeliveredActivityIds } from './teams/delivered-activities';
 import { probeStorage } from './storage/storage-probe';
 import { createBotAdapter, type BotAdapter } from './teams/bot-adapter';
 import { startBotServer } from './teams/bot-server';
@@ -157,6 +159,10 @@ async function startParts(
     engine,
     notifier,
     storage: state.storage,
+    deliveredActivities: new StoredDocument<DeliveredActivityIds>(
+      state.storage,
+      'teams/delivered-activities'
+    ),
     now,
     log,
     answerWithinMs: timings.answerWithinMs,

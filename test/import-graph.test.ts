@@ -32,6 +32,20 @@ describe('the import graph of src/', () => {
     expect(offending).toEqual([]);
   });
 
+  it('keeps the arrows pointing inward: the domain imports no other folder; teams/ never imports storage/', () => {
+    const crossing = (from: string, to: (folder: string) => boolean) =>
+      [...graph]
+        .filter(([file]) => file.startsWith(`${from}/`))
+        .flatMap(([file, edges]) =>
+          edges.filter((edge) => to(edge.to.split('/')[0])).map((edge) => `${file} → ${edge.to}`)
+        );
+    // Top-level files (error-text.ts, csv.ts) are plain helpers any folder may use.
+    expect(crossing('domain', (folder) => folder !== 'domain' && !folder.endsWith('.ts'))).toEqual(
+      []
+    );
+    expect(crossing('teams', (folder) => folder === 'storage')).toEqual([]);
+  });
+
   it('would report a cycle, and not one closed by a dynamic import', () => {
     const cyclic = new Map([
       ['a.ts', [{ to: 'b.ts', dynamic: false }]],

@@ -8,7 +8,8 @@ import {
   type ApprovalActionData,
 } from './approval-actions';
 import type { CommandDependencies } from './command-dependencies';
-import { DeliveredActivities } from './delivered-activities';
+import { DeliveredActivities, type DeliveredActivityIds } from './delivered-activities';
+import type { DocumentStore } from './notifier-stores';
 import { handleMessage } from './message-router';
 import { isFromServedTenant } from './tenant-guard';
 
@@ -16,6 +17,8 @@ export interface BotApplicationOptions extends CommandDependencies {
   readonly adapter: TeamsAdapter;
   readonly tenantId: string;
   readonly storage: Storage;
+  /** Where the activities already taken are kept (the bot's storage), to recognise re-deliveries. */
+  readonly deliveredActivities: DocumentStore<DeliveredActivityIds>;
 }
 
 /** The teams-ai application: which activity goes to which handler. Handlers live beside it. */
@@ -51,7 +54,7 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
   );
   // Registered after the verbs above, so it takes only the card actions none of them took.
   app.addRoute(isCardAction, refuseUnknownCardAction, true);
-  const delivered = new DeliveredActivities(options.storage);
+  const delivered = new DeliveredActivities(options.deliveredActivities);
   app.activity('message', async (context) => {
     // Teams re-delivers a message whose turn it thinks failed: the copy does nothing.
     if (!(await delivered.claim(context.activity)))

@@ -3,6 +3,8 @@ import type { Storage } from 'botbuilder';
 import type { BotSettings } from '../config';
 import type { MigrationEngine } from '../engine/migration-engine';
 import type { BotAdapter } from './bot-adapter';
+import type { DeliveredActivityIds } from './delivered-activities';
+import type { DocumentStore } from './notifier-stores';
 import { createBotApplication } from './bot-application';
 import type { ChannelNotifier } from './channel-notifier';
 import { count } from './cards/card-format';
@@ -20,6 +22,8 @@ export interface BotServerOptions {
   readonly notifier: ChannelNotifier;
   /** botbuilder storage: turn state and the messages already handled. */
   readonly storage: Storage;
+  /** The activities already taken, kept in that storage (src/storage/ builds it). */
+  readonly deliveredActivities: DocumentStore<DeliveredActivityIds>;
   readonly now: () => Date;
   readonly log: (line: string) => void;
   /** How long a command may take before its turn answers and the work replies on its own (tests). */
@@ -60,6 +64,7 @@ export async function startBotServer(options: BotServerOptions): Promise<BotServ
     botAppId,
     tenantId: options.tenantId,
     storage: options.storage,
+    deliveredActivities: options.deliveredActivities,
     engine: options.engine,
     notifier: options.notifier,
     turns,

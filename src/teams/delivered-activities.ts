@@ -1,17 +1,23 @@
-import type { Activity, Storage } from 'botbuilder';
+import type { Activity } from 'botbuilder';
 import { takeDelivery, type RecentDeliveries } from '../domain/recent-deliveries';
-import { isETagConflict } from '../storage/storage-migration-store';
+import type { DocumentStore } from './notifier-stores';
 
-const KEY = 'teams/delivered-activities';
+/** What is kept of the activities taken: their keys and when each was taken. */
+export interface DeliveredActivityIds {
+  readonly ids: RecentDeliveries;
+}
+
+/** Attempts before a claim gives up on a busy document (several instances claiming at once). */
+const ATTEMPTS = 5;
 
 /**
- * The activities this bot has taken, kept in its storage so a re-delivery is recognised after a restart
- * and on another instance. Claiming is a read and a write guarded by the ETag read: of two deliveries of
- * the same id, only one write can succeed.
+ * The activities this bot has taken, kept in its storage (a document store given by the composition root)
+ * so a re-delivery is recognised after a restart and on another instance. Claiming is a read and a write on
+ * the version read: of two deliveries of the same id, only one write can succeed.
  */
 export class DeliveredActivities {
   constructor(
-    private readonly storage: Storage,
+    private readonly store: DocumentStore<DeliveredActivityIds>,
     private readonly now: () => number = Date.now
   ) {}
 
@@ -20,19 +26,16 @@ export class DeliveredActivities {
     if (!activity.id) return true;
     // Message ids are unique within a conversation (a channel's thread ids share the channel's).
     const key = `${(activity.conversation?.id ?? '').split(';messageid=')[0]}/${activity.id}`;
-    for (let attempt = 1; ; attempt++) {
-      const stored = (await this.storage.read([KEY]))[KEY] as
-        { ids?: RecentDeliveries; eTag?: string } | undefined;
-      const taken = takeDelivery(stored?.ids ?? {}, key, this.now());
-      if (taken.seenBefore) return false;
-      try {
-        await this.storage.write({
-          [KEY]: { ids: taken.next, ...(stored?.eTag ? { eTag: stored.eTag } : {}) },
-        });
-        return true;
-      } catch (error) {
-        if (!isETagConflict(error) || attempt >= 5) throw error;
-      }
-    }
+    let seenBefore = false;
+    const written = await this.store.change((current) => {
+      const taken = takeDelivery(current?.ids ?? {}, key, this.now());
+      seenBefore = taken.seenBefore;
+      return taken.seenBefore ? null : { ids: taken.next };
+    }, ATTEMPTS);
+    if (!written)
+      throw new Error(
+        `Could not record activity ${activity.id} as taken: ${ATTEMPTS} other writers came first.`
+      );
+    return !seenBefore;
   }
 }
