@@ -1,6 +1,10 @@
-import type { GroupPlan } from '../domain/group-plan';
+import type { GroupPlan, PlannedGroup } from '../domain/group-plan';
 import type { UserLicenseSnapshot } from '../domain/licenses';
-import { populationAudience, type LeftOutBecause } from '../domain/population-audience';
+import {
+  populationAudience,
+  type LeftOutBecause,
+  type PopulationAudience,
+} from '../domain/population-audience';
 import { READ_BACK_DELAYS_MS, isNotFoundFor } from '../domain/read-freshness';
 import type { GroupWriter } from './group-writer';
 import type { ReadBackOptions } from './read-until-fresh';
@@ -42,6 +46,27 @@ export function licensingGroupNickname(planned: string, key: string | undefined)
   return `${planned.slice(0, NICKNAME_LENGTH - mark.length - 1)}-${mark}`;
 }
 
+/** How to populate and assign the planned groups: see populateAndAssign. */
+export interface PopulateOptions {
+  dryRun?: boolean;
+  description?: string;
+  /** Groups this migration created before (a resumed run): reused, never created twice. */
+  knownGroupIds?: Readonly<Record<string, string>>;
+  /** Marks the groups this assignment creates (its approval id): see licensingGroupNickname. */
+  groupKey?: string;
+  /** Told each group's id as soon as it exists, so a resumed run finds it. */
+  onGroupReady?: (displayName: string, groupId: string) => Promise<void>;
+  /** How long to wait for a new group to replicate (its writes answer 404 until then). */
+  replication?: ReadBackOptions;
+  /**
+   * Fresh reads of the members about to be added (an Error for a read that failed): only those who still
+   * hold the variant directly are added. Without it, every planned member is.
+   */
+  readUsers?: (userIds: readonly string[]) => Promise<Map<string, UserLicenseSnapshot | Error>>;
+  /** Whether a failed read says the user was deleted (404). */
+  isDeleted?: (error: Error) => boolean;
+}
+
 /**
  * Phase 3: creates (or reuses) each planned group, adds its members, and assigns it the SKU with the same
  * disabled plans as the direct assignments. Direct assignments are not touched. With `dryRun`, says
@@ -50,25 +75,7 @@ export function licensingGroupNickname(planned: string, key: string | undefined)
 export async function populateAndAssign(
   plan: GroupPlan,
   writer: GroupWriter,
-  options: {
-    dryRun?: boolean;
-    description?: string;
-    /** Groups this migration created before (a resumed run): reused, never created twice. */
-    knownGroupIds?: Readonly<Record<string, string>>;
-    /** Marks the groups this assignment creates (its approval id): see licensingGroupNickname. */
-    groupKey?: string;
-    /** Told each group's id as soon as it exists, so a resumed run finds it. */
-    onGroupReady?: (displayName: string, groupId: string) => Promise<void>;
-    /** How long to wait for a new group to replicate (its writes answer 404 until then). */
-    replication?: ReadBackOptions;
-    /**
-     * Fresh reads of the members about to be added (an Error for a read that failed): only those who still
-     * hold the variant directly are added. Without it, every planned member is.
-     */
-    readUsers?: (userIds: readonly string[]) => Promise<Map<string, UserLicenseSnapshot | Error>>;
-    /** Whether a failed read says the user was deleted (404). */
-    isDeleted?: (error: Error) => boolean;
-  } = {}
+  options: PopulateOptions = {}
 ): Promise<PopulateReport> {
   const report: PopulateReport = {
     groups: [],
@@ -77,73 +84,112 @@ export async function populateAndAssign(
     dryRun: options.dryRun ?? false,
     lastWriteAt: null,
   };
-  const now = options.replication?.now ?? (() => new Date());
   for (const planned of plan.groups) {
-    if (options.dryRun) {
-      report.groups.push({
-        displayName: planned.displayName,
-        groupId: planned.existingGroupId,
-        created: planned.existingGroupId === null,
-        membersAdded: planned.toAdd,
-        licenseAssigned: planned.existingGroupId === null,
-      });
-      continue;
-    }
-    const created = planned.existingGroupId === null;
-    let justCreated: string | null = null;
-    const groupId =
-      planned.existingGroupId ??
-      options.knownGroupIds?.[planned.displayName] ??
-      (await findOrCreateGroup(
-        writer,
-        planned.displayName,
-        licensingGroupNickname(planned.mailNickname, options.groupKey),
-        options.description ?? 'Licensing group created by the license migration bot.',
-        (id) => (justCreated = id)
-      ));
-    await options.onGroupReady?.(planned.displayName, groupId);
-    // A group from an earlier attempt (a retried step, a resumed run) or one reused already has members:
-    // add only those missing, so a retry sends no member add twice.
-    // A dynamic group's members are Entra's to set (it refuses adds): it was proven before this.
-    const notMembers = planned.membershipRule
-      ? []
-      : groupId === justCreated
-        ? planned.userIds
-        : await notYetMembers(writer, groupId, planned.userIds);
-    // The plan may be days old and the old script still runs: a leaver it unlicensed since is not added,
-    // or the group would license them again and use a seat.
-    const audience = options.readUsers
-      ? populationAudience(
-          notMembers,
-          planned,
-          await options.readUsers(notMembers),
-          options.isDeleted ?? (() => false)
-        )
-      : { toAdd: notMembers, leftOut: [] };
-    for (const { userId, because } of audience.leftOut)
-      report.leftOut.push({ groupName: planned.displayName, userId, because });
-    const missing = audience.toAdd;
-    if (missing.length > 0 || created) report.lastWriteAt = now().toISOString();
-    const failures = await addMembersOnceReplicated(writer, groupId, missing, options.replication);
-    for (const [userId, error] of failures)
-      report.failures.push({ groupName: planned.displayName, userId, reason: error.message });
-    // An existing group already assigns exactly this SKU and these disabled plans: assigning again would only
-    // queue processing. A group of ours from an interrupted run is assigned again, which Graph takes as a no-op.
-    if (created) {
-      await onceReplicated(groupId, options.replication, () =>
-        writer.assignGroupLicense(groupId, planned.skuId, planned.disabledPlans)
-      );
-      report.lastWriteAt = now().toISOString();
-    }
-    report.groups.push({
-      displayName: planned.displayName,
-      groupId,
-      created,
-      membersAdded: planned.userIds.length - audience.leftOut.length - failures.size,
-      licenseAssigned: created,
-    });
+    if (options.dryRun) report.groups.push(wouldPopulate(planned));
+    else await populateGroup(planned, writer, options, report);
   }
   return report;
+}
+
+/** What a dry run says it would do for a planned group. */
+function wouldPopulate(planned: PlannedGroup): PopulateReport['groups'][number] {
+  return {
+    displayName: planned.displayName,
+    groupId: planned.existingGroupId,
+    created: planned.existingGroupId === null,
+    membersAdded: planned.toAdd,
+    licenseAssigned: planned.existingGroupId === null,
+  };
+}
+
+/**
+ * Creates (or reuses) one planned group, adds its members and assigns a new group its license; adds what
+ * it did to `report`.
+ */
+async function populateGroup(
+  planned: PlannedGroup,
+  writer: GroupWriter,
+  options: PopulateOptions,
+  report: PopulateReport
+): Promise<void> {
+  const now = options.replication?.now ?? (() => new Date());
+  const created = planned.existingGroupId === null;
+  const { groupId, justCreated } = await plannedGroupId(planned, writer, options);
+  await options.onGroupReady?.(planned.displayName, groupId);
+  const audience = await membersToAdd(planned, writer, groupId, justCreated, options);
+  for (const { userId, because } of audience.leftOut)
+    report.leftOut.push({ groupName: planned.displayName, userId, because });
+  const missing = audience.toAdd;
+  if (missing.length > 0 || created) report.lastWriteAt = now().toISOString();
+  const failures = await addMembersOnceReplicated(writer, groupId, missing, options.replication);
+  for (const [userId, error] of failures)
+    report.failures.push({ groupName: planned.displayName, userId, reason: error.message });
+  // An existing group already assigns exactly this SKU and these disabled plans: assigning again would only
+  // queue processing. A group of ours from an interrupted run is assigned again, which Graph takes as a no-op.
+  if (created) {
+    await onceReplicated(groupId, options.replication, () =>
+      writer.assignGroupLicense(groupId, planned.skuId, planned.disabledPlans)
+    );
+    report.lastWriteAt = now().toISOString();
+  }
+  report.groups.push({
+    displayName: planned.displayName,
+    groupId,
+    created,
+    membersAdded: planned.userIds.length - audience.leftOut.length - failures.size,
+    licenseAssigned: created,
+  });
+}
+
+/**
+ * The planned group's id: the existing group's, the one this migration created before, or one found or
+ * created by its nickname; `justCreated` is its id when this call created it.
+ */
+async function plannedGroupId(
+  planned: PlannedGroup,
+  writer: GroupWriter,
+  options: PopulateOptions
+): Promise<{ groupId: string; justCreated: string | null }> {
+  let justCreated: string | null = null;
+  const groupId =
+    planned.existingGroupId ??
+    options.knownGroupIds?.[planned.displayName] ??
+    (await findOrCreateGroup(
+      writer,
+      planned.displayName,
+      licensingGroupNickname(planned.mailNickname, options.groupKey),
+      options.description ?? 'Licensing group created by the license migration bot.',
+      (id) => (justCreated = id)
+    ));
+  return { groupId, justCreated };
+}
+
+/** The planned members to add to the group now, and those left out (with why). */
+async function membersToAdd(
+  planned: PlannedGroup,
+  writer: GroupWriter,
+  groupId: string,
+  justCreated: string | null,
+  options: PopulateOptions
+): Promise<PopulationAudience> {
+  // A group from an earlier attempt (a retried step, a resumed run) or one reused already has members:
+  // add only those missing, so a retry sends no member add twice.
+  // A dynamic group's members are Entra's to set (it refuses adds): it was proven before this.
+  const notMembers = planned.membershipRule
+    ? []
+    : groupId === justCreated
+      ? planned.userIds
+      : await notYetMembers(writer, groupId, planned.userIds);
+  // The plan may be days old and the old script still runs: a leaver it unlicensed since is not added,
+  // or the group would license them again and use a seat.
+  return options.readUsers
+    ? populationAudience(
+        notMembers,
+        planned,
+        await options.readUsers(notMembers),
+        options.isDeleted ?? (() => false)
+      )
+    : { toAdd: notMembers, leftOut: [] };
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
