@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { removedIntentsOf } from '../domain/done-report';
 import { checkRemovedAssignment, type FollowUpFinding } from '../domain/follow-up';
 import { inFlightRemovals, type Journal, type JournalEntry } from '../domain/journal';
-import type { UserLicenseSnapshot } from '../domain/licenses';
+import type { SkuSnapshot, UserLicenseSnapshot } from '../domain/licenses';
 import { productName } from '../domain/product-names';
 import type { AssignState } from '../domain/migration-record';
-import { dynamicLicensingGroups, ruleDriftFinding } from '../domain/rule-drift';
+import {
+  dynamicLicensingGroups,
+  ruleDriftFinding,
+  type DynamicLicensingGroup,
+} from '../domain/rule-drift';
 import { isPastLag, showsDirectRemovalOf } from '../domain/read-freshness';
 import type { StoredWave } from '../domain/migration-record';
 import type { DirectoryWriter } from './directory-writer';
@@ -45,13 +49,59 @@ export async function followUpWave(
   const targets = removedIntentsOf(await journal.entries(), wave.digest);
   const skus = new Map((await reader.subscribedSkus()).map((s) => [s.skuId.toLowerCase(), s]));
   const groupNames = await reader.licensingGroupNames();
-  const dynamicGroups = dynamicLicensingGroups(options.assign);
-  const byUser = new Map<string, typeof targets>();
+  const byUser = targetsByUser(targets);
+  const userIds = [...byUser.keys()];
+  const check: UserCheck = {
+    wave,
+    byUser,
+    names: new Map(wave.entries.map((e) => [e.userId, e.userPrincipalName])),
+    findingsOf: findingsCheck(byUser, skus, groupNames, dynamicLicensingGroups(options.assign)),
+  };
+  const findings: FollowUpFinding[] = [];
+  let usersGone = 0;
+  // A clean read proves nothing until the lag has passed: a replica behind a change made just before
+  // the check (a group's disabled plans) still shows the user whole. Waiting the bound first, every
+  // read reflects whatever changed before the check began.
+  const { lagBoundMs, sleep } = readBackOf(options.readBack);
+  if (userIds.length > 0) await sleep(lagBoundMs);
+  for (let start = 0; start < userIds.length; start += CHUNK) {
+    const chunk = userIds.slice(start, start + CHUNK);
+    const checked = await checkChunk(chunk, writer, check, options.readBack);
+    usersGone += checked.usersGone;
+    findings.push(...checked.findings);
+  }
+  return { checked: targets.length, usersGone, findings };
+}
+
+type FollowUpTargetIntent = ReturnType<typeof removedIntentsOf>[number];
+type FindingsOf = (userId: string, snapshot: UserLicenseSnapshot) => FollowUpFinding[];
+
+/** What checking one user needs: the wave, its removals by user, their names, and the check itself. */
+interface UserCheck {
+  readonly wave: StoredWave;
+  readonly byUser: ReadonlyMap<string, readonly FollowUpTargetIntent[]>;
+  readonly names: ReadonlyMap<string, string>;
+  readonly findingsOf: FindingsOf;
+}
+
+/** The removals grouped by user, in the order their users first appear. */
+function targetsByUser(
+  targets: readonly FollowUpTargetIntent[]
+): Map<string, FollowUpTargetIntent[]> {
+  const byUser = new Map<string, FollowUpTargetIntent[]>();
   for (const target of targets)
     byUser.set(target.userId, [...(byUser.get(target.userId) ?? []), target]);
-  const userIds = [...byUser.keys()];
-  const names = new Map(wave.entries.map((e) => [e.userId, e.userPrincipalName]));
-  const findingsOf = (userId: string, snapshot: UserLicenseSnapshot) =>
+  return byUser;
+}
+
+/** The findings for one user's read: a missing plan first, else a dynamic rule they left. */
+function findingsCheck(
+  byUser: ReadonlyMap<string, readonly FollowUpTargetIntent[]>,
+  skus: ReadonlyMap<string, SkuSnapshot>,
+  groupNames: ReadonlyMap<string, string>,
+  dynamicGroups: readonly DynamicLicensingGroup[]
+): FindingsOf {
+  return (userId, snapshot) =>
     (byUser.get(userId) ?? []).flatMap((target) => {
       const sku = skus.get(target.skuId.toLowerCase());
       const removed = { ...target, intentId: target.id };
@@ -65,53 +115,60 @@ export async function followUpWave(
         );
       return finding ? [finding] : [];
     });
+}
+
+/**
+ * One chunk of users read (again while something seems missing and the lag may explain it) and
+ * checked. Graph unable to answer for any of them fails the whole check, tried again later.
+ */
+async function checkChunk(
+  chunk: readonly string[],
+  writer: DirectoryWriter,
+  check: UserCheck,
+  readBack: ReadBackOptions | undefined
+): Promise<{ usersGone: number; findings: FollowUpFinding[] }> {
+  const first = await readUsers(writer, chunk);
+  // Graph unable to answer the whole round trip: the check is tried again later.
+  const failures = chunk
+    .map((userId) => first.get(userId) ?? new Error('no answer'))
+    .filter((a) => a instanceof Error && !isNotFound(a));
+  if (failures.length === chunk.length) throw failures[0];
+  const read = await readUntilFresh(
+    (ids) => readUsers(writer, ids),
+    first,
+    (userId, snapshot) => check.findingsOf(userId, snapshot).length === 0,
+    readBack
+  );
+  const answer = (userId: string) =>
+    read.get(userId) ?? new Error(`Graph gave no answer for user ${userId}.`);
   const findings: FollowUpFinding[] = [];
   let usersGone = 0;
-  // A clean read proves nothing until the lag has passed: a replica behind a change made just before
-  // the check (a group's disabled plans) still shows the user whole. Waiting the bound first, every
-  // read reflects whatever changed before the check began.
-  const { lagBoundMs, sleep } = readBackOf(options.readBack);
-  if (userIds.length > 0) await sleep(lagBoundMs);
-  for (let start = 0; start < userIds.length; start += CHUNK) {
-    const chunk = userIds.slice(start, start + CHUNK);
-    const first = await readUsers(writer, chunk);
-    // Graph unable to answer the whole round trip: the check is tried again later.
-    const failures = chunk
-      .map((userId) => first.get(userId) ?? new Error('no answer'))
-      .filter((a) => a instanceof Error && !isNotFound(a));
-    if (failures.length === chunk.length) throw failures[0];
-    const read = await readUntilFresh(
-      (ids) => readUsers(writer, ids),
-      first,
-      (userId, snapshot) => findingsOf(userId, snapshot).length === 0,
-      options.readBack
-    );
-    const answer = (userId: string) =>
-      read.get(userId) ?? new Error(`Graph gave no answer for user ${userId}.`);
-    for (const userId of chunk) {
-      const snapshot = answer(userId);
-      if (snapshot instanceof Error) {
-        if (isNotFound(snapshot)) {
-          usersGone++;
-          continue;
-        }
-        // One user Graph will not answer for is not taken as clean: a finding, checked again later.
-        for (const target of byUser.get(userId) ?? [])
-          findings.push({
-            intentId: target.id,
-            userId,
-            userPrincipalName: names.get(userId) ?? userId,
-            skuId: target.skuId,
-            problem: 'unreadable',
-            detail: `could not be read (${snapshot.message}); \`followup ${wave.number}\` checks again.`,
-            needsRestore: false,
-          });
+  for (const userId of chunk) {
+    const snapshot = answer(userId);
+    if (snapshot instanceof Error) {
+      if (isNotFound(snapshot)) {
+        usersGone++;
         continue;
       }
-      findings.push(...findingsOf(userId, snapshot));
+      findings.push(...unreadableFindings(userId, snapshot, check));
+      continue;
     }
+    findings.push(...check.findingsOf(userId, snapshot));
   }
-  return { checked: targets.length, usersGone, findings };
+  return { usersGone, findings };
+}
+
+/** One user Graph will not answer for is not taken as clean: a finding, checked again later. */
+function unreadableFindings(userId: string, error: Error, check: UserCheck): FollowUpFinding[] {
+  return (check.byUser.get(userId) ?? []).map((target): FollowUpFinding => ({
+    intentId: target.id,
+    userId,
+    userPrincipalName: check.names.get(userId) ?? userId,
+    skuId: target.skuId,
+    problem: 'unreadable',
+    detail: `could not be read (${error.message}); \`followup ${check.wave.number}\` checks again.`,
+    needsRestore: false,
+  }));
 }
 
 /**

@@ -51,14 +51,50 @@ export async function rollbackWave(
   const now = options.now ?? (() => new Date());
   const readBack: ReadBackOptions = { now, ...options.readBack };
   const dryRun = options.dryRun ?? false;
-  const restored: RollbackReport['restored'] = [];
-  const alreadyThere: RollbackReport['alreadyThere'] = [];
-  const failed: RollbackReport['failed'] = [];
-  const outcome = (
-    intent: Intent,
-    result: 'removed' | 'skipped' | 'restored' | 'failed',
-    reason: string
-  ): JournalEntry => ({
+  const outcome = outcomeRecorder(now);
+  const run: RestoreRun = {
+    writer,
+    journal,
+    readBack,
+    dryRun,
+    reason: options.reason,
+    outcome,
+    restored: [],
+    alreadyThere: [],
+    failed: [],
+  };
+  let entries = await journalEntries(journal);
+  if (!options.only && !dryRun) {
+    const settled = await settleInFlight(
+      entries,
+      waveDigest,
+      writer,
+      outcome,
+      run.failed,
+      readBack
+    );
+    if (settled.length > 0) {
+      await journalAppend(journal, settled);
+      entries = await journalEntries(journal);
+    }
+  }
+  const removed = removalsToRestore(entries, waveDigest, options.only);
+  const latest = latestWrites(entries);
+  for (let start = 0; start < removed.length; start += CHUNK)
+    await restoreChunk(removed.slice(start, start + CHUNK), latest, run);
+  const { restored, alreadyThere, failed } = run;
+  return { waveNumber: removed[0]?.waveNumber ?? 0, restored, alreadyThere, failed, dryRun };
+}
+
+type RecordOutcome = (
+  intent: Intent,
+  result: 'removed' | 'skipped' | 'restored' | 'failed',
+  reason: string
+) => JournalEntry;
+
+/** A journal entry for an intent's outcome, stamped with the clock's time. */
+function outcomeRecorder(now: () => Date): RecordOutcome {
+  return (intent, result, reason) => ({
     kind: 'removal-outcome',
     id: randomUUID(),
     at: now().toISOString(),
@@ -66,79 +102,104 @@ export async function rollbackWave(
     outcome: result,
     reason,
   });
-  let entries = await journalEntries(journal);
-  if (!options.only && !dryRun) {
-    const settled = await settleInFlight(entries, waveDigest, writer, outcome, failed, readBack);
-    if (settled.length > 0) {
-      await journalAppend(journal, settled);
-      entries = await journalEntries(journal);
-    }
-  }
+}
+
+/** What one rollback sends through, and what it has found so far. */
+interface RestoreRun {
+  readonly writer: DirectoryWriter;
+  readonly journal: Journal;
+  readonly readBack: ReadBackOptions;
+  readonly dryRun: boolean;
+  readonly reason: string | undefined;
+  readonly outcome: RecordOutcome;
+  readonly restored: RollbackReport['restored'];
+  readonly alreadyThere: RollbackReport['alreadyThere'];
+  readonly failed: RollbackReport['failed'];
+}
+
+/** The wave's removals that happened (all, or only the given intents), in journal order. */
+function removalsToRestore(
+  entries: readonly JournalEntry[],
+  waveDigest: string,
+  only: ReadonlySet<string> | undefined
+): Intent[] {
   const intents = new Map(
     entries.flatMap((e) =>
       e.kind === 'removal-intended' && e.waveDigest === waveDigest ? [[e.id, e]] : []
     )
   );
-  const removed: Intent[] = entries.flatMap((e) => {
+  return entries.flatMap((e) => {
     const intent =
       e.kind === 'removal-outcome' && e.outcome === 'removed' ? intents.get(e.intentId) : undefined;
-    return intent && (!options.only || options.only.has(intent.id)) ? [intent] : [];
+    return intent && (!only || only.has(intent.id)) ? [intent] : [];
   });
-  const latest = latestWrites(entries);
-  for (let start = 0; start < removed.length; start += CHUNK) {
-    const chunk = removed.slice(start, start + CHUNK);
-    // "Already there" is trusted only from a read that shows the bot's latest write (the removal, or
-    // a put-back), or made once the lag bound has passed since it: a lagging replica may show either.
-    const fresh = await readFresh(
-      writer,
-      chunk,
-      readBack,
-      (intent, user) => {
-        const last = latest.get(intent.id);
-        return last?.outcome === 'restored'
-          ? holdsDirectly(user, intent.skuId)
-          : !holdsDirectly(user, intent.skuId);
-      },
-      (intent) => latest.get(intent.id)?.at ?? intent.at
-    );
-    for (const intent of chunk) {
-      const key = { userId: intent.userId, skuId: intent.skuId };
-      const user = fresh.get(intent.userId) ?? new Error('Graph gave no answer for this user.');
-      // A user deleted since has nothing to put back.
-      if (user instanceof Error) {
-        if (isNotFound(user)) alreadyThere.push(key);
-        else failed.push({ ...key, reason: `could not be read (${errorText(user)})` });
-        continue;
-      }
-      if (holdsDirectly(user, intent.skuId)) {
-        alreadyThere.push(key);
-        continue;
-      }
-      if (dryRun) {
-        restored.push(key);
-        continue;
-      }
-      try {
-        await writer.restoreDirectLicense(intent.userId, intent.skuId, intent.disabledPlans);
-      } catch (error) {
-        // Another instance holds the lease now: it goes on from fresh reads; nothing more is sent here.
-        if (isLeaseLost(error)) throw error;
-        // A user deleted since has nothing to put back.
-        if (isNotFound(error)) alreadyThere.push(key);
-        else failed.push({ ...key, reason: errorText(error) });
-        continue;
-      }
-      await journalAppend(journal, [
-        outcome(
-          intent,
-          'restored',
-          options.reason ?? 'Rolled back with the wave: the direct assignment was put back exactly.'
-        ),
-      ]);
-      restored.push(key);
+}
+
+/** One chunk of removals read fresh, and each put back unless it is already there. */
+async function restoreChunk(
+  chunk: readonly Intent[],
+  latest: ReturnType<typeof latestWrites>,
+  run: RestoreRun
+): Promise<void> {
+  // "Already there" is trusted only from a read that shows the bot's latest write (the removal, or
+  // a put-back), or made once the lag bound has passed since it: a lagging replica may show either.
+  const fresh = await readFresh(
+    run.writer,
+    chunk,
+    run.readBack,
+    (intent, user) => {
+      const last = latest.get(intent.id);
+      return last?.outcome === 'restored'
+        ? holdsDirectly(user, intent.skuId)
+        : !holdsDirectly(user, intent.skuId);
+    },
+    (intent) => latest.get(intent.id)?.at ?? intent.at
+  );
+  for (const intent of chunk) {
+    const key = { userId: intent.userId, skuId: intent.skuId };
+    const user = fresh.get(intent.userId) ?? new Error('Graph gave no answer for this user.');
+    // A user deleted since has nothing to put back.
+    if (user instanceof Error) {
+      if (isNotFound(user)) run.alreadyThere.push(key);
+      else run.failed.push({ ...key, reason: `could not be read (${errorText(user)})` });
+      continue;
     }
+    if (holdsDirectly(user, intent.skuId)) {
+      run.alreadyThere.push(key);
+      continue;
+    }
+    if (run.dryRun) {
+      run.restored.push(key);
+      continue;
+    }
+    await putBack(intent, key, run);
   }
-  return { waveNumber: removed[0]?.waveNumber ?? 0, restored, alreadyThere, failed, dryRun };
+}
+
+/** Puts one direct assignment back exactly, and journals it. */
+async function putBack(
+  intent: Intent,
+  key: { userId: string; skuId: string },
+  run: RestoreRun
+): Promise<void> {
+  try {
+    await run.writer.restoreDirectLicense(intent.userId, intent.skuId, intent.disabledPlans);
+  } catch (error) {
+    // Another instance holds the lease now: it goes on from fresh reads; nothing more is sent here.
+    if (isLeaseLost(error)) throw error;
+    // A user deleted since has nothing to put back.
+    if (isNotFound(error)) run.alreadyThere.push(key);
+    else run.failed.push({ ...key, reason: errorText(error) });
+    return;
+  }
+  await journalAppend(run.journal, [
+    run.outcome(
+      intent,
+      'restored',
+      run.reason ?? 'Rolled back with the wave: the direct assignment was put back exactly.'
+    ),
+  ]);
+  run.restored.push(key);
 }
 
 /**
@@ -150,11 +211,7 @@ async function settleInFlight(
   entries: readonly JournalEntry[],
   waveDigest: string,
   writer: DirectoryWriter,
-  outcome: (
-    intent: Intent,
-    result: 'removed' | 'skipped' | 'restored' | 'failed',
-    reason: string
-  ) => JournalEntry,
+  outcome: RecordOutcome,
   owed: RollbackReport['failed'],
   readBack: ReadBackOptions
 ): Promise<JournalEntry[]> {
@@ -177,44 +234,51 @@ async function settleInFlight(
     );
     for (const intent of chunk) {
       const user = fresh.get(intent.userId) ?? new Error('Graph gave no answer for this user.');
-      if (user instanceof Error) {
-        if (isNotFound(user))
-          settled.push(outcome(intent, 'skipped', 'The user no longer exists.'));
-        else
-          owed.push({
-            userId: intent.userId,
-            skuId: intent.skuId,
-            reason: `could not be read to settle its unfinished removal (${errorText(user)})`,
-          });
-        continue;
-      }
-      if (!holdsDirectly(user, intent.skuId))
-        settled.push(
-          outcome(
-            intent,
-            'removed',
-            'Removed before the rollback (found on settling); put back with the wave.'
-          )
-        );
-      else if (restoring.has(intent.id))
-        settled.push(
-          outcome(
-            intent,
-            'restored',
-            'Removing lost plans; the direct assignment was put back before the rollback.'
-          )
-        );
-      else
-        settled.push(
-          outcome(
-            intent,
-            'failed',
-            'Not removed before the rollback: the direct assignment is intact.'
-          )
-        );
+      settled.push(...settlementOf(intent, user, restoring.has(intent.id), outcome, owed));
     }
   }
   return settled;
+}
+
+/**
+ * What one in-flight removal's fresh read says happened: the outcome to journal, or nothing (and it
+ * is owed) when the user could not be read.
+ */
+function settlementOf(
+  intent: Intent,
+  user: UserLicenseSnapshot | Error,
+  restoring: boolean,
+  outcome: RecordOutcome,
+  owed: RollbackReport['failed']
+): JournalEntry[] {
+  if (user instanceof Error) {
+    if (isNotFound(user)) return [outcome(intent, 'skipped', 'The user no longer exists.')];
+    owed.push({
+      userId: intent.userId,
+      skuId: intent.skuId,
+      reason: `could not be read to settle its unfinished removal (${errorText(user)})`,
+    });
+    return [];
+  }
+  if (!holdsDirectly(user, intent.skuId))
+    return [
+      outcome(
+        intent,
+        'removed',
+        'Removed before the rollback (found on settling); put back with the wave.'
+      ),
+    ];
+  if (restoring)
+    return [
+      outcome(
+        intent,
+        'restored',
+        'Removing lost plans; the direct assignment was put back before the rollback.'
+      ),
+    ];
+  return [
+    outcome(intent, 'failed', 'Not removed before the rollback: the direct assignment is intact.'),
+  ];
 }
 
 /** Each intent's latest outcome: the bot's last write about it and when it was journaled. */
