@@ -3,9 +3,16 @@ import { inFlightRemovals, type Journal, type JournalEntry } from '../domain/jou
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import { errorText } from '../error-text';
 import type { DirectoryWriter } from './directory-writer';
-import { isPastLag } from '../domain/read-freshness';
-import { CHUNK, isNotFound, readUsers } from './directory-calls';
-import { readBackOf, readUntilFresh, type ReadBackOptions } from './read-until-fresh';
+import { CHUNK, isNotFound } from './directory-calls';
+import type { ReadBackOptions } from './read-until-fresh';
+import {
+  holdsDirectly,
+  journalAppend,
+  journalEntries,
+  latestWrites,
+  readFresh,
+  type Intent,
+} from './rollback-reads';
 import { isLeaseLost } from './write-fence';
 
 export interface RollbackReport {
@@ -20,10 +27,7 @@ export interface RollbackReport {
   readonly dryRun: boolean;
 }
 
-/** The journal could not be read or written: nothing more is sent until it answers again. */
-export class JournalUnavailableError extends Error {}
-
-type Intent = Extract<JournalEntry, { kind: 'removal-intended' }>;
+export { JournalUnavailableError } from './rollback-reads';
 
 /**
  * Rolls back an (approved) wave: every direct assignment the journal says it removed is put back with
@@ -279,62 +283,4 @@ function settlementOf(
   return [
     outcome(intent, 'failed', 'Not removed before the rollback: the direct assignment is intact.'),
   ];
-}
-
-/** Each intent's latest outcome: the bot's last write about it and when it was journaled. */
-function latestWrites(entries: readonly JournalEntry[]) {
-  const latest = new Map<string, { outcome: string; at: string }>();
-  for (const e of entries)
-    if (e.kind === 'removal-outcome') latest.set(e.intentId, { outcome: e.outcome, at: e.at });
-  return latest;
-}
-
-/**
- * Reads these intents' users until each read shows what `shows` expects, or the lag bound has passed
- * since the intent's latest write (`writtenAt`): then the read is fresh, whatever it shows.
- */
-async function readFresh(
-  writer: DirectoryWriter,
-  intents: readonly Intent[],
-  readBack: ReadBackOptions,
-  shows: (intent: Intent, user: UserLicenseSnapshot) => boolean,
-  writtenAt: (intent: Intent) => string
-): Promise<Map<string, UserLicenseSnapshot | Error>> {
-  const { lagBoundMs, now } = readBackOf(readBack);
-  const first = await readUsers(writer, [...new Set(intents.map((i) => i.userId))]);
-  return readUntilFresh(
-    (ids) => readUsers(writer, ids),
-    first,
-    (userId, user) =>
-      intents
-        .filter((i) => i.userId === userId)
-        .every((i) => shows(i, user) || isPastLag(writtenAt(i), now(), lagBoundMs)),
-    readBack
-  );
-}
-
-const holdsDirectly = (user: UserLicenseSnapshot, skuId: string) =>
-  user.licenseAssignmentStates.some(
-    (r) => r.skuId.toLowerCase() === skuId.toLowerCase() && r.assignedByGroup === null
-  );
-
-async function journalEntries(journal: Journal): Promise<readonly JournalEntry[]> {
-  try {
-    return await journal.entries();
-  } catch (error) {
-    throw new JournalUnavailableError(
-      `The journal (the bot's storage) could not be read (${errorText(error)}), so nothing was put back yet`
-    );
-  }
-}
-
-async function journalAppend(journal: Journal, entries: readonly JournalEntry[]): Promise<void> {
-  try {
-    if (journal.appendMany) await journal.appendMany(entries);
-    else for (const entry of entries) await journal.append(entry);
-  } catch (error) {
-    throw new JournalUnavailableError(
-      `The journal (the bot's storage) could not be written (${errorText(error)}), so the rest waits until it answers; what was put back stays back`
-    );
-  }
 }
