@@ -120,8 +120,11 @@ describe('inventory while the script runs', () => {
     });
     try {
       const { reader } = await planWavesOn(await simulator.start(), ['rest']);
+      // One moment for both reads: the audit window (30 days back from it) must not slide between them,
+      // or an event of the script's history near its start drops out.
+      const asOf = simulator.clock.now();
       const scriptIn = async () =>
-        (await takeInventory(reader, { now: simulator.clock.now() })).automation.find(
+        (await takeInventory(reader, { now: asOf })).automation.find(
           (a) => a.actor === DEMO_AUTOMATION.displayName
         );
       const history = (await scriptIn())?.changes ?? 0;
@@ -136,7 +139,6 @@ describe('inventory while the script runs', () => {
       expect(script?.changes).toBe(
         history + usersChanged(run?.given ?? []) + usersChanged(run?.taken ?? [])
       );
-      expect(usersChanged(run?.given ?? [])).toBe(3);
       expect(script?.lastSeen.slice(0, 10)).toBe(run?.at.slice(0, 10));
     } finally {
       await simulator.stop();
