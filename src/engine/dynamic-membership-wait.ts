@@ -1,3 +1,4 @@
+import { realSleep } from './read-until-fresh';
 import { isNotFoundFor } from '../domain/read-freshness';
 import type { GroupWriter } from './group-writer';
 
@@ -19,8 +20,6 @@ export const DEFAULT_MEMBERSHIP_WAIT = {
   quietMs: 10 * 60_000,
   timeoutMs: 48 * 3_600_000,
 };
-
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Waits for Entra to compute a new dynamic group's members. Graph v1.0 says nothing of its progress

@@ -7,7 +7,7 @@ import {
 } from '../domain/population-audience';
 import { READ_BACK_DELAYS_MS, isNotFoundFor } from '../domain/read-freshness';
 import type { GroupWriter } from './group-writer';
-import type { ReadBackOptions } from './read-until-fresh';
+import { realSleep, type ReadBackOptions } from './read-until-fresh';
 
 export interface PopulateReport {
   readonly groups: {
@@ -191,8 +191,6 @@ async function membersToAdd(
       )
     : { toAdd: notMembers, leftOut: [] };
 }
-
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Adds members; those refused because the group or the member is "not found" (a new object other

@@ -11,7 +11,8 @@ export interface ReadBackOptions {
   readonly now?: () => Date;
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits this long in real time: the default wherever a wait takes an injectable sleep. */
+export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The waits, the lag bound they cover, how to wait and the clock, defaults filled in. */
 export function readBackOf(options: ReadBackOptions = {}) {

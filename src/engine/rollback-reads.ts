@@ -1,6 +1,6 @@
 import type { Journal, JournalEntry } from '../domain/journal';
 import type { UserLicenseSnapshot } from '../domain/licenses';
-import { isPastLag } from '../domain/read-freshness';
+import { isPastLag, showsDirectRemovalOf } from '../domain/read-freshness';
 import { errorText } from '../error-text';
 import { readUsers } from './directory-calls';
 import type { DirectoryWriter } from './directory-writer';
@@ -49,9 +49,7 @@ export async function readFresh(
 }
 
 export const holdsDirectly = (user: UserLicenseSnapshot, skuId: string) =>
-  user.licenseAssignmentStates.some(
-    (r) => r.skuId.toLowerCase() === skuId.toLowerCase() && r.assignedByGroup === null
-  );
+  !showsDirectRemovalOf(user, skuId);
 
 export async function journalEntries(journal: Journal): Promise<readonly JournalEntry[]> {
   try {
