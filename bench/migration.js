@@ -27,11 +27,19 @@ const CLICK_POLL_MS = Number(process.env.BENCH_CLICK_POLL_MS ?? 20);
 /** Entra ID applies group licenses at about this pace (simulated); queued for this long first. */
 const PROCESSING = { queuedMs: 30_000, usersPerSecond: 100 };
 
-for (const users of SIZES)
-  if (!Number.isInteger(users) || users < 1 || users > 1_000_000)
-    throw new Error(
-      `BENCH_USERS: each size must be a whole number from 1 to 1,000,000 (got ${users}).`
-    );
+const badSize = SIZES.find((users) => !Number.isInteger(users) || users < 1 || users > 1_000_000);
+if (badSize !== undefined) {
+  console.error(
+    `BENCH_USERS must be sizes from 1 to 1,000,000, separated by commas (got "${process.env.BENCH_USERS}"); nothing was run.`
+  );
+  process.exit(2);
+}
+if (NAIVE_RATE !== null && !(NAIVE_RATE > 0)) {
+  console.error(
+    `BENCH_NAIVE_RATE must be the naive script's users per Graph second, above 0 (got "${process.env.BENCH_NAIVE_RATE}"); nothing was run.`
+  );
+  process.exit(2);
+}
 
 /** Real ms of this run in Graph seconds. */
 const graphSeconds = (realMs) => (realMs * SCALE) / 1000;
