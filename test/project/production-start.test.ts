@@ -7,11 +7,11 @@ import { join } from 'node:path';
  * measures the RSS reads its flags from there (bench/production-start.js) rather than keeping its own.
  */
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 // The benchmark's own reader of the startup command (plain CommonJS, as the benchmarks are).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const productionStart = require('../bench/production-start') as {
+const productionStart = require('../../bench/production-start') as {
   productionCommandLine(): string;
   productionNodeFlags(): string[];
   productionHeapMb(): number | null;

@@ -3,7 +3,7 @@
  * measurements, set beside its limit, met or missed.
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const targets = require('../bench/targets') as {
+const targets = require('../../bench/targets') as {
   lowerBound(
     run: { groups: { added: number; created: boolean }[]; removals: number },
     processing: { queuedMs: number; usersPerSecond: number }
