@@ -53,7 +53,7 @@ function activity(serviceUrl, person, extra) {
 }
 
 /** The production bot in its own process, as App Service starts it; resolves once it listens. */
-async function startBot({ graphUrl, azurite, scale }) {
+async function startBot({ graphUrl, azurite, scale, lagSeconds }) {
   const port = 40000 + Math.floor(Math.random() * 20000);
   const child = spawn(
     process.execPath,
@@ -63,6 +63,7 @@ async function startBot({ graphUrl, azurite, scale }) {
         PATH: process.env.PATH,
         GRAPH_BASE_URL: graphUrl,
         GRAPH_TIME_SCALE: String(scale),
+        GRAPH_REPLICATION_LAG_SECONDS: String(lagSeconds),
         STORAGE_CONNECTION_STRING: azurite.connectionString,
         ADMIN_GROUP_ID: ADMIN_GROUP,
         APPROVER_GROUP_ID: APPROVER_GROUP,
@@ -155,19 +156,20 @@ const membersByGroup = (simulator) =>
   new Map([...simulator.directory.groups.values()].map((g) => [g.id, g.members.size]));
 
 /** The bot's migration of `tenant`: phases, population, timings, memory, `status` latency, idle. */
-async function runBot({ tenant, scale, processing, latency, clickPollMs }) {
+async function runBot({ tenant, scale, processing, latency, lagSeconds, clickPollMs }) {
   const azurite = await startAzurite();
   const simulator = new TenantSimulator({
     tenant,
     timeScale: scale,
     timings: processing,
     latency,
+    replicationLagMs: lagSeconds * 1000,
     // e.g. BENCH_FAULTS='latency=5ms:100%': every answer 5 ms late (300 ms of Graph time at 60x).
     faults: process.env.BENCH_FAULTS,
   });
   const graphUrl = await simulator.start();
   const connector = await connectorStandIn();
-  const bot = await startBot({ graphUrl, azurite, scale });
+  const bot = await startBot({ graphUrl, azurite, scale, lagSeconds });
   const store = new BlobMigrationStore(
     openContainer({
       kind: 'connection-string',
