@@ -17,5 +17,9 @@ export function csvCell(value: string | number): string {
 
 const quoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
 
+/** One CSV line, with its line break. */
+export const csvLine = (row: readonly (string | number)[]): string =>
+  row.map(csvCell).join(',') + '\n';
+
 export const toCsv = (rows: readonly (readonly (string | number)[])[]): string =>
-  rows.map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+  rows.map(csvLine).join('');

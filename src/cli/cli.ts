@@ -14,6 +14,7 @@ import { WritePacer } from '../graph/write-pacer';
 import { GraphPreflightProbe } from '../graph/graph-preflight-probe';
 import { preflightLineText } from '../domain/preflight';
 import { planOutput } from './plan-output';
+import { writeVerifyOutput } from './verify-output';
 import { CLI_USAGE, CliUsageError, parseCliArguments, type CliArguments } from './cli-arguments';
 
 /**
@@ -120,26 +121,11 @@ async function run(args: CliArguments): Promise<void> {
       );
     return;
   }
-  const result = await reads.verify();
-  if (args.json)
-    return void console.log(JSON.stringify({ users: result.users, summary: result.summary }));
-  if (args.csv || args.command === 'report') {
-    console.log(['id', 'userPrincipalName', 'skuId', 'decision', 'reason'].join(','));
-    for (const row of result.users)
-      console.log(
-        [row.id, row.userPrincipalName, row.skuId, row.decision, row.reason].map(csvCell).join(',')
-      );
-    return;
-  }
-  for (const [sku, counts] of Object.entries(result.summary)) {
-    console.log(
-      `${productName(sku)} (${sku}): ${counts.remove} direct assignments could go, ${counts.skip} must stay.`
-    );
-  }
-  for (const row of result.users.filter((r) => r.decision === 'skip')) {
-    console.log(`  keep ${row.userPrincipalName}: ${row.reason}`);
-  }
-  console.log('Nothing was changed.');
+  await writeVerifyOutput(
+    (onRow) => reads.verify(undefined, undefined, onRow),
+    args.json ? 'json' : args.csv || args.command === 'report' ? 'csv' : 'text',
+    (text) => process.stdout.write(text)
+  );
 }
 
 async function main(): Promise<void> {

@@ -19,18 +19,43 @@ export const REPORT_HEADER = ['id', 'userPrincipalName', 'skuId', 'decision', 'r
 
 /**
  * Every user's state and decision: each direct assignment still there (with verification's decision
- * and reason) and each one a wave handled (with its latest outcome). Reads only.
+ * and reason) and each one a wave handled (with its latest outcome), each row handed to `onRow` as it
+ * is known, so the tenant is never held whole. Reads only; returns how many rows there were.
  */
 export async function migrationReport(
   reader: TenantReader,
   entries: readonly JournalEntry[],
-  record: MigrationRecord
-): Promise<ReportRow[]> {
-  const verified = await verifyDirectRemovals(
+  record: MigrationRecord,
+  onRow: (row: ReportRow) => void
+): Promise<number> {
+  const handled = handledAssignments(entries, record);
+  // A direct assignment still there supersedes a wave's "skipped" for it; a removal stands on its own.
+  const stillDirect = new Set<string>();
+  let rows = 0;
+  await verifyDirectRemovals(
     reader,
     intendedGroupsOf(record),
-    dynamicLicensingGroups(record.assign)
+    dynamicLicensingGroups(record.assign),
+    (row) => {
+      const key = `${row.id}|${row.skuId}`;
+      if (handled.has(key)) stillDirect.add(key);
+      onRow({ ...row, wave: null });
+      rows++;
+    }
   );
+  for (const [key, row] of handled) {
+    if (stillDirect.has(key) && row.decision === 'skipped') continue;
+    onRow(row);
+    rows++;
+  }
+  return rows;
+}
+
+/** Each assignment a wave handled, by `userId|skuId`, with its latest outcome. */
+function handledAssignments(
+  entries: readonly JournalEntry[],
+  record: MigrationRecord
+): Map<string, ReportRow> {
   const names = new Map<string, string>();
   for (const wave of record.waves)
     for (const entry of wave.entries) names.set(entry.userId, entry.userPrincipalName);
@@ -51,13 +76,5 @@ export async function migrationReport(
       wave: entry.waveNumber,
     });
   }
-  const current: ReportRow[] = verified.users.map((row) => ({ ...row, wave: null }));
-  // A direct assignment still there supersedes a wave's "skipped" for it; a removal stands on its own.
-  const stillDirect = new Set(current.map((r) => `${r.id}|${r.skuId}`));
-  return [
-    ...current,
-    ...[...handled.entries()]
-      .filter(([key, row]) => !stillDirect.has(key) || row.decision !== 'skipped')
-      .map(([, row]) => row),
-  ];
+  return handled;
 }

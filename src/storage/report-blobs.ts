@@ -3,9 +3,11 @@ import {
   BlobSASPermissions,
   SASProtocol,
   type BlobServiceClient,
+  type BlockBlobClient,
   type ContainerClient,
 } from '@azure/storage-blob';
-import type { ReportStore } from '../engine/report-store';
+import { PassThrough } from 'node:stream';
+import type { CsvWriter, ReportStore } from '../engine/report-store';
 
 /** How long a report link works: long enough to click, short enough that a forwarded link is dead. */
 export const REPORT_LIFETIME_MS = 15 * 60_000;
@@ -28,19 +30,13 @@ export class BlobReportStore implements ReportStore {
     private readonly signing: 'account-key' | 'user-delegation'
   ) {}
 
-  async publish(csv: string, now: Date): Promise<{ url: string; expiresAt: Date }> {
+  async publish(writeCsv: CsvWriter, now: Date): Promise<{ url: string; expiresAt: Date }> {
     await this.container.createIfNotExists();
     await this.deleteExpired(now);
     const blob = this.container.getBlockBlobClient(
       `${PREFIX}${now.toISOString().replace(/[:.]/g, '-')}-${randomBytes(16).toString('hex')}.csv`
     );
-    const body = Buffer.from(csv, 'utf8');
-    await blob.upload(body, body.length, {
-      blobHTTPHeaders: {
-        blobContentType: 'text/csv; charset=utf-8',
-        blobContentDisposition: 'attachment; filename="license-migration-report.csv"',
-      },
-    });
+    await uploadAsWritten(blob, writeCsv);
     const startsOn = new Date(now.getTime() - CLOCK_SKEW_MS);
     const expiresAt = new Date(now.getTime() + REPORT_LIFETIME_MS);
     const options = {
@@ -67,6 +63,44 @@ export class BlobReportStore implements ReportStore {
       if (created < before) await this.container.deleteBlob(blob.name).catch(() => undefined);
     }
   }
+}
+
+/** Blocks of the upload, the most of them filled at once. */
+const BLOCK_BYTES = 4 * 1024 * 1024;
+const BLOCKS_IN_FLIGHT = 2;
+
+/**
+ * Uploads the CSV in blocks while it is written, so the report is never held whole. The writing does not
+ * wait for the upload (a page of users is decided at once): what waits is what the blob has not taken yet,
+ * a page or so, as storage takes a block far faster than Graph gives a page. The blob exists only once
+ * every block is committed: a report whose read fails leaves none. A failed upload stops the writing.
+ */
+async function uploadAsWritten(blob: BlockBlobClient, writeCsv: CsvWriter): Promise<void> {
+  const body = new PassThrough({ highWaterMark: BLOCK_BYTES });
+  let uploadError: unknown = null;
+  const upload = blob
+    .uploadStream(body, BLOCK_BYTES, BLOCKS_IN_FLIGHT, {
+      blobHTTPHeaders: {
+        blobContentType: 'text/csv; charset=utf-8',
+        blobContentDisposition: 'attachment; filename="license-migration-report.csv"',
+      },
+    })
+    .catch((error: unknown) => {
+      uploadError = error;
+    });
+  try {
+    await writeCsv((text) => {
+      if (uploadError) throw uploadError;
+      body.write(text, 'utf8');
+    });
+  } catch (error) {
+    body.destroy(error instanceof Error ? error : new Error(String(error)));
+    await upload;
+    throw error;
+  }
+  body.end();
+  await upload;
+  if (uploadError) throw uploadError;
 }
 
 function isLoopbackHttp(url: string): boolean {

@@ -8,7 +8,7 @@ import { populateAndAssign } from '../../src/engine/populate-and-assign';
 import { waitForProcessing } from '../../src/engine/wait-for-processing';
 import { takeInventory } from '../../src/engine/take-inventory';
 import { verifyDirectRemovals } from '../../src/engine/verify-removals';
-import { splitIntoWaves } from '../../src/domain/waves';
+import { splitCandidatesIntoWaves } from '../../src/domain/wave-candidates';
 import { InMemoryJournal } from '../../src/storage/in-memory-journal';
 import { TenantSimulator } from '../../src/simulator/simulator-server';
 import { DEMO_AUTOMATION, buildDemoTenant } from '../../src/simulator/scenarios/demo-tenant';
@@ -58,12 +58,13 @@ describe("the demo tenant's whole migration through the engine", () => {
       });
 
       const verified = await verifyDirectRemovals(reader);
-      expect(verified.users.filter((r) => r.decision === 'skip')).toEqual([]);
+      expect(verified.keptExamples).toEqual([]);
+      expect(verified.kept).toBe(0);
       expect(verified.candidates).toHaveLength(1200);
 
       const journal = new InMemoryJournal();
       let removed = 0;
-      for (const wave of splitIntoWaves(verified.candidates, [25, 'rest'])) {
+      for (const wave of splitCandidatesIntoWaves(verified.candidates, [25, 'rest'])) {
         await approve(journal, wave);
         const report = await executeWave(
           wave,
@@ -97,7 +98,7 @@ describe("the demo tenant's whole migration through the engine", () => {
 
       // The old nightly script, still running, assigns one migrated user directly again.
       await new Promise((resolve) => setTimeout(resolve, 5));
-      const [someone] = verified.candidates;
+      const [someone] = verified.candidates.entries(0, 1);
       const user = simulator.directory.users.get(someone.userId)!;
       const before = simulator.directory.assignedLicenses(user);
       simulator.directory.assignUserLicenses(

@@ -8,6 +8,27 @@ import { verifyCard } from '../../src/teams/cards/verify-card';
 import { waveCard } from '../../src/teams/cards/wave-card';
 import { wavesProposedCard } from '../../src/teams/cards/waves-proposed-card';
 import { licenseErrorRows } from './sample-notice-cards';
+import { KEPT_EXAMPLES, spotCheckOf, type VerifyRow } from '../../src/domain/verify-tally';
+import { WaveCandidates } from '../../src/domain/wave-candidates';
+
+/** What verification keeps of these rows: the candidates, the count kept and its first examples. */
+function verifyResultOf(rows: readonly VerifyRow[]) {
+  const candidates = new WaveCandidates();
+  for (const row of rows.filter((r) => r.decision === 'remove'))
+    candidates.add(
+      { id: row.id, userPrincipalName: row.userPrincipalName },
+      row.skuId,
+      [],
+      row.reason
+    );
+  const kept = rows.filter((r) => r.decision === 'skip');
+  return {
+    candidates,
+    kept: kept.length,
+    keptExamples: kept.slice(0, KEPT_EXAMPLES),
+    spotCheck: spotCheckOf(candidates),
+  };
+}
 
 /** The answers to `verify`, `errors`, `wave N`, `waves` and `report` with a large tenant in play. */
 export function readSampleCards(
@@ -76,8 +97,7 @@ export function readSampleCards(
     {
       name: 'verify',
       attachment: verifyCard({
-        users,
-        candidates: [],
+        ...verifyResultOf(users),
         summary: Object.fromEntries(skus.map((sku) => [sku, { remove: 61_000, skip: 1234 }])),
       }),
     },

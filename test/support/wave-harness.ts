@@ -7,7 +7,8 @@ import type { WritePacer } from '../../src/graph/write-pacer';
 import { GraphDirectoryWriter } from '../../src/graph/graph-directory-writer';
 import { GraphTenantReader } from '../../src/graph/graph-tenant-reader';
 import { verifyDirectRemovals } from '../../src/engine/verify-removals';
-import { splitIntoWaves, type Wave, type WaveSizes } from '../../src/domain/waves';
+import type { Wave, WaveSizes } from '../../src/domain/waves';
+import { splitCandidatesIntoWaves } from '../../src/domain/wave-candidates';
 import type { Journal } from '../../src/domain/journal';
 import type { RemovalContext } from '../../src/domain/removal-safety';
 
@@ -39,7 +40,13 @@ export async function planWavesOn(
   const skus = new Map((await reader.subscribedSkus()).map((s) => [s.skuId, s]));
   const context: RemovalContext = { skus, groupNames: await reader.licensingGroupNames() };
   const verified = await verifyDirectRemovals(reader);
-  return { reader, writer, context, waves: splitIntoWaves(verified.candidates, sizes), verified };
+  return {
+    reader,
+    writer,
+    context,
+    waves: splitCandidatesIntoWaves(verified.candidates, sizes),
+    verified,
+  };
 }
 
 /** Records an approval of exactly this wave, as the Teams approval flow will. */

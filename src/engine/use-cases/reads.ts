@@ -1,6 +1,6 @@
 import { dynamicLicensingGroups } from '../../domain/rule-drift';
 import type { ApprovalRequest, Person } from '../../domain/approvals';
-import { toCsv } from '../../csv';
+import { csvLine } from '../../csv';
 import { WaveTallyCounter, type WaveTally } from '../../domain/done-report';
 import { intendedGroupsOf } from '../../domain/intended-groups';
 import {
@@ -108,13 +108,15 @@ export class MigrationReads extends TenantReads {
     const reports = this.deps.reports;
     if (!reports) return null;
     const record = await currentRecord(this.deps);
-    const rows = await migrationReport(this.deps.reader, await this.deps.journal.entries(), record);
-    const csv = toCsv([
-      REPORT_HEADER,
-      ...rows.map((r) => [r.id, r.userPrincipalName, r.skuId, r.decision, r.reason, r.wave ?? '']),
-    ]);
-    const { url, expiresAt } = await reports.publish(csv, this.deps.now());
-    return { rows: rows.length, url, expiresAt };
+    const entries = await this.deps.journal.entries();
+    let rows = 0;
+    const { url, expiresAt } = await reports.publish(async (write) => {
+      write(csvLine(REPORT_HEADER));
+      rows = await migrationReport(this.deps.reader, entries, record, (r) =>
+        write(csvLine([r.id, r.userPrincipalName, r.skuId, r.decision, r.reason, r.wave ?? '']))
+      );
+    }, this.deps.now());
+    return { rows, url, expiresAt };
   }
 
   /** `doctor`, for admins: it says which permissions are missing and tells storage and groups apart. */

@@ -23,9 +23,10 @@ import {
   WaveSizeError,
   defaultWaveSizes,
   parseWaveSizes,
-  splitIntoWaves,
+  type Wave,
   type WaveSizes,
 } from '../../domain/waves';
+import { splitCandidatesIntoWaves } from '../../domain/wave-candidates';
 import { updateRecord } from '../migration-store';
 import { assignPlan, planWithSubjects, recordGroupChoice } from '../group-choice';
 import { verifyDirectRemovals } from '../verify-removals';
@@ -114,19 +115,7 @@ export class SignOffRequests {
     const sizes = wavesSizesOrRefuse(sizesText);
     const before = await currentRecord(deps);
     refuseIf(proposeWavesRefusal(before));
-    const verified = await verifyDirectRemovals(
-      deps.reader,
-      intendedGroupsOf(before),
-      dynamicLicensingGroups(before.assign)
-    );
-    const kept = verified.users.filter((u) => u.decision === 'skip').length;
-    if (verified.candidates.length === 0) {
-      throw new MigrationRefusal(
-        `No direct assignment can be removed safely yet (${kept} must stay; \`verify\` says why).`
-      );
-    }
-    const users = new Set(verified.candidates.map((c) => c.userId)).size;
-    const waves = splitIntoWaves(verified.candidates, sizes ?? defaultWaveSizes(users));
+    const { waves, kept } = await wavesFromVerification(deps, before, sizes);
     const wavesBefore = JSON.stringify(before.waves.map((w) => [w.number, w.status]));
     // The record as written comes back from the write: a read after it could fail, and the waves are stored.
     const { request, record } = await updateRecord(deps.store, (stored) => {
@@ -155,6 +144,32 @@ export class SignOffRequests {
       kept,
     };
   }
+}
+
+/**
+ * The waves split from a fresh verification, and how many assignments must stay; refused when none may
+ * go. Only the waves outlive it: the compact candidates are dropped once split.
+ */
+async function wavesFromVerification(
+  deps: MigrationEngineDependencies,
+  record: MigrationRecord,
+  sizes: WaveSizes | null
+): Promise<{ waves: Wave[]; kept: number }> {
+  const { candidates, kept } = await verifyDirectRemovals(
+    deps.reader,
+    intendedGroupsOf(record),
+    dynamicLicensingGroups(record.assign)
+  );
+  if (candidates.length === 0) {
+    throw new MigrationRefusal(
+      `No direct assignment can be removed safely yet (${kept} must stay; \`verify\` says why).`
+    );
+  }
+  const waves = splitCandidatesIntoWaves(
+    candidates,
+    sizes ?? defaultWaveSizes(candidates.userCount)
+  );
+  return { waves, kept };
 }
 
 /** The sizes an admin typed, or null for the default; malformed sizes are refused, saying why. */

@@ -3,13 +3,14 @@ import type { DynamicRulePlan } from '../../domain/dynamic-rule-plan';
 import type { GroupPlan } from '../../domain/group-plan';
 import type { InventoryReport } from '../../domain/inventory';
 import type { PreflightReport } from '../../domain/preflight';
-import { defaultWaveSizes, parseWaveSizes, splitIntoWaves, type Wave } from '../../domain/waves';
+import { defaultWaveSizes, parseWaveSizes, type Wave } from '../../domain/waves';
+import { splitCandidatesIntoWaves } from '../../domain/wave-candidates';
 import { listLicenseErrors, type LicenseErrorRow } from '../list-license-errors';
 import { planGroupsWithRules } from '../plan-groups';
 import { runPreflight, type PreflightDependencies } from '../preflight';
 import { takeInventory } from '../take-inventory';
 import type { TenantReader } from '../tenant-reader';
-import { verifyDirectRemovals, type VerifyResult } from '../verify-removals';
+import { verifyDirectRemovals, type VerifyResult, type VerifyRow } from '../verify-removals';
 
 export interface TenantReadsDependencies {
   readonly reader: TenantReader;
@@ -33,12 +34,16 @@ export class TenantReads {
     return planGroupsWithRules(this.tenant.reader);
   }
 
-  /** Which direct assignments could go now, and why each that stays must; `intended`: the plan's groups. */
+  /**
+   * Which direct assignments could go now, and why each that stays must; `intended`: the plan's groups.
+   * Every row goes to `onRow` as it is decided; the result keeps counts and a few examples.
+   */
   verify(
     intended?: ReadonlyMap<string, ReadonlySet<string>>,
-    dynamicGroups?: readonly DynamicLicensingGroup[]
+    dynamicGroups?: readonly DynamicLicensingGroup[],
+    onRow?: (row: VerifyRow) => void
   ): Promise<VerifyResult> {
-    return verifyDirectRemovals(this.tenant.reader, intended, dynamicGroups);
+    return verifyDirectRemovals(this.tenant.reader, intended, dynamicGroups, onRow);
   }
 
   errors(): Promise<LicenseErrorRow[]> {
@@ -53,8 +58,8 @@ export class TenantReads {
     const verified = await this.verify();
     const sizes = sizesText
       ? parseWaveSizes(sizesText)
-      : defaultWaveSizes(new Set(verified.candidates.map((c) => c.userId)).size);
-    return { waves: splitIntoWaves(verified.candidates, sizes), verified };
+      : defaultWaveSizes(verified.candidates.userCount);
+    return { waves: splitCandidatesIntoWaves(verified.candidates, sizes), verified };
   }
 
   /** Every pre-flight check, none of which changes anything. */

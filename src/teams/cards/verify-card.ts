@@ -4,19 +4,10 @@ import type { VerifyResult } from '../../engine/verify-removals';
 import { count, SAMPLE_ROWS } from './card-format';
 import { summaryCard } from './summary-card';
 
-/** A few who can go, spread over the list, for the admin to check by hand in the Entra admin center. */
-function spotCheckOf(result: VerifyResult) {
-  const passing = result.users.filter((u) => u.decision === 'remove');
-  // None when nobody can go yet (no group gives their licenses): there is nothing to spot-check.
-  return [0, Math.floor(passing.length / 2), passing.length - 1]
-    .filter((i, n, all) => i >= 0 && i < passing.length && all.indexOf(i) === n)
-    .map((i) => passing[i]);
-}
-
 /** `verify`: per license how many direct assignments can go, who must keep theirs and why. */
 export function verifyCard(result: VerifyResult): Attachment {
-  const skipped = result.users.filter((u) => u.decision === 'skip');
-  const spotCheck = spotCheckOf(result);
+  // A few who can go, spread over the list, for the admin to check by hand in the Entra admin center.
+  const { spotCheck } = result;
   return summaryCard({
     title: 'Verification',
     subtitle: 'Checked on the tenant as it stands; nothing was changed.',
@@ -24,7 +15,7 @@ export function verifyCard(result: VerifyResult): Attachment {
       title: productName(sku),
       value: `${count(n.remove)} can go, ${count(n.skip)} must stay`,
     })),
-    rows: skipped.slice(0, SAMPLE_ROWS).map((u) => ({
+    rows: result.keptExamples.slice(0, SAMPLE_ROWS).map((u) => ({
       heading: `Keep ${u.userPrincipalName}`,
       detail: u.reason,
     })),
@@ -35,8 +26,8 @@ export function verifyCard(result: VerifyResult): Attachment {
           ]
         : [],
     footer:
-      skipped.length > SAMPLE_ROWS
-        ? `And ${count(skipped.length - SAMPLE_ROWS)} more kept: \`report\` lists every user.`
+      result.kept > SAMPLE_ROWS
+        ? `And ${count(result.kept - SAMPLE_ROWS)} more kept: \`report\` lists every user.`
         : '`report` lists every user.',
   });
 }
