@@ -1,8 +1,8 @@
 import { BlobServiceClient } from '@azure/storage-blob';
-import type { RunningAzurite } from '../src/demo/azurite';
-import type { BlobReportStore } from '../src/storage/report-blobs';
-import { CONTAINER } from './support/durable-setup';
-import { reportStorage } from './support/report-storage';
+import type { RunningAzurite } from '../../src/demo/azurite';
+import type { BlobReportStore } from '../../src/storage/report-blobs';
+import { CONTAINER } from '../support/durable-setup';
+import { reportStorage } from '../support/report-storage';
 
 /**
  * `report` is written into its blob as the tenant is read: a report of any size arrives whole, and one
