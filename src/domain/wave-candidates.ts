@@ -114,7 +114,11 @@ export class WaveCandidates {
  * `splitIntoWaves(candidates.entries(), sizes)`, with entries made only for the users in a wave.
  */
 export function splitCandidatesIntoWaves(candidates: WaveCandidates, sizes: WaveSizes): Wave[] {
-  const waves: Wave[] = [];
+  return [...candidateWaves(candidates, sizes)];
+}
+
+/** The same waves one at a time, so a caller that stores each on its own holds one wave's entries. */
+export function* candidateWaves(candidates: WaveCandidates, sizes: WaveSizes): Generator<Wave> {
   let next = 0;
   for (let index = 0; index < sizes.length && next < candidates.userCount; index++) {
     const size = sizes[index];
@@ -124,7 +128,6 @@ export function splitCandidatesIntoWaves(candidates: WaveCandidates, sizes: Wave
     );
     const entries = candidates.entries(next, next + userCount);
     next += userCount;
-    waves.push({ number: waves.length + 1, entries, userCount, digest: waveDigest(entries) });
+    yield { number: index + 1, entries, userCount, digest: waveDigest(entries) };
   }
-  return waves;
 }
