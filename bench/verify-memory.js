@@ -14,7 +14,6 @@ const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { setInterval, clearInterval } = require('node:timers');
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const MB = 1024 * 1024;
@@ -111,13 +110,14 @@ async function measure(lib) {
   };
 }
 
-/** Builds `ref` (e.g. main) from git into a temporary folder once; returns its lib folder. */
+/** Builds `ref` (e.g. main) from git into a temporary folder once per commit; returns its lib folder. */
 function buildRef(ref) {
-  const root = path.join(os.tmpdir(), `verify-memory-${ref.replace(/[^\w.-]/g, '_')}`);
+  const repo = path.join(__dirname, '..');
+  const commit = execFileSync('git', ['-C', repo, 'rev-parse', '--short', ref]).toString().trim();
+  const root = path.join(os.tmpdir(), `verify-memory-${commit}`);
   if (!fs.existsSync(path.join(root, 'lib', 'simulator', 'tls'))) {
     fs.rmSync(root, { recursive: true, force: true });
     fs.mkdirSync(root, { recursive: true });
-    const repo = path.join(__dirname, '..');
     const archive = execFileSync('git', ['-C', repo, 'archive', ref], { maxBuffer: 1e9 });
     execFileSync('tar', ['-x', '-C', root], { input: archive });
     fs.symlinkSync(

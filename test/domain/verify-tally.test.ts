@@ -7,6 +7,8 @@ import { splitIntoWaves, type WaveEntry, type WaveSizes } from '../../src/domain
 import { verifyDirectRemovals } from '../../src/engine/verify-removals';
 import { e3Snapshot } from '../fixtures/skus';
 import { InMemoryDirectory, activeRow, userNamed } from '../support/in-memory-directory';
+import { verifyCard } from '../../src/teams/cards/verify-card';
+import { cardTexts } from '../support/connector-stand-in';
 
 const E3 = e3Snapshot();
 const CONTEXT: RemovalContext = {
@@ -116,6 +118,11 @@ describe('verification tallied user by user', () => {
     );
     // What verification holds does not grow with the tenant: no row per user.
     expect(JSON.stringify(result).length).toBeLessThan(JSON.stringify(few).length + 100);
+    // The card lists as many as before and counts the rest.
+    const texts = cardTexts(verifyCard(result).content).join('\n');
+    expect(texts).toContain('Keep u9@contoso.example');
+    expect(texts).not.toContain('Keep u10@contoso.example');
+    expect(texts).toContain('And 990 more kept');
   });
 
   it('keeps one copy of a disabled-plans list that many candidates share', () => {
