@@ -2,6 +2,7 @@ import { decideDirectRemovals, type RemovalDecision } from '../domain/removal-sa
 import type { WaveEntry } from '../domain/waves';
 import type { TenantReader } from './tenant-reader';
 import type { DynamicLicensingGroup } from '../domain/dynamic-licensing-group';
+import { directAssignmentOf } from '../domain/direct-assignment';
 
 /** One user and one directly assigned SKU, with what the migration would do and why. */
 export interface VerifyRow {
@@ -50,9 +51,7 @@ export async function verifyDirectRemovals(
         reason: decision.reason,
       });
       if (decision.decision === 'remove') {
-        const direct = user.licenseAssignmentStates.find(
-          (r) => r.skuId === decision.skuId && r.assignedByGroup === null
-        );
+        const direct = directAssignmentOf(user, decision.skuId);
         candidates.push({
           userId: user.id,
           userPrincipalName: user.userPrincipalName,
