@@ -1,6 +1,7 @@
 import type { TenantFixture } from '../src/simulator/tenant-fixture';
 import { runningSimulator } from './support/running-simulator';
 import { processingSettled } from './support/processing';
+import { contosoUser, smallTenant } from './fixtures/small-tenant';
 
 /**
  * Every state Graph documents in licenseAssignmentStates (Active, ActiveWithError, Disabled, Error) and the
@@ -19,20 +20,7 @@ const GROUP_A = 'a0a0a0a0-0000-4000-8000-0000000000a0';
 const GROUP_VISIO = 'd0d0d0d0-0000-4000-8000-0000000000d0';
 
 function tenant(): TenantFixture {
-  const user = (id: string, extra: object = {}) => ({
-    id,
-    userPrincipalName: `${id}@contoso.example`,
-    displayName: `User ${id}`,
-    usageLocation: 'US',
-    ...extra,
-  });
-  return {
-    organization: {
-      id: '5c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5',
-      displayName: 'Contoso',
-      countryLetterCode: 'US',
-      defaultDomain: 'contoso.example',
-    },
+  return smallTenant({
     subscribedSkus: [
       {
         skuId: SKU_A,
@@ -64,12 +52,12 @@ function tenant(): TenantFixture {
     ],
     users: [
       // Has the kiosk mailbox directly: the group's full mailbox, once enabled, conflicts with it.
-      user('kiosk', { licenses: [{ skuId: SKU_KIOSK, disabledPlans: [] }] }),
+      contosoUser('kiosk', { licenses: [{ skuId: SKU_KIOSK, disabledPlans: [] }] }),
       // Audio conferencing needs Teams, which only the group gives.
-      user('audio', { licenses: [{ skuId: SKU_ADDON, disabledPlans: [] }] }),
-      user('twin-1', { proxyAddresses: ['smtp:sales@contoso.example'] }),
-      user('twin-2', { proxyAddresses: ['SMTP:sales@contoso.example'] }),
-      user('visio', { licenses: [{ skuId: SKU_VISIO, disabledPlans: [] }] }),
+      contosoUser('audio', { licenses: [{ skuId: SKU_ADDON, disabledPlans: [] }] }),
+      contosoUser('twin-1', { proxyAddresses: ['smtp:sales@contoso.example'] }),
+      contosoUser('twin-2', { proxyAddresses: ['SMTP:sales@contoso.example'] }),
+      contosoUser('visio', { licenses: [{ skuId: SKU_VISIO, disabledPlans: [] }] }),
     ],
     groups: [
       {
@@ -95,7 +83,7 @@ function tenant(): TenantFixture {
       mutuallyExclusivePlans: [[MAIL, KIOSK_MAIL]],
       planDependencies: [{ plan: AUDIO, requires: [TEAMS] }],
     },
-  };
+  });
 }
 
 describe('license assignment states the simulator produces', () => {

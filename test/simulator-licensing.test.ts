@@ -1,6 +1,7 @@
 import type { TenantFixture } from '../src/simulator/tenant-fixture';
 import { runningSimulator } from './support/running-simulator';
 import { expectGraphShape } from './support/graph-schema';
+import { contosoUser, smallTenant } from './fixtures/small-tenant';
 
 const SKU_A = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const SKU_B = 'bbbbbbbb-0000-4000-8000-00000000000b';
@@ -12,20 +13,7 @@ const ADDON = '44444444-0000-4000-8000-000000000004';
 
 /** A small tenant with licensing rules: MAIL_1 and MAIL_2 exclude each other, ADDON needs TEAMS. */
 function tenant(): TenantFixture {
-  const user = (id: string, extra: object = {}) => ({
-    id,
-    userPrincipalName: `${id}@contoso.example`,
-    displayName: `User ${id}`,
-    usageLocation: 'US',
-    ...extra,
-  });
-  return {
-    organization: {
-      id: '5c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5',
-      displayName: 'Contoso',
-      countryLetterCode: 'US',
-      defaultDomain: 'contoso.example',
-    },
+  return smallTenant({
     subscribedSkus: [
       {
         skuId: SKU_A,
@@ -53,12 +41,12 @@ function tenant(): TenantFixture {
       },
     ],
     users: [
-      user('direct', { licenses: [{ skuId: SKU_A, disabledPlans: [] }] }),
-      user('grouped'),
-      user('both', { licenses: [{ skuId: SKU_A, disabledPlans: [TEAMS] }] }),
-      user('nowhere', { usageLocation: null }),
-      user('full', { licenses: [{ skuId: SKU_FULL, disabledPlans: [] }] }),
-      user('nested'),
+      contosoUser('direct', { licenses: [{ skuId: SKU_A, disabledPlans: [] }] }),
+      contosoUser('grouped'),
+      contosoUser('both', { licenses: [{ skuId: SKU_A, disabledPlans: [TEAMS] }] }),
+      contosoUser('nowhere', { usageLocation: null }),
+      contosoUser('full', { licenses: [{ skuId: SKU_FULL, disabledPlans: [] }] }),
+      contosoUser('nested'),
     ],
     groups: [
       {
@@ -83,7 +71,7 @@ function tenant(): TenantFixture {
       mutuallyExclusivePlans: [[MAIL_1, MAIL_2]],
       planDependencies: [{ plan: ADDON, requires: [TEAMS] }],
     },
-  };
+  });
 }
 
 describe('the tenant simulator licenses users as Graph does', () => {
