@@ -1,4 +1,3 @@
-import { TenantSimulator } from '../src/simulator/simulator-server';
 import {
   DEMO_AUTOMATION,
   DEMO_PEOPLE,
@@ -8,7 +7,7 @@ import { graphCall } from './support/graph-http';
 import { processingSettled } from './support/processing';
 import { expectGraphShape } from './support/graph-schema';
 import { EMS, OFFICE_E3, SWAY } from './fixtures/skus';
-import { runningSimulator } from './support/running-simulator';
+import { runningSimulator, simulatorsPerTest } from './support/running-simulator';
 
 describe('the simulator keeps a directory audit log, as Entra does', () => {
   const running = runningSimulator(() => ({
@@ -151,19 +150,15 @@ describe('the license timeline, a read-only view beside Graph', () => {
 });
 
 describe('the audit log as it really is: late, and under the reports limit', () => {
-  let simulator: TenantSimulator;
-  afterEach(async () => {
-    await simulator.stop();
-  });
+  const simulators = simulatorsPerTest();
 
   it('shows a change only once the audit latency has passed (simulated time)', async () => {
-    simulator = new TenantSimulator({
+    const { simulator, base } = await simulators.start({
       tenant: buildDemoTenant(),
       timeScale: 600,
       auditLatencyMs: 5 * 60_000,
       auditLimit: false,
     });
-    const base = await simulator.start();
     await graphCall(base, 'POST', `/v1.0/users/${DEMO_PEOPLE.sales.id}/assignLicense`, {
       addLicenses: [],
       removeLicenses: [EMS],
@@ -182,8 +177,7 @@ describe('the audit log as it really is: late, and under the reports limit', () 
   });
 
   it('answers 429 with Retry-After past 5 audit reads in 10 s, without touching the directory quota', async () => {
-    simulator = new TenantSimulator({ tenant: buildDemoTenant(), auditLatencyMs: 0 });
-    const base = await simulator.start();
+    const { base } = await simulators.start({ tenant: buildDemoTenant(), auditLatencyMs: 0 });
     const statuses: number[] = [];
     let retryAfter: string | undefined;
     for (let i = 0; i < 6; i++) {

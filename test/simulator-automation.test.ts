@@ -1,12 +1,12 @@
 import { nextRunAt, parseAutomationSchedule } from '../src/simulator/automation-schedule';
-import { TenantSimulator } from '../src/simulator/simulator-server';
+import type { TenantSimulator } from '../src/simulator/simulator-server';
 import { DEMO_AUTOMATION, buildDemoTenant } from '../src/simulator/scenarios/demo-tenant';
 import type { TenantFixture } from '../src/simulator/tenant-fixture';
 import { takeInventory } from '../src/engine/take-inventory';
 import { graphCall } from './support/graph-http';
 import { planWavesOn } from './support/wave-harness';
 import { EMS, OFFICE_E3 } from './fixtures/skus';
-import { runningSimulator } from './support/running-simulator';
+import { runningSimulator, simulatorsPerTest } from './support/running-simulator';
 
 /** A schedule that never comes round during a test: runs are made with runOnce(). */
 const NOT_DURING_THE_TEST = { kind: 'every', ms: 365 * 86_400_000 } as const;
@@ -23,19 +23,15 @@ describe("the tenant's old license script keeps running in the simulator", () =>
       )
     ).body;
 
-  afterEach(async () => {
-    await simulator.stop();
-  });
-
+  const simulators = simulatorsPerTest();
   async function startWith(tenant: TenantFixture, timeScale = 1): Promise<void> {
-    simulator = new TenantSimulator({
+    ({ simulator, base } = await simulators.start({
       tenant,
       timeScale,
       automation: NOT_DURING_THE_TEST,
       auditLatencyMs: 0,
       auditLimit: false,
-    });
-    base = await simulator.start();
+    }));
   }
 
   it("gives each joiner the direct licenses of the demo's rule, as its own app in the audit log", async () => {
