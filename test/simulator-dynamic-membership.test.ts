@@ -4,7 +4,7 @@ import { dynamicMembershipSettled } from './support/dynamic-membership';
 import { runningSimulator } from './support/running-simulator';
 import { expectGraphShape } from './support/graph-schema';
 import { OFFICE_E3 as E3, TEAMS } from './fixtures/skus';
-import { contosoUser, smallTenant } from './fixtures/small-tenant';
+import { contosoUser, fixtureSku, license, smallTenant } from './fixtures/small-tenant';
 
 const DELAY_MS = 10 * 60_000;
 const FINANCE_RULE = '(user.department -eq "Finance")';
@@ -14,14 +14,7 @@ function tenant(): TenantFixture {
   const person = (id: string, department: string | null, extra: Partial<FixtureUser> = {}) =>
     contosoUser(id, { displayName: id, department, ...extra });
   return smallTenant({
-    subscribedSkus: [
-      {
-        skuId: E3,
-        skuPartNumber: 'ENTERPRISEPACK',
-        prepaidUnits: 10,
-        servicePlans: [{ servicePlanId: TEAMS, servicePlanName: 'TEAMS1' }],
-      },
-    ],
+    subscribedSkus: [fixtureSku(E3, 'ENTERPRISEPACK', { TEAMS1: TEAMS })],
     users: [
       person('megan', 'Finance', { city: 'Seattle', jobTitle: 'Controller' }),
       person('ines', 'finance'),
@@ -37,7 +30,7 @@ function tenant(): TenantFixture {
         mailEnabled: false,
         groupTypes: [],
         members: ['alex'],
-        licenses: [{ skuId: E3, disabledPlans: [] }],
+        licenses: [license(E3)],
       },
     ],
   });

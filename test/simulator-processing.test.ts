@@ -1,7 +1,7 @@
 import type { TenantFixture } from '../src/simulator/tenant-fixture';
 import { runningSimulator } from './support/running-simulator';
 import { processingSettled } from './support/processing';
-import { smallTenant } from './fixtures/small-tenant';
+import { fixtureSku, smallTenant } from './fixtures/small-tenant';
 
 const SKU = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const PLAN = '11111111-0000-4000-8000-000000000001';
@@ -15,14 +15,7 @@ function tenant(): TenantFixture {
     usageLocation: i % 10 === 0 ? null : 'US',
   }));
   return smallTenant({
-    subscribedSkus: [
-      {
-        skuId: SKU,
-        skuPartNumber: 'SKU',
-        prepaidUnits: 1000,
-        servicePlans: [{ servicePlanId: PLAN, servicePlanName: 'PLAN' }],
-      },
-    ],
+    subscribedSkus: [fixtureSku(SKU, 'SKU', { PLAN }, 1000)],
     users,
     groups: [
       {
