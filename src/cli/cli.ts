@@ -1,20 +1,15 @@
 import '../silence-restify-deprecation';
 import { ConfigError, graphIsOnLoopback, readGraphSettings } from '../config';
-import { describeAutomation } from '../domain/automation';
-import { productName } from '../domain/product-names';
 import { TenantReads } from '../engine/migration-engine';
 import { graphAppId } from '../graph/graph-settings';
 import { WaveSizeError } from '../domain/waves';
-import { csvCell } from '../csv';
 import { errorText } from '../error-text';
 import { READ_ONLY } from '../engine/write-fence';
 import { createGraphClient } from '../graph/graph-client';
 import { AUDIT_LOG_CEILING, GraphTenantReader } from '../graph/graph-tenant-reader';
 import { WritePacer } from '../graph/write-pacer';
 import { GraphPreflightProbe } from '../graph/graph-preflight-probe';
-import { preflightLineText } from '../domain/preflight';
-import { planOutput } from './plan-output';
-import { writeVerifyOutput } from './verify-output';
+import { CLI_COMMAND_RUNNERS } from './cli-commands';
 import { CLI_USAGE, CliUsageError, parseCliArguments, type CliArguments } from './cli-arguments';
 
 /**
@@ -22,7 +17,8 @@ import { CLI_USAGE, CliUsageError, parseCliArguments, type CliArguments } from '
  * removes a license (waves are released only through approvals in Teams).
  */
 
-async function run(args: CliArguments): Promise<void> {
+/** The engine's reads over Graph, for the tenant the arguments (or the environment) name. */
+async function tenantReadsFor(args: CliArguments): Promise<TenantReads> {
   const env = {
     ...process.env,
     ...(args.graphUrl ? { GRAPH_BASE_URL: args.graphUrl } : {}),
@@ -33,7 +29,7 @@ async function run(args: CliArguments): Promise<void> {
     : undefined;
   const graph = readGraphSettings(env, simulator);
   const client = createGraphClient(graph, READ_ONLY);
-  const reads = new TenantReads({
+  return new TenantReads({
     reader: new GraphTenantReader(
       client,
       graphAppId(graph.credential),
@@ -48,84 +44,10 @@ async function run(args: CliArguments): Promise<void> {
       probeStorage: null,
     },
   });
-  if (args.command === 'doctor') {
-    const report = await reads.preflight();
-    if (args.json) console.log(JSON.stringify(report));
-    else report.lines.forEach((line) => console.log(preflightLineText(line)));
-    if (!report.ready) process.exitCode = 1;
-    return;
-  }
-  if (args.command === 'inventory') {
-    const inventory = await reads.inventory();
-    if (args.json) return void console.log(JSON.stringify(inventory, null, 2));
-    const rows = inventory.skus.map((s) => [
-      productName(s.skuPartNumber),
-      s.skuPartNumber,
-      s.prepaidUnits,
-      s.consumedUnits,
-      s.availableUnits,
-      s.directOnly,
-      s.inheritedOnly,
-      s.both,
-    ]);
-    const header = ['product', 'sku', 'seats', 'used', 'free', 'direct only', 'group only', 'both'];
-    if (args.csv)
-      return void [header, ...rows].forEach((r) => console.log(r.map(csvCell).join(',')));
-    console.log(
-      `${inventory.userCount} users, ${inventory.licensedUserCount} licensed. Nothing was changed.`
-    );
-    for (const row of rows)
-      console.log(
-        `  ${row[0]} (${row[1]}): ${row[2]} seats, ${row[3]} used, ${row[4]} free; direct only ${row[5]}, group only ${row[6]}, both ${row[7]}`
-      );
-    inventory.automation.forEach((finding) => console.log(`  ! ${describeAutomation(finding)}`));
-    if (inventory.auditLogProblem) console.log(`  ! ${inventory.auditLogProblem}`);
-    return;
-  }
-  if (args.command === 'plan') {
-    const { plan, rules } = await reads.plan();
-    planOutput(plan, rules, args.json).forEach((line) => console.log(line));
-    return;
-  }
-  if (args.command === 'errors') {
-    const rows = await reads.errors();
-    if (args.json) return void console.log(JSON.stringify({ errors: rows }));
-    if (rows.length === 0) return void console.log('No group member is in license error.');
-    for (const row of rows) {
-      console.log(
-        `${row.userPrincipalName} in ${row.groupName}: ${row.error}. ${row.cause} Fix: ${row.fix}`
-      );
-    }
-    return;
-  }
-  if (args.command === 'waves') {
-    const { waves } = await reads.previewWaves(args.sizes ?? undefined);
-    if (args.json) {
-      return void console.log(
-        JSON.stringify({
-          waves: waves.map((w) => ({
-            number: w.number,
-            users: w.userCount,
-            assignments: w.entries.length,
-            digest: w.digest,
-          })),
-        })
-      );
-    }
-    console.log(
-      'Removal waves (proposed; each is released only by an approver in Teams, never from here):'
-    );
-    for (const w of waves)
-      console.log(
-        `  wave ${w.number}: ${w.userCount} users, ${w.entries.length} direct assignments, digest ${w.digest.slice(0, 12)}`
-      );
-    return;
-  }
-  await writeVerifyOutput(
-    (onRow) => reads.verify(undefined, undefined, onRow),
-    args.json ? 'json' : args.csv || args.command === 'report' ? 'csv' : 'text',
-    (text) => process.stdout.write(text)
-  );
+}
+
+async function run(args: CliArguments): Promise<void> {
+  await CLI_COMMAND_RUNNERS[args.command](await tenantReadsFor(args), args);
 }
 
 async function main(): Promise<void> {

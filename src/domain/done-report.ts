@@ -1,6 +1,7 @@
 import { isNotAutomation, type LicenseChangeEvent } from './automation';
 import type { JournalEntry, RemovalOutcome } from './journal';
 import type { UserLicenseSnapshot } from './licenses';
+import { holdsDirectly } from './direct-assignment';
 
 /**
  * The end of the migration: what every wave did, and a warning for each direct assignment the old
@@ -182,9 +183,7 @@ export function reassignedAfterWaves(
   }
   return removed.flatMap((assignment) => {
     const user = usersNow.get(assignment.userId.toLowerCase());
-    const directAgain = user?.licenseAssignmentStates.some(
-      (row) => row.assignedByGroup === null && row.skuId === assignment.skuId
-    );
+    const directAgain = user && holdsDirectly(user, assignment.skuId);
     if (!user || !directAgain) return [];
     const after = (byUser.get(assignment.userId.toLowerCase()) ?? [])
       .filter((e) => Date.parse(e.at) > Date.parse(assignment.removedAt))

@@ -3,6 +3,7 @@ import type { LicenseAssignmentSnapshot, SkuSnapshot, UserLicenseSnapshot } from
 import { assignmentAdvice, describeAssignmentState } from './license-errors';
 import { productName } from './product-names';
 import { isHealthy, list, planName, plansLostAfterRemoval } from './removal-safety';
+import { holdsDirectly } from './direct-assignment';
 
 /**
  * A wave's follow-up: after a soak period, every direct assignment the wave removed is checked again
@@ -79,7 +80,7 @@ export function checkRemovedAssignment(
     detail,
     needsRestore,
   });
-  const directAgain = rows.some((r) => r.assignedByGroup === null);
+  const directAgain = holdsDirectly(user, target.skuId);
   const inherited = rows.filter((r) => r.assignedByGroup !== null);
   // Against every healthy assignment left, direct ones included.
   const lost = plansLostAfterRemoval(user, sku, target.skuId, target.disabledPlans);

@@ -1,6 +1,7 @@
 import { whyMembersCannotBeAdded, type GroupMembershipTraits } from './group-changeability';
 import type { SkuSnapshot, UserLicenseSnapshot } from './licenses';
 import { productName } from './product-names';
+import { directAssignmentsOf } from './direct-assignment';
 
 /**
  * Plan groups: one licensing group per SKU and distinct set of disabled plans found among the direct
@@ -77,7 +78,7 @@ export class GroupPlanner {
   ) {}
 
   add(user: UserLicenseSnapshot): void {
-    const direct = user.licenseAssignmentStates.filter((row) => row.assignedByGroup === null);
+    const direct = directAssignmentsOf(user);
     if (direct.length === 0) return;
     if (!user.accountEnabled) this.disabledAccounts++;
     if (!user.usageLocation) this.withoutLocation++;

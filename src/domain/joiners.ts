@@ -1,5 +1,6 @@
 import { isNotAutomation, type LicenseChangeEvent } from './automation';
 import type { UserLicenseSnapshot } from './licenses';
+import { holdsAnyDirectly } from './direct-assignment';
 
 /**
  * Joiners while the old automation keeps running: people it licensed directly after the waves were
@@ -41,7 +42,7 @@ export function joinersSinceWaves(
       u.accountEnabled &&
       !inWave.has(u.id.toLowerCase()) &&
       licensedBy.has(u.id.toLowerCase()) &&
-      u.licenseAssignmentStates.some((row) => row.assignedByGroup === null)
+      holdsAnyDirectly(u)
   );
   const perActor = new Map<string, number>();
   for (const user of joiners) {

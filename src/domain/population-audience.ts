@@ -1,4 +1,5 @@
 import type { UserLicenseSnapshot } from './licenses';
+import { directAssignmentOf } from './direct-assignment';
 
 /** One licensing variant a planned group gives: a SKU with exactly these disabled plans. */
 export interface LicensingVariant {
@@ -54,10 +55,7 @@ export function populationAudience(
       leftOut.push({ userId, because: 'deleted' });
       continue;
     }
-    const direct = read.licenseAssignmentStates.find(
-      (row) =>
-        row.assignedByGroup === null && row.skuId.toLowerCase() === variant.skuId.toLowerCase()
-    );
+    const direct = directAssignmentOf(read, variant.skuId);
     if (!direct) leftOut.push({ userId, because: 'no direct license' });
     else if (!sameSet(direct.disabledPlans, variant.disabledPlans))
       leftOut.push({ userId, because: 'changed plans' });

@@ -1,4 +1,5 @@
 import type { UserLicenseSnapshot } from './licenses';
+import { holdsDirectly } from './direct-assignment';
 
 /**
  * Entra ID is eventually consistent: a read that follows a write may come from a replica that has not
@@ -39,9 +40,7 @@ export function isPastLag(writtenAt: string | Date, now: Date, lagBoundMs: numbe
 
 /** The read shows this SKU's direct assignment gone: it has seen the removal (or a later change). */
 export function showsDirectRemovalOf(snapshot: UserLicenseSnapshot, skuId: string): boolean {
-  return !snapshot.licenseAssignmentStates.some(
-    (r) => r.skuId.toLowerCase() === skuId.toLowerCase() && r.assignedByGroup === null
-  );
+  return !holdsDirectly(snapshot, skuId);
 }
 
 /**

@@ -3,6 +3,7 @@ import { assignmentAdvice, describeAssignmentState } from './license-errors';
 import { productName } from './product-names';
 import { ruleMatches, ruleMismatch, type RuleAttributes } from './proposed-rule';
 import type { DynamicLicensingGroup } from './dynamic-licensing-group';
+import { directAssignmentsOf } from './direct-assignment';
 
 /**
  * What decides whether a user's direct license may go: the group assignments of the same SKU must be
@@ -108,8 +109,7 @@ export function decideDirectRemovals(
   user: UserLicenseSnapshot,
   context: RemovalContext
 ): RemovalDecision[] {
-  const direct = user.licenseAssignmentStates.filter((row) => row.assignedByGroup === null);
-  return direct.map((row) => decideOne(user, row, context));
+  return directAssignmentsOf(user).map((row) => decideOne(user, row, context));
 }
 
 function decideOne(

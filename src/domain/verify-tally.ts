@@ -1,3 +1,4 @@
+import { directAssignmentOf } from './direct-assignment';
 import type { UserLicenseSnapshot } from './licenses';
 import { decideDirectRemovals, type RemovalContext, type RemovalDecision } from './removal-safety';
 import { WaveCandidates, type CandidateRow } from './wave-candidates';
@@ -53,9 +54,7 @@ export class VerifyTally {
         reason: decision.reason,
       };
       if (decision.decision === 'remove') {
-        const direct = user.licenseAssignmentStates.find(
-          (r) => r.skuId === decision.skuId && r.assignedByGroup === null
-        );
+        const direct = directAssignmentOf(user, decision.skuId);
         this.candidates.add(user, decision.skuId, direct?.disabledPlans ?? [], decision.reason);
       } else {
         this.kept++;

@@ -12,6 +12,7 @@ import type { Journal, JournalEntry } from '../domain/journal';
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import { errorText } from '../error-text';
 import type { TenantReader } from './tenant-reader';
+import { holdsAnyDirectly } from '../domain/direct-assignment';
 
 export interface DoneReport {
   /** How every SKU is held now: direct only, inherited only, both. */
@@ -33,9 +34,6 @@ export interface LicenseCount {
   readonly outsideWaves: readonly UserLicenseSnapshot[];
 }
 
-const holdsDirectly = (user: UserLicenseSnapshot) =>
-  user.licenseAssignmentStates.some((row) => row.assignedByGroup === null);
-
 /**
  * Counts the tenant's licenses in one pass, keeping only the users a warning names: at scale, not
  * 100,000 snapshots. `waveUserIds` (lower-case) asks for the enabled direct holders in no wave.
@@ -53,8 +51,8 @@ export async function countLicenses(
   await reader.forEachUser((user) => {
     tally.add(user);
     const id = user.id.toLowerCase();
-    if (removedUsers.has(id) && holdsDirectly(user)) directAgain.set(id, user);
-    if (waveUserIds && user.accountEnabled && !waveUserIds.has(id) && holdsDirectly(user))
+    if (removedUsers.has(id) && holdsAnyDirectly(user)) directAgain.set(id, user);
+    if (waveUserIds && user.accountEnabled && !waveUserIds.has(id) && holdsAnyDirectly(user))
       outsideWaves.push(user);
   });
   return { inventory: tally.result(), removed, directAgain, outsideWaves };

@@ -7,6 +7,7 @@ import type { DirectoryWriter } from './directory-writer';
 import { isNotFound, readManyUsers, readUsers } from './directory-calls';
 import { readBackOf, readUntilFresh, type ReadBackOptions } from './read-until-fresh';
 import { restore, type Settle } from './removal-settlement';
+import { holdsDirectly } from '../domain/direct-assignment';
 
 type InFlight = ReturnType<typeof inFlightRemovals>[number];
 
@@ -93,9 +94,7 @@ function judgeInFlight(
   restoring: boolean,
   context: RemovalContext
 ): { outcome: RemovalOutcome; reason: string; lost: readonly string[]; stop?: string } {
-  const stillDirect = fresh.licenseAssignmentStates.some(
-    (r) => r.skuId === intent.skuId && r.assignedByGroup === null
-  );
+  const stillDirect = holdsDirectly(fresh, intent.skuId);
   if (stillDirect && restoring)
     // Removed, found lost and put back before the stop: the wave stays stopped.
     return {

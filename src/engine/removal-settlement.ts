@@ -10,6 +10,7 @@ import { GONE_BEFORE_REMOVAL, isAlreadyGoneAnswer } from '../domain/read-freshne
 import type { WaveEntry } from '../domain/waves';
 import { errorText } from '../error-text';
 import type { DirectoryWriter } from './directory-writer';
+import { directAssignmentOf, holdsDirectly } from '../domain/direct-assignment';
 
 export type Intent = Extract<JournalEntry, { kind: 'removal-intended' }>;
 export type Settle = (intent: Intent, outcome: RemovalOutcome, reason: string) => Promise<void>;
@@ -30,9 +31,7 @@ export function preCheck(
   const toRemove: WaveEntry[] = [];
   const skipped: { entry: WaveEntry; reason: string }[] = [];
   for (const entry of pending) {
-    const direct = snapshot.licenseAssignmentStates.find(
-      (r) => r.skuId === entry.skuId && r.assignedByGroup === null
-    );
+    const direct = directAssignmentOf(snapshot, entry.skuId);
     const decision = decisions.get(entry.skuId);
     if (!direct) {
       skipped.push({
@@ -87,9 +86,7 @@ export async function settleAfterRemoval(
   const settled: Settled = { removed: [], skipped: [], failed: [], restored: [] };
   for (const [index, entry] of plan.toRemove.entries()) {
     const intent = plan.intents[index];
-    const stillDirect = after.licenseAssignmentStates.some(
-      (r) => r.skuId === entry.skuId && r.assignedByGroup === null
-    );
+    const stillDirect = holdsDirectly(after, entry.skuId);
     const lost = plansLostAfterRemoval(
       after,
       tools.context.skus.get(entry.skuId),

@@ -1,6 +1,6 @@
 import type { Journal, JournalEntry } from '../domain/journal';
 import type { UserLicenseSnapshot } from '../domain/licenses';
-import { isPastLag, showsDirectRemovalOf } from '../domain/read-freshness';
+import { isPastLag } from '../domain/read-freshness';
 import { errorText } from '../error-text';
 import { readUsers } from './directory-calls';
 import type { DirectoryWriter } from './directory-writer';
@@ -47,9 +47,6 @@ export async function readFresh(
     readBack
   );
 }
-
-export const holdsDirectly = (user: UserLicenseSnapshot, skuId: string) =>
-  !showsDirectRemovalOf(user, skuId);
 
 export async function journalEntries(journal: Journal): Promise<readonly JournalEntry[]> {
   try {

@@ -5,8 +5,8 @@ import { errorText } from '../error-text';
 import type { DirectoryWriter } from './directory-writer';
 import { CHUNK, isNotFound } from './directory-calls';
 import type { ReadBackOptions } from './read-until-fresh';
+import { holdsDirectly } from '../domain/direct-assignment';
 import {
-  holdsDirectly,
   journalAppend,
   journalEntries,
   latestWrites,

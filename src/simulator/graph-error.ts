@@ -39,3 +39,11 @@ export const notFound = (id: string) =>
   );
 
 export const badRequest = (message: string) => new GraphError(400, 'BadRequest', message);
+
+/** A PATCH of a property Graph does not let change, or this simulator does not model. */
+export const unsupportedProperty = (property: string, resource: 'User' | 'Group') =>
+  new GraphError(
+    400,
+    'Request_BadRequest',
+    `Property '${property}' is read-only or not supported by this simulator on resource '${resource}'.`
+  );

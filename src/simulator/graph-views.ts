@@ -1,4 +1,5 @@
 import type { Directory, DirectoryGroup, DirectoryUser } from './directory';
+import { applySelect } from './odata-query';
 import type { SubscriptionStatus } from './tenant-fixture';
 
 /** Graph v1.0 wire shapes of the simulated directory's objects (validated against the shared schema). */
@@ -61,6 +62,20 @@ export const GROUP_PROPERTIES = new Set<string>([
   'licenseProcessingState',
   'onPremisesSyncEnabled',
 ]);
+
+/** A user's view cut to the selected properties (Graph's defaults without $select); unknown names refused. */
+export const selectUserProperties = (
+  view: Record<string, unknown>,
+  select: readonly string[] | null
+): Record<string, unknown> =>
+  applySelect(view, select, USER_DEFAULT_PROPERTIES, USER_TYPE, USER_PROPERTIES);
+
+/** A group's view cut to the selected properties, likewise. */
+export const selectGroupProperties = (
+  view: Record<string, unknown>,
+  select: readonly string[] | null
+): Record<string, unknown> =>
+  applySelect(view, select, GROUP_DEFAULT_PROPERTIES, GROUP_TYPE, GROUP_PROPERTIES);
 
 export function userView(directory: Directory, user: DirectoryUser): Record<string, unknown> {
   return {

@@ -1,6 +1,6 @@
 import { describeAutomation, findLicenseAutomation } from '../../src/domain/automation';
 import { takeInventory } from '../../src/engine/take-inventory';
-import type { TenantReader } from '../../src/engine/tenant-reader';
+import { InMemoryDirectory } from '../support/in-memory-directory';
 
 const event = (at: string, actor: string, actorKind: 'app' | 'user' = 'app') => ({
   at,
@@ -46,14 +46,11 @@ describe('finding the existing license automation in the audit log', () => {
   });
 
   it('still takes the inventory when the audit log cannot be read, and says why', async () => {
-    const reader: Pick<TenantReader, 'subscribedSkus' | 'forEachUser' | 'licenseChangeEvents'> = {
-      subscribedSkus: async () => [],
-      forEachUser: async () => undefined,
-      licenseChangeEvents: async () => {
-        throw new Error('Insufficient privileges to complete the operation.');
-      },
+    const reader = new InMemoryDirectory();
+    reader.licenseChangeEvents = async () => {
+      throw new Error('Insufficient privileges to complete the operation.');
     };
-    const report = await takeInventory(reader as TenantReader);
+    const report = await takeInventory(reader);
     expect(report.automation).toEqual([]);
     expect(report.auditLogProblem).toContain('grant AuditLog.Read.All');
   });

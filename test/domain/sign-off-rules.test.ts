@@ -1,5 +1,6 @@
 import { openToDecisionBy, type ApprovalRequest, type Person } from '../../src/domain/approvals';
 import { restoreSummary, rollbackSummary } from '../../src/domain/approval-summaries';
+import type { FollowUpFinding } from '../../src/domain/follow-up';
 import { followUpAgain, paused, resumed } from '../../src/domain/migration-controls';
 import {
   NEW_MIGRATION_RECORD,
@@ -103,10 +104,15 @@ describe('what a sign-off card says', () => {
   });
 
   it('names the first five users a restore gives back to, and counts the rest', () => {
-    const findings = Array.from({ length: 7 }, (_, i) => ({
+    const findings: FollowUpFinding[] = Array.from({ length: 7 }, (_, i) => ({
+      intentId: `i${i}`,
+      userId: `u${i}`,
       userPrincipalName: `u${i}@contoso.example`,
+      skuId: 'sku-e3',
+      problem: 'lost-plans',
       detail: 'lacks Exchange Online',
-    })) as unknown as Parameters<typeof restoreSummary>[1];
+      needsRestore: true,
+    }));
     const lines = restoreSummary(1, findings);
     expect(lines).toContain('u4@contoso.example lacks Exchange Online');
     expect(lines).not.toContain('u5@contoso.example lacks Exchange Online');

@@ -1,6 +1,6 @@
 import { compareShadowGroup, proofSummary } from '../../src/domain/shadow-proof';
 import { waitForDynamicMembers } from '../../src/engine/dynamic-membership-wait';
-import type { GroupWriter } from '../../src/engine/group-writer';
+import { groupWriterWith } from '../support/group-writer-fake';
 
 /**
  * Waiting for Entra to compute a new dynamic group's members, on a clock the test owns: each read
@@ -13,7 +13,7 @@ function entraAnswering(
   script: readonly [minute: number, members: readonly string[] | 'not found'][]
 ) {
   let clock = 0;
-  const writer = {
+  const writer = groupWriterWith({
     memberIds: async (groupId: string) => {
       const answer = [...script].reverse().find(([minute]) => minute * MINUTE <= clock)?.[1];
       if (!answer || answer === 'not found')
@@ -22,7 +22,7 @@ function entraAnswering(
         });
       return new Set(answer);
     },
-  } as unknown as GroupWriter;
+  });
   const wait = (options: {
     quietMs: number;
     timeoutMs: number;

@@ -1,5 +1,6 @@
 import type { GroupWriter } from '../../src/engine/group-writer';
 import { waitForProcessing } from '../../src/engine/wait-for-processing';
+import { groupWriterWith } from '../support/group-writer-fake';
 
 /** A group writer whose processing state and audit log the test sets, poll by poll. */
 function groupsAt(
@@ -8,13 +9,7 @@ function groupsAt(
 ): GroupWriter {
   let poll = 0;
   const current = () => polls[Math.min(poll, polls.length - 1)];
-  return {
-    createSecurityGroup: () => Promise.reject(new Error('not used')),
-    groupsByMailNickname: () => Promise.reject(new Error('not used')),
-    memberIds: () => Promise.reject(new Error('not used')),
-    addMembers: () => Promise.reject(new Error('not used')),
-    assignGroupLicense: () => Promise.reject(new Error('not used')),
-    reprocessUser: () => Promise.reject(new Error('not used')),
+  return groupWriterWith({
     processingState: () => Promise.resolve(current().state),
     processingFinishedSince: () => {
       const audit = current().audit;
@@ -22,7 +17,7 @@ function groupsAt(
       return Promise.resolve(audit === null || audit === 'unavailable' ? audit : new Set(audit));
     },
     membersProcessed: () => Promise.resolve(membersProcessed),
-  };
+  });
 }
 
 const since = new Date('2026-11-24T10:00:00Z');

@@ -1,4 +1,3 @@
-import { TenantSimulator } from '../../src/simulator/simulator-server';
 import {
   DEMO_AUTOMATION,
   DEMO_PEOPLE,
@@ -8,32 +7,23 @@ import { graphCall } from '../support/graph-http';
 import { processingSettled } from '../support/processing';
 import { expectGraphShape } from '../support/graph-schema';
 import { EMS, OFFICE_E3, SWAY } from '../fixtures/skus';
+import { runningSimulator, simulatorsPerTest } from '../support/running-simulator';
 
 describe('the simulator keeps a directory audit log, as Entra does', () => {
-  let simulator: TenantSimulator;
-  let base: string;
+  const running = runningSimulator(() => ({
+    // What is recorded, not when it can be read: no audit latency, no reports limit here.
+    tenant: buildDemoTenant(),
+    timings: { queuedMs: 10, usersPerSecond: 100000 },
+    auditLatencyMs: 0,
+    auditLimit: false,
+  }));
   const audits = async (filter: string) =>
     (
-      await graphCall(
-        base,
+      await running.call(
         'GET',
         `/v1.0/auditLogs/directoryAudits?$top=999&$filter=${encodeURIComponent(filter)}`
       )
     ).body;
-
-  beforeEach(async () => {
-    // What is recorded, not when it can be read: no audit latency, no reports limit here.
-    simulator = new TenantSimulator({
-      tenant: buildDemoTenant(),
-      timings: { queuedMs: 10, usersPerSecond: 100000 },
-      auditLatencyMs: 0,
-      auditLimit: false,
-    });
-    base = await simulator.start();
-  });
-  afterEach(async () => {
-    await simulator.stop();
-  });
 
   it("shows the existing automation's direct assignments: who, and how often", async () => {
     const page = await audits(
@@ -54,21 +44,21 @@ describe('the simulator keeps a directory audit log, as Entra does', () => {
   });
 
   it('records group license processing from start to finish, with its result, and each member changed', async () => {
-    const group = await graphCall(base, 'POST', '/v1.0/groups', {
+    const group = await running.call('POST', '/v1.0/groups', {
       displayName: 'EMS',
       mailEnabled: false,
       mailNickname: 'ems',
       securityEnabled: true,
     });
     const groupId = group.body.id as string;
-    await graphCall(base, 'POST', `/v1.0/groups/${groupId}/members/$ref`, {
+    await running.call('POST', `/v1.0/groups/${groupId}/members/$ref`, {
       '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${DEMO_PEOPLE.sales.id}`,
     });
-    await graphCall(base, 'POST', `/v1.0/groups/${groupId}/assignLicense`, {
+    await running.call('POST', `/v1.0/groups/${groupId}/assignLicense`, {
       addLicenses: [{ skuId: EMS, disabledPlans: [] }],
       removeLicenses: [],
     });
-    await processingSettled(simulator);
+    await processingSettled(running.simulator);
     const forGroup = await audits(`targetResources/any(t:t/id eq '${groupId}')`);
     const activities = forGroup.value
       .map((e: { activityDisplayName: string }) => e.activityDisplayName)
@@ -94,7 +84,7 @@ describe('the simulator keeps a directory audit log, as Entra does', () => {
   });
 
   it('records a direct change with the old and new assignments, made by the calling app', async () => {
-    await graphCall(base, 'POST', `/v1.0/users/${DEMO_PEOPLE.sales.id}/assignLicense`, {
+    await running.call('POST', `/v1.0/users/${DEMO_PEOPLE.sales.id}/assignLicense`, {
       addLicenses: [],
       removeLicenses: [EMS],
     });
@@ -109,13 +99,16 @@ describe('the simulator keeps a directory audit log, as Entra does', () => {
   });
 
   it('pages the log as it stood at the first page, so new entries do not repeat an entry across pages', async () => {
-    const first = await graphCall(base, 'GET', '/v1.0/auditLogs/directoryAudits?$top=10');
+    const first = await running.call('GET', '/v1.0/auditLogs/directoryAudits?$top=10');
     for (let i = 0; i < 5; i++) {
-      await graphCall(base, 'PATCH', `/v1.0/users/${DEMO_PEOPLE.sales.id}`, {
+      await running.call('PATCH', `/v1.0/users/${DEMO_PEOPLE.sales.id}`, {
         department: `Sales ${i}`,
       });
     }
-    const second = await graphCall(base, 'GET', first.body['@odata.nextLink'].replace(base, ''));
+    const second = await running.call(
+      'GET',
+      first.body['@odata.nextLink'].replace(running.base, '')
+    );
     const ids = [...first.body.value, ...second.body.value].map((e: { id: string }) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(
@@ -126,8 +119,7 @@ describe('the simulator keeps a directory audit log, as Entra does', () => {
   });
 
   it('refuses a filter it does not support', async () => {
-    const answer = await graphCall(
-      base,
+    const answer = await running.call(
       'GET',
       `/v1.0/auditLogs/directoryAudits?$filter=${encodeURIComponent("contains(activityDisplayName,'license')")}`
     );
@@ -137,45 +129,36 @@ describe('the simulator keeps a directory audit log, as Entra does', () => {
 });
 
 describe('the license timeline, a read-only view beside Graph', () => {
+  const running = runningSimulator(() => ({ tenant: buildDemoTenant() }));
   it('records each change to a user effective licenses and reports the ones that lost something', async () => {
-    const simulator = new TenantSimulator({ tenant: buildDemoTenant() });
-    const base = await simulator.start();
-    try {
-      const user = DEMO_PEOPLE.sales.id;
-      await graphCall(base, 'POST', `/v1.0/users/${user}/assignLicense`, {
-        addLicenses: [{ skuId: OFFICE_E3, disabledPlans: [] }],
-        removeLicenses: [],
-      });
-      await graphCall(base, 'POST', `/v1.0/users/${user}/assignLicense`, {
-        addLicenses: [{ skuId: OFFICE_E3, disabledPlans: [SWAY] }],
-        removeLicenses: [],
-      });
-      const timeline = await graphCall(base, 'GET', `/_simulator/licenseTimeline/${user}`);
-      expect(timeline.body.value).toHaveLength(2);
-      const losses = await graphCall(base, 'GET', '/_simulator/licenseLosses');
-      expect(losses.body.value).toEqual([
-        expect.objectContaining({ userId: user, skuId: OFFICE_E3, plans: [SWAY] }),
-      ]);
-    } finally {
-      await simulator.stop();
-    }
+    const user = DEMO_PEOPLE.sales.id;
+    await running.call('POST', `/v1.0/users/${user}/assignLicense`, {
+      addLicenses: [{ skuId: OFFICE_E3, disabledPlans: [] }],
+      removeLicenses: [],
+    });
+    await running.call('POST', `/v1.0/users/${user}/assignLicense`, {
+      addLicenses: [{ skuId: OFFICE_E3, disabledPlans: [SWAY] }],
+      removeLicenses: [],
+    });
+    const timeline = await running.call('GET', `/_simulator/licenseTimeline/${user}`);
+    expect(timeline.body.value).toHaveLength(2);
+    const losses = await running.call('GET', '/_simulator/licenseLosses');
+    expect(losses.body.value).toEqual([
+      expect.objectContaining({ userId: user, skuId: OFFICE_E3, plans: [SWAY] }),
+    ]);
   });
 });
 
 describe('the audit log as it really is: late, and under the reports limit', () => {
-  let simulator: TenantSimulator;
-  afterEach(async () => {
-    await simulator.stop();
-  });
+  const simulators = simulatorsPerTest();
 
   it('shows a change only once the audit latency has passed (simulated time)', async () => {
-    simulator = new TenantSimulator({
+    const { simulator, base } = await simulators.start({
       tenant: buildDemoTenant(),
       timeScale: 600,
       auditLatencyMs: 5 * 60_000,
       auditLimit: false,
     });
-    const base = await simulator.start();
     await graphCall(base, 'POST', `/v1.0/users/${DEMO_PEOPLE.sales.id}/assignLicense`, {
       addLicenses: [],
       removeLicenses: [EMS],
@@ -194,8 +177,7 @@ describe('the audit log as it really is: late, and under the reports limit', () 
   });
 
   it('answers 429 with Retry-After past 5 audit reads in 10 s, without touching the directory quota', async () => {
-    simulator = new TenantSimulator({ tenant: buildDemoTenant(), auditLatencyMs: 0 });
-    const base = await simulator.start();
+    const { base } = await simulators.start({ tenant: buildDemoTenant(), auditLatencyMs: 0 });
     const statuses: number[] = [];
     let retryAfter: string | undefined;
     for (let i = 0; i < 6; i++) {

@@ -1,11 +1,12 @@
 import { nextRunAt, parseAutomationSchedule } from '../../src/simulator/automation-schedule';
-import { TenantSimulator } from '../../src/simulator/simulator-server';
+import type { TenantSimulator } from '../../src/simulator/simulator-server';
 import { DEMO_AUTOMATION, buildDemoTenant } from '../../src/simulator/scenarios/demo-tenant';
 import type { TenantFixture } from '../../src/simulator/tenant-fixture';
 import { takeInventory } from '../../src/engine/take-inventory';
 import { graphCall } from '../support/graph-http';
 import { planWavesOn } from '../support/wave-harness';
 import { EMS, OFFICE_E3 } from '../fixtures/skus';
+import { runningSimulator, simulatorsPerTest } from '../support/running-simulator';
 
 /** A schedule that never comes round during a test: runs are made with runOnce(). */
 const NOT_DURING_THE_TEST = { kind: 'every', ms: 365 * 86_400_000 } as const;
@@ -22,19 +23,15 @@ describe("the tenant's old license script keeps running in the simulator", () =>
       )
     ).body;
 
-  afterEach(async () => {
-    await simulator.stop();
-  });
-
+  const simulators = simulatorsPerTest();
   async function startWith(tenant: TenantFixture, timeScale = 1): Promise<void> {
-    simulator = new TenantSimulator({
+    ({ simulator, base } = await simulators.start({
       tenant,
       timeScale,
       automation: NOT_DURING_THE_TEST,
       auditLatencyMs: 0,
       auditLimit: false,
-    });
-    base = await simulator.start();
+    }));
   }
 
   it("gives each joiner the direct licenses of the demo's rule, as its own app in the audit log", async () => {
@@ -108,41 +105,37 @@ describe("the tenant's old license script keeps running in the simulator", () =>
 });
 
 describe('inventory while the script runs', () => {
+  const running = runningSimulator(() => ({
+    tenant: {
+      ...buildDemoTenant(),
+      existingAutomation: { ...DEMO_AUTOMATION, joinersPerRun: 3, leaversPerRun: 2 },
+    },
+    automation: NOT_DURING_THE_TEST,
+    auditLatencyMs: 0,
+    auditLimit: false,
+  }));
   it("names the running script as the existing automation, tonight's joiners and leavers counted", async () => {
-    const simulator = new TenantSimulator({
-      tenant: {
-        ...buildDemoTenant(),
-        existingAutomation: { ...DEMO_AUTOMATION, joinersPerRun: 3, leaversPerRun: 2 },
-      },
-      automation: NOT_DURING_THE_TEST,
-      auditLatencyMs: 0,
-      auditLimit: false,
-    });
-    try {
-      const { reader } = await planWavesOn(await simulator.start(), ['rest']);
-      // One moment for both reads: the audit window (30 days back from it) must not slide between them,
-      // or an event of the script's history near its start drops out.
-      const asOf = simulator.clock.now();
-      const scriptIn = async () =>
-        (await takeInventory(reader, { now: asOf })).automation.find(
-          (a) => a.actor === DEMO_AUTOMATION.displayName
-        );
-      const history = (await scriptIn())?.changes ?? 0;
-      const run = simulator.automation?.runOnce();
-      const script = await scriptIn();
-      // Its history, then tonight: one license change per joiner licensed and per leaver whose direct
-      // licenses it took (a leaver it picks may hold none directly: no call, nothing in the log).
-      const usersChanged = (changes: readonly { userId: string }[]) =>
-        new Set(changes.map((c) => c.userId)).size;
-      expect(run?.joiners).toHaveLength(3);
-      expect(run?.leavers).toHaveLength(2);
-      expect(script?.changes).toBe(
-        history + usersChanged(run?.given ?? []) + usersChanged(run?.taken ?? [])
+    const { reader } = await planWavesOn(running.base, ['rest']);
+    // One moment for both reads: the audit window (30 days back from it) must not slide between them,
+    // or an event of the script's history near its start drops out.
+    const asOf = running.simulator.clock.now();
+    const scriptIn = async () =>
+      (await takeInventory(reader, { now: asOf })).automation.find(
+        (a) => a.actor === DEMO_AUTOMATION.displayName
       );
-      expect(script?.lastSeen.slice(0, 10)).toBe(run?.at.slice(0, 10));
-    } finally {
-      await simulator.stop();
-    }
+    const history = (await scriptIn())?.changes ?? 0;
+    const run = running.simulator.automation?.runOnce();
+    const script = await scriptIn();
+    // Its history, then tonight: one license change per joiner licensed and per leaver whose direct
+    // licenses it took (a leaver it picks may hold none directly: no call, nothing in the log).
+    const usersChanged = (changes: readonly { userId: string }[]) =>
+      new Set(changes.map((c) => c.userId)).size;
+    expect(run?.joiners).toHaveLength(3);
+    expect(run?.leavers).toHaveLength(2);
+    expect(script?.changes).toBe(
+      history + usersChanged(run?.given ?? []) + usersChanged(run?.taken ?? [])
+    );
+    expect(script?.lastSeen.slice(0, 10)).toBe(run?.at.slice(0, 10));
   });
 });
 

@@ -4,9 +4,9 @@ import {
   parseSimulatorArguments,
   simulatorOptionsOf,
 } from '../../src/simulator/cli-arguments';
-import { TenantSimulator } from '../../src/simulator/simulator-server';
 import { graphCall } from '../support/graph-http';
 import { simulatorGraphClient } from '../support/simulator-graph-client';
+import { simulatorsPerTest } from '../support/running-simulator';
 
 /**
  * `npm run simulator -- --throttled-batch-status 424`: Microsoft's throttling page says a batch with a
@@ -14,11 +14,7 @@ import { simulatorGraphClient } from '../support/simulator-graph-client';
  * The command line picks one; anything else is refused before the simulator starts.
  */
 describe('the simulator command line: the outer status of a throttled $batch', () => {
-  let simulator: TenantSimulator | undefined;
-  afterEach(async () => {
-    await simulator?.stop();
-    simulator = undefined;
-  });
+  const simulators = simulatorsPerTest();
 
   const parse = (...extra: string[]) => parseSimulatorArguments(['--tenant', 'demo', ...extra]);
 
@@ -39,7 +35,7 @@ describe('the simulator command line: the outer status of a throttled $batch', (
   );
 
   it('serves 424 for a batch with a throttled item, and the bot still reads every item', async () => {
-    simulator = new TenantSimulator(
+    const { simulator, base } = await simulators.start(
       simulatorOptionsOf(
         parse(
           '--throttled-batch-status',
@@ -51,7 +47,6 @@ describe('the simulator command line: the outer status of a throttled $batch', (
         )
       )
     );
-    const base = await simulator.start();
     const ids = [...simulator.directory.users.keys()].slice(0, 20);
     const requests = ids.map((id) => ({ id, method: 'GET', url: `/users/${id}?$select=id` }));
     const raw = await graphCall(base, 'POST', '/v1.0/$batch', { requests });

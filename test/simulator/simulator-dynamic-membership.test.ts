@@ -1,39 +1,20 @@
 import { MAX_RULE_LENGTH } from '../../src/simulator/membership-rule';
-import { TenantSimulator } from '../../src/simulator/simulator-server';
-import type { TenantFixture } from '../../src/simulator/tenant-fixture';
+import type { FixtureUser, TenantFixture } from '../../src/simulator/tenant-fixture';
 import { dynamicMembershipSettled } from '../support/dynamic-membership';
-import { graphCall } from '../support/graph-http';
+import { runningSimulator } from '../support/running-simulator';
 import { expectGraphShape } from '../support/graph-schema';
 import { OFFICE_E3 as E3, TEAMS } from '../fixtures/skus';
+import { contosoUser, fixtureSku, license, smallTenant } from '../fixtures/small-tenant';
 
 const DELAY_MS = 10 * 60_000;
 const FINANCE_RULE = '(user.department -eq "Finance")';
 
 /** Five people, three of them in Finance; nobody holds a license yet. */
 function tenant(): TenantFixture {
-  const person = (id: string, department: string | null, extra: object = {}) => ({
-    id,
-    userPrincipalName: `${id}@contoso.example`,
-    displayName: id,
-    department,
-    usageLocation: 'US',
-    ...extra,
-  });
-  return {
-    organization: {
-      id: '5c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5',
-      displayName: 'Contoso',
-      countryLetterCode: 'US',
-      defaultDomain: 'contoso.example',
-    },
-    subscribedSkus: [
-      {
-        skuId: E3,
-        skuPartNumber: 'ENTERPRISEPACK',
-        prepaidUnits: 10,
-        servicePlans: [{ servicePlanId: TEAMS, servicePlanName: 'TEAMS1' }],
-      },
-    ],
+  const person = (id: string, department: string | null, extra: Partial<FixtureUser> = {}) =>
+    contosoUser(id, { displayName: id, department, ...extra });
+  return smallTenant({
+    subscribedSkus: [fixtureSku(E3, 'ENTERPRISEPACK', { TEAMS1: TEAMS })],
     users: [
       person('megan', 'Finance', { city: 'Seattle', jobTitle: 'Controller' }),
       person('ines', 'finance'),
@@ -49,17 +30,22 @@ function tenant(): TenantFixture {
         mailEnabled: false,
         groupTypes: [],
         members: ['alex'],
-        licenses: [{ skuId: E3, disabledPlans: [] }],
+        licenses: [license(E3)],
       },
     ],
-  };
+  });
 }
 
 describe('dynamic membership groups, as Entra runs them', () => {
-  let simulator: TenantSimulator;
-  let base: string;
-  const call = (method: string, path: string, body?: unknown) =>
-    graphCall(base, method, path, body);
+  const running = runningSimulator(() => ({
+    tenant: tenant(),
+    // 10 simulated minutes pass in 200 ms; license processing queues for 30 simulated seconds.
+    timeScale: 3000,
+    dynamicMembershipDelayMs: DELAY_MS,
+    auditLatencyMs: 0,
+    throttling: false,
+  }));
+  const call = running.call;
   const members = async (groupId: string) =>
     (
       (await call('GET', `/v1.0/groups/${groupId}/members?$select=id`)).body.value as {
@@ -69,7 +55,9 @@ describe('dynamic membership groups, as Entra runs them', () => {
       .map((m) => m.id)
       .sort();
   const licenseRows = (userId: string) =>
-    simulator.directory.licenseAssignmentStates(simulator.directory.requireUser(userId));
+    running.simulator.directory.licenseAssignmentStates(
+      running.simulator.directory.requireUser(userId)
+    );
   const createDynamicGroup = async (membershipRule = FINANCE_RULE, extra: object = {}) => {
     const created = await call('POST', '/v1.0/groups', {
       displayName: 'Finance E3 (dynamic)',
@@ -93,22 +81,7 @@ describe('dynamic membership groups, as Entra runs them', () => {
         })
       ).status
     ).toBe(202);
-  const simulatedNow = () => simulator.clock.now().getTime();
-
-  beforeEach(async () => {
-    simulator = new TenantSimulator({
-      tenant: tenant(),
-      // 10 simulated minutes pass in 200 ms; license processing queues for 30 simulated seconds.
-      timeScale: 3000,
-      dynamicMembershipDelayMs: DELAY_MS,
-      auditLatencyMs: 0,
-      throttling: false,
-    });
-    base = await simulator.start();
-  });
-  afterEach(async () => {
-    await simulator.stop();
-  });
+  const simulatedNow = () => running.simulator.clock.now().getTime();
 
   it('creates a dynamic security group as Graph does and fills it from the rule only after the processing delay', async () => {
     const created = await call('POST', '/v1.0/groups', {
@@ -124,7 +97,7 @@ describe('dynamic membership groups, as Entra runs them', () => {
     // When Graph says it created the group: at 3,000× a real millisecond of load is 3 simulated seconds.
     const createdAt = Date.parse(created.body.createdDateTime as string);
     // Read in-process at once: the processing delay (200 ms real) has not passed.
-    expect(simulator.directory.requireGroup(created.body.id).members.size).toBe(0);
+    expect(running.simulator.directory.requireGroup(created.body.id).members.size).toBe(0);
     expectGraphShape(created.body, 'microsoft.graph.group');
     expect(created.body).toMatchObject({
       groupTypes: ['DynamicMembership'],
@@ -134,10 +107,10 @@ describe('dynamic membership groups, as Entra runs them', () => {
       mailEnabled: false,
     });
 
-    await dynamicMembershipSettled(simulator);
+    await dynamicMembershipSettled(running.simulator);
     // Case-insensitive: "finance" matches "Finance".
     expect(await members(created.body.id)).toEqual(['ines', 'megan', 'omar']);
-    const adds = simulator.directory.audit
+    const adds = running.simulator.directory.audit
       .list()
       .filter((entry) => entry.activityDisplayName === 'Add member to group');
     expect(adds).toHaveLength(3);
@@ -169,7 +142,7 @@ describe('dynamic membership groups, as Entra runs them', () => {
   it('licenses members by the rule; a user whose department changes leaves after the delay and loses the inherited license', async () => {
     const group = await createDynamicGroup();
     await licenseGroup(group.id);
-    await dynamicMembershipSettled(simulator);
+    await dynamicMembershipSettled(running.simulator);
     for (const id of ['megan', 'ines', 'omar'])
       expect(licenseRows(id)).toEqual([
         expect.objectContaining({ skuId: E3, assignedByGroup: group.id, state: 'Active' }),
@@ -179,14 +152,14 @@ describe('dynamic membership groups, as Entra runs them', () => {
     const changedAt = simulatedNow();
     expect(patch.status).toBe(204);
     // Not yet: Entra has not processed the change (read in-process at once).
-    expect(simulator.directory.requireGroup(group.id).members.has('megan')).toBe(true);
+    expect(running.simulator.directory.requireGroup(group.id).members.has('megan')).toBe(true);
     expect(licenseRows('megan')).toHaveLength(1);
 
-    await dynamicMembershipSettled(simulator);
+    await dynamicMembershipSettled(running.simulator);
     expect(await members(group.id)).toEqual(['ines', 'omar']);
     expect(licenseRows('megan')).toEqual([]);
-    const loss = simulator.directory.timeline
-      .losses(simulator.directory.skus)
+    const loss = running.simulator.directory.timeline
+      .losses(running.simulator.directory.skus)
       .find((change) => change.userId === 'megan');
     expect(loss).toBeDefined();
     expect(Date.parse(loss!.at)).toBeGreaterThanOrEqual(changedAt + DELAY_MS - 1000);
@@ -195,7 +168,7 @@ describe('dynamic membership groups, as Entra runs them', () => {
   it('gives a joiner created with department Finance the group license, with no direct assignment', async () => {
     const group = await createDynamicGroup();
     await licenseGroup(group.id);
-    await dynamicMembershipSettled(simulator);
+    await dynamicMembershipSettled(running.simulator);
     const joiner = await call('POST', '/v1.0/users', {
       accountEnabled: true,
       displayName: 'Nora Joiner',
@@ -210,7 +183,7 @@ describe('dynamic membership groups, as Entra runs them', () => {
       employeeId: '20001',
     });
     expect(joiner.status).toBe(201);
-    await dynamicMembershipSettled(simulator);
+    await dynamicMembershipSettled(running.simulator);
     expect(await members(group.id)).toContain(joiner.body.id);
     expect(licenseRows(joiner.body.id)).toEqual([
       expect.objectContaining({ skuId: E3, assignedByGroup: group.id, state: 'Active' }),
@@ -219,29 +192,29 @@ describe('dynamic membership groups, as Entra runs them', () => {
 
   it('holds the members of a Paused group as they are, and applies the rule again once it is On', async () => {
     const group = await createDynamicGroup();
-    await dynamicMembershipSettled(simulator);
+    await dynamicMembershipSettled(running.simulator);
     expect(
       (await call('PATCH', `/v1.0/groups/${group.id}`, { membershipRuleProcessingState: 'Paused' }))
         .status
     ).toBe(204);
     await call('PATCH', '/v1.0/users/alex', { department: 'Finance' });
     await call('PATCH', '/v1.0/users/megan', { department: null });
-    await dynamicMembershipSettled(simulator);
+    await dynamicMembershipSettled(running.simulator);
     expect(await members(group.id)).toEqual(['ines', 'megan', 'omar']);
 
     await call('PATCH', `/v1.0/groups/${group.id}`, { membershipRuleProcessingState: 'On' });
-    await dynamicMembershipSettled(simulator);
+    await dynamicMembershipSettled(running.simulator);
     expect(await members(group.id)).toEqual(['alex', 'ines', 'omar']);
   });
 
   it('computes the members again when the rule changes, on any attribute a rule may read', async () => {
     const group = await createDynamicGroup();
-    await dynamicMembershipSettled(simulator);
+    await dynamicMembershipSettled(running.simulator);
     const rule = 'user.extensionAttribute1 -eq "fin" -or user.city -startsWith "sea"';
     expect((await call('PATCH', `/v1.0/groups/${group.id}`, { membershipRule: rule })).status).toBe(
       204
     );
-    await dynamicMembershipSettled(simulator);
+    await dynamicMembershipSettled(running.simulator);
     expect(await members(group.id)).toEqual(['megan', 'omar']);
     expect((await call('GET', `/v1.0/groups/${group.id}`)).body.membershipRule).toBe(rule);
 
@@ -251,7 +224,7 @@ describe('dynamic membership groups, as Entra runs them', () => {
     await call('PATCH', '/v1.0/users/omar', {
       onPremisesExtensionAttributes: { extensionAttribute1: null },
     });
-    await dynamicMembershipSettled(simulator);
+    await dynamicMembershipSettled(running.simulator);
     expect(await members(group.id)).toEqual(['alex', 'megan']);
   });
 
@@ -262,10 +235,10 @@ describe('dynamic membership groups, as Entra runs them', () => {
     });
     expect(converted.status).toBe(204);
     expect(await members('static-group')).toEqual([]);
-    await dynamicMembershipSettled(simulator);
+    await dynamicMembershipSettled(running.simulator);
     expect(await members('static-group')).toEqual(['alex']);
     // Alex was out of the group for the processing delay: the license went and came back.
-    const alex = simulator.directory.timeline.forUser('alex');
+    const alex = running.simulator.directory.timeline.forUser('alex');
     expect(alex.map((c) => c.after.length)).toEqual([0, 1]);
   });
 
@@ -312,9 +285,9 @@ describe('dynamic membership groups, as Entra runs them', () => {
     expectGraphShape(answer.body, 'graphErrorResponse');
     expect(answer.body.error.code).toBe('Request_BadRequest');
     expect(answer.body.error.message).toMatch(message);
-    expect([...simulator.directory.groups.values()].some((g) => g.displayName === 'Refused')).toBe(
-      false
-    );
+    expect(
+      [...running.simulator.directory.groups.values()].some((g) => g.displayName === 'Refused')
+    ).toBe(false);
   });
 
   it('refuses a PATCH with a bad rule and keeps the old one', async () => {
@@ -329,23 +302,15 @@ describe('dynamic membership groups, as Entra runs them', () => {
 });
 
 describe('user attributes dynamic rules read, through POST and PATCH /users', () => {
-  let simulator: TenantSimulator;
-  let base: string;
-  beforeEach(async () => {
-    simulator = new TenantSimulator({ tenant: tenant(), throttling: false });
-    base = await simulator.start();
-  });
-  afterEach(async () => {
-    await simulator.stop();
-  });
+  const running = runningSimulator(() => ({ tenant: tenant(), throttling: false }));
   const SELECT =
     '$select=id,department,jobTitle,companyName,officeLocation,city,state,country,employeeId,onPremisesExtensionAttributes';
 
   it('serves the fixture attributes on $select in Graph shape, and changes them by PATCH (extension attributes merged)', async () => {
-    const before = await graphCall(base, 'GET', `/v1.0/users/omar?${SELECT}`);
+    const before = await running.call('GET', `/v1.0/users/omar?${SELECT}`);
     expectGraphShape(before.body, 'microsoft.graph.user');
     expect(before.body.onPremisesExtensionAttributes.extensionAttribute1).toBe('FIN');
-    const patch = await graphCall(base, 'PATCH', '/v1.0/users/omar', {
+    const patch = await running.call('PATCH', '/v1.0/users/omar', {
       companyName: 'Contoso Ltd',
       officeLocation: 'Building 4',
       city: 'Reading',
@@ -355,7 +320,7 @@ describe('user attributes dynamic rules read, through POST and PATCH /users', ()
       onPremisesExtensionAttributes: { extensionAttribute15: 'Marketing' },
     });
     expect(patch.status).toBe(204);
-    const after = await graphCall(base, 'GET', `/v1.0/users/omar?${SELECT}`);
+    const after = await running.call('GET', `/v1.0/users/omar?${SELECT}`);
     expectGraphShape(after.body, 'microsoft.graph.user');
     expect(after.body).toMatchObject({
       companyName: 'Contoso Ltd',
@@ -377,12 +342,12 @@ describe('user attributes dynamic rules read, through POST and PATCH /users', ()
     [{ onPremisesExtensionAttributes: { extensionAttribute16: 'x' } }, /extensionAttribute16/],
     [{ onPremisesExtensionAttributes: 'x' }, /'onPremisesExtensionAttributes'/],
   ])('refuses PATCH %j and changes nothing', async (body, message) => {
-    const answer = await graphCall(base, 'PATCH', '/v1.0/users/megan', {
+    const answer = await running.call('PATCH', '/v1.0/users/megan', {
       jobTitle: 'Changed',
       ...body,
     });
     expect(answer.status).toBe(400);
     expect(answer.body.error.message).toMatch(message);
-    expect(simulator.directory.requireUser('megan').jobTitle).toBe('Controller');
+    expect(running.simulator.directory.requireUser('megan').jobTitle).toBe('Controller');
   });
 });

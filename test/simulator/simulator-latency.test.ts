@@ -1,14 +1,10 @@
 import { GRAPH_LATENCY, LatencyModel } from '../../src/simulator/latency-model';
-import { TenantSimulator } from '../../src/simulator/simulator-server';
 import { DEMO_PEOPLE, buildDemoTenant } from '../../src/simulator/scenarios/demo-tenant';
 import { graphCall } from '../support/graph-http';
+import { simulatorsPerTest } from '../support/running-simulator';
 
 describe("the simulator answers in Graph's time when asked", () => {
-  let simulator: TenantSimulator | null = null;
-  afterEach(async () => {
-    await simulator?.stop();
-    simulator = null;
-  });
+  const simulators = simulatorsPerTest();
 
   it('draws single requests mostly between 90 and 300 ms, the same draws for the same seed', () => {
     const model = new LatencyModel(3);
@@ -30,12 +26,11 @@ describe("the simulator answers in Graph's time when asked", () => {
   });
 
   it('holds each answer for a drawn latency in simulated time, a batch once; none unless asked', async () => {
-    simulator = new TenantSimulator({
+    const { simulator, base } = await simulators.start({
       tenant: buildDemoTenant(),
       timeScale: 1_000,
       latency: { seed: 9 },
     });
-    const base = await simulator.start();
     const expected = new LatencyModel(9);
     const user = await graphCall(base, 'GET', `/v1.0/users/${DEMO_PEOPLE.sales.id}`);
     expect(user.status).toBe(200);
@@ -51,9 +46,8 @@ describe("the simulator answers in Graph's time when asked", () => {
     expect(simulator.usage.latencyMs).toBe(single + expected.batchMs(3));
     await simulator.stop();
 
-    simulator = new TenantSimulator({ tenant: buildDemoTenant() });
-    const plain = await simulator.start();
-    await graphCall(plain, 'GET', `/v1.0/users/${DEMO_PEOPLE.sales.id}`);
-    expect(simulator.usage.latencyMs).toBe(0);
+    const plain = await simulators.start({ tenant: buildDemoTenant() });
+    await graphCall(plain.base, 'GET', `/v1.0/users/${DEMO_PEOPLE.sales.id}`);
+    expect(plain.simulator.usage.latencyMs).toBe(0);
   });
 });

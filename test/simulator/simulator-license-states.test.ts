@@ -1,6 +1,13 @@
 import type { TenantFixture } from '../../src/simulator/tenant-fixture';
 import { runningSimulator } from '../support/running-simulator';
 import { processingSettled } from '../support/processing';
+import {
+  contosoUser,
+  fixtureSku,
+  license,
+  securityGroup,
+  smallTenant,
+} from '../fixtures/small-tenant';
 
 /**
  * Every state Graph documents in licenseAssignmentStates (Active, ActiveWithError, Disabled, Error) and the
@@ -19,83 +26,31 @@ const GROUP_A = 'a0a0a0a0-0000-4000-8000-0000000000a0';
 const GROUP_VISIO = 'd0d0d0d0-0000-4000-8000-0000000000d0';
 
 function tenant(): TenantFixture {
-  const user = (id: string, extra: object = {}) => ({
-    id,
-    userPrincipalName: `${id}@contoso.example`,
-    displayName: `User ${id}`,
-    usageLocation: 'US',
-    ...extra,
-  });
-  return {
-    organization: {
-      id: '5c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5',
-      displayName: 'Contoso',
-      countryLetterCode: 'US',
-      defaultDomain: 'contoso.example',
-    },
+  return smallTenant({
     subscribedSkus: [
-      {
-        skuId: SKU_A,
-        skuPartNumber: 'SKU_A',
-        prepaidUnits: 10,
-        servicePlans: [
-          { servicePlanId: MAIL, servicePlanName: 'MAIL' },
-          { servicePlanId: TEAMS, servicePlanName: 'TEAMS' },
-        ],
-      },
-      {
-        skuId: SKU_KIOSK,
-        skuPartNumber: 'SKU_KIOSK',
-        prepaidUnits: 10,
-        servicePlans: [{ servicePlanId: KIOSK_MAIL, servicePlanName: 'KIOSK_MAIL' }],
-      },
-      {
-        skuId: SKU_ADDON,
-        skuPartNumber: 'SKU_ADDON',
-        prepaidUnits: 10,
-        servicePlans: [{ servicePlanId: AUDIO, servicePlanName: 'AUDIO' }],
-      },
-      {
-        skuId: SKU_VISIO,
-        skuPartNumber: 'SKU_VISIO',
-        prepaidUnits: 10,
-        servicePlans: [{ servicePlanId: VISIO, servicePlanName: 'VISIO' }],
-      },
+      fixtureSku(SKU_A, 'SKU_A', { MAIL, TEAMS }),
+      fixtureSku(SKU_KIOSK, 'SKU_KIOSK', { KIOSK_MAIL }),
+      fixtureSku(SKU_ADDON, 'SKU_ADDON', { AUDIO }),
+      fixtureSku(SKU_VISIO, 'SKU_VISIO', { VISIO }),
     ],
     users: [
       // Has the kiosk mailbox directly: the group's full mailbox, once enabled, conflicts with it.
-      user('kiosk', { licenses: [{ skuId: SKU_KIOSK, disabledPlans: [] }] }),
+      contosoUser('kiosk', { licenses: [license(SKU_KIOSK)] }),
       // Audio conferencing needs Teams, which only the group gives.
-      user('audio', { licenses: [{ skuId: SKU_ADDON, disabledPlans: [] }] }),
-      user('twin-1', { proxyAddresses: ['smtp:sales@contoso.example'] }),
-      user('twin-2', { proxyAddresses: ['SMTP:sales@contoso.example'] }),
-      user('visio', { licenses: [{ skuId: SKU_VISIO, disabledPlans: [] }] }),
+      contosoUser('audio', { licenses: [license(SKU_ADDON)] }),
+      contosoUser('twin-1', { proxyAddresses: ['smtp:sales@contoso.example'] }),
+      contosoUser('twin-2', { proxyAddresses: ['SMTP:sales@contoso.example'] }),
+      contosoUser('visio', { licenses: [license(SKU_VISIO)] }),
     ],
     groups: [
-      {
-        id: GROUP_A,
-        displayName: 'LIC-A',
-        securityEnabled: true,
-        mailEnabled: false,
-        groupTypes: [],
-        members: ['kiosk', 'audio'],
-        licenses: [{ skuId: SKU_A, disabledPlans: [MAIL] }],
-      },
-      {
-        id: GROUP_VISIO,
-        displayName: 'LIC-VISIO',
-        securityEnabled: true,
-        mailEnabled: false,
-        groupTypes: [],
-        members: ['visio'],
-        licenses: [{ skuId: SKU_VISIO, disabledPlans: [] }],
-      },
+      securityGroup(GROUP_A, 'LIC-A', ['kiosk', 'audio'], [license(SKU_A, [MAIL])]),
+      securityGroup(GROUP_VISIO, 'LIC-VISIO', ['visio'], [license(SKU_VISIO)]),
     ],
     rules: {
       mutuallyExclusivePlans: [[MAIL, KIOSK_MAIL]],
       planDependencies: [{ plan: AUDIO, requires: [TEAMS] }],
     },
-  };
+  });
 }
 
 describe('license assignment states the simulator produces', () => {

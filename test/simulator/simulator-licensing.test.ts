@@ -1,6 +1,13 @@
 import type { TenantFixture } from '../../src/simulator/tenant-fixture';
 import { runningSimulator } from '../support/running-simulator';
 import { expectGraphShape } from '../support/graph-schema';
+import {
+  contosoUser,
+  fixtureSku,
+  license,
+  securityGroup,
+  smallTenant,
+} from '../fixtures/small-tenant';
 
 const SKU_A = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const SKU_B = 'bbbbbbbb-0000-4000-8000-00000000000b';
@@ -12,78 +19,29 @@ const ADDON = '44444444-0000-4000-8000-000000000004';
 
 /** A small tenant with licensing rules: MAIL_1 and MAIL_2 exclude each other, ADDON needs TEAMS. */
 function tenant(): TenantFixture {
-  const user = (id: string, extra: object = {}) => ({
-    id,
-    userPrincipalName: `${id}@contoso.example`,
-    displayName: `User ${id}`,
-    usageLocation: 'US',
-    ...extra,
-  });
-  return {
-    organization: {
-      id: '5c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5',
-      displayName: 'Contoso',
-      countryLetterCode: 'US',
-      defaultDomain: 'contoso.example',
-    },
+  return smallTenant({
     subscribedSkus: [
-      {
-        skuId: SKU_A,
-        skuPartNumber: 'SKU_A',
-        prepaidUnits: 10,
-        servicePlans: [
-          { servicePlanId: MAIL_1, servicePlanName: 'MAIL_1' },
-          { servicePlanId: TEAMS, servicePlanName: 'TEAMS' },
-        ],
-      },
-      {
-        skuId: SKU_B,
-        skuPartNumber: 'SKU_B',
-        prepaidUnits: 10,
-        servicePlans: [
-          { servicePlanId: MAIL_2, servicePlanName: 'MAIL_2' },
-          { servicePlanId: ADDON, servicePlanName: 'ADDON' },
-        ],
-      },
-      {
-        skuId: SKU_FULL,
-        skuPartNumber: 'SKU_FULL',
-        prepaidUnits: 1,
-        servicePlans: [{ servicePlanId: ADDON, servicePlanName: 'ADDON' }],
-      },
+      fixtureSku(SKU_A, 'SKU_A', { MAIL_1, TEAMS }),
+      fixtureSku(SKU_B, 'SKU_B', { MAIL_2, ADDON }),
+      fixtureSku(SKU_FULL, 'SKU_FULL', { ADDON }, 1),
     ],
     users: [
-      user('direct', { licenses: [{ skuId: SKU_A, disabledPlans: [] }] }),
-      user('grouped'),
-      user('both', { licenses: [{ skuId: SKU_A, disabledPlans: [TEAMS] }] }),
-      user('nowhere', { usageLocation: null }),
-      user('full', { licenses: [{ skuId: SKU_FULL, disabledPlans: [] }] }),
-      user('nested'),
+      contosoUser('direct', { licenses: [license(SKU_A)] }),
+      contosoUser('grouped'),
+      contosoUser('both', { licenses: [license(SKU_A, [TEAMS])] }),
+      contosoUser('nowhere', { usageLocation: null }),
+      contosoUser('full', { licenses: [license(SKU_FULL)] }),
+      contosoUser('nested'),
     ],
     groups: [
-      {
-        id: 'g-a',
-        displayName: 'Licensing A',
-        securityEnabled: true,
-        mailEnabled: false,
-        groupTypes: [],
-        members: ['grouped', 'both', 'g-inner'],
-        licenses: [{ skuId: SKU_A, disabledPlans: [] }],
-      },
-      {
-        id: 'g-inner',
-        displayName: 'Inner',
-        securityEnabled: true,
-        mailEnabled: false,
-        groupTypes: [],
-        members: ['nested'],
-      },
+      securityGroup('g-a', 'Licensing A', ['grouped', 'both', 'g-inner'], [license(SKU_A)]),
+      securityGroup('g-inner', 'Inner', ['nested']),
     ],
     rules: {
       mutuallyExclusivePlans: [[MAIL_1, MAIL_2]],
       planDependencies: [{ plan: ADDON, requires: [TEAMS] }],
     },
-  };
+  });
 }
 
 describe('the tenant simulator licenses users as Graph does', () => {

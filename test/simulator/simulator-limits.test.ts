@@ -1,4 +1,3 @@
-import { TenantSimulator } from '../../src/simulator/simulator-server';
 import { DEMO_PEOPLE, buildDemoTenant } from '../../src/simulator/scenarios/demo-tenant';
 import { SimulatedClock } from '../../src/simulator/simulated-clock';
 import { Throttle, WRITE_QUOTA } from '../../src/simulator/throttling';
@@ -6,18 +5,14 @@ import { parseFaultSpec } from '../../src/simulator/fault-injection';
 import { graphCall } from '../support/graph-http';
 import { expectGraphShape } from '../support/graph-schema';
 import { EMS, OFFICE_E3 } from '../fixtures/skus';
+import { simulatorsPerTest } from '../support/running-simulator';
 
 describe("the simulator enforces Graph's limits", () => {
-  let simulator: TenantSimulator | null = null;
-  afterEach(async () => {
-    await simulator?.stop();
-    simulator = null;
-  });
+  const simulators = simulatorsPerTest();
 
   /** Sends batches of 20 user updates until one is throttled; returns what was accepted and the first 429. */
   async function writeUntilThrottled(timeScale: number) {
-    simulator = new TenantSimulator({ tenant: buildDemoTenant(), timeScale });
-    const base = await simulator.start();
+    const { simulator, base } = await simulators.start({ tenant: buildDemoTenant(), timeScale });
     const requests = Array.from({ length: 20 }, (_, i) => ({
       id: String(i + 1),
       method: 'PATCH',
@@ -36,7 +31,6 @@ describe("the simulator enforces Graph's limits", () => {
       }
     }
     await simulator.stop();
-    simulator = null;
     return { accepted, throttled };
   }
 
@@ -74,8 +68,7 @@ describe("the simulator enforces Graph's limits", () => {
 
   describe('$batch', () => {
     it('runs up to 20 requests, each with its own status, and fails dependants of a failed request with 424', async () => {
-      simulator = new TenantSimulator({ tenant: buildDemoTenant() });
-      const base = await simulator.start();
+      const { base } = await simulators.start({ tenant: buildDemoTenant() });
       const answer = await graphCall(base, 'POST', '/v1.0/$batch', {
         requests: [
           { id: '1', method: 'GET', url: `/users/${DEMO_PEOPLE.admin.id}?$select=id` },
@@ -135,8 +128,7 @@ describe("the simulator enforces Graph's limits", () => {
       ],
       [{ nothing: true }, /requests is required/],
     ])('refuses a malformed batch whole with 400', async (body, message) => {
-      simulator = new TenantSimulator({ tenant: buildDemoTenant() });
-      const base = await simulator.start();
+      const { base } = await simulators.start({ tenant: buildDemoTenant() });
       const answer = await graphCall(base, 'POST', '/v1.0/$batch', body);
       expect(answer.status).toBe(400);
       expect(answer.body.error.message).toMatch(message);
@@ -144,8 +136,7 @@ describe("the simulator enforces Graph's limits", () => {
   });
 
   it('requires ConsistencyLevel: eventual for $count', async () => {
-    simulator = new TenantSimulator({ tenant: buildDemoTenant() });
-    const base = await simulator.start();
+    const { base } = await simulators.start({ tenant: buildDemoTenant() });
     expect((await graphCall(base, 'GET', '/v1.0/users?$count=true&$select=id')).status).toBe(400);
     const counted = await graphCall(
       base,
@@ -161,8 +152,10 @@ describe("the simulator enforces Graph's limits", () => {
   describe('injected faults', () => {
     it('answers the chosen share of requests with the fault, repeatably for a seed', async () => {
       const statuses = async () => {
-        const sim = new TenantSimulator({ tenant: buildDemoTenant(), faults: '503:30%,seed=7' });
-        const base = await sim.start();
+        const { simulator: sim, base } = await simulators.start({
+          tenant: buildDemoTenant(),
+          faults: '503:30%,seed=7',
+        });
         const result: number[] = [];
         for (let i = 0; i < 40; i++)
           result.push((await graphCall(base, 'GET', '/v1.0/organization')).status);
@@ -176,8 +169,10 @@ describe("the simulator enforces Graph's limits", () => {
     });
 
     it('loses the response of a change that was made ("lost"), as a real timeout can', async () => {
-      simulator = new TenantSimulator({ tenant: buildDemoTenant(), faults: 'lost:100%' });
-      const base = await simulator.start();
+      const { simulator, base } = await simulators.start({
+        tenant: buildDemoTenant(),
+        faults: 'lost:100%',
+      });
       const answer = await graphCall(
         base,
         'POST',
@@ -190,11 +185,10 @@ describe("the simulator enforces Graph's limits", () => {
     });
 
     it('delays answers and limits faults to a path pattern', async () => {
-      simulator = new TenantSimulator({
+      const { base } = await simulators.start({
         tenant: buildDemoTenant(),
         faults: 'latency=1000ms:100%,503:0%,path=/organization$',
       });
-      const base = await simulator.start();
       const started = Date.now();
       expect((await graphCall(base, 'GET', '/v1.0/organization')).status).toBe(200);
       expect(Date.now() - started).toBeGreaterThanOrEqual(950);

@@ -1,27 +1,22 @@
-import { TenantSimulator } from '../../src/simulator/simulator-server';
 import { generateTenant, parseGeneratorSpec } from '../../src/simulator/scenarios/generated-tenant';
 import { graphCall } from '../support/graph-http';
 import { expectGraphShape } from '../support/graph-schema';
+import { simulatorsPerTest } from '../support/running-simulator';
 
 const link = (id: string) => `https://graph.microsoft.com/v1.0/directoryObjects/${id}`;
 
 describe('the simulator adds up to 20 members in one PATCH, as Graph does', () => {
-  let simulator: TenantSimulator | null = null;
-  afterEach(async () => {
-    await simulator?.stop();
-    simulator = null;
-  });
+  const simulators = simulatorsPerTest();
 
   /** A simulator with 60 users (or more) and an empty security group; returns what the tests need. */
   async function tenantWithEmptyGroup(options: { replicationLagMs?: number; users?: number } = {}) {
-    simulator = new TenantSimulator({
+    const { simulator, base } = await simulators.start({
       tenant: generateTenant(parseGeneratorSpec(`users=${options.users ?? 60},grouped=0%,seed=3`)),
       timeScale: 100,
       ...(options.replicationLagMs
         ? { replicationLagMs: options.replicationLagMs, slowestReplica: true }
         : {}),
     });
-    const base = await simulator.start();
     const group = simulator.directory.groups.get(
       (
         await graphCall(base, 'POST', '/v1.0/groups', {

@@ -6,7 +6,7 @@ import {
   buildDemoTenant,
 } from '../../src/simulator/scenarios/demo-tenant';
 import { BOT_PERMISSIONS, permissionRuleFor } from '../../src/simulator/graph-permissions';
-import { graphCall } from '../support/graph-http';
+import { runningSimulator } from '../support/running-simulator';
 
 const DENIED = {
   code: 'Authorization_RequestDenied',
@@ -14,30 +14,31 @@ const DENIED = {
 };
 
 describe('the simulator answers a token without the permission a route needs as Graph does', () => {
-  let simulator: TenantSimulator;
-  let base: string;
+  const running = runningSimulator(
+    () => ({ tenant: buildDemoTenant(), throttling: false }),
+    'all tests'
+  );
 
-  beforeAll(async () => {
-    simulator = new TenantSimulator({ tenant: buildDemoTenant(), throttling: false });
-    base = await simulator.start();
-  });
-  afterAll(() => simulator.stop());
   beforeEach(() => {
-    simulator.grantedPermissions = new Set(BOT_PERMISSIONS);
-    simulator.premiumTenant = true;
+    running.simulator.grantedPermissions = new Set(BOT_PERMISSIONS);
+    running.simulator.premiumTenant = true;
   });
 
   const without = (...revoked: string[]) => {
-    simulator.grantedPermissions = new Set(BOT_PERMISSIONS.filter((p) => !revoked.includes(p)));
+    running.simulator.grantedPermissions = new Set(
+      BOT_PERMISSIONS.filter((p) => !revoked.includes(p))
+    );
   };
   /** The bot's permissions less every one that would meet the route's first requirement. */
   const withoutRoute = (method: string, path: string) => {
     const needed =
       permissionRuleFor(method, new URL(path, 'https://x').pathname)?.requires[0] ?? [];
-    simulator.grantedPermissions = new Set(BOT_PERMISSIONS.filter((p) => !needed.includes(p)));
+    running.simulator.grantedPermissions = new Set(
+      BOT_PERMISSIONS.filter((p) => !needed.includes(p))
+    );
   };
   const only = (...granted: string[]) => {
-    simulator.grantedPermissions = new Set(granted);
+    running.simulator.grantedPermissions = new Set(granted);
   };
   const admin = DEMO_PEOPLE.admin.id;
 
@@ -137,14 +138,14 @@ describe('the simulator answers a token without the permission a route needs as 
     '%s (%s %s): 403 Authorization_RequestDenied without its permission, served with a higher one',
     async (_name, method, path, body, least, higher) => {
       withoutRoute(method, path);
-      expect(simulator.grantedPermissions.has(least)).toBe(false);
-      const refused = await graphCall(base, method, path, body);
+      expect(running.simulator.grantedPermissions.has(least)).toBe(false);
+      const refused = await running.call(method, path, body);
       expect(refused.status).toBe(403);
       expect(refused.body.error).toMatchObject(DENIED);
       expect(refused.body.error.innerError['request-id']).toEqual(expect.any(String));
       // Granted through a higher permission, the same request reaches the route (403 no longer).
       only(higher);
-      const served = await graphCall(base, method, path, body);
+      const served = await running.call(method, path, body);
       expect(served.status).not.toBe(403);
     }
   );
@@ -152,13 +153,13 @@ describe('the simulator answers a token without the permission a route needs as 
   it('refuses before it looks the object up: a missing permission is 403 even for an id that does not exist', async () => {
     const nobody = randomUUID();
     withoutRoute('POST', `/v1.0/users/${nobody}/assignLicense`);
-    const refused = await graphCall(base, 'POST', `/v1.0/users/${nobody}/assignLicense`, {
+    const refused = await running.call('POST', `/v1.0/users/${nobody}/assignLicense`, {
       addLicenses: [],
       removeLicenses: [],
     });
     expect(refused.status).toBe(403);
-    simulator.grantedPermissions = new Set(BOT_PERMISSIONS);
-    const missing = await graphCall(base, 'POST', `/v1.0/users/${nobody}/assignLicense`, {
+    running.simulator.grantedPermissions = new Set(BOT_PERMISSIONS);
+    const missing = await running.call('POST', `/v1.0/users/${nobody}/assignLicense`, {
       addLicenses: [],
       removeLicenses: [],
     });
@@ -169,16 +170,16 @@ describe('the simulator answers a token without the permission a route needs as 
     const path = `/v1.0/users/${admin}/checkMemberGroups`;
     const body = { groupIds: [DEMO_ADMIN_GROUP_ID] };
     only('GroupMember.Read.All');
-    expect((await graphCall(base, 'POST', path, body)).status).toBe(403);
+    expect((await running.call('POST', path, body)).status).toBe(403);
     only('User.Read.All');
-    expect((await graphCall(base, 'POST', path, body)).status).toBe(403);
+    expect((await running.call('POST', path, body)).status).toBe(403);
     only('User.Read.All', 'GroupMember.Read.All');
-    expect((await graphCall(base, 'POST', path, body)).body.value).toEqual([DEMO_ADMIN_GROUP_ID]);
+    expect((await running.call('POST', path, body)).body.value).toEqual([DEMO_ADMIN_GROUP_ID]);
   });
 
   it('checks each request inside a $batch on its own', async () => {
     only('GroupMember.Read.All');
-    const answer = await graphCall(base, 'POST', '/v1.0/$batch', {
+    const answer = await running.call('POST', '/v1.0/$batch', {
       requests: [
         { id: '1', method: 'GET', url: '/users?$top=1&$select=id' },
         { id: '2', method: 'GET', url: '/groups?$top=1&$select=id' },
@@ -196,7 +197,7 @@ describe('the simulator answers a token without the permission a route needs as 
 
     it('without AuditLog.Read.All: the reporting service names the permission', async () => {
       without('AuditLog.Read.All');
-      const answer = await graphCall(base, 'GET', audit);
+      const answer = await running.call('GET', audit);
       expect(answer.status).toBe(403);
       expect(answer.body.error.code).toBe('Authentication_MSGraphPermissionMissing');
       expect(answer.body.error.message).toContain('AuditLog.Read.All');
@@ -204,14 +205,14 @@ describe('the simulator answers a token without the permission a route needs as 
 
     it('without Directory.Read.All: the premium-license check cannot read the directory', async () => {
       without('Directory.Read.All');
-      const answer = await graphCall(base, 'GET', audit);
+      const answer = await running.call('GET', audit);
       expect(answer.status).toBe(403);
       expect(answer.body.error.code).toBe('Authentication_ApplicationHasNoDirectoryReadAccess');
     });
 
     it('on a tenant without P1/P2, with every permission: the premium-license error', async () => {
-      simulator.premiumTenant = false;
-      const answer = await graphCall(base, 'GET', audit);
+      running.simulator.premiumTenant = false;
+      const answer = await running.call('GET', audit);
       expect(answer.status).toBe(403);
       expect(answer.body.error).toMatchObject({
         code: 'Authentication_RequestFromNonPremiumTenantOrB2CTenant',
@@ -220,7 +221,7 @@ describe('the simulator answers a token without the permission a route needs as 
     });
 
     it('with both permissions on a P1/P2 tenant: served', async () => {
-      expect((await graphCall(base, 'GET', audit)).status).toBe(200);
+      expect((await running.call('GET', audit)).status).toBe(200);
     });
   });
 

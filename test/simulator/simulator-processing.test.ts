@@ -1,6 +1,7 @@
 import type { TenantFixture } from '../../src/simulator/tenant-fixture';
 import { runningSimulator } from '../support/running-simulator';
 import { processingSettled } from '../support/processing';
+import { fixtureSku, smallTenant } from '../fixtures/small-tenant';
 
 const SKU = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const PLAN = '11111111-0000-4000-8000-000000000001';
@@ -13,21 +14,8 @@ function tenant(): TenantFixture {
     displayName: `User ${i}`,
     usageLocation: i % 10 === 0 ? null : 'US',
   }));
-  return {
-    organization: {
-      id: '5c1d2e3f-4a5b-4c6d-8e7f-a0b1c2d3e4f5',
-      displayName: 'Contoso',
-      countryLetterCode: 'US',
-      defaultDomain: 'contoso.example',
-    },
-    subscribedSkus: [
-      {
-        skuId: SKU,
-        skuPartNumber: 'SKU',
-        prepaidUnits: 1000,
-        servicePlans: [{ servicePlanId: PLAN, servicePlanName: 'PLAN' }],
-      },
-    ],
+  return smallTenant({
+    subscribedSkus: [fixtureSku(SKU, 'SKU', { PLAN }, 1000)],
     users,
     groups: [
       {
@@ -39,7 +27,7 @@ function tenant(): TenantFixture {
         members: users.slice(0, MEMBERS).map((u) => u.id),
       },
     ],
-  };
+  });
 }
 
 describe('group license processing runs at a rate, member by member', () => {

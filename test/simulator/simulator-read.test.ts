@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DEVELOPMENT_TOKEN, TenantSimulator } from '../../src/simulator/simulator-server';
+import { DEVELOPMENT_TOKEN } from '../../src/simulator/simulator-server';
 import { LOOPBACK_CERTIFICATE_PATH } from '../../src/simulator/loopback-certificate';
 import {
   DEMO_PEOPLE,
@@ -10,15 +10,15 @@ import type { TenantFixture } from '../../src/simulator/tenant-fixture';
 import { Agent } from 'undici';
 import { expectGraphShape, graphValidator } from '../support/graph-schema';
 import { EMS, OFFICE_E3 as E3, TEAMS } from '../fixtures/skus';
+import { runningSimulator } from '../support/running-simulator';
 
 const trust = new Agent({ connect: { ca: readFileSync(LOOPBACK_CERTIFICATE_PATH) } });
 
 describe('the tenant simulator serves Graph v1.0 reads', () => {
-  let simulator: TenantSimulator;
-  let base: string;
+  const running = runningSimulator(() => ({ tenant: buildDemoTenant() }), 'all tests');
 
   const get = async (path: string, token: string | null = DEVELOPMENT_TOKEN) => {
-    const response = await fetch(`${base}${path}`, {
+    const response = await fetch(`${running.base}${path}`, {
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
         consistencylevel: 'eventual',
@@ -28,16 +28,8 @@ describe('the tenant simulator serves Graph v1.0 reads', () => {
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
 
-  beforeAll(async () => {
-    simulator = new TenantSimulator({ tenant: buildDemoTenant() });
-    base = await simulator.start();
-  });
-  afterAll(async () => {
-    await simulator.stop();
-  });
-
   it('listens on loopback over TLS', () => {
-    expect(base).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(running.base).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
   });
 
   it('requires a bearer token on every request, answering 401 InvalidAuthenticationToken', async () => {
@@ -77,12 +69,12 @@ describe('the tenant simulator serves Graph v1.0 reads', () => {
     const ids = new Set<string>();
     let pages = 0;
     while (next) {
-      const { status, body } = await get(next.replace(base, ''));
+      const { status, body } = await get(next.replace(running.base, ''));
       expect(status).toBe(200);
       expectGraphShape(body, 'microsoft.graph.userCollectionResponse');
       (body.value as { id: string }[]).forEach((u) => ids.add(u.id));
       next = body['@odata.nextLink'] as string | undefined;
-      if (next) expect(next.startsWith(`${base}/v1.0/users?`)).toBe(true);
+      if (next) expect(next.startsWith(`${running.base}/v1.0/users?`)).toBe(true);
       pages++;
     }
     expect(pages).toBe(4);
@@ -152,6 +144,7 @@ describe('the tenant simulator serves Graph v1.0 reads', () => {
 });
 
 describe('license views derived from per-source assignments', () => {
+  const running = runningSimulator(() => ({ tenant: SPLIT }));
   const SPLIT: TenantFixture = {
     organization: {
       id: DEMO_TENANT_ID,
@@ -196,31 +189,28 @@ describe('license views derived from per-source assignments', () => {
   };
 
   it('keeps one row per source, merges assignedLicenses to one entry per SKU, and counts one seat per user', async () => {
-    const simulator = new TenantSimulator({ tenant: SPLIT });
-    const base = await simulator.start();
-    try {
-      const headers = { authorization: `Bearer ${DEVELOPMENT_TOKEN}` };
-      const user = (await (
-        await fetch(
-          `${base}/v1.0/users/u-both?$select=id,assignedLicenses,licenseAssignmentStates`,
-          { headers, dispatcher: trust } as RequestInit
-        )
-      ).json()) as {
-        assignedLicenses: unknown[];
-        licenseAssignmentStates: { assignedByGroup: string | null }[];
-      };
-      expect(graphValidator('microsoft.graph.user')(user)).toBe(true);
-      expect(user.licenseAssignmentStates.map((r) => r.assignedByGroup)).toEqual([null, 'g-e3']);
-      // Enabled plans are a union: Teams is disabled directly but enabled by the group, so nothing is disabled.
-      expect(user.assignedLicenses).toEqual([{ skuId: E3, disabledPlans: [] }]);
-      const skus = (await (
-        await fetch(`${base}/v1.0/subscribedSkus`, { headers, dispatcher: trust } as RequestInit)
-      ).json()) as {
-        value: { consumedUnits: number }[];
-      };
-      expect(skus.value[0].consumedUnits).toBe(2);
-    } finally {
-      await simulator.stop();
-    }
+    const headers = { authorization: `Bearer ${DEVELOPMENT_TOKEN}` };
+    const user = (await (
+      await fetch(
+        `${running.base}/v1.0/users/u-both?$select=id,assignedLicenses,licenseAssignmentStates`,
+        { headers, dispatcher: trust } as RequestInit
+      )
+    ).json()) as {
+      assignedLicenses: unknown[];
+      licenseAssignmentStates: { assignedByGroup: string | null }[];
+    };
+    expect(graphValidator('microsoft.graph.user')(user)).toBe(true);
+    expect(user.licenseAssignmentStates.map((r) => r.assignedByGroup)).toEqual([null, 'g-e3']);
+    // Enabled plans are a union: Teams is disabled directly but enabled by the group, so nothing is disabled.
+    expect(user.assignedLicenses).toEqual([{ skuId: E3, disabledPlans: [] }]);
+    const skus = (await (
+      await fetch(`${running.base}/v1.0/subscribedSkus`, {
+        headers,
+        dispatcher: trust,
+      } as RequestInit)
+    ).json()) as {
+      value: { consumedUnits: number }[];
+    };
+    expect(skus.value[0].consumedUnits).toBe(2);
   });
 });

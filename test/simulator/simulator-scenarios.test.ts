@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { checkTenantFixture } from '../../src/simulator/load-tenant';
-import { TenantSimulator } from '../../src/simulator/simulator-server';
 import { generateTenant, parseGeneratorSpec } from '../../src/simulator/scenarios/generated-tenant';
 import {
   TRICKY_CASES,
@@ -12,31 +11,25 @@ import {
 } from '../../src/simulator/scenarios/tricky-tenant';
 import { graphCall } from '../support/graph-http';
 import { OFFICE_E3 as E3 } from '../fixtures/skus';
+import { runningSimulator } from '../support/running-simulator';
 
 describe('the tricky scenario has one user for every hard case', () => {
-  let simulator: TenantSimulator;
-  let base: string;
+  const running = runningSimulator(
+    () => ({ tenant: checkTenantFixture(buildTrickyTenant()) }),
+    'all tests'
+  );
   const states = async (trickyCase: (typeof TRICKY_CASES)[number]) =>
     (
-      await graphCall(
-        base,
+      await running.call(
         'GET',
         `/v1.0/users/${trickyUserId(trickyCase)}?$select=id,assignedLicenses,licenseAssignmentStates`
       )
     ).body;
 
-  beforeAll(async () => {
-    simulator = new TenantSimulator({ tenant: checkTenantFixture(buildTrickyTenant()) });
-    base = await simulator.start();
-  });
-  afterAll(async () => {
-    await simulator.stop();
-  });
-
   it('names each case by department, one user each', async () => {
     for (const trickyCase of TRICKY_CASES) {
       const filter = encodeURIComponent(`department eq '${trickyCase}'`);
-      const page = await graphCall(base, 'GET', `/v1.0/users?$filter=${filter}&$select=id`);
+      const page = await running.call('GET', `/v1.0/users?$filter=${filter}&$select=id`);
       expect(page.body.value).toEqual([{ id: trickyUserId(trickyCase) }]);
     }
   });
@@ -71,8 +64,7 @@ describe('the tricky scenario has one user for every hard case', () => {
   });
 
   it('shows a group member in CountViolation when the group SKU has no seat left', async () => {
-    const errors = await graphCall(
-      base,
+    const errors = await running.call(
       'GET',
       `/v1.0/groups/${TRICKY_GROUPS.e5}/membersWithLicenseErrors?$select=id`
     );
@@ -106,8 +98,7 @@ describe('the tricky scenario has one user for every hard case', () => {
     expect((await states('no-usage-location')).licenseAssignmentStates).toContainEqual(
       expect.objectContaining({ skuId: E3, assignedByGroup: TRICKY_GROUPS.e3, state: 'Active' })
     );
-    const user = await graphCall(
-      base,
+    const user = await running.call(
       'GET',
       `/v1.0/users/${trickyUserId('no-usage-location')}?$select=usageLocation`
     );
@@ -121,8 +112,7 @@ describe('the tricky scenario has one user for every hard case', () => {
   });
 
   it('refuses E3 for the user whose Exchange plan conflicts, with the mutually exclusive message', async () => {
-    const answer = await graphCall(
-      base,
+    const answer = await running.call(
       'POST',
       `/v1.0/users/${trickyUserId('conflicting-exchange-plans')}/assignLicense`,
       {

@@ -1,10 +1,9 @@
-import { TenantSimulator } from '../../src/simulator/simulator-server';
+import { runningSimulator } from '../support/running-simulator';
 import {
   TRICKY_GROUPS,
   buildTrickyTenant,
   trickyUserId,
 } from '../../src/simulator/scenarios/tricky-tenant';
-import { graphCall } from '../support/graph-http';
 import { processingSettled } from '../support/processing';
 import { expectGraphShape } from '../support/graph-schema';
 import { EMS } from '../fixtures/skus';
@@ -45,63 +44,53 @@ const READS: readonly [string, string][] = [
 ];
 
 describe('every simulator answer validates against the official Graph v1.0 schema', () => {
-  let simulator: TenantSimulator;
-  let base: string;
+  const running = runningSimulator(
+    () => ({ tenant: buildTrickyTenant(), timings: { queuedMs: 10, usersPerSecond: 100000 } }),
+    'all tests'
+  );
 
   beforeAll(async () => {
-    simulator = new TenantSimulator({
-      tenant: buildTrickyTenant(),
-      timings: { queuedMs: 10, usersPerSecond: 100000 },
-    });
-    base = await simulator.start();
     // Give the audit log entries of every kind.
-    await graphCall(base, 'POST', `/v1.0/users/${user}/assignLicense`, {
+    await running.call('POST', `/v1.0/users/${user}/assignLicense`, {
       addLicenses: [{ skuId: EMS, disabledPlans: [] }],
       removeLicenses: [],
     });
-    await graphCall(base, 'POST', `/v1.0/groups/${TRICKY_GROUPS.e3}/members/$ref`, {
+    await running.call('POST', `/v1.0/groups/${TRICKY_GROUPS.e3}/members/$ref`, {
       '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${trickyUserId('direct-only')}`,
     });
-    await processingSettled(simulator);
-  });
-  afterAll(async () => {
-    await simulator.stop();
+    await processingSettled(running.simulator);
   });
 
   it.each(READS)('GET %s is a valid %s', async (path, definition) => {
-    const answer = await graphCall(base, 'GET', path);
+    const answer = await running.call('GET', path);
     expectGraphShape(answer.body, definition);
   });
 
   it('answers writes with valid users, groups, string collections and errors', async () => {
-    const created = await graphCall(base, 'POST', '/v1.0/groups', {
+    const created = await running.call('POST', '/v1.0/groups', {
       displayName: 'Sweep',
       mailEnabled: false,
       mailNickname: 'sweep',
       securityEnabled: true,
     });
     expectGraphShape(created.body, 'microsoft.graph.group');
-    const assigned = await graphCall(
-      base,
-      'POST',
-      `/v1.0/groups/${created.body.id}/assignLicense`,
-      { addLicenses: [{ skuId: EMS, disabledPlans: [] }], removeLicenses: [] }
-    );
+    const assigned = await running.call('POST', `/v1.0/groups/${created.body.id}/assignLicense`, {
+      addLicenses: [{ skuId: EMS, disabledPlans: [] }],
+      removeLicenses: [],
+    });
     expectGraphShape(assigned.body, 'microsoft.graph.group');
-    const reprocessed = await graphCall(
-      base,
+    const reprocessed = await running.call(
       'POST',
       `/v1.0/users/${user}/reprocessLicenseAssignment`
     );
     expectGraphShape(reprocessed.body, 'microsoft.graph.user');
-    const memberOf = await graphCall(
-      base,
+    const memberOf = await running.call(
       'POST',
       `/v1.0/directoryObjects/${user}/checkMemberGroups`,
       { groupIds: [TRICKY_GROUPS.e3] }
     );
     expectGraphShape(memberOf.body, 'StringCollectionResponse');
-    const refused = await graphCall(base, 'POST', `/v1.0/users/${user}/assignLicense`, {
+    const refused = await running.call('POST', `/v1.0/users/${user}/assignLicense`, {
       addLicenses: 'everything',
     });
     expectGraphShape(refused.body, 'graphErrorResponse');

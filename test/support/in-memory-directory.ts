@@ -1,4 +1,5 @@
 import type { LicenseChangeEvent } from '../../src/domain/automation';
+import { holdsDirectly } from '../../src/domain/direct-assignment';
 import type { ExistingLicensingGroup } from '../../src/domain/group-plan';
 import type {
   LicenseAssignmentSnapshot,
@@ -69,9 +70,8 @@ export class InMemoryDirectory implements TenantReader, DirectoryWriter {
 
   /** Whether the user holds this SKU directly now. */
   holdsDirectly(userId: string, skuId: string): boolean {
-    return (this.users.get(userId)?.licenseAssignmentStates ?? []).some(
-      (row) => row.skuId === skuId && row.assignedByGroup === null
-    );
+    const user = this.users.get(userId);
+    return user !== undefined && holdsDirectly(user, skuId);
   }
 
   // TenantReader

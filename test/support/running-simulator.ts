@@ -49,3 +49,29 @@ export function runningSimulator(
     call: (method, path, body) => graphCall(started().base, method, path, body),
   };
 }
+
+/** A simulator one test started, and its address. */
+export interface StartedSimulator {
+  readonly simulator: TenantSimulator;
+  readonly base: string;
+}
+
+/**
+ * For tests that each need simulators of their own options: `start(options)` inside a test starts one, and
+ * every simulator started so is stopped after that test, whatever it did.
+ */
+export function simulatorsPerTest(): {
+  start(options: SimulatorOptions): Promise<StartedSimulator>;
+} {
+  const started: TenantSimulator[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((simulator) => simulator.stop()));
+  });
+  return {
+    async start(options) {
+      const simulator = new TenantSimulator(options);
+      started.push(simulator);
+      return { simulator, base: await simulator.start() };
+    },
+  };
+}

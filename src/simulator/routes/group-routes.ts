@@ -8,13 +8,13 @@ import {
   GROUP_DEFAULT_PROPERTIES,
   GROUP_PROPERTIES,
   GROUP_TYPE,
-  USER_DEFAULT_PROPERTIES,
-  USER_PROPERTIES,
   USER_TYPE,
   groupView,
+  selectGroupProperties,
+  selectUserProperties,
   userView,
 } from '../graph-views';
-import { applySelect, parseODataQuery } from '../odata-query';
+import { parseODataQuery } from '../odata-query';
 import { assignLicenseBody, bodyObject, booleanProperty, stringProperty } from '../request-body';
 import { checkMemberGroups } from './membership';
 import {
@@ -110,13 +110,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
     });
   };
   const select = (context: RequestContext, group: DirectoryGroup) =>
-    applySelect(
-      groupView(group),
-      parseODataQuery(context.url.searchParams).select,
-      GROUP_DEFAULT_PROPERTIES,
-      GROUP_TYPE,
-      GROUP_PROPERTIES
-    );
+    selectGroupProperties(groupView(group), parseODataQuery(context.url.searchParams).select);
   const hasErrors = (group: DirectoryGroup) => directory.membersWithLicenseErrors(group).length > 0;
   const memberView = (context: RequestContext, id: string) => {
     const select = parseODataQuery(context.url.searchParams).select;
@@ -125,13 +119,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
       return [
         {
           '@odata.type': `#${USER_TYPE}`,
-          ...applySelect(
-            userView(directory, user),
-            select,
-            USER_DEFAULT_PROPERTIES,
-            USER_TYPE,
-            USER_PROPERTIES
-          ),
+          ...selectUserProperties(userView(directory, user), select),
         },
       ];
     }
@@ -144,13 +132,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
       return [
         {
           '@odata.type': `#${GROUP_TYPE}`,
-          ...applySelect(
-            groupView(group),
-            [...known],
-            GROUP_DEFAULT_PROPERTIES,
-            GROUP_TYPE,
-            GROUP_PROPERTIES
-          ),
+          ...selectGroupProperties(groupView(group), [...known]),
         },
       ];
     }
@@ -160,12 +142,9 @@ export function groupRoutes(state: SimulatorState): Route[] {
   const castUserView = (context: RequestContext, id: string) => {
     const user = directory.users.get(id);
     return user
-      ? applySelect(
+      ? selectUserProperties(
           userView(directory, user),
-          parseODataQuery(context.url.searchParams).select,
-          USER_DEFAULT_PROPERTIES,
-          USER_TYPE,
-          USER_PROPERTIES
+          parseODataQuery(context.url.searchParams).select
         )
       : undefined;
   };
@@ -198,13 +177,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
       return entityResponse(
         context,
         'groups',
-        applySelect(
-          view,
-          parseODataQuery(context.url.searchParams).select,
-          GROUP_DEFAULT_PROPERTIES,
-          GROUP_TYPE,
-          GROUP_PROPERTIES
-        )
+        selectGroupProperties(view, parseODataQuery(context.url.searchParams).select)
       );
     }),
     route('POST', '/groups', (context) => {
@@ -263,17 +236,7 @@ export function groupRoutes(state: SimulatorState): Route[] {
       if (dynamic.membershipRule !== null) state.dynamicMembership?.groupChanged(group.id);
       return new Reply(
         201,
-        entityResponse(
-          context,
-          'groups',
-          applySelect(
-            groupView(group),
-            null,
-            GROUP_DEFAULT_PROPERTIES,
-            GROUP_TYPE,
-            GROUP_PROPERTIES
-          )
-        )
+        entityResponse(context, 'groups', selectGroupProperties(groupView(group), null))
       );
     }),
     route('GET', `/groups/${SEGMENT}/members`, (context) => {

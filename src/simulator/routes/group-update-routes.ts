@@ -1,7 +1,7 @@
 import type { DirectoryGroup } from '../directory-model';
 import { checkedMembershipRule, checkedProcessingState } from '../dynamic-group-properties';
 import { isDynamicGroup } from '../dynamic-group-members';
-import { GraphError } from '../graph-error';
+import { GraphError, unsupportedProperty } from '../graph-error';
 import { bodyObject } from '../request-body';
 import { bindMembers, checkedMembersToBind } from './member-bind';
 import { Reply, route, SEGMENT, type Route, type SimulatorState } from './route';
@@ -100,11 +100,7 @@ function updatedGroup(
         next.membershipRuleProcessingState = checkedProcessingState(value);
         break;
       default:
-        throw new GraphError(
-          400,
-          'Request_BadRequest',
-          `Property '${property}' is read-only or not supported by this simulator on resource 'Group'.`
-        );
+        throw unsupportedProperty(property, 'Group');
     }
   }
   if (!next.groupTypes.includes('DynamicMembership')) {

@@ -2,15 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { collectionResponse, entityResponse } from '../collection-response';
 import type { DirectoryUser } from '../directory-model';
 import { GROUP_BASED_LICENSING } from '../audit-log';
-import { GraphError } from '../graph-error';
-import {
-  USER_DEFAULT_PROPERTIES,
-  USER_PROPERTIES,
-  USER_TYPE,
-  licenseDetailsViews,
-  userView,
-} from '../graph-views';
-import { applySelect, parseODataQuery } from '../odata-query';
+import { GraphError, unsupportedProperty } from '../graph-error';
+import { licenseDetailsViews, selectUserProperties, userView } from '../graph-views';
+import { parseODataQuery } from '../odata-query';
 import {
   assignLicenseBody,
   bodyObject,
@@ -59,21 +53,12 @@ export function userRoutes(state: SimulatorState): Route[] {
       targets: [{ id: user.id, type: 'User', userPrincipalName: user.userPrincipalName }],
     });
   const selected = (context: RequestContext, user: DirectoryUser) =>
-    applySelect(
+    selectUserProperties(
       userView(directory, user),
-      parseODataQuery(context.url.searchParams).select,
-      USER_DEFAULT_PROPERTIES,
-      USER_TYPE,
-      USER_PROPERTIES
+      parseODataQuery(context.url.searchParams).select
     );
   const defaultView = (user: DirectoryUser) =>
-    applySelect(
-      userView(directory, user),
-      null,
-      USER_DEFAULT_PROPERTIES,
-      USER_TYPE,
-      USER_PROPERTIES
-    );
+    selectUserProperties(userView(directory, user), null);
 
   return [
     route('GET', '/users', (context) => {
@@ -89,13 +74,7 @@ export function userRoutes(state: SimulatorState): Route[] {
       return entityResponse(
         context,
         'users',
-        applySelect(
-          view,
-          parseODataQuery(context.url.searchParams).select,
-          USER_DEFAULT_PROPERTIES,
-          USER_TYPE,
-          USER_PROPERTIES
-        )
+        selectUserProperties(view, parseODataQuery(context.url.searchParams).select)
       );
     }),
     route('POST', '/users', (context) => {
@@ -180,11 +159,7 @@ export function userRoutes(state: SimulatorState): Route[] {
             changes.accountEnabled = value;
             break;
           default:
-            throw new GraphError(
-              400,
-              'Request_BadRequest',
-              `Property '${property}' is read-only or not supported by this simulator on resource 'User'.`
-            );
+            throw unsupportedProperty(property, 'User');
         }
       }
       Object.assign(user, changes, { attributes });
