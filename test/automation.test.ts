@@ -1,6 +1,6 @@
 import { describeAutomation, findLicenseAutomation } from '../src/domain/automation';
 import { takeInventory } from '../src/engine/take-inventory';
-import type { TenantReader } from '../src/engine/tenant-reader';
+import type { TenantReader } from '../src/engine/ports/tenant-reader';
 
 const event = (at: string, actor: string, actorKind: 'app' | 'user' = 'app') => ({
   at,

@@ -1,6 +1,6 @@
 import { compareShadowGroup, proofSummary } from '../src/domain/shadow-proof';
 import { waitForDynamicMembers } from '../src/engine/dynamic-membership-wait';
-import type { GroupWriter } from '../src/engine/group-writer';
+import type { GroupWriter } from '../src/engine/ports/group-writer';
 
 /**
  * Waiting for Entra to compute a new dynamic group's members, on a clock the test owns: each read

@@ -4,7 +4,7 @@ import { executeWave } from '../src/engine/execute-wave';
 import { planGroups } from '../src/engine/plan-groups';
 import { populateAndAssign } from '../src/engine/populate-and-assign';
 import { rollbackWave } from '../src/engine/rollback-wave';
-import { isLeaseLost, type WriteFence } from '../src/engine/write-fence';
+import { isLeaseLost, type WriteFence } from '../src/engine/ports/write-fence';
 import { createGraphClient } from '../src/graph/graph-client';
 import { GraphDirectoryMembership } from '../src/graph/graph-directory-membership';
 import { GraphGroupWriter } from '../src/graph/graph-group-writer';

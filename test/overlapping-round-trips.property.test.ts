@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { executeWave } from '../src/engine/execute-wave';
-import { HeldBackError, type DirectoryWriter } from '../src/engine/directory-writer';
+import { HeldBackError, type DirectoryWriter } from '../src/engine/ports/directory-writer';
 import { inFlightRemovals, type Journal, type JournalEntry } from '../src/domain/journal';
 import type { UserLicenseSnapshot } from '../src/domain/licenses';
 import type { RemovalContext } from '../src/domain/removal-safety';

@@ -1,4 +1,4 @@
-import type { GroupWriter } from '../src/engine/group-writer';
+import type { GroupWriter } from '../src/engine/ports/group-writer';
 import { waitForProcessing } from '../src/engine/wait-for-processing';
 
 /** A group writer whose processing state and audit log the test sets, poll by poll. */

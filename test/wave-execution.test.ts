@@ -2,7 +2,7 @@ import { WaveNotApprovedError, executeWave } from '../src/engine/execute-wave';
 import { waveDigest } from '../src/domain/waves';
 import { plansLostAfterRemoval } from '../src/domain/removal-safety';
 import { rollbackWave } from '../src/engine/rollback-wave';
-import type { DirectoryWriter } from '../src/engine/directory-writer';
+import type { DirectoryWriter } from '../src/engine/ports/directory-writer';
 import { inFlightRemovals, type JournalEntry } from '../src/domain/journal';
 import type { Wave } from '../src/domain/waves';
 import { InMemoryJournal } from '../src/storage/in-memory-journal';

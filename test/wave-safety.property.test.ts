@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { executeWave } from '../src/engine/execute-wave';
-import type { DirectoryWriter } from '../src/engine/directory-writer';
+import type { DirectoryWriter } from '../src/engine/ports/directory-writer';
 import { inFlightRemovals, type JournalEntry } from '../src/domain/journal';
 import { InMemoryJournal } from '../src/storage/in-memory-journal';
 import { TenantSimulator } from '../src/simulator/simulator-server';

@@ -1,6 +1,6 @@
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import { errorText } from '../error-text';
-import { HeldBackError, type DepartureGate, type DirectoryWriter } from './directory-writer';
+import { HeldBackError, type DepartureGate, type DirectoryWriter } from './ports/directory-writer';
 
 /** Users per round trip: Graph's JSON batch limit. */
 export const CHUNK = 20;

@@ -10,9 +10,10 @@ import {
   type ProvenGroup,
 } from '../domain/shadow-proof';
 import { waitForDynamicMembers, type MembershipWaitOptions } from './dynamic-membership-wait';
-import type { GroupWriter } from './group-writer';
-import { updateRecord, type MigrationStore } from './migration-store';
-import type { Notifier } from './notifier';
+import type { GroupWriter } from './ports/group-writer';
+import type { MigrationStore } from './ports/migration-store';
+import { updateRecord } from './update-record';
+import type { Notifier } from './ports/notifier';
 import {
   addMembersOnceReplicated,
   findOrCreateGroup,

@@ -9,7 +9,7 @@ import {
 import { isWaveApproved, settledKeysOf } from '../domain/wave-journal';
 import type { Wave, WaveEntry } from '../domain/waves';
 import { CHUNK } from './directory-calls';
-import type { DirectoryWriter } from './directory-writer';
+import type { DirectoryWriter } from './ports/directory-writer';
 import { runOverlapping } from './overlapping-round-trips';
 import type { ReadBackOptions } from './read-until-fresh';
 import { reconcileWave } from './reconcile-wave';

@@ -12,10 +12,10 @@ import {
 } from '../domain/rule-drift';
 import { isPastLag, showsDirectRemovalOf } from '../domain/read-freshness';
 import type { StoredWave } from '../domain/migration-record';
-import type { DirectoryWriter } from './directory-writer';
+import type { DirectoryWriter } from './ports/directory-writer';
 import { CHUNK, isNotFound, readUsers } from './directory-calls';
 import { readBackOf, readUntilFresh, type ReadBackOptions } from './read-until-fresh';
-import type { TenantReader } from './tenant-reader';
+import type { TenantReader } from './ports/tenant-reader';
 
 export interface FollowUpReport {
   /** Removed direct assignments checked. */

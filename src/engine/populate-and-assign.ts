@@ -6,7 +6,7 @@ import {
   type PopulationAudience,
 } from '../domain/population-audience';
 import { READ_BACK_DELAYS_MS, isNotFoundFor } from '../domain/read-freshness';
-import type { GroupWriter } from './group-writer';
+import type { GroupWriter } from './ports/group-writer';
 import { realSleep, type ReadBackOptions } from './read-until-fresh';
 
 export interface PopulateReport {

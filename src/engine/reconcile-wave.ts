@@ -3,7 +3,7 @@ import type { UserLicenseSnapshot } from '../domain/licenses';
 import { plansLostAfterRemoval, type RemovalContext } from '../domain/removal-safety';
 import { isPastLag, showsDirectRemovalOf } from '../domain/read-freshness';
 import type { Wave } from '../domain/waves';
-import type { DirectoryWriter } from './directory-writer';
+import type { DirectoryWriter } from './ports/directory-writer';
 import { isNotFound, readManyUsers, readUsers } from './directory-calls';
 import { readBackOf, readUntilFresh, type ReadBackOptions } from './read-until-fresh';
 import { restore, type Settle } from './removal-settlement';

@@ -9,7 +9,7 @@ import {
 import { GONE_BEFORE_REMOVAL, isAlreadyGoneAnswer } from '../domain/read-freshness';
 import type { WaveEntry } from '../domain/waves';
 import { errorText } from '../error-text';
-import type { DirectoryWriter } from './directory-writer';
+import type { DirectoryWriter } from './ports/directory-writer';
 
 export type Intent = Extract<JournalEntry, { kind: 'removal-intended' }>;
 export type Settle = (intent: Intent, outcome: RemovalOutcome, reason: string) => Promise<void>;

@@ -3,7 +3,7 @@ import type { UserLicenseSnapshot } from '../domain/licenses';
 import { isPastLag, showsDirectRemovalOf } from '../domain/read-freshness';
 import { errorText } from '../error-text';
 import { readUsers } from './directory-calls';
-import type { DirectoryWriter } from './directory-writer';
+import type { DirectoryWriter } from './ports/directory-writer';
 import { readBackOf, readUntilFresh, type ReadBackOptions } from './read-until-fresh';
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { inFlightRemovals, type Journal, type JournalEntry } from '../domain/journal';
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import { errorText } from '../error-text';
-import type { DirectoryWriter } from './directory-writer';
+import type { DirectoryWriter } from './ports/directory-writer';
 import { CHUNK, isNotFound } from './directory-calls';
 import type { ReadBackOptions } from './read-until-fresh';
 import {
@@ -13,7 +13,7 @@ import {
   readFresh,
   type Intent,
 } from './rollback-reads';
-import { isLeaseLost } from './write-fence';
+import { isLeaseLost } from './ports/write-fence';
 
 export interface RollbackReport {
   readonly waveNumber: number;

@@ -1,6 +1,6 @@
 import { decideDirectRemovals, type RemovalDecision } from '../domain/removal-safety';
 import type { WaveEntry } from '../domain/waves';
-import type { TenantReader } from './tenant-reader';
+import type { TenantReader } from './ports/tenant-reader';
 import type { DynamicLicensingGroup } from '../domain/dynamic-licensing-group';
 
 /** One user and one directly assigned SKU, with what the migration would do and why. */

@@ -4,10 +4,10 @@ import { isDefiniteRefusal, showsDirectRemovalOf } from '../domain/read-freshnes
 import type { WaveEntry } from '../domain/waves';
 import { errorText } from '../error-text';
 import { isNotFound, isTransient, readUsers, removeForUsers } from './directory-calls';
-import { isHeldBack } from './directory-writer';
+import { isHeldBack } from './ports/directory-writer';
 import { readUntilFresh } from './read-until-fresh';
 import { preCheck, settleAfterRemoval, type Intent } from './removal-settlement';
-import { isLeaseLost } from './write-fence';
+import { isLeaseLost } from './ports/write-fence';
 import type { WaveRun } from './wave-run';
 
 /** A user of the wave with the entries not settled yet. */

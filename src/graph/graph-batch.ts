@@ -5,8 +5,8 @@ import {
   type BatchRequestStep,
   type Client,
 } from '@microsoft/microsoft-graph-client';
-import { HeldBackError, type DepartureGate } from '../engine/directory-writer';
-import { LeaseLostError, type WriteFence } from '../engine/write-fence';
+import { HeldBackError, type DepartureGate } from '../engine/ports/directory-writer';
+import { LeaseLostError, type WriteFence } from '../engine/ports/write-fence';
 import type { WritePacer } from './write-pacer';
 
 /** Graph runs at most 20 requests per JSON batch. */

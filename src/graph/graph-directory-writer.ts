@@ -4,9 +4,9 @@ import {
   HeldBackError,
   type DepartureGate,
   type DirectoryWriter,
-} from '../engine/directory-writer';
+} from '../engine/ports/directory-writer';
 import { GraphBatch } from './graph-batch';
-import type { WriteFence } from '../engine/write-fence';
+import type { WriteFence } from '../engine/ports/write-fence';
 import { WritePacer } from './write-pacer';
 import { USER_RULE_PROPERTIES, ruleAttributesOf } from './graph-rule-attributes';
 import { toUserSnapshot, USER_LICENSE_PROPERTIES, type GraphUser } from './graph-tenant-reader';

@@ -5,9 +5,9 @@ import {
   type PageCollection,
 } from '@microsoft/microsoft-graph-client';
 import { afterRefusedBind, bindChunks } from '../domain/member-binding';
-import type { GroupWriter } from '../engine/group-writer';
+import type { GroupWriter } from '../engine/ports/group-writer';
 import { BATCH_LIMIT, GraphBatch } from './graph-batch';
-import type { WriteFence } from '../engine/write-fence';
+import type { WriteFence } from '../engine/ports/write-fence';
 import { WritePacer } from './write-pacer';
 
 /** The audit activity Entra ID records when a group's license processing has run through its members. */

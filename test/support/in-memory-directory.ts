@@ -5,8 +5,8 @@ import type {
   SkuSnapshot,
   UserLicenseSnapshot,
 } from '../../src/domain/licenses';
-import type { DirectoryWriter } from '../../src/engine/directory-writer';
-import type { TenantReader } from '../../src/engine/tenant-reader';
+import type { DirectoryWriter } from '../../src/engine/ports/directory-writer';
+import type { TenantReader } from '../../src/engine/ports/tenant-reader';
 
 /** What one read of a user answers: their licenses, an error, or nothing at all (absent from a batch). */
 export type UserRead = UserLicenseSnapshot | Error | 'no answer';

@@ -10,7 +10,7 @@ import { needsProof, proveShadowGroups } from '../dynamic-group-proof';
 import { listLicenseErrors } from '../list-license-errors';
 import { intendedGroupsOf } from '../../domain/intended-groups';
 import { dynamicLicensingGroups } from '../../domain/rule-drift';
-import { updateRecord } from '../migration-store';
+import { updateRecord } from '../update-record';
 import { populateAndAssign } from '../populate-and-assign';
 import { waitForProcessing } from '../wait-for-processing';
 import { readBackOf } from '../read-until-fresh';

@@ -26,7 +26,7 @@ import {
   splitIntoWaves,
   type WaveSizes,
 } from '../../domain/waves';
-import { updateRecord } from '../migration-store';
+import { updateRecord } from '../update-record';
 import { assignPlan, planWithSubjects, recordGroupChoice } from '../group-choice';
 import { verifyDirectRemovals } from '../verify-removals';
 import type { Access } from './access';

@@ -8,7 +8,7 @@ import { listLicenseErrors, type LicenseErrorRow } from '../list-license-errors'
 import { planGroupsWithRules } from '../plan-groups';
 import { runPreflight, type PreflightDependencies } from '../preflight';
 import { takeInventory } from '../take-inventory';
-import type { TenantReader } from '../tenant-reader';
+import type { TenantReader } from '../ports/tenant-reader';
 import { verifyDirectRemovals, type VerifyResult } from '../verify-removals';
 
 export interface TenantReadsDependencies {

@@ -1,4 +1,4 @@
-import type { UserLicenseSnapshot } from '../domain/licenses';
+import type { UserLicenseSnapshot } from '../../domain/licenses';
 
 /**
  * The last look before a removal leaves, asked after the pacer has granted its writes and in the same
