@@ -98,7 +98,7 @@ describe('Entra ID answers from replicas that lag behind writes', () => {
       restoreDirectLicense: (id, sku, plans) => writer.restoreDirectLicense(id, sku, plans),
       removeDirectLicenses: async (id, skus) => {
         resent++;
-        await writer.removeDirectLicenses(id, skus);
+        return writer.removeDirectLicenses(id, skus);
       },
     };
     const report = await executeWave(waves[0], context, restarted, journal, {

@@ -85,8 +85,9 @@ async function runScenario(s: Scenario) {
       removeDirectLicenses: async (id, skus) => {
         const fault = s.faults[nextCall() % s.faults.length];
         if (fault === 1 || fault === 3) throw new Error('503 before the change');
-        await writer.removeDirectLicenses(id, skus);
+        const answer = await writer.removeDirectLicenses(id, skus);
         if (fault === 2) throw new Error('504 after the change');
+        return answer;
       },
     };
     const journal = new InMemoryJournal();

@@ -16,7 +16,7 @@ import { reconcileWave } from './reconcile-wave';
 import { runRoundTrip, type ChunkUser } from './wave-round-trip';
 import { WaveRun, type WaveReport } from './wave-run';
 
-export { CHUNK, isNotFound, readUsers } from './directory-calls';
+export { CHUNK, readUsers } from './directory-calls';
 export { isWaveApproved } from '../domain/wave-journal';
 export type { WaveItem, WaveReport } from './wave-run';
 
