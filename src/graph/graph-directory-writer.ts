@@ -23,7 +23,8 @@ const asError = (error: unknown) => (error instanceof Error ? error : new Error(
 
 /**
  * A removal wave's calls, through Graph: user reads, and `assignLicense` with removeLicenses or
- * addLicenses; for many users at once, one `$batch` of up to 20 built with the SDK's batch helpers.
+ * addLicenses; for many users at once, one `$batch` of up to 20 built with the SDK's batch helpers. Each
+ * call answers in outcomes, Graph's errors classified by graph-directory-answers.ts; none throws.
  */
 export class GraphDirectoryWriter implements DirectoryWriter {
   private readonly batch: GraphBatch;
