@@ -5,8 +5,8 @@ import {
   type LeftOutBecause,
   type PopulationAudience,
 } from '../domain/population-audience';
-import { READ_BACK_DELAYS_MS, isNotFoundFor } from '../domain/read-freshness';
-import type { GroupWriter } from './ports/group-writer';
+import { READ_BACK_DELAYS_MS } from '../domain/read-freshness';
+import { isNotFoundFor, type GroupWriter } from './ports/group-writer';
 import { realSleep, type ReadBackOptions } from './read-until-fresh';
 
 export interface PopulateReport {
