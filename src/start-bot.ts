@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { BotSettings } from './config';
 import { readBackDelaysFor } from './domain/read-freshness';
-import type { DirectoryMembership } from './engine/directory-membership';
-import type { DirectoryWriter } from './engine/directory-writer';
-import type { GroupWriter } from './engine/group-writer';
+import type { DirectoryMembership } from './engine/ports/directory-membership';
+import type { DirectoryWriter } from './engine/ports/directory-writer';
+import type { GroupWriter } from './engine/ports/group-writer';
 import { MigrationEngine } from './engine/migration-engine';
 import { MigrationRunner } from './engine/migration-runner';
 import type { PreflightProbe } from './engine/preflight';
-import type { TenantReader } from './engine/tenant-reader';
+import type { TenantReader } from './engine/ports/tenant-reader';
 import { errorText } from './error-text';
 import { createGraphClient } from './graph/graph-client';
 import { graphAppId } from './graph/graph-settings';

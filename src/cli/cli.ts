@@ -4,7 +4,7 @@ import { TenantReads } from '../engine/migration-engine';
 import { graphAppId } from '../graph/graph-settings';
 import { WaveSizeError } from '../domain/waves';
 import { errorText } from '../error-text';
-import { READ_ONLY } from '../engine/write-fence';
+import { READ_ONLY } from '../engine/ports/write-fence';
 import { createGraphClient } from '../graph/graph-client';
 import { AUDIT_LOG_CEILING, GraphTenantReader } from '../graph/graph-tenant-reader';
 import { WritePacer } from '../graph/write-pacer';

@@ -1,5 +1,5 @@
-import type { UserLicenseSnapshot } from './licenses';
 import { directAssignmentOf } from './direct-assignment';
+import type { UserRead } from './directory-answers';
 
 /** One licensing variant a planned group gives: a SKU with exactly these disabled plans. */
 export interface LicensingVariant {
@@ -40,22 +40,21 @@ const sameSet = (a: readonly string[], b: readonly string[]) => {
 export function populationAudience(
   planned: readonly string[],
   variant: LicensingVariant,
-  reads: ReadonlyMap<string, UserLicenseSnapshot | Error>,
-  isDeleted: (error: Error) => boolean
+  reads: ReadonlyMap<string, UserRead>
 ): PopulationAudience {
   const toAdd: string[] = [];
   const leftOut: { userId: string; because: LeftOutBecause }[] = [];
   for (const userId of planned) {
     const read = reads.get(userId);
-    if (read === undefined || (read instanceof Error && !isDeleted(read))) {
+    if (read === undefined || read.kind === 'failed') {
       toAdd.push(userId);
       continue;
     }
-    if (read instanceof Error) {
+    if (read.kind === 'not-found') {
       leftOut.push({ userId, because: 'deleted' });
       continue;
     }
-    const direct = directAssignmentOf(read, variant.skuId);
+    const direct = directAssignmentOf(read.user, variant.skuId);
     if (!direct) leftOut.push({ userId, because: 'no direct license' });
     else if (!sameSet(direct.disabledPlans, variant.disabledPlans))
       leftOut.push({ userId, because: 'changed plans' });

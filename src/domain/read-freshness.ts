@@ -44,35 +44,6 @@ export function showsDirectRemovalOf(snapshot: UserLicenseSnapshot, skuId: strin
 }
 
 /**
- * Graph refused the removal outright (or throttled it: not run), so nothing changed and a read still showing the direct assignment
- * is right, however stale. An answer that the direct license is already gone is not such a refusal: it
- * is what an earlier attempt that did go through (a lost answer, retried) leaves, and a replica may not
- * show it yet.
- */
-export function isDefiniteRefusal(error: Error | null): boolean {
-  if (!error) return false;
-  const status =
-    (error as { statusCode?: number }).statusCode ?? Number(/^(\d{3})\b/.exec(error.message)?.[1]);
-  return [400, 401, 403].includes(status) && !isAlreadyGoneAnswer(error);
-}
-
-/**
- * Graph's answer to removing a direct license the user does not hold: "User does not have a corresponding
- * license", or, when a group still gives the SKU (every wave's user), "User license is inherited from a
- * group membership and it cannot be removed directly". Someone removed it before this request arrived
- * (the old script, for a leaver), or this bot's own earlier attempt did and its answer was lost (the
- * retry then gets this). Only the audit log's initiator tells which, minutes later.
- */
-export function isAlreadyGoneAnswer(error: Error | null): boolean {
-  return (
-    error !== null &&
-    /does not have a corresponding license|license is inherited from a group membership and it cannot be removed directly/i.test(
-      error.message
-    )
-  );
-}
-
-/**
  * The journal's honest record of a removal Graph found already gone: not counted as removed by the bot
  * (a rollback does not put it back: for a leaver that would license them again).
  */

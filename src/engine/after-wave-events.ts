@@ -1,6 +1,6 @@
 import type { LicenseChangeEvent } from '../domain/automation';
 import { cheaperAuditRead } from '../domain/audit-read-plan';
-import type { TenantReader } from './tenant-reader';
+import type { TenantReader } from './ports/tenant-reader';
 
 /**
  * The "Change user license" events the after-wave warnings need, read the cheaper way: only about the

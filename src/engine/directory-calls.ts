@@ -1,40 +1,43 @@
-import type { UserLicenseSnapshot } from '../domain/licenses';
+import type {
+  DirectoryFailure,
+  LeaseLost,
+  RemovalAnswer,
+  UserRead,
+} from '../domain/directory-answers';
 import { errorText } from '../error-text';
-import { HeldBackError, type DepartureGate, type DirectoryWriter } from './directory-writer';
+import type { DepartureGate, DirectoryWriter } from './ports/directory-writer';
+import { isLeaseLost } from './ports/write-fence';
 
 /** Users per round trip: Graph's JSON batch limit. */
 export const CHUNK = 20;
 
-/** A deleted user: 404 from a single read (statusCode) or from inside a batch (the message). */
-export const isNotFound = (error: unknown): boolean =>
-  (error as { statusCode?: number }).statusCode === 404 || /^404\b/.test(errorText(error));
+/**
+ * A call that threw instead of answering (a writer that is not the Graph adapter, a process stopping):
+ * nothing is known of the directory's answer, so it may go otherwise when asked again.
+ */
+function thrown(error: unknown): DirectoryFailure {
+  return { kind: 'failed', reason: errorText(error), transient: true };
+}
 
-/** An error Graph may not give again in a moment: no answer, throttled, or a server error. */
-export const isTransient = (error: Error): boolean =>
-  ![400, 401, 403, 404].includes((error as { statusCode?: number }).statusCode ?? 0) &&
-  !/^(400|401|403|404)\b/.test(error.message);
-
-const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
-
-/** Fresh reads of many users: batched when the writer can, else one by one; a failed read is an Error. */
+/** Fresh reads of many users: batched when the writer can, else one by one. */
 export async function readUsers(
   writer: DirectoryWriter,
   userIds: readonly string[]
-): Promise<Map<string, UserLicenseSnapshot | Error>> {
+): Promise<Map<string, UserRead>> {
   if (userIds.length === 0) return new Map();
   if (writer.readUsers) {
     try {
       return await writer.readUsers(userIds);
     } catch (error) {
-      return new Map(userIds.map((id) => [id, asError(error)]));
+      return new Map(userIds.map((id) => [id, thrown(error)]));
     }
   }
-  const result = new Map<string, UserLicenseSnapshot | Error>();
+  const result = new Map<string, UserRead>();
   for (const id of userIds) {
     try {
       result.set(id, await writer.readUser(id));
     } catch (error) {
-      result.set(id, asError(error));
+      result.set(id, thrown(error));
     }
   }
   return result;
@@ -44,41 +47,41 @@ export async function readUsers(
 export async function readManyUsers(
   writer: DirectoryWriter,
   userIds: readonly string[]
-): Promise<Map<string, UserLicenseSnapshot | Error>> {
-  const result = new Map<string, UserLicenseSnapshot | Error>();
+): Promise<Map<string, UserRead>> {
+  const result = new Map<string, UserRead>();
   for (let start = 0; start < userIds.length; start += CHUNK)
     for (const [id, read] of await readUsers(writer, userIds.slice(start, start + CHUNK)))
       result.set(id, read);
   return result;
 }
 
-/**
- * Removals for many users: batched when the writer can, else one by one; a failed call is an Error, one
- * the gate held back a `HeldBackError`.
- */
+/** What a write that threw rather than answered became: not sent if the fence stopped it. */
+export const writeThrown = (error: unknown): LeaseLost | DirectoryFailure =>
+  isLeaseLost(error) ? { kind: 'lease-lost', reason: errorText(error) } : thrown(error);
+
+/** Removals for many users: batched when the writer can, else one by one. */
 export async function removeForUsers(
   writer: DirectoryWriter,
   items: readonly { userId: string; skuIds: readonly string[] }[],
   gate: DepartureGate = {}
-): Promise<Map<string, Error | null>> {
+): Promise<Map<string, RemovalAnswer>> {
   if (writer.removeDirectLicensesForUsers) {
     try {
       return await writer.removeDirectLicensesForUsers(items, gate);
     } catch (error) {
-      return new Map(items.map((i) => [i.userId, asError(error)]));
+      return new Map(items.map((i) => [i.userId, writeThrown(error)]));
     }
   }
-  const result = new Map<string, Error | null>();
+  const result = new Map<string, RemovalAnswer>();
   for (const { userId, skuIds } of items) {
     if (gate.mayLeave && !gate.mayLeave()) {
-      result.set(userId, new HeldBackError());
+      result.set(userId, { kind: 'held-back' });
       continue;
     }
     try {
-      await writer.removeDirectLicenses(userId, skuIds, gate);
-      result.set(userId, null);
+      result.set(userId, await writer.removeDirectLicenses(userId, skuIds, gate));
     } catch (error) {
-      result.set(userId, asError(error));
+      result.set(userId, writeThrown(error));
     }
   }
   return result;

@@ -11,7 +11,7 @@ import { InventoryTally, type Inventory } from '../domain/inventory';
 import type { Journal, JournalEntry } from '../domain/journal';
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import { errorText } from '../error-text';
-import type { TenantReader } from './tenant-reader';
+import type { TenantReader } from './ports/tenant-reader';
 import { holdsAnyDirectly } from '../domain/direct-assignment';
 
 export interface DoneReport {

@@ -2,7 +2,6 @@ import { dynamicGroupName } from '../domain/dynamic-choice';
 import type { PlannedGroup } from '../domain/group-plan';
 import { newApproval, withApproval, type AssignState } from '../domain/migration-record';
 import { productName } from '../domain/product-names';
-import { isNotFoundFor } from '../domain/read-freshness';
 import {
   compareShadowGroup,
   proofDigest,
@@ -10,9 +9,10 @@ import {
   type ProvenGroup,
 } from '../domain/shadow-proof';
 import { waitForDynamicMembers, type MembershipWaitOptions } from './dynamic-membership-wait';
-import type { GroupWriter } from './group-writer';
-import { updateRecord, type MigrationStore } from './migration-store';
-import type { Notifier } from './notifier';
+import { isNotFoundFor, type GroupWriter } from './ports/group-writer';
+import type { MigrationStore } from './ports/migration-store';
+import { updateRecord } from './update-record';
+import type { Notifier } from './ports/notifier';
 import {
   addMembersOnceReplicated,
   findOrCreateGroup,

@@ -1,6 +1,5 @@
 import { realSleep } from './read-until-fresh';
-import { isNotFoundFor } from '../domain/read-freshness';
-import type { GroupWriter } from './group-writer';
+import { isNotFoundFor, type GroupWriter } from './ports/group-writer';
 
 export interface MembershipWaitOptions {
   /** How often the members are read. */

@@ -9,14 +9,14 @@ import {
 import { isWaveApproved, settledKeysOf } from '../domain/wave-journal';
 import type { Wave, WaveEntry } from '../domain/waves';
 import { CHUNK } from './directory-calls';
-import type { DirectoryWriter } from './directory-writer';
+import type { DirectoryWriter } from './ports/directory-writer';
 import { runOverlapping } from './overlapping-round-trips';
 import type { ReadBackOptions } from './read-until-fresh';
 import { reconcileWave } from './reconcile-wave';
 import { runRoundTrip, type ChunkUser } from './wave-round-trip';
 import { WaveRun, type WaveReport } from './wave-run';
 
-export { CHUNK, isNotFound, readUsers } from './directory-calls';
+export { CHUNK, readUsers } from './directory-calls';
 export { isWaveApproved } from '../domain/wave-journal';
 export type { WaveItem, WaveReport } from './wave-run';
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { removedIntentsOf } from '../domain/done-report';
 import { checkRemovedAssignment, type FollowUpFinding } from '../domain/follow-up';
 import { inFlightRemovals, type Journal, type JournalEntry } from '../domain/journal';
+import { noAnswer, type DirectoryFailure } from '../domain/directory-answers';
 import type { SkuSnapshot, UserLicenseSnapshot } from '../domain/licenses';
 import { productName } from '../domain/product-names';
 import type { AssignState } from '../domain/migration-record';
@@ -12,10 +13,10 @@ import {
 } from '../domain/rule-drift';
 import { isPastLag, showsDirectRemovalOf } from '../domain/read-freshness';
 import type { StoredWave } from '../domain/migration-record';
-import type { DirectoryWriter } from './directory-writer';
-import { CHUNK, isNotFound, readUsers } from './directory-calls';
+import type { DirectoryWriter } from './ports/directory-writer';
+import { CHUNK, readUsers } from './directory-calls';
 import { readBackOf, readUntilFresh, type ReadBackOptions } from './read-until-fresh';
-import type { TenantReader } from './tenant-reader';
+import type { TenantReader } from './ports/tenant-reader';
 
 export interface FollowUpReport {
   /** Removed direct assignments checked. */
@@ -130,9 +131,9 @@ async function checkChunk(
   const first = await readUsers(writer, chunk);
   // Graph unable to answer the whole round trip: the check is tried again later.
   const failures = chunk
-    .map((userId) => first.get(userId) ?? new Error('no answer'))
-    .filter((a) => a instanceof Error && !isNotFound(a));
-  if (failures.length === chunk.length) throw failures[0];
+    .map((userId) => first.get(userId) ?? noAnswer())
+    .filter((a) => a.kind === 'failed');
+  if (failures.length === chunk.length) throw new Error(failures[0].reason);
   const read = await readUntilFresh(
     (ids) => readUsers(writer, ids),
     first,
@@ -140,33 +141,37 @@ async function checkChunk(
     readBack
   );
   const answer = (userId: string) =>
-    read.get(userId) ?? new Error(`Graph gave no answer for user ${userId}.`);
+    read.get(userId) ?? noAnswer(`Graph gave no answer for user ${userId}.`);
   const findings: FollowUpFinding[] = [];
   let usersGone = 0;
   for (const userId of chunk) {
     const snapshot = answer(userId);
-    if (snapshot instanceof Error) {
-      if (isNotFound(snapshot)) {
-        usersGone++;
-        continue;
-      }
+    if (snapshot.kind === 'not-found') {
+      usersGone++;
+      continue;
+    }
+    if (snapshot.kind === 'failed') {
       findings.push(...unreadableFindings(userId, snapshot, check));
       continue;
     }
-    findings.push(...check.findingsOf(userId, snapshot));
+    findings.push(...check.findingsOf(userId, snapshot.user));
   }
   return { usersGone, findings };
 }
 
 /** One user Graph will not answer for is not taken as clean: a finding, checked again later. */
-function unreadableFindings(userId: string, error: Error, check: UserCheck): FollowUpFinding[] {
+function unreadableFindings(
+  userId: string,
+  error: DirectoryFailure,
+  check: UserCheck
+): FollowUpFinding[] {
   return (check.byUser.get(userId) ?? []).map((target): FollowUpFinding => ({
     intentId: target.id,
     userId,
     userPrincipalName: check.names.get(userId) ?? userId,
     skuId: target.skuId,
     problem: 'unreadable',
-    detail: `could not be read (${error.message}); \`followup ${check.wave.number}\` checks again.`,
+    detail: `could not be read (${error.reason}); \`followup ${check.wave.number}\` checks again.`,
     needsRestore: false,
   }));
 }
@@ -207,8 +212,8 @@ async function settleUnknown(
   const settled: JournalEntry[] = [];
   for (const intent of unknown) {
     const read = reads.get(intent.userId);
-    if (!read || read instanceof Error) continue;
-    const removed = showsDirectRemovalOf(read, intent.skuId);
+    if (read?.kind !== 'read') continue;
+    const removed = showsDirectRemovalOf(read.user, intent.skuId);
     if (!removed && !isPastLag(sentBy(intent.id), now(), lagBoundMs)) continue;
     settled.push({
       kind: 'removal-outcome',

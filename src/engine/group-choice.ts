@@ -17,8 +17,9 @@ import {
   type DynamicRulePlan,
 } from '../domain/dynamic-rule-plan';
 import type { RulePerson } from '../domain/rule-candidate';
-import { updateRecord, type MigrationStore } from './migration-store';
-import type { TenantReader } from './tenant-reader';
+import type { MigrationStore } from './ports/migration-store';
+import { updateRecord } from './update-record';
+import type { TenantReader } from './ports/tenant-reader';
 
 /**
  * `group N dynamic [C]` / `group N static`: the admin's choice of group per variant, recorded before

@@ -1,7 +1,7 @@
 import { assignmentAdvice, licenseErrorAdvice } from '../domain/license-errors';
 import { errorText } from '../error-text';
-import type { GroupWriter } from './group-writer';
-import type { TenantReader } from './tenant-reader';
+import type { GroupWriter } from './ports/group-writer';
+import type { TenantReader } from './ports/tenant-reader';
 
 export interface LicenseErrorRow {
   readonly groupId: string;

@@ -2,7 +2,7 @@ import type { JournalEntry, RemovalOutcome } from '../domain/journal';
 import type { MigrationRecord } from '../domain/migration-record';
 import { intendedGroupsOf } from '../domain/intended-groups';
 import { dynamicLicensingGroups } from '../domain/rule-drift';
-import type { TenantReader } from './tenant-reader';
+import type { TenantReader } from './ports/tenant-reader';
 import { verifyDirectRemovals } from './verify-removals';
 
 export interface ReportRow {

@@ -11,8 +11,8 @@ import type { JobDependencies } from './jobs/job-dependencies';
 import { announceOpenRequests } from './jobs/sign-off-cards';
 import { runWaveJob } from './jobs/wave-job';
 import { journalDecisionOnce } from './journal-decision';
-import { updateRecord } from './migration-store';
-import { isLeaseLost } from './write-fence';
+import { updateRecord } from './update-record';
+import { isLeaseLost } from './ports/write-fence';
 
 export interface MigrationRunnerDependencies extends JobDependencies {
   /** How often to look for work approved through another instance, or left by one that died. */

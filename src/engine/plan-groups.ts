@@ -6,7 +6,7 @@ import {
 import { GroupPlanner, type GroupPlan } from '../domain/group-plan';
 import type { SkuSnapshot } from '../domain/licenses';
 import type { RulePerson } from '../domain/rule-candidate';
-import type { TenantReader } from './tenant-reader';
+import type { TenantReader } from './ports/tenant-reader';
 
 /** Phase 2, dry run: which licensing groups to create or reuse, and who goes in each. Changes nothing. */
 export async function planGroups(reader: TenantReader): Promise<GroupPlan> {

@@ -1,12 +1,12 @@
 import type { GroupPlan, PlannedGroup } from '../domain/group-plan';
-import type { UserLicenseSnapshot } from '../domain/licenses';
+import type { UserRead } from '../domain/directory-answers';
 import {
   populationAudience,
   type LeftOutBecause,
   type PopulationAudience,
 } from '../domain/population-audience';
-import { READ_BACK_DELAYS_MS, isNotFoundFor } from '../domain/read-freshness';
-import type { GroupWriter } from './group-writer';
+import { READ_BACK_DELAYS_MS } from '../domain/read-freshness';
+import { isNotFoundFor, type GroupWriter } from './ports/group-writer';
 import { realSleep, type ReadBackOptions } from './read-until-fresh';
 
 export interface PopulateReport {
@@ -59,12 +59,10 @@ export interface PopulateOptions {
   /** How long to wait for a new group to replicate (its writes answer 404 until then). */
   replication?: ReadBackOptions;
   /**
-   * Fresh reads of the members about to be added (an Error for a read that failed): only those who still
-   * hold the variant directly are added. Without it, every planned member is.
+   * Fresh reads of the members about to be added: only those who still hold the variant directly are
+   * added. Without it, every planned member is.
    */
-  readUsers?: (userIds: readonly string[]) => Promise<Map<string, UserLicenseSnapshot | Error>>;
-  /** Whether a failed read says the user was deleted (404). */
-  isDeleted?: (error: Error) => boolean;
+  readUsers?: (userIds: readonly string[]) => Promise<Map<string, UserRead>>;
 }
 
 /**
@@ -183,12 +181,7 @@ async function membersToAdd(
   // The plan may be days old and the old script still runs: a leaver it unlicensed since is not added,
   // or the group would license them again and use a seat.
   return options.readUsers
-    ? populationAudience(
-        notMembers,
-        planned,
-        await options.readUsers(notMembers),
-        options.isDeleted ?? (() => false)
-      )
+    ? populationAudience(notMembers, planned, await options.readUsers(notMembers))
     : { toAdd: notMembers, leftOut: [] };
 }
 

@@ -1,3 +1,4 @@
+import type { UserRead } from '../domain/directory-answers';
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import { READ_BACK_DELAYS_MS, lagBoundOf } from '../domain/read-freshness';
 
@@ -30,16 +31,16 @@ export function readBackOf(options: ReadBackOptions = {}) {
  * waits run out); returns the latest read of each. A user whose read fails is not read again.
  */
 export async function readUntilFresh(
-  reread: (userIds: readonly string[]) => Promise<Map<string, UserLicenseSnapshot | Error>>,
-  first: ReadonlyMap<string, UserLicenseSnapshot | Error>,
+  reread: (userIds: readonly string[]) => Promise<Map<string, UserRead>>,
+  first: ReadonlyMap<string, UserRead>,
   isFresh: (userId: string, snapshot: UserLicenseSnapshot) => boolean,
   options: ReadBackOptions = {}
-): Promise<Map<string, UserLicenseSnapshot | Error>> {
+): Promise<Map<string, UserRead>> {
   const latest = new Map(first);
   const { delaysMs, sleep } = readBackOf(options);
   const stale = () =>
     [...latest].flatMap(([userId, read]) =>
-      read instanceof Error || isFresh(userId, read) ? [] : [userId]
+      read.kind !== 'read' || isFresh(userId, read.user) ? [] : [userId]
     );
   for (const delay of delaysMs) {
     const waiting = stale();

@@ -1,10 +1,11 @@
+import type { DirectoryFailure, UserRead } from '../domain/directory-answers';
 import { inFlightRemovals, type Journal, type RemovalOutcome } from '../domain/journal';
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import { plansLostAfterRemoval, type RemovalContext } from '../domain/removal-safety';
 import { isPastLag, showsDirectRemovalOf } from '../domain/read-freshness';
 import type { Wave } from '../domain/waves';
-import type { DirectoryWriter } from './directory-writer';
-import { isNotFound, readManyUsers, readUsers } from './directory-calls';
+import type { DirectoryWriter } from './ports/directory-writer';
+import { readManyUsers, readUsers } from './directory-calls';
 import { readBackOf, readUntilFresh, type ReadBackOptions } from './read-until-fresh';
 import { restore, type Settle } from './removal-settlement';
 import { holdsDirectly } from '../domain/direct-assignment';
@@ -38,22 +39,22 @@ export async function reconcileWave(
       sentBy.set(e.intentId, e.at);
   const reads = await freshReadsOf(inFlight, restoring, sentBy, writer, readBack);
   let stop: string | null = null;
-  let unread: Error | null = null;
+  let unread: DirectoryFailure | null = null;
   const now = readBackOf(readBack).now;
   for (const intent of inFlight) {
     const fresh = reads.get(intent.userId);
-    if (!fresh || fresh instanceof Error) {
-      if (fresh && !isNotFound(fresh)) unread ??= fresh;
+    if (fresh?.kind !== 'read') {
+      if (fresh?.kind === 'failed') unread ??= fresh;
       else await settle(intent, 'skipped', 'The user no longer exists.');
       continue;
     }
-    const judged = judgeInFlight(intent, fresh, restoring.has(intent.id), context);
+    const judged = judgeInFlight(intent, fresh.user, restoring.has(intent.id), context);
     if (judged.outcome === 'restored' && judged.lost.length > 0)
       judged.reason = await restore({ writer, journal, now }, intent, judged.lost);
     await settle(intent, judged.outcome, judged.reason);
     stop = judged.stop ?? stop;
   }
-  if (unread) throw unread;
+  if (unread) throw new Error(unread.reason);
   return stop;
 }
 
@@ -68,7 +69,7 @@ async function freshReadsOf(
   sentBy: ReadonlyMap<string, string>,
   writer: DirectoryWriter,
   readBack: ReadBackOptions
-): Promise<Map<string, UserLicenseSnapshot | Error>> {
+): Promise<Map<string, UserRead>> {
   const { lagBoundMs, now } = readBackOf(readBack);
   // A failed read is not read again here: that user's intents stay in flight for the next run.
   const first = await readManyUsers(writer, [...new Set(inFlight.map((i) => i.userId))]);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RemovalAnswer } from '../domain/directory-answers';
 import type { Journal, JournalEntry, RemovalOutcome } from '../domain/journal';
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import {
@@ -6,10 +7,10 @@ import {
   plansLostAfterRemoval,
   type RemovalContext,
 } from '../domain/removal-safety';
-import { GONE_BEFORE_REMOVAL, isAlreadyGoneAnswer } from '../domain/read-freshness';
+import { GONE_BEFORE_REMOVAL } from '../domain/read-freshness';
 import type { WaveEntry } from '../domain/waves';
-import { errorText } from '../error-text';
-import type { DirectoryWriter } from './directory-writer';
+import type { DirectoryWriter } from './ports/directory-writer';
+import { LeaseLostError } from './ports/write-fence';
 import { directAssignmentOf, holdsDirectly } from '../domain/direct-assignment';
 
 export type Intent = Extract<JournalEntry, { kind: 'removal-intended' }>;
@@ -80,7 +81,7 @@ export interface SettleTools {
 export async function settleAfterRemoval(
   plan: { toRemove: readonly WaveEntry[]; intents: readonly Intent[] },
   after: UserLicenseSnapshot,
-  sendError: Error | null,
+  answer: RemovalAnswer | undefined,
   tools: SettleTools
 ): Promise<Settled> {
   const settled: Settled = { removed: [], skipped: [], failed: [], restored: [] };
@@ -95,12 +96,13 @@ export async function settleAfterRemoval(
       tools.context.dynamicGroups
     );
     if (stillDirect) {
-      const reason = sendError
-        ? `Graph refused or failed the removal: ${errorText(sendError)}`
-        : 'The direct assignment is still there after the removal, read again until replicas had caught up.';
+      const reason =
+        answer && 'reason' in answer
+          ? `Graph refused or failed the removal: ${answer.reason}`
+          : 'The direct assignment is still there after the removal, read again until replicas had caught up.';
       await tools.settle(intent, 'failed', reason);
       settled.failed.push({ entry, reason });
-    } else if (lost.length === 0 && isAlreadyGoneAnswer(sendError)) {
+    } else if (lost.length === 0 && answer?.kind === 'already-gone') {
       // The read back shows it gone, but this request did not take it: journaled as not removed by the
       // bot, so the report does not claim it and a rollback does not give a leaver their license back.
       await tools.settle(intent, 'skipped', GONE_BEFORE_REMOVAL);
@@ -133,6 +135,13 @@ export async function restore(
     at: tools.now().toISOString(),
     intentId: intent.id,
   });
-  await tools.writer.restoreDirectLicense(intent.userId, intent.skuId, intent.disabledPlans);
+  const answer = await tools.writer.restoreDirectLicense(
+    intent.userId,
+    intent.skuId,
+    intent.disabledPlans
+  );
+  // Not put back: the wave fails here, and the next run (or the lease's holder) settles it from fresh reads.
+  if (answer.kind === 'lease-lost') throw new LeaseLostError('The restore');
+  if (answer.kind !== 'done') throw new Error(answer.reason);
   return `Removing lost ${lost.length} plan(s); the direct assignment was put back with its original disabled plans.`;
 }

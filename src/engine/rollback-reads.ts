@@ -1,9 +1,10 @@
+import type { UserRead } from '../domain/directory-answers';
 import type { Journal, JournalEntry } from '../domain/journal';
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import { isPastLag } from '../domain/read-freshness';
 import { errorText } from '../error-text';
 import { readUsers } from './directory-calls';
-import type { DirectoryWriter } from './directory-writer';
+import type { DirectoryWriter } from './ports/directory-writer';
 import { readBackOf, readUntilFresh, type ReadBackOptions } from './read-until-fresh';
 
 /**
@@ -34,7 +35,7 @@ export async function readFresh(
   readBack: ReadBackOptions,
   shows: (intent: Intent, user: UserLicenseSnapshot) => boolean,
   writtenAt: (intent: Intent) => string
-): Promise<Map<string, UserLicenseSnapshot | Error>> {
+): Promise<Map<string, UserRead>> {
   const { lagBoundMs, now } = readBackOf(readBack);
   const first = await readUsers(writer, [...new Set(intents.map((i) => i.userId))]);
   return readUntilFresh(

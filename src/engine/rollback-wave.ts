@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { noAnswer, type UserRead } from '../domain/directory-answers';
 import { inFlightRemovals, type Journal, type JournalEntry } from '../domain/journal';
-import type { UserLicenseSnapshot } from '../domain/licenses';
-import { errorText } from '../error-text';
-import type { DirectoryWriter } from './directory-writer';
-import { CHUNK, isNotFound } from './directory-calls';
+import type { DirectoryWriter } from './ports/directory-writer';
+import { CHUNK, writeThrown } from './directory-calls';
 import type { ReadBackOptions } from './read-until-fresh';
 import { holdsDirectly } from '../domain/direct-assignment';
 import {
@@ -13,7 +12,7 @@ import {
   readFresh,
   type Intent,
 } from './rollback-reads';
-import { isLeaseLost } from './write-fence';
+import { LeaseLostError } from './ports/write-fence';
 
 export interface RollbackReport {
   readonly waveNumber: number;
@@ -161,14 +160,14 @@ async function restoreChunk(
   );
   for (const intent of chunk) {
     const key = { userId: intent.userId, skuId: intent.skuId };
-    const user = fresh.get(intent.userId) ?? new Error('Graph gave no answer for this user.');
+    const user = fresh.get(intent.userId) ?? noAnswer('Graph gave no answer for this user.');
     // A user deleted since has nothing to put back.
-    if (user instanceof Error) {
-      if (isNotFound(user)) run.alreadyThere.push(key);
-      else run.failed.push({ ...key, reason: `could not be read (${errorText(user)})` });
+    if (user.kind !== 'read') {
+      if (user.kind === 'not-found') run.alreadyThere.push(key);
+      else run.failed.push({ ...key, reason: `could not be read (${user.reason})` });
       continue;
     }
-    if (holdsDirectly(user, intent.skuId)) {
+    if (holdsDirectly(user.user, intent.skuId)) {
       run.alreadyThere.push(key);
       continue;
     }
@@ -186,14 +185,15 @@ async function putBack(
   key: { userId: string; skuId: string },
   run: RestoreRun
 ): Promise<void> {
-  try {
-    await run.writer.restoreDirectLicense(intent.userId, intent.skuId, intent.disabledPlans);
-  } catch (error) {
-    // Another instance holds the lease now: it goes on from fresh reads; nothing more is sent here.
-    if (isLeaseLost(error)) throw error;
+  const answer = await run.writer
+    .restoreDirectLicense(intent.userId, intent.skuId, intent.disabledPlans)
+    .catch(writeThrown);
+  // Another instance holds the lease now: it goes on from fresh reads; nothing more is sent here.
+  if (answer.kind === 'lease-lost') throw new LeaseLostError('The restore');
+  if (answer.kind !== 'done') {
     // A user deleted since has nothing to put back.
-    if (isNotFound(error)) run.alreadyThere.push(key);
-    else run.failed.push({ ...key, reason: errorText(error) });
+    if (answer.kind === 'not-found') run.alreadyThere.push(key);
+    else run.failed.push({ ...key, reason: answer.reason });
     return;
   }
   await journalAppend(run.journal, [
@@ -237,7 +237,7 @@ async function settleInFlight(
       (intent) => latest.get(intent.id)?.at ?? intent.at
     );
     for (const intent of chunk) {
-      const user = fresh.get(intent.userId) ?? new Error('Graph gave no answer for this user.');
+      const user = fresh.get(intent.userId) ?? noAnswer('Graph gave no answer for this user.');
       settled.push(...settlementOf(intent, user, restoring.has(intent.id), outcome, owed));
     }
   }
@@ -250,21 +250,22 @@ async function settleInFlight(
  */
 function settlementOf(
   intent: Intent,
-  user: UserLicenseSnapshot | Error,
+  user: UserRead,
   restoring: boolean,
   outcome: RecordOutcome,
   owed: RollbackReport['failed']
 ): JournalEntry[] {
-  if (user instanceof Error) {
-    if (isNotFound(user)) return [outcome(intent, 'skipped', 'The user no longer exists.')];
+  if (user.kind !== 'read') {
+    if (user.kind === 'not-found')
+      return [outcome(intent, 'skipped', 'The user no longer exists.')];
     owed.push({
       userId: intent.userId,
       skuId: intent.skuId,
-      reason: `could not be read to settle its unfinished removal (${errorText(user)})`,
+      reason: `could not be read to settle its unfinished removal (${user.reason})`,
     });
     return [];
   }
-  if (!holdsDirectly(user, intent.skuId))
+  if (!holdsDirectly(user.user, intent.skuId))
     return [
       outcome(
         intent,

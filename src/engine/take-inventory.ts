@@ -1,7 +1,7 @@
 import { findLicenseAutomation } from '../domain/automation';
 import { InventoryTally, type InventoryReport } from '../domain/inventory';
 import { errorText } from '../error-text';
-import type { TenantReader } from './tenant-reader';
+import type { TenantReader } from './ports/tenant-reader';
 
 const AUDIT_WINDOW_DAYS = 30;
 

@@ -1,5 +1,5 @@
 import { VerifyTally, type VerifyResult, type VerifyRow } from '../domain/verify-tally';
-import type { TenantReader } from './tenant-reader';
+import type { TenantReader } from './ports/tenant-reader';
 import type { DynamicLicensingGroup } from '../domain/dynamic-licensing-group';
 
 export type { VerifyResult, VerifyRow } from '../domain/verify-tally';

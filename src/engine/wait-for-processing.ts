@@ -1,7 +1,7 @@
 import { realSleep } from './read-until-fresh';
 import { nextPollMs, processingWaitsFor } from '../domain/processing-wait';
-import { isNotFoundFor, isPastLag } from '../domain/read-freshness';
-import type { GroupWriter } from './group-writer';
+import { isPastLag } from '../domain/read-freshness';
+import { isNotFoundFor, type GroupWriter } from './ports/group-writer';
 
 /** What showed a group's processing finished: the audit event, the members' license states, or the state alone. */
 export type ProcessingConfirmation = 'audit' | 'license states' | 'processing state';

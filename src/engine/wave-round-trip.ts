@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { DirectoryFailure, RemovalAnswer, UserRead } from '../domain/directory-answers';
 import type { UserLicenseSnapshot } from '../domain/licenses';
-import { isDefiniteRefusal, showsDirectRemovalOf } from '../domain/read-freshness';
+import { showsDirectRemovalOf } from '../domain/read-freshness';
 import type { WaveEntry } from '../domain/waves';
-import { errorText } from '../error-text';
-import { isNotFound, isTransient, readUsers, removeForUsers } from './directory-calls';
-import { isHeldBack } from './directory-writer';
+import { readUsers, removeForUsers } from './directory-calls';
 import { readUntilFresh } from './read-until-fresh';
 import { preCheck, settleAfterRemoval, type Intent } from './removal-settlement';
-import { isLeaseLost } from './write-fence';
 import type { WaveRun } from './wave-run';
 
 /** A user of the wave with the entries not settled yet. */
@@ -49,8 +47,9 @@ export async function runRoundTrip(
   const readMs = timing.clock() - started;
   // Graph unavailable for the whole round trip (nothing was sent): try the wave again later, rather
   // than count every user as failed and stop it.
-  const readErrors = [...before.values()].filter((r): r is Error => r instanceof Error);
-  if (readErrors.length === chunk.length && readErrors.some(isTransient)) throw readErrors[0];
+  const readErrors = [...before.values()].filter((r): r is DirectoryFailure => r.kind === 'failed');
+  if (readErrors.length === chunk.length && readErrors.some((r) => r.transient))
+    throw new Error(readErrors[0].reason);
   const planned = planFromReads(run, chunk, before);
   if (planned.length === 0 || run.halted()) return;
   if (run.settings.dryRun) {
@@ -68,7 +67,7 @@ export async function runRoundTrip(
   const sending = timing.clock();
   // The answer may be lost after the change was made: what happened is decided by reading, not by errors.
   // Asked again once the pacer grants the writes, right as they leave: a loss seen meanwhile holds them.
-  const sendErrors = await removeForUsers(
+  const answers = await removeForUsers(
     run.writer,
     planned.map((p) => ({ userId: p.userId, skuIds: p.toRemove.map((e) => e.skuId) })),
     { mayLeave: () => mayStillSend(run) }
@@ -77,20 +76,20 @@ export async function runRoundTrip(
   const sendMs = timing.clock() - sending;
   // Held back at the last moment (the lease ran out while the batch waited its turn or a retry): not
   // failed and not removed; the instance holding the lease settles these intents from fresh reads.
-  if ([...sendErrors.values()].some((error) => error !== null && isLeaseLost(error))) {
+  if ([...answers.values()].some((answer) => answer.kind === 'lease-lost')) {
     run.loseLease();
     return;
   }
-  const heldBack = planned.filter((p) => isHeldBack(sendErrors.get(p.userId)));
+  const heldBack = planned.filter((p) => answers.get(p.userId)?.kind === 'held-back');
   if (heldBack.length > 0)
     await settleUnsent(
       run,
       heldBack.flatMap((p) => p.intents)
     );
   if (run.report.leaseLost) return;
-  const sent = planned.filter((p) => !isHeldBack(sendErrors.get(p.userId)));
+  const sent = planned.filter((p) => answers.get(p.userId)?.kind !== 'held-back');
   if (sent.length === 0) return;
-  await readBackAndSettle(run, sent, sendErrors);
+  await readBackAndSettle(run, sent, answers);
   await run.journalOutcomes();
   // The batched removal costs about what a batched read does; the rest of its time was the pacer's.
   timing.measured(timing.clock() - started - sendMs + Math.min(sendMs, readMs));
@@ -100,25 +99,25 @@ export async function runRoundTrip(
 function planFromReads(
   run: WaveRun,
   chunk: readonly ChunkUser[],
-  before: ReadonlyMap<string, UserLicenseSnapshot | Error>
+  before: ReadonlyMap<string, UserRead>
 ): Planned[] {
   const planned: Planned[] = [];
   for (const { userId, pending } of chunk) {
-    const snapshot = before.get(userId);
+    const read = before.get(userId);
     // Someone who left and was deleted since the wave was frozen: nothing to remove, and no failure.
-    if (snapshot instanceof Error && isNotFound(snapshot)) {
+    if (read?.kind === 'not-found') {
       const reason =
         'The user no longer exists (deleted since the wave was frozen): nothing to remove.';
       pending.forEach((e) => run.report.skipped.push(run.item(userId, e, reason)));
       continue;
     }
-    if (!snapshot || snapshot instanceof Error) {
-      const reason = `Could not read the user before removing: ${errorText(snapshot ?? new Error('no answer'))}`;
+    if (read?.kind !== 'read') {
+      const reason = `Could not read the user before removing: ${read?.reason ?? 'no answer'}`;
       pending.forEach((e) => run.report.failed.push(run.item(userId, e, reason)));
       run.countFailure();
       continue;
     }
-    const { toRemove, skipped } = preCheck(snapshot, pending, run.context);
+    const { toRemove, skipped } = preCheck(read.user, pending, run.context);
     skipped.forEach(({ entry, reason }) =>
       run.report.skipped.push(run.item(userId, entry, reason))
     );
@@ -176,7 +175,7 @@ async function settleUnsent(run: WaveRun, intents: readonly Intent[]): Promise<v
 async function readBackAndSettle(
   run: WaveRun,
   planned: readonly Planned[],
-  sendErrors: ReadonlyMap<string, Error | null>
+  answers: ReadonlyMap<string, RemovalAnswer>
 ): Promise<void> {
   const byUser = new Map(planned.map((p) => [p.userId, p]));
   const firstRead = await readUsers(run.writer, [...byUser.keys()]);
@@ -184,13 +183,13 @@ async function readBackAndSettle(
     const plan = byUser.get(userId);
     return (
       !plan ||
-      isDefiniteRefusal(sendErrors.get(userId) ?? null) ||
+      isRefused(answers.get(userId)) ||
       plan.toRemove.every((e) => showsDirectRemovalOf(snapshot, e.skuId))
     );
   };
   for (const plan of planned) {
     const read = firstRead.get(plan.userId);
-    if (read && !(read instanceof Error) && !isFresh(plan.userId, read))
+    if (read?.kind === 'read' && !isFresh(plan.userId, read.user))
       for (const intent of plan.intents)
         await run.settle(
           intent,
@@ -207,26 +206,30 @@ async function readBackAndSettle(
   );
   // One user's failed read back leaves only that user in flight: the others are settled now (and any
   // loss among them put back at once), not left for the next run.
-  for (const plan of planned) await settleUser(run, plan, after, sendErrors);
+  for (const plan of planned) await settleUser(run, plan, after, answers);
 }
+
+/** Graph refused the removal outright: nothing changed, so a read still showing it is right, however stale. */
+const isRefused = (answer: RemovalAnswer | undefined) =>
+  answer?.kind === 'failed' && !answer.transient;
 
 /** Settles one user from the read after; when the read failed, its intents stay in flight. */
 async function settleUser(
   run: WaveRun,
   plan: Planned,
-  after: ReadonlyMap<string, UserLicenseSnapshot | Error>,
-  sendErrors: ReadonlyMap<string, Error | null>
+  after: ReadonlyMap<string, UserRead>,
+  answers: ReadonlyMap<string, RemovalAnswer>
 ): Promise<void> {
-  const snapshot = after.get(plan.userId);
-  if (!snapshot || snapshot instanceof Error) {
+  const read = after.get(plan.userId);
+  if (read?.kind !== 'read') {
     // Intents stay in flight; the next run reconciles them from fresh reads before going on.
     run.stop(
-      `Could not read ${plan.toRemove[0].userPrincipalName} back after removing (${errorText(snapshot ?? new Error('no answer'))}); the wave stopped and will reconcile before going on.`
+      `Could not read ${plan.toRemove[0].userPrincipalName} back after removing (${read?.reason ?? 'no answer'}); the wave stopped and will reconcile before going on.`
     );
     run.report.retryable = true;
     return;
   }
-  const outcome = await settleAfterRemoval(plan, snapshot, sendErrors.get(plan.userId) ?? null, {
+  const outcome = await settleAfterRemoval(plan, read.user, answers.get(plan.userId), {
     context: run.context,
     writer: run.writer,
     journal: run.journal,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Journal, JournalEntry, RemovalOutcome } from '../domain/journal';
 import type { RemovalContext } from '../domain/removal-safety';
 import type { Wave, WaveEntry } from '../domain/waves';
-import type { DirectoryWriter } from './directory-writer';
+import type { DirectoryWriter } from './ports/directory-writer';
 import type { ReadBackOptions } from './read-until-fresh';
 import type { Intent } from './removal-settlement';
 

@@ -1,5 +1,5 @@
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
-import { LeaseLostError, type WriteFence } from '../engine/write-fence';
+import { LeaseLostError, type WriteFence } from '../engine/ports/write-fence';
 
 /** What the SDK's RetryHandler retries: throttled, unavailable, gateway timeout. */
 const RETRY_STATUSES = new Set([429, 503, 504]);

@@ -5,9 +5,17 @@ import {
   type BatchRequestStep,
   type Client,
 } from '@microsoft/microsoft-graph-client';
-import { HeldBackError, type DepartureGate } from '../engine/directory-writer';
-import { LeaseLostError, type WriteFence } from '../engine/write-fence';
+import type { DepartureGate } from '../engine/ports/directory-writer';
+import { LeaseLostError, type WriteFence } from '../engine/ports/write-fence';
 import type { WritePacer } from './write-pacer';
+
+/** A removal the gate held back: it never left, so nothing changed in the directory. */
+export class HeldBackError extends Error {
+  constructor() {
+    super('Not sent: the wave stopped while this removal waited for the write ceiling.');
+    this.name = 'HeldBackError';
+  }
+}
 
 /** Graph runs at most 20 requests per JSON batch. */
 export const BATCH_LIMIT = 20;

@@ -16,7 +16,7 @@ import {
   type TokenCredential,
 } from '@azure/identity';
 import { Agent } from 'undici';
-import type { WriteFence } from '../engine/write-fence';
+import type { WriteFence } from '../engine/ports/write-fence';
 import { FencedRetryHandler } from './fenced-retry-handler';
 import { GRAPH_SCOPE, type GraphCredentialSettings, type GraphSettings } from './graph-settings';
 

@@ -1,6 +1,6 @@
 import { PageIterator, type Client, type PageCollection } from '@microsoft/microsoft-graph-client';
 import { isNotFoundFor } from '../domain/read-freshness';
-import type { DirectoryMembership } from '../engine/directory-membership';
+import type { DirectoryMembership } from '../engine/ports/directory-membership';
 
 /** Membership through `checkMemberGroups` (transitive), asked afresh each time: never from a card. */
 export class GraphDirectoryMembership implements DirectoryMembership {

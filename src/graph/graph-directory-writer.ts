@@ -1,12 +1,10 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
+import type { RemovalAnswer, RestoreAnswer, UserRead } from '../domain/directory-answers';
 import type { UserLicenseSnapshot } from '../domain/licenses';
-import {
-  HeldBackError,
-  type DepartureGate,
-  type DirectoryWriter,
-} from '../engine/directory-writer';
-import { GraphBatch } from './graph-batch';
-import type { WriteFence } from '../engine/write-fence';
+import type { DepartureGate, DirectoryWriter } from '../engine/ports/directory-writer';
+import { GraphBatch, HeldBackError } from './graph-batch';
+import { failureOf, removalAnswerOf, restoreAnswerOf } from './graph-directory-answers';
+import type { WriteFence } from '../engine/ports/write-fence';
 import { WritePacer } from './write-pacer';
 import { USER_RULE_PROPERTIES, ruleAttributesOf } from './graph-rule-attributes';
 import { toUserSnapshot, USER_LICENSE_PROPERTIES, type GraphUser } from './graph-tenant-reader';
@@ -21,9 +19,12 @@ const snapshotOf = (user: GraphUser): UserLicenseSnapshot => ({
   ruleAttributes: ruleAttributesOf(user),
 });
 
+const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+
 /**
  * A removal wave's calls, through Graph: user reads, and `assignLicense` with removeLicenses or
- * addLicenses; for many users at once, one `$batch` of up to 20 built with the SDK's batch helpers.
+ * addLicenses; for many users at once, one `$batch` of up to 20 built with the SDK's batch helpers. Each
+ * call answers in outcomes, Graph's errors classified by graph-directory-answers.ts; none throws.
  */
 export class GraphDirectoryWriter implements DirectoryWriter {
   private readonly batch: GraphBatch;
@@ -43,64 +44,89 @@ export class GraphDirectoryWriter implements DirectoryWriter {
     return { room: this.pacer.room(), perSecond: this.pacer.perSecond };
   }
 
-  async readUser(userId: string): Promise<UserLicenseSnapshot> {
-    const user = (await this.client
-      .api(`/users/${userId}`)
-      .select(USER_PROPERTIES)
-      .get()) as GraphUser;
-    return snapshotOf(user);
+  async readUser(userId: string): Promise<UserRead> {
+    try {
+      const user = (await this.client
+        .api(`/users/${userId}`)
+        .select(USER_PROPERTIES)
+        .get()) as GraphUser;
+      return { kind: 'read', user: snapshotOf(user) };
+    } catch (error) {
+      return failureOf(error);
+    }
   }
 
   async removeDirectLicenses(
     userId: string,
     skuIds: readonly string[],
     gate: DepartureGate = {}
-  ): Promise<void> {
-    await this.pacer.acquire(1);
-    if (gate.mayLeave && !gate.mayLeave()) throw new HeldBackError();
-    await this.client
-      .api(`/users/${userId}/assignLicense`)
-      .post({ addLicenses: [], removeLicenses: skuIds });
+  ): Promise<RemovalAnswer> {
+    try {
+      await this.pacer.acquire(1);
+      if (gate.mayLeave && !gate.mayLeave()) throw new HeldBackError();
+      await this.client
+        .api(`/users/${userId}/assignLicense`)
+        .post({ addLicenses: [], removeLicenses: skuIds });
+      return { kind: 'done' };
+    } catch (error) {
+      return removalAnswerOf(error);
+    }
   }
 
   async restoreDirectLicense(
     userId: string,
     skuId: string,
     disabledPlans: readonly string[]
-  ): Promise<void> {
-    // Paced like every write: a give-back that bounces off Graph's ceiling (429) puts nobody back sooner.
-    await this.pacer.acquire(1);
-    await this.client
-      .api(`/users/${userId}/assignLicense`)
-      .post({ addLicenses: [{ skuId, disabledPlans }], removeLicenses: [] });
+  ): Promise<RestoreAnswer> {
+    try {
+      // Paced like every write: a give-back that bounces off Graph's ceiling (429) puts nobody back sooner.
+      await this.pacer.acquire(1);
+      await this.client
+        .api(`/users/${userId}/assignLicense`)
+        .post({ addLicenses: [{ skuId, disabledPlans }], removeLicenses: [] });
+      return { kind: 'done' };
+    } catch (error) {
+      return restoreAnswerOf(error);
+    }
   }
 
-  async readUsers(userIds: readonly string[]): Promise<Map<string, UserLicenseSnapshot | Error>> {
+  /** A whole batch that failed (no answer, the fence) answers the same for each of its users. */
+  async readUsers(userIds: readonly string[]): Promise<Map<string, UserRead>> {
     const select = `$select=${USER_PROPERTIES.join(',')}`;
-    const answers = await this.batch.send(
-      userIds.map((id) => ({ id, method: 'GET', path: `/users/${id}?${select}` }))
-    );
-    const users = new Map<string, UserLicenseSnapshot | Error>();
+    const answers = await this.batch
+      .send(userIds.map((id) => ({ id, method: 'GET', path: `/users/${id}?${select}` })))
+      .catch((error: unknown) => new Map(userIds.map((id) => [id, asError(error)])));
+    const users = new Map<string, UserRead>();
     for (const [id, answer] of answers)
-      users.set(id, answer instanceof Error ? answer : snapshotOf(answer as GraphUser));
+      users.set(
+        id,
+        answer instanceof Error
+          ? failureOf(answer)
+          : { kind: 'read', user: snapshotOf(answer as GraphUser) }
+      );
     return users;
   }
 
   async removeDirectLicensesForUsers(
     items: readonly { readonly userId: string; readonly skuIds: readonly string[] }[],
     gate: DepartureGate = {}
-  ): Promise<Map<string, Error | null>> {
-    const answers = await this.batch.send(
-      items.map((item) => ({
-        id: item.userId,
-        method: 'POST',
-        path: `/users/${item.userId}/assignLicense`,
-        body: { addLicenses: [], removeLicenses: item.skuIds },
-      })),
-      gate
-    );
+  ): Promise<Map<string, RemovalAnswer>> {
+    const answers = await this.batch
+      .send(
+        items.map((item) => ({
+          id: item.userId,
+          method: 'POST',
+          path: `/users/${item.userId}/assignLicense`,
+          body: { addLicenses: [], removeLicenses: item.skuIds },
+        })),
+        gate
+      )
+      .catch((error: unknown) => new Map(items.map((item) => [item.userId, asError(error)])));
     return new Map(
-      [...answers].map(([id, answer]) => [id, answer instanceof Error ? answer : null])
+      [...answers].map(([id, answer]) => [
+        id,
+        removalAnswerOf(answer instanceof Error ? answer : null),
+      ])
     );
   }
 }

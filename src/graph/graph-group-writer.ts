@@ -5,10 +5,20 @@ import {
   type PageCollection,
 } from '@microsoft/microsoft-graph-client';
 import { afterRefusedBind, bindChunks } from '../domain/member-binding';
-import type { GroupWriter } from '../engine/group-writer';
+import { ObjectNotFoundError, type GroupWriter } from '../engine/ports/group-writer';
+import { isNotFoundFor } from '../domain/read-freshness';
 import { BATCH_LIMIT, GraphBatch } from './graph-batch';
-import type { WriteFence } from '../engine/write-fence';
+import type { WriteFence } from '../engine/ports/write-fence';
 import { WritePacer } from './write-pacer';
+
+/**
+ * Graph's error as the port's: a 404 naming one of these objects becomes an `ObjectNotFoundError` for it
+ * (with Graph's message); any other error stays as it is.
+ */
+function naming(error: unknown, objectIds: readonly string[]): unknown {
+  const named = objectIds.find((id) => isNotFoundFor(error, id));
+  return named === undefined ? error : new ObjectNotFoundError(named, (error as Error).message);
+}
 
 /** The audit activity Entra ID records when a group's license processing has run through its members. */
 const PROCESSING_FINISHED = 'Finish applying group based license to users';
@@ -65,6 +75,12 @@ export class GraphGroupWriter implements GroupWriter {
   }
 
   async memberIds(groupId: string): Promise<Set<string>> {
+    return this.allMemberIds(groupId).catch((error: unknown) => {
+      throw naming(error, [groupId]);
+    });
+  }
+
+  private async allMemberIds(groupId: string): Promise<Set<string>> {
     const ids = new Set<string>();
     const firstPage = (await this.client
       .api(`/groups/${groupId}/members`)
@@ -104,7 +120,8 @@ export class GraphGroupWriter implements GroupWriter {
         if (!(answer instanceof Error)) continue;
         const next = afterRefusedBind(chunk, answer, groupId);
         pending.push(...next.retry);
-        for (const [userId, error] of next.failures) failures.set(userId, error);
+        for (const [userId, error] of next.failures)
+          failures.set(userId, naming(error, [groupId, userId]) as Error);
       }
     }
     return failures;
@@ -118,14 +135,20 @@ export class GraphGroupWriter implements GroupWriter {
     await this.pacer.acquire(1);
     await this.client
       .api(`/groups/${groupId}/assignLicense`)
-      .post({ addLicenses: [{ skuId, disabledPlans }], removeLicenses: [] });
+      .post({ addLicenses: [{ skuId, disabledPlans }], removeLicenses: [] })
+      .catch((error: unknown) => {
+        throw naming(error, [groupId]);
+      });
   }
 
   async processingState(groupId: string): Promise<string | null> {
     const group = (await this.client
       .api(`/groups/${groupId}`)
       .select(['id', 'licenseProcessingState'])
-      .get()) as {
+      .get()
+      .catch((error: unknown) => {
+        throw naming(error, [groupId]);
+      })) as {
       licenseProcessingState?: { state?: string } | null;
     };
     return group.licenseProcessingState?.state ?? null;

@@ -7,7 +7,7 @@ import {
   type ProbeOutcome,
 } from '../domain/preflight';
 import type { PreflightProbe } from '../engine/preflight';
-import { isLeaseLost } from '../engine/write-fence';
+import { isLeaseLost } from '../engine/ports/write-fence';
 import { errorText } from '../error-text';
 
 /**

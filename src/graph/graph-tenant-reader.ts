@@ -7,7 +7,7 @@ import type {
   SkuSnapshot,
   UserLicenseSnapshot,
 } from '../domain/licenses';
-import type { TenantReader } from '../engine/tenant-reader';
+import type { TenantReader } from '../engine/ports/tenant-reader';
 import type { WritePacer } from './write-pacer';
 import {
   USER_RULE_PROPERTIES,

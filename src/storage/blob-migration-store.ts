@@ -4,7 +4,7 @@ import {
   RecordConflictError,
   type MigrationStore,
   type StoredRecord,
-} from '../engine/migration-store';
+} from '../engine/ports/migration-store';
 import { statusOf } from './blob-container';
 
 const BLOB = 'migration/record.json';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BlobLeaseClient, ContainerClient } from '@azure/storage-blob';
-import type { RunnerLease } from '../engine/runner-lease';
+import type { RunnerLease } from '../engine/ports/runner-lease';
 import { statusOf } from './blob-container';
 
 const LEASE_BLOB = 'runner/lease';

@@ -7,7 +7,7 @@ import {
   type ContainerClient,
 } from '@azure/storage-blob';
 import { PassThrough } from 'node:stream';
-import type { CsvWriter, ReportStore } from '../engine/report-store';
+import type { CsvWriter, ReportStore } from '../engine/ports/report-store';
 
 /** How long a report link works: long enough to click, short enough that a forwarded link is dead. */
 export const REPORT_LIFETIME_MS = 15 * 60_000;
@@ -15,7 +15,7 @@ export const REPORT_LIFETIME_MS = 15 * 60_000;
 const CLOCK_SKEW_MS = 5 * 60_000;
 const PREFIX = 'reports/';
 
-export type { ReportStore } from '../engine/report-store';
+export type { ReportStore } from '../engine/ports/report-store';
 
 /**
  * Reports as blobs in the bot's own container, each link signed for that one blob, read-only, for

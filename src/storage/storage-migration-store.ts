@@ -4,7 +4,7 @@ import {
   RecordConflictError,
   type MigrationStore,
   type StoredRecord,
-} from '../engine/migration-store';
+} from '../engine/ports/migration-store';
 
 const KEY = 'migration/record';
 

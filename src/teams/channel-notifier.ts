@@ -1,7 +1,7 @@
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Attachment, ConversationReference, TurnContext } from 'botbuilder';
 import type { ApprovalRequest } from '../domain/approvals';
-import type { ApprovalConditions, Notice, Notifier } from '../engine/notifier';
+import type { ApprovalConditions, Notice, Notifier } from '../engine/ports/notifier';
 import { errorText } from '../error-text';
 import { approverMris } from './approver-roster';
 import { approvalCard } from './cards/approval-card';

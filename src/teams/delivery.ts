@@ -1,6 +1,6 @@
 import type { Attachment } from 'botbuilder';
 import type { ApprovalRequest } from '../domain/approvals';
-import type { ApprovalConditions } from '../engine/notifier';
+import type { ApprovalConditions } from '../engine/ports/notifier';
 import type { CardLocation } from './card-locations';
 
 /** A card as stored until it goes out: a sign-off card is made in the conversation it goes to. */

@@ -1,4 +1,4 @@
-import { isAlreadyGoneAnswer, isDefiniteRefusal } from '../../src/domain/read-freshness';
+import { isAlreadyGoneAnswer, isDefiniteRefusal } from '../../src/graph/graph-directory-answers';
 
 const answer = (message: string) => new Error(`400 Request_BadRequest: ${message}`);
 

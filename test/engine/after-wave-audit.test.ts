@@ -1,6 +1,6 @@
 import { cheaperAuditRead } from '../../src/domain/audit-read-plan';
 import { afterWaveEvents } from '../../src/engine/after-wave-events';
-import { SoleInstanceLease } from '../../src/engine/runner-lease';
+import { SoleInstanceLease } from '../../src/engine/ports/runner-lease';
 import { createGraphClient } from '../../src/graph/graph-client';
 import { GraphTenantReader } from '../../src/graph/graph-tenant-reader';
 import { DEVELOPMENT_APP, DEVELOPMENT_TOKEN } from '../../src/simulator/development-token';

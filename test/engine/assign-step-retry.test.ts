@@ -1,7 +1,7 @@
 import { simulatorGraphClient } from '../support/simulator-graph-client';
 import { GraphGroupWriter } from '../../src/graph/graph-group-writer';
 import { GraphTenantReader } from '../../src/graph/graph-tenant-reader';
-import type { GroupWriter } from '../../src/engine/group-writer';
+import type { GroupWriter } from '../../src/engine/ports/group-writer';
 import { planGroups } from '../../src/engine/plan-groups';
 import { populateAndAssign } from '../../src/engine/populate-and-assign';
 import { TenantSimulator } from '../../src/simulator/simulator-server';

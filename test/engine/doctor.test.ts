@@ -1,7 +1,7 @@
 import { simulatorGraphClient } from '../support/simulator-graph-client';
-import { SoleInstanceLease } from '../../src/engine/runner-lease';
+import { SoleInstanceLease } from '../../src/engine/ports/runner-lease';
 import { runPreflight } from '../../src/engine/preflight';
-import { READ_ONLY, type WriteFence } from '../../src/engine/write-fence';
+import { READ_ONLY, type WriteFence } from '../../src/engine/ports/write-fence';
 import { preflightLineText } from '../../src/domain/preflight';
 import { GraphPreflightProbe } from '../../src/graph/graph-preflight-probe';
 import { BOT_PERMISSIONS } from '../../src/simulator/graph-permissions';

@@ -1,6 +1,7 @@
 import { compareShadowGroup, proofSummary } from '../../src/domain/shadow-proof';
 import { waitForDynamicMembers } from '../../src/engine/dynamic-membership-wait';
 import { groupWriterWith } from '../support/group-writer-fake';
+import { ObjectNotFoundError } from '../../src/engine/ports/group-writer';
 
 /**
  * Waiting for Entra to compute a new dynamic group's members, on a clock the test owns: each read
@@ -17,9 +18,7 @@ function entraAnswering(
     memberIds: async (groupId: string) => {
       const answer = [...script].reverse().find(([minute]) => minute * MINUTE <= clock)?.[1];
       if (!answer || answer === 'not found')
-        throw Object.assign(new Error(`404 Resource '${groupId}' does not exist.`), {
-          statusCode: 404,
-        });
+        throw new ObjectNotFoundError(groupId, `404 Resource '${groupId}' does not exist.`);
       return new Set(answer);
     },
   });

@@ -1,7 +1,7 @@
 import { simulatorGraphClient } from '../support/simulator-graph-client';
 import { inFlightRemovals } from '../../src/domain/journal';
 import { readBackDelaysFor } from '../../src/domain/read-freshness';
-import type { DirectoryWriter } from '../../src/engine/directory-writer';
+import type { DirectoryWriter } from '../../src/engine/ports/directory-writer';
 import { executeWave } from '../../src/engine/execute-wave';
 import { rollbackWave } from '../../src/engine/rollback-wave';
 import { planGroups } from '../../src/engine/plan-groups';
@@ -98,7 +98,7 @@ describe('Entra ID answers from replicas that lag behind writes', () => {
       restoreDirectLicense: (id, sku, plans) => writer.restoreDirectLicense(id, sku, plans),
       removeDirectLicenses: async (id, skus) => {
         resent++;
-        await writer.removeDirectLicenses(id, skus);
+        return writer.removeDirectLicenses(id, skus);
       },
     };
     const report = await executeWave(waves[0], context, restarted, journal, {

@@ -6,7 +6,7 @@ import {
   InMemoryDirectory,
   activeRow,
   userNamed,
-  type UserRead,
+  type ScriptedRead,
 } from '../support/in-memory-directory';
 
 /** A wave's follow-up when Graph cannot answer for every user. */
@@ -21,7 +21,7 @@ describe("a wave's follow-up reading its users", () => {
     proposedBy: { id: 'admin', name: 'Adele Vance' },
   };
   /** The tenant: EMS (with MFA) licensed through the group `g`; each user's reads as a test scripts them. */
-  const directoryReading = (reads: Record<string, UserRead[]>) => {
+  const directoryReading = (reads: Record<string, ScriptedRead[]>) => {
     const directory = new InMemoryDirectory([
       {
         skuId: sku,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { executeWave } from '../../src/engine/execute-wave';
-import { HeldBackError, type DirectoryWriter } from '../../src/engine/directory-writer';
+import type { DirectoryWriter } from '../../src/engine/ports/directory-writer';
+import type { RemovalAnswer, UserRead } from '../../src/domain/directory-answers';
 import { inFlightRemovals, type Journal, type JournalEntry } from '../../src/domain/journal';
 import type { UserLicenseSnapshot } from '../../src/domain/licenses';
 import type { RemovalContext } from '../../src/domain/removal-safety';
@@ -69,15 +70,23 @@ function scheduledDirectory(
     entries: () => journal.entries(),
   };
   const writer: DirectoryWriter = {
-    readUser: (id) => later(`read ${id}`, () => snapshot(id)),
+    readUser: (id) => later(`read ${id}`, (): UserRead => ({ kind: 'read', user: snapshot(id) })),
     readUsers: (userIds) => {
       const first = userIds.filter((id) => !readOnce.has(id));
       if (first.length === userIds.length) events.push('round trip starts');
       first.forEach((id) => readOnce.add(id));
       const failing = first.some((id) => down.has(Number(id.slice(5))));
       return directoryCall('read', () => {
-        if (failing) throw Object.assign(new Error('503 Service unavailable'), { statusCode: 503 });
-        return new Map(userIds.map((id) => [id, snapshot(id)]));
+        const unavailable: UserRead = {
+          kind: 'failed',
+          reason: '503 Service unavailable',
+          transient: true,
+        };
+        return new Map(
+          userIds.map((id): [string, UserRead] =>
+            failing ? [id, unavailable] : [id, { kind: 'read', user: snapshot(id) }]
+          )
+        );
       });
     },
     removeDirectLicenses: () => Promise.reject(new Error('batched only')),
@@ -85,7 +94,9 @@ function scheduledDirectory(
       // The write ceiling's turn comes whenever the scheduler says: a loss may be seen meanwhile.
       await later('pacer grants the writes', () => undefined);
       if (gate?.mayLeave && !gate.mayLeave())
-        return new Map(items.map((i) => [i.userId, new HeldBackError()]));
+        return new Map(
+          items.map((i): [string, RemovalAnswer] => [i.userId, { kind: 'held-back' }])
+        );
       events.push('removal sent');
       for (const { userId } of items) {
         // The intent is in the journal, durable, before the removal leaves.
@@ -99,12 +110,15 @@ function scheduledDirectory(
           direct.delete(userId);
           if (lossy.has(Number(userId.slice(5)))) grouped.delete(userId);
         }
-        return new Map(items.map((i) => [i.userId, null]));
+        return new Map(items.map((i): [string, RemovalAnswer] => [i.userId, { kind: 'done' }]));
       });
     },
     restoreDirectLicense: (id) => {
       events.push('restore');
-      return later('restore', () => void direct.add(id));
+      return later('restore', () => {
+        direct.add(id);
+        return { kind: 'done' } as const;
+      });
     },
     // Room for every round trip at once: the decision does not hold any back.
     writeBudget: () => ({ room: 3000, perSecond: 20 }),

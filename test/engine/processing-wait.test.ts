@@ -1,4 +1,4 @@
-import type { GroupWriter } from '../../src/engine/group-writer';
+import type { GroupWriter } from '../../src/engine/ports/group-writer';
 import { waitForProcessing } from '../../src/engine/wait-for-processing';
 import { groupWriterWith } from '../support/group-writer-fake';
 

@@ -2,7 +2,7 @@ import { WaveNotApprovedError, executeWave } from '../../src/engine/execute-wave
 import { waveDigest } from '../../src/domain/waves';
 import { plansLostAfterRemoval } from '../../src/domain/removal-safety';
 import { rollbackWave } from '../../src/engine/rollback-wave';
-import type { DirectoryWriter } from '../../src/engine/directory-writer';
+import type { DirectoryWriter } from '../../src/engine/ports/directory-writer';
 import { inFlightRemovals, type JournalEntry } from '../../src/domain/journal';
 import type { Wave } from '../../src/domain/waves';
 import { InMemoryJournal } from '../../src/storage/in-memory-journal';
@@ -44,10 +44,11 @@ describe('executing a removal wave against the simulator', () => {
     readUser: (id) => writer.readUser(id),
     restoreDirectLicense: (id, sku, plans) => writer.restoreDirectLicense(id, sku, plans),
     removeDirectLicenses: async (id, skus) => {
-      await writer.removeDirectLicenses(id, skus);
+      const answer = await writer.removeDirectLicenses(id, skus);
       const group = simulator.directory.requireGroup(TRICKY_GROUPS.e3);
       group.members.delete(id);
       simulator.directory.processGroup(group.id, new Set([id]));
+      return answer;
     },
   });
 
@@ -149,8 +150,9 @@ describe('executing a removal wave against the simulator', () => {
         (e) => e.userId === removed.userId && e.skuId === removed.skuId
       );
       const fresh = await writer.readUser(removed.userId);
+      if (fresh.kind !== 'read') throw new Error(`${removed.userId} could not be read`);
       expect(
-        plansLostAfterRemoval(fresh, context.skus.get(E3), E3, frozen?.disabledPlans ?? [])
+        plansLostAfterRemoval(fresh.user, context.skus.get(E3), E3, frozen?.disabledPlans ?? [])
       ).toEqual([]);
     }
   });
@@ -177,7 +179,7 @@ describe('executing a removal wave against the simulator', () => {
       restoreDirectLicense: (id, sku, plans) => writer.restoreDirectLicense(id, sku, plans),
       removeDirectLicenses: async (id, skus) => {
         removals.push(id);
-        await writer.removeDirectLicenses(id, skus);
+        return writer.removeDirectLicenses(id, skus);
       },
       removeDirectLicensesForUsers: async (items) => {
         removals.push(...items.map((i) => i.userId));
@@ -207,7 +209,12 @@ describe('executing a removal wave against the simulator', () => {
       restoreDirectLicense: (id, sku, plans) => writer.restoreDirectLicense(id, sku, plans),
       removeDirectLicenses: (id, skus) => writer.removeDirectLicenses(id, skus),
       readUsers: async (ids) =>
-        new Map(ids.map((id) => [id, new Error('503 serviceNotAvailable: try later')])),
+        new Map(
+          ids.map((id) => [
+            id,
+            { kind: 'failed', reason: '503 serviceNotAvailable: try later', transient: true },
+          ])
+        ),
     };
     await expect(
       executeWave(waves[0], context, unavailable, await approved(waves[0]))
@@ -280,8 +287,9 @@ describe('executing a removal wave against the simulator', () => {
       },
       removeDirectLicenses: async (id, skus) => {
         if (dead) throw new Error('process killed');
-        await writer.removeDirectLicenses(id, skus);
+        const answer = await writer.removeDirectLicenses(id, skus);
         if (++sent === 2) dead = true;
+        return answer;
       },
     };
     const crashed = await executeWave(waves[0], context, dying, journal);
@@ -294,7 +302,7 @@ describe('executing a removal wave against the simulator', () => {
       restoreDirectLicense: (id, sku, plans) => writer.restoreDirectLicense(id, sku, plans),
       removeDirectLicenses: async (id, skus) => {
         resent++;
-        await writer.removeDirectLicenses(id, skus);
+        return writer.removeDirectLicenses(id, skus);
       },
     };
     // The read of the removal never sent is trusted only once the lag bound has passed since its
@@ -339,7 +347,7 @@ describe('batched removals under throttling', () => {
       const results = await writer.removeDirectLicensesForUsers(items);
       // The first batch met an empty bucket; the throttled items went again in a later one.
       expect(batches).toBeGreaterThan(1);
-      expect([...results.values()]).toEqual(items.map(() => null));
+      expect([...results.values()]).toEqual(items.map(() => ({ kind: 'done' })));
       for (const item of items)
         expect(simulator.directory.findUser(item.userId)?.directLicenses.has(E3)).toBe(false);
     } finally {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { executeWave } from '../../src/engine/execute-wave';
-import type { DirectoryWriter } from '../../src/engine/directory-writer';
+import type { DirectoryWriter } from '../../src/engine/ports/directory-writer';
 import { inFlightRemovals, type JournalEntry } from '../../src/domain/journal';
 import { InMemoryJournal } from '../../src/storage/in-memory-journal';
 import { TenantSimulator } from '../../src/simulator/simulator-server';
@@ -84,9 +84,11 @@ async function runScenario(s: Scenario) {
       restoreDirectLicense: (id, sku, plans) => writer.restoreDirectLicense(id, sku, plans),
       removeDirectLicenses: async (id, skus) => {
         const fault = s.faults[nextCall() % s.faults.length];
-        if (fault === 1 || fault === 3) throw new Error('503 before the change');
-        await writer.removeDirectLicenses(id, skus);
-        if (fault === 2) throw new Error('504 after the change');
+        // Graph's answers to a removal that failed before, or after, the change: failed, worth trying again.
+        const failed = (reason: string) => ({ kind: 'failed', reason, transient: true }) as const;
+        if (fault === 1 || fault === 3) return failed('503 before the change');
+        const answer = await writer.removeDirectLicenses(id, skus);
+        return fault === 2 ? failed('504 after the change') : answer;
       },
     };
     const journal = new InMemoryJournal();

@@ -1,5 +1,5 @@
 import { executeWave } from '../../src/engine/execute-wave';
-import type { DirectoryWriter } from '../../src/engine/directory-writer';
+import type { DirectoryWriter } from '../../src/engine/ports/directory-writer';
 import { inFlightRemovals } from '../../src/domain/journal';
 import { WritePacer } from '../../src/graph/write-pacer';
 import { InMemoryJournal } from '../../src/storage/in-memory-journal';

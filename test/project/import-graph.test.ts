@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { importCycles, importGraph } from '../support/import-graph';
+import { httpReadings, importCycles, importGraph } from '../support/import-graph';
 
 const graph = importGraph(join(__dirname, '..', '..', 'src'));
 
@@ -44,6 +44,18 @@ describe('the import graph of src/', () => {
       []
     );
     expect(crossing('teams', (folder) => folder === 'storage')).toEqual([]);
+  });
+
+  it('keeps HTTP out of the engine: outside its ports, src/engine names no statusCode and matches no status in a message', () => {
+    expect(httpReadings(join(__dirname, '..', '..', 'src'), 'engine', 'ports')).toEqual([]);
+  });
+
+  it('would report HTTP read in the engine: a statusCode, or a regular expression for a status', () => {
+    const root = join(__dirname, '..', 'fixtures', 'http-readings');
+    expect(httpReadings(root, 'engine', 'ports')).toEqual([
+      'engine/reads-http.ts: statusCode',
+      'engine/reads-http.ts: /^(400|401|403|404)\\b/',
+    ]);
   });
 
   it('would report a cycle, and not one closed by a dynamic import', () => {

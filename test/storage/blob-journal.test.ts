@@ -4,7 +4,7 @@ import type { JournalEntry } from '../../src/domain/journal';
 import { BlobJournal } from '../../src/storage/blob-journal';
 import { BlobMigrationStore } from '../../src/storage/blob-migration-store';
 import { NEW_MIGRATION_RECORD } from '../../src/domain/migration-record';
-import { RecordConflictError } from '../../src/engine/migration-store';
+import { RecordConflictError } from '../../src/engine/ports/migration-store';
 
 const entry = (id: string): JournalEntry => ({
   kind: 'wave-decision',

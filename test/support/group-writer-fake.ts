@@ -1,4 +1,4 @@
-import type { GroupWriter } from '../../src/engine/group-writer';
+import type { GroupWriter } from '../../src/engine/ports/group-writer';
 
 /**
  * A typed GroupWriter whose calls a test scripts: the methods given answer, every other one fails loudly

@@ -89,3 +89,26 @@ export function importCycles(graph: ImportGraph): string[][] {
   for (const file of graph.keys()) visit(file);
   return cycles;
 }
+
+/**
+ * Where a file reads HTTP: each `statusCode` it names and each regular expression that matches a 4xx or
+ * 5xx status (Graph's message prefixes), as `file: text`, for every TypeScript file under `folder` of
+ * `root` outside `except` (a subfolder).
+ */
+export function httpReadings(root: string, folder: string, except: string): string[] {
+  const name = (path: string) => relative(root, path).split('\\').join('/');
+  return sourceFiles(join(root, folder))
+    .filter((path) => !name(path).startsWith(`${folder}/${except}/`))
+    .flatMap((path) => {
+      const file = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest);
+      const found: string[] = [];
+      const visit = (node: ts.Node): void => {
+        if (ts.isIdentifier(node) && node.text === 'statusCode') found.push(node.text);
+        if (ts.isRegularExpressionLiteral(node) && /[45]\d\d/.test(node.text))
+          found.push(node.text);
+        ts.forEachChild(node, visit);
+      };
+      visit(file);
+      return found.map((text) => `${name(path)}: ${text}`);
+    });
+}

@@ -1,16 +1,21 @@
 import type { LicenseChangeEvent } from '../../src/domain/automation';
 import { holdsDirectly } from '../../src/domain/direct-assignment';
+import type { RemovalAnswer, RestoreAnswer, UserRead } from '../../src/domain/directory-answers';
 import type { ExistingLicensingGroup } from '../../src/domain/group-plan';
 import type {
   LicenseAssignmentSnapshot,
   SkuSnapshot,
   UserLicenseSnapshot,
 } from '../../src/domain/licenses';
-import type { DirectoryWriter } from '../../src/engine/directory-writer';
-import type { TenantReader } from '../../src/engine/tenant-reader';
+import type { DirectoryWriter } from '../../src/engine/ports/directory-writer';
+import type { TenantReader } from '../../src/engine/ports/tenant-reader';
+import { failureOf } from '../../src/graph/graph-directory-answers';
 
-/** What one read of a user answers: their licenses, an error, or nothing at all (absent from a batch). */
-export type UserRead = UserLicenseSnapshot | Error | 'no answer';
+/**
+ * What one read of a user answers, as Graph would: their licenses, an error (`404 …`, `503 …`: the Graph
+ * adapter's classification makes it an answer), or nothing at all (absent from a batch).
+ */
+export type ScriptedRead = UserLicenseSnapshot | Error | 'no answer';
 
 /** A user who holds nothing yet, in the US, enabled. */
 export function userNamed(id: string): UserLicenseSnapshot {
@@ -42,7 +47,7 @@ export class InMemoryDirectory implements TenantReader, DirectoryWriter {
   readonly users = new Map<string, UserLicenseSnapshot>();
   readonly groups = new Map<string, ExistingLicensingGroup>();
   readonly events: LicenseChangeEvent[] = [];
-  private readonly scripted = new Map<string, UserRead[]>();
+  private readonly scripted = new Map<string, ScriptedRead[]>();
 
   constructor(
     readonly skus: readonly SkuSnapshot[] = [],
@@ -63,7 +68,7 @@ export class InMemoryDirectory implements TenantReader, DirectoryWriter {
   }
 
   /** What the next reads of a user answer, in order; the last repeats. */
-  answerReads(userId: string, ...reads: UserRead[]): this {
+  answerReads(userId: string, ...reads: ScriptedRead[]): this {
     this.scripted.set(userId, reads);
     return this;
   }
@@ -112,24 +117,25 @@ export class InMemoryDirectory implements TenantReader, DirectoryWriter {
 
   // DirectoryWriter
 
-  async readUser(userId: string): Promise<UserLicenseSnapshot> {
+  async readUser(userId: string): Promise<UserRead> {
     const read = this.nextRead(userId);
-    if (read instanceof Error) throw read;
-    if (read === 'no answer') throw new Error(`404 Request_ResourceNotFound: ${userId}`);
-    return read;
+    if (read === 'no answer')
+      return { kind: 'not-found', reason: `404 Request_ResourceNotFound: ${userId}` };
+    return read instanceof Error ? failureOf(read) : { kind: 'read', user: read };
   }
 
-  async readUsers(userIds: readonly string[]): Promise<Map<string, UserLicenseSnapshot | Error>> {
+  async readUsers(userIds: readonly string[]): Promise<Map<string, UserRead>> {
     return new Map(
       userIds.flatMap((id) => {
         const read = this.nextRead(id);
-        return read === 'no answer' ? [] : [[id, read] as const];
+        if (read === 'no answer') return [];
+        return [[id, read instanceof Error ? failureOf(read) : { kind: 'read', user: read }]];
       })
     );
   }
 
-  async removeDirectLicenses(userId: string, skuIds: readonly string[]): Promise<void> {
-    this.changeRows(userId, (rows) =>
+  async removeDirectLicenses(userId: string, skuIds: readonly string[]): Promise<RemovalAnswer> {
+    return this.changeRows(userId, (rows) =>
       rows.filter((row) => row.assignedByGroup !== null || !skuIds.includes(row.skuId))
     );
   }
@@ -138,11 +144,11 @@ export class InMemoryDirectory implements TenantReader, DirectoryWriter {
     userId: string,
     skuId: string,
     disabledPlans: readonly string[]
-  ): Promise<void> {
-    this.changeRows(userId, (rows) => [...rows, activeRow(skuId, null, disabledPlans)]);
+  ): Promise<RestoreAnswer> {
+    return this.changeRows(userId, (rows) => [...rows, activeRow(skuId, null, disabledPlans)]);
   }
 
-  private nextRead(userId: string): UserRead {
+  private nextRead(userId: string): ScriptedRead {
     const [next, ...later] = this.scripted.get(userId) ?? [];
     if (later.length > 0) this.scripted.set(userId, later);
     return next ?? this.users.get(userId) ?? 'no answer';
@@ -151,13 +157,14 @@ export class InMemoryDirectory implements TenantReader, DirectoryWriter {
   private changeRows(
     userId: string,
     change: (rows: readonly LicenseAssignmentSnapshot[]) => LicenseAssignmentSnapshot[]
-  ): void {
+  ): { kind: 'done' } | { kind: 'not-found'; reason: string } {
     const user = this.users.get(userId);
-    if (!user) throw new Error(`404 Request_ResourceNotFound: ${userId}`);
+    if (!user) return { kind: 'not-found', reason: `404 Request_ResourceNotFound: ${userId}` };
     this.users.set(userId, {
       ...user,
       licenseAssignmentStates: change(user.licenseAssignmentStates),
     });
+    return { kind: 'done' };
   }
 
   private membersInError(groupId: string): UserLicenseSnapshot[] {

@@ -1,6 +1,6 @@
 import type { Attachment } from 'botbuilder';
 import type { LicenseErrorRow } from '../../src/engine/list-license-errors';
-import type { Notice } from '../../src/engine/notifier';
+import type { Notice } from '../../src/engine/ports/notifier';
 import { noticeCard } from '../../src/teams/cards/notice-cards';
 
 const GROUP = 'LIC Office 365 E3 (without EXCHANGE_S_ENTERPRISE, YAMMER_ENTERPRISE) – Finance EMEA';

@@ -1,7 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { createGraphClient } from '../../src/graph/graph-client';
-import { SoleInstanceLease } from '../../src/engine/runner-lease';
-import type { WriteFence } from '../../src/engine/write-fence';
+import { SoleInstanceLease } from '../../src/engine/ports/runner-lease';
+import type { WriteFence } from '../../src/engine/ports/write-fence';
 import { DEVELOPMENT_TOKEN } from '../../src/simulator/development-token';
 import { LOOPBACK_CERTIFICATE_PATH } from '../../src/simulator/loopback-certificate';
 

@@ -1,8 +1,8 @@
 import { LOOPBACK_CERTIFICATE_PATH } from '../../src/simulator/loopback-certificate';
 import { DEVELOPMENT_TOKEN } from '../../src/simulator/development-token';
 import { createGraphClient } from '../../src/graph/graph-client';
-import { SoleInstanceLease } from '../../src/engine/runner-lease';
-import type { WriteFence } from '../../src/engine/write-fence';
+import { SoleInstanceLease } from '../../src/engine/ports/runner-lease';
+import type { WriteFence } from '../../src/engine/ports/write-fence';
 import type { WritePacer } from '../../src/graph/write-pacer';
 import { GraphDirectoryWriter } from '../../src/graph/graph-directory-writer';
 import { GraphTenantReader } from '../../src/graph/graph-tenant-reader';

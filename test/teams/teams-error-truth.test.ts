@@ -1,5 +1,5 @@
 import type { Storage } from 'botbuilder';
-import type { MigrationStore } from '../../src/engine/migration-store';
+import type { MigrationStore } from '../../src/engine/ports/migration-store';
 import { memoryState } from '../../src/storage/bot-state';
 import { startBotUnderTest, type BotUnderTest } from '../support/bot-harness';
 import { TeamsDriver } from '../support/teams-driver';

@@ -5,12 +5,12 @@ import {
 } from '../../domain/assign-lifecycle';
 import type { AssignState } from '../../domain/migration-record';
 import { leftOutSentence } from '../../domain/population-audience';
-import { isNotFound, readManyUsers } from '../directory-calls';
+import { readManyUsers } from '../directory-calls';
 import { needsProof, proveShadowGroups } from '../dynamic-group-proof';
 import { listLicenseErrors } from '../list-license-errors';
 import { intendedGroupsOf } from '../../domain/intended-groups';
 import { dynamicLicensingGroups } from '../../domain/rule-drift';
-import { updateRecord } from '../migration-store';
+import { updateRecord } from '../update-record';
 import { populateAndAssign } from '../populate-and-assign';
 import { waitForProcessing } from '../wait-for-processing';
 import { readBackOf } from '../read-until-fresh';
@@ -63,7 +63,6 @@ async function assignGroups(deps: JobDependencies, assign: AssignState) {
       replication: deps.readBack,
       // The plan may be days old and the old script still runs: leavers are read again and left out.
       readUsers: (ids) => readManyUsers(deps.directoryWriter, ids),
-      isDeleted: isNotFound,
       onGroupReady: async (name, id) => {
         if (known[name] === id) return;
         known[name] = id;

@@ -1,5 +1,5 @@
 import { expireDue } from '../../domain/migration-record';
-import { updateRecord } from '../migration-store';
+import { updateRecord } from '../update-record';
 import type { JobDependencies } from './job-dependencies';
 
 /** Requests whose time passed: recorded as expired, and their cards say so. */

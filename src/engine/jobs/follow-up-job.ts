@@ -2,7 +2,7 @@ import { followUpRecorded } from '../../domain/follow-up-lifecycle';
 import { waveBlocker, type MigrationRecord, type StoredWave } from '../../domain/migration-record';
 import { pendingWaveRequest } from '../../domain/sign-off-requests';
 import { followUpWave } from '../follow-up-wave';
-import { updateRecord } from '../migration-store';
+import { updateRecord } from '../update-record';
 import type { JobDependencies } from './job-dependencies';
 import { postRequestCard, updatePendingWaveCard } from './sign-off-cards';
 import { takeStock } from './take-stock';

@@ -1,12 +1,12 @@
 import type { Journal } from '../../domain/journal';
-import type { DirectoryWriter } from '../directory-writer';
+import type { DirectoryWriter } from '../ports/directory-writer';
 import type { MembershipWaitOptions } from '../dynamic-group-proof';
-import type { GroupWriter } from '../group-writer';
-import type { MigrationStore } from '../migration-store';
-import type { Notifier } from '../notifier';
+import type { GroupWriter } from '../ports/group-writer';
+import type { MigrationStore } from '../ports/migration-store';
+import type { Notifier } from '../ports/notifier';
 import type { ReadBackOptions } from '../read-until-fresh';
-import type { RunnerLease } from '../runner-lease';
-import type { TenantReader } from '../tenant-reader';
+import type { RunnerLease } from '../ports/runner-lease';
+import type { TenantReader } from '../ports/tenant-reader';
 
 /** What every job of the runner is given: the ports, the clock and the settings. */
 export interface JobDependencies {

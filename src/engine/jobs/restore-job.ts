@@ -1,7 +1,7 @@
 import type { ApprovalRequest } from '../../domain/approvals';
 import { restoreMatches, restoreRecorded } from '../../domain/follow-up-lifecycle';
 import { giveBackDone } from '../../domain/wave-lifecycle';
-import { updateRecord } from '../migration-store';
+import { updateRecord } from '../update-record';
 import { rollbackWave, type RollbackReport } from '../rollback-wave';
 import type { JobDependencies } from './job-dependencies';
 import { updatePendingWaveCard } from './sign-off-cards';

@@ -1,6 +1,6 @@
 import type { ApprovalRequest } from '../../domain/approvals';
 import { waveRolledBack } from '../../domain/wave-lifecycle';
-import { updateRecord } from '../migration-store';
+import { updateRecord } from '../update-record';
 import { rollbackWave, type RollbackReport } from '../rollback-wave';
 import type { JobDependencies } from './job-dependencies';
 import { markDone } from './restore-job';

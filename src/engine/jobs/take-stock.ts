@@ -6,7 +6,7 @@ import { wavesFrozenAt } from '../../domain/waves-frozen';
 import { errorText } from '../../error-text';
 import { afterWaveEvents } from '../after-wave-events';
 import { countLicenses, type LicenseCount } from '../done-report';
-import { updateRecord } from '../migration-store';
+import { updateRecord } from '../update-record';
 import type { JobDependencies } from './job-dependencies';
 
 type StockDependencies = Pick<

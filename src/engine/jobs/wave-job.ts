@@ -17,7 +17,7 @@ import {
 import { executeWave } from '../execute-wave';
 import { intendedGroupsOf } from '../../domain/intended-groups';
 import { dynamicLicensingGroups } from '../../domain/rule-drift';
-import { updateRecord } from '../migration-store';
+import { updateRecord } from '../update-record';
 import type { WaveReport } from '../wave-run';
 import type { JobDependencies } from './job-dependencies';
 import { postRequestCard, updateWaveCard } from './sign-off-cards';

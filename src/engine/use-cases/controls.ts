@@ -14,7 +14,7 @@ import {
   withRollbackRequest,
 } from '../../domain/sign-off-requests';
 import { reprocessMembersInError } from '../list-license-errors';
-import { updateRecord } from '../migration-store';
+import { updateRecord } from '../update-record';
 import type { Access } from './access';
 import type { MigrationEngineDependencies } from './engine-dependencies';
 import { MigrationRefusal, refuseIf } from './migration-refusal';

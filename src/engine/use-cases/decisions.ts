@@ -14,7 +14,7 @@ import {
 } from '../../domain/sign-off-decisions';
 import { approvalConditions } from '../../domain/sign-off-requests';
 import { journalDecision } from '../journal-decision';
-import { updateRecord } from '../migration-store';
+import { updateRecord } from '../update-record';
 import type { Access } from './access';
 import {
   currentRecord,

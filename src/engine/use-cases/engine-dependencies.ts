@@ -1,12 +1,13 @@
 import type { Journal } from '../../domain/journal';
 import { expireDue, type MigrationRecord } from '../../domain/migration-record';
-import type { DirectoryMembership } from '../directory-membership';
-import type { GroupWriter } from '../group-writer';
-import { updateRecord, type MigrationStore } from '../migration-store';
-import type { Notifier } from '../notifier';
+import type { DirectoryMembership } from '../ports/directory-membership';
+import type { GroupWriter } from '../ports/group-writer';
+import type { MigrationStore } from '../ports/migration-store';
+import { updateRecord } from '../update-record';
+import type { Notifier } from '../ports/notifier';
 import type { PreflightDependencies } from '../preflight';
-import type { ReportStore } from '../report-store';
-import type { TenantReader } from '../tenant-reader';
+import type { ReportStore } from '../ports/report-store';
+import type { TenantReader } from '../ports/tenant-reader';
 
 export interface MigrationSettings {
   /** Members may run mutating commands; null: nobody may. */

@@ -27,7 +27,7 @@ import {
   type WaveSizes,
 } from '../../domain/waves';
 import { splitCandidatesIntoWaves } from '../../domain/wave-candidates';
-import { updateRecord } from '../migration-store';
+import { updateRecord } from '../update-record';
 import { assignPlan, planWithSubjects, recordGroupChoice } from '../group-choice';
 import { verifyDirectRemovals } from '../verify-removals';
 import type { Access } from './access';

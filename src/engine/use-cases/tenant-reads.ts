@@ -9,7 +9,7 @@ import { listLicenseErrors, type LicenseErrorRow } from '../list-license-errors'
 import { planGroupsWithRules } from '../plan-groups';
 import { runPreflight, type PreflightDependencies } from '../preflight';
 import { takeInventory } from '../take-inventory';
-import type { TenantReader } from '../tenant-reader';
+import type { TenantReader } from '../ports/tenant-reader';
 import { verifyDirectRemovals, type VerifyResult, type VerifyRow } from '../verify-removals';
 
 export interface TenantReadsDependencies {

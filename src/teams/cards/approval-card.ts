@@ -1,6 +1,6 @@
 import type { Attachment } from 'botbuilder';
 import { describeSubject, type ApprovalRequest } from '../../domain/approvals';
-import type { ApprovalConditions } from '../../engine/notifier';
+import type { ApprovalConditions } from '../../engine/ports/notifier';
 import template from './approval.json';
 import { moment } from './card-format';
 import { renderCard } from './render-card';

@@ -1,5 +1,5 @@
 import type { Attachment } from 'botbuilder';
-import type { Notice } from '../../engine/notifier';
+import type { Notice } from '../../engine/ports/notifier';
 import { assignFinishedCard, assignStartedCard, groupProcessingCard } from './assign-notice-cards';
 import { automationStillRunningCard } from './automation-card';
 import { licenseErrorsNoticeCard } from './errors-card';

@@ -1,6 +1,6 @@
-import type { LicenseChangeEvent } from '../domain/automation';
-import type { ExistingLicensingGroup } from '../domain/group-plan';
-import type { SkuSnapshot, UserLicenseSnapshot } from '../domain/licenses';
+import type { LicenseChangeEvent } from '../../domain/automation';
+import type { ExistingLicensingGroup } from '../../domain/group-plan';
+import type { SkuSnapshot, UserLicenseSnapshot } from '../../domain/licenses';
 
 /** What the engine needs to read from the directory; Graph is one implementation. */
 export interface TenantReader {

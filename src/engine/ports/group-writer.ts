@@ -1,4 +1,7 @@
-/** The directory calls the populate-and-assign phase makes; Graph is one implementation. */
+/**
+ * The directory calls the populate-and-assign phase makes; Graph is one implementation. A call about a
+ * group or member the directory does not have (yet) fails with an `ObjectNotFoundError` naming it.
+ */
 export interface GroupWriter {
   /**
    * Creates a security group (not mail-enabled), returning its id; with a membership rule, a dynamic one
@@ -40,3 +43,21 @@ export interface GroupWriter {
   /** Asks Entra ID to evaluate the user's group licenses again (after the cause of an error is fixed). */
   reprocessUser(userId: string): Promise<void>;
 }
+
+/**
+ * The directory has no object with this id: deleted, or (just after it was created) not on the replica
+ * that answered yet. The adapter decides it (Graph's 404 names the object it did not find).
+ */
+export class ObjectNotFoundError extends Error {
+  constructor(
+    readonly objectId: string,
+    message: string
+  ) {
+    super(message);
+    this.name = 'ObjectNotFoundError';
+  }
+}
+
+/** The directory answered that this object is not there (yet). */
+export const isNotFoundFor = (error: unknown, objectId: string): boolean =>
+  error instanceof ObjectNotFoundError && error.objectId.toLowerCase() === objectId.toLowerCase();

@@ -1,13 +1,13 @@
-import type { JoinersFinding } from '../domain/joiners';
-import type { ApprovalRequest } from '../domain/approvals';
-import type { AutomationFinding } from '../domain/automation';
-import type { ReassignmentWarning } from '../domain/done-report';
-import type { FollowUpFinding } from '../domain/follow-up';
-import type { WaveResult } from '../domain/migration-record';
-import type { ApprovalConditions } from '../domain/sign-off-requests';
-import type { LicenseErrorRow } from './list-license-errors';
+import type { JoinersFinding } from '../../domain/joiners';
+import type { ApprovalRequest } from '../../domain/approvals';
+import type { AutomationFinding } from '../../domain/automation';
+import type { ReassignmentWarning } from '../../domain/done-report';
+import type { FollowUpFinding } from '../../domain/follow-up';
+import type { WaveResult } from '../../domain/migration-record';
+import type { ApprovalConditions } from '../../domain/sign-off-requests';
+import type { LicenseErrorRow } from '../list-license-errors';
 
-export type { ApprovalConditions } from '../domain/sign-off-requests';
+export type { ApprovalConditions } from '../../domain/sign-off-requests';
 
 /** What the migration tells the notification channel. */
 export type Notice =
