@@ -24,16 +24,15 @@ export const REPORT_HEADER = ['id', 'userPrincipalName', 'skuId', 'decision', 'r
 export async function migrationReport(
   reader: TenantReader,
   entries: readonly JournalEntry[],
-  record: MigrationRecord
+  record: MigrationRecord,
+  /** The waves' users' principal names by id (from their contents). */
+  names: ReadonlyMap<string, string>
 ): Promise<ReportRow[]> {
   const verified = await verifyDirectRemovals(
     reader,
     intendedGroupsOf(record),
     dynamicLicensingGroups(record.assign)
   );
-  const names = new Map<string, string>();
-  for (const wave of record.waves)
-    for (const entry of wave.entries) names.set(entry.userId, entry.userPrincipalName);
   const latest = new Map<string, Extract<JournalEntry, { kind: 'removal-outcome' }>>();
   for (const entry of entries)
     if (entry.kind === 'removal-outcome') latest.set(entry.intentId, entry);

@@ -3,6 +3,7 @@ import type { DirectoryWriter } from '../directory-writer';
 import type { MembershipWaitOptions } from '../dynamic-group-proof';
 import type { GroupWriter } from '../group-writer';
 import type { MigrationStore } from '../migration-store';
+import type { WaveContents } from '../wave-contents';
 import type { Notifier } from '../notifier';
 import type { ReadBackOptions } from '../read-until-fresh';
 import type { RunnerLease } from '../runner-lease';
@@ -15,6 +16,8 @@ export interface JobDependencies {
   readonly directoryWriter: DirectoryWriter;
   readonly journal: Journal;
   readonly store: MigrationStore;
+  /** Each wave's frozen contents, read only by the steps that need them (never `status`). */
+  readonly waveContents: WaveContents;
   readonly notifier: Notifier;
   /** Only the lease holder runs approved work; several instances may share the storage. */
   readonly lease: RunnerLease;

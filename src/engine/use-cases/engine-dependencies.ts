@@ -3,6 +3,7 @@ import { expireDue, type MigrationRecord } from '../../domain/migration-record';
 import type { DirectoryMembership } from '../directory-membership';
 import type { GroupWriter } from '../group-writer';
 import { updateRecord, type MigrationStore } from '../migration-store';
+import type { WaveContents } from '../wave-contents';
 import type { Notifier } from '../notifier';
 import type { PreflightDependencies } from '../preflight';
 import type { ReportStore } from '../report-store';
@@ -24,6 +25,8 @@ export interface MigrationEngineDependencies {
   readonly groupWriter: GroupWriter;
   readonly journal: Journal;
   readonly store: MigrationStore;
+  /** Each wave's frozen contents, read only by the steps that need them (never `status`). */
+  readonly waveContents: WaveContents;
   readonly membership: DirectoryMembership;
   readonly notifier: Notifier;
   /** Where `report` puts its CSV; null where the bot keeps no blobs. */

@@ -12,6 +12,7 @@ import type { PreflightReport } from '../../domain/preflight';
 import { approvalConditions, type ApprovalConditions } from '../../domain/sign-off-requests';
 import { REPORT_HEADER, migrationReport } from '../migration-report';
 import type { VerifyResult } from '../verify-removals';
+import { userNamesIn } from '../wave-contents';
 import type { Access } from './access';
 import { currentRecord, type MigrationEngineDependencies } from './engine-dependencies';
 import { MigrationRefusal } from './migration-refusal';
@@ -108,7 +109,9 @@ export class MigrationReads extends TenantReads {
     const reports = this.deps.reports;
     if (!reports) return null;
     const record = await currentRecord(this.deps);
-    const rows = await migrationReport(this.deps.reader, await this.deps.journal.entries(), record);
+    const names = await userNamesIn(this.deps.waveContents, record.waves);
+    const journal = await this.deps.journal.entries();
+    const rows = await migrationReport(this.deps.reader, journal, record, names);
     const csv = toCsv([
       REPORT_HEADER,
       ...rows.map((r) => [r.id, r.userPrincipalName, r.skuId, r.decision, r.reason, r.wave ?? '']),

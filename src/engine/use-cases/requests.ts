@@ -29,6 +29,7 @@ import {
 import { updateRecord } from '../migration-store';
 import { assignPlan, planWithSubjects, recordGroupChoice } from '../group-choice';
 import { verifyDirectRemovals } from '../verify-removals';
+import { saveWaves } from '../wave-contents';
 import type { Access } from './access';
 import { currentRecord, type MigrationEngineDependencies } from './engine-dependencies';
 import { MigrationRefusal, refuseIf } from './migration-refusal';
@@ -127,6 +128,8 @@ export class SignOffRequests {
     }
     const users = new Set(verified.candidates.map((c) => c.userId)).size;
     const waves = splitIntoWaves(verified.candidates, sizes ?? defaultWaveSizes(users));
+    // Each wave's contents in their own blob before the record that names them.
+    await saveWaves(deps.waveContents, waves);
     const wavesBefore = JSON.stringify(before.waves.map((w) => [w.number, w.status]));
     // The record as written comes back from the write: a read after it could fail, and the waves are stored.
     const { request, record } = await updateRecord(deps.store, (stored) => {
