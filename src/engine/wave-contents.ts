@@ -58,6 +58,17 @@ export async function userNamesIn(
   return names;
 }
 
+/** The users in the waves given (ids in lower case), from their contents. */
+export async function userIdsIn(
+  contents: WaveContents,
+  waves: readonly StoredWave[]
+): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const wave of waves)
+    for (const entry of await contentsOf(contents, wave)) ids.add(entry.userId.toLowerCase());
+  return ids;
+}
+
 /**
  * A record about to be written, its waves' inline contents (a record written before blobs) stored in
  * their blobs first and left out of it; the same record when there are none.
