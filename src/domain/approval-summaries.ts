@@ -8,6 +8,7 @@ import type { FollowUpFinding } from './follow-up';
 import type { GroupPlan, PlannedGroup } from './group-plan';
 import type { MigrationRecord, StoredWave } from './migration-record';
 import { productName } from './product-names';
+import { assignmentsIn, usersSampleOf } from './wave-metadata';
 
 /** Users named on a wave's card; the rest are counted. */
 const WAVE_SAMPLE = 5;
@@ -71,11 +72,11 @@ export function assignSummary(
 
 /** A removal wave's card: who loses which direct assignments, the checks, and the waves after it. */
 export function waveSummary(wave: StoredWave, record: MigrationRecord): string[] {
-  const users = [...new Set(wave.entries.map((e) => e.userPrincipalName))];
+  const users = usersSampleOf(wave).slice(0, WAVE_SAMPLE);
   const later = record.waves.filter((w) => w.number > wave.number);
   return [
-    `Remove ${wave.entries.length} direct license assignments from ${wave.userCount} users; their group licenses stay.`,
-    `For example: ${users.slice(0, WAVE_SAMPLE).join(', ')}${users.length > WAVE_SAMPLE ? `, and ${users.length - WAVE_SAMPLE} more` : ''}.`,
+    `Remove ${assignmentsIn(wave)} direct license assignments from ${wave.userCount} users; their group licenses stay.`,
+    `For example: ${users.join(', ')}${wave.userCount > users.length ? `, and ${wave.userCount - users.length} more` : ''}.`,
     'Each user is checked again on fresh data just before the removal; anyone who would lose anything is skipped, and anyone who loses something is given the direct assignment back at once.',
     later.length > 0
       ? `After this wave: ${later.length} more (${later.map((w) => w.userCount).join(', ')} users), each with its own sign-off.`

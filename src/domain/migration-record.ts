@@ -11,6 +11,7 @@ import { dynamicHandOver } from './dynamic-handover';
 import type { PlannedGroup } from './group-plan';
 import type { ShadowProof } from './shadow-proof';
 import { describeMoment, windowAt } from './release-window';
+import { waveMetadata } from './wave-metadata';
 import type { Wave, WaveEntry } from './waves';
 
 /**
@@ -71,11 +72,23 @@ export interface WaveResult {
   readonly stoppedBecause: string | null;
 }
 
+/**
+ * A wave as the record keeps it: what it is and where it stands, not who is in it. Its contents are a blob
+ * of their own, named by `digest` (engine/wave-contents.ts), read only where a step needs them.
+ */
 export interface StoredWave {
   readonly number: number;
   readonly digest: string;
   readonly userCount: number;
-  readonly entries: readonly WaveEntry[];
+  /** Direct assignments in it (absent in records written with the contents inline: count `entries`). */
+  readonly assignmentCount?: number;
+  /** A few of its users' names, for its cards (absent in records written with the contents inline). */
+  readonly sample?: readonly string[];
+  /**
+   * The contents, only in records written before they had blobs of their own: they still run, and the
+   * next write of the record moves them to their blob.
+   */
+  readonly entries?: readonly WaveEntry[];
   readonly status: WaveStatus;
   readonly approvalId?: string;
   readonly proposedBy: Person;
@@ -182,9 +195,7 @@ export function replaceProposedWaves(
       ...kept,
       ...waves.map((w, i): StoredWave => ({
         number: firstNumber + i,
-        digest: w.digest,
-        userCount: w.userCount,
-        entries: w.entries,
+        ...waveMetadata(w),
         status: 'proposed',
         proposedBy: by,
       })),

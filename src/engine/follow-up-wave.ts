@@ -55,7 +55,7 @@ export async function followUpWave(
   const check: UserCheck = {
     wave,
     byUser,
-    names: new Map(wave.entries.map((e) => [e.userId, e.userPrincipalName])),
+    names: new Map((wave.entries ?? []).map((e) => [e.userId, e.userPrincipalName])),
     findingsOf: findingsCheck(byUser, skus, groupNames, dynamicLicensingGroups(options.assign)),
   };
   const findings: FollowUpFinding[] = [];

@@ -26,9 +26,11 @@ export async function migrationReport(
   reader: TenantReader,
   entries: readonly JournalEntry[],
   record: MigrationRecord,
+  /** The waves' users' principal names by id (from their contents). */
+  names: ReadonlyMap<string, string>,
   onRow: (row: ReportRow) => void
 ): Promise<number> {
-  const handled = handledAssignments(entries, record);
+  const handled = handledAssignments(entries, names);
   // A direct assignment still there supersedes a wave's "skipped" for it; a removal stands on its own.
   const stillDirect = new Set<string>();
   let rows = 0;
@@ -54,11 +56,8 @@ export async function migrationReport(
 /** Each assignment a wave handled, by `userId|skuId`, with its latest outcome. */
 function handledAssignments(
   entries: readonly JournalEntry[],
-  record: MigrationRecord
+  names: ReadonlyMap<string, string>
 ): Map<string, ReportRow> {
-  const names = new Map<string, string>();
-  for (const wave of record.waves)
-    for (const entry of wave.entries) names.set(entry.userId, entry.userPrincipalName);
   const latest = new Map<string, Extract<JournalEntry, { kind: 'removal-outcome' }>>();
   for (const entry of entries)
     if (entry.kind === 'removal-outcome') latest.set(entry.intentId, entry);

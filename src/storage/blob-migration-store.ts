@@ -5,6 +5,8 @@ import {
   type MigrationStore,
   type StoredRecord,
 } from '../engine/ports/migration-store';
+import type { WaveContents } from '../engine/ports/wave-contents';
+import { withInlineContentsMoved } from '../engine/wave-contents';
 import { statusOf } from './blob-container';
 
 const BLOB = 'migration/record.json';
@@ -12,14 +14,20 @@ const BLOB = 'migration/record.json';
 /**
  * The migration record as one block blob. Every write is conditional: on the ETag read, or for the first
  * one on there being no blob yet, so two instances never overwrite each other's change.
- * Our own rather than botbuilder storage, which cannot write "only if absent" or read "only if changed";
- * a 100,000-user migration's record holds every wave's contents, megabytes read on every `status`.
+ * Our own rather than botbuilder storage, which cannot write "only if absent" or read "only if changed".
+ * Waves' contents are blobs of their own (`contents`): the record holds only their metadata, so a read
+ * that must parse it stays small at any tenant size; a record written before that carries them inline
+ * until its next write, which moves them out.
  */
 export class BlobMigrationStore implements MigrationStore {
   /** The last record read, by ETag: records are never changed in place, so it can be handed out again. */
   private cached: StoredRecord | null = null;
 
-  constructor(private readonly container: ContainerClient) {}
+  constructor(
+    private readonly container: ContainerClient,
+    /** Where a record written with its waves' contents inline moves them on its next write. */
+    private readonly contents: WaveContents | null = null
+  ) {}
 
   async read(): Promise<StoredRecord> {
     const blob = this.container.getBlockBlobClient(BLOB);
@@ -44,7 +52,8 @@ export class BlobMigrationStore implements MigrationStore {
   }
 
   async write(record: MigrationRecord, etag: string | null): Promise<void> {
-    const body = Buffer.from(JSON.stringify(record), 'utf8');
+    const moved = this.contents ? await withInlineContentsMoved(record, this.contents) : record;
+    const body = Buffer.from(JSON.stringify(moved), 'utf8');
     try {
       if (etag === null) await this.container.createIfNotExists();
       await this.container.getBlockBlobClient(BLOB).upload(body, body.length, {
@@ -59,7 +68,7 @@ export class BlobMigrationStore implements MigrationStore {
   }
 }
 
-async function streamText(stream: NodeJS.ReadableStream | undefined): Promise<string> {
+export async function streamText(stream: NodeJS.ReadableStream | undefined): Promise<string> {
   if (!stream) return '';
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));

@@ -5,11 +5,14 @@ import type { StorageSettings } from '../config';
 import type { Journal } from '../domain/journal';
 import type { MigrationStore } from '../engine/ports/migration-store';
 import { SoleInstanceLease, type RunnerLease } from '../engine/ports/runner-lease';
+import type { WaveContents } from '../engine/ports/wave-contents';
 import { STORAGE_PIPELINE, openService } from './blob-container';
 import { BlobJournal } from './blob-journal';
 import { BlobMigrationStore } from './blob-migration-store';
 import { BlobRunnerLease } from './blob-runner-lease';
+import { BlobWaveContents } from './blob-wave-contents';
 import { InMemoryJournal } from './in-memory-journal';
+import { InMemoryWaveContents } from './in-memory-wave-contents';
 import { RecoveringStorage } from './recovering-storage';
 import { BlobReportStore, type ReportStore } from './report-blobs';
 import { StorageMigrationStore } from './storage-migration-store';
@@ -19,6 +22,8 @@ export interface BotState {
   /** botbuilder storage: turn state, the notification channel, card locations. */
   readonly storage: Storage;
   readonly store: MigrationStore;
+  /** Each wave's frozen contents, a blob of their own beside the record. */
+  readonly waveContents: WaveContents;
   readonly journal: Journal;
   readonly lease: RunnerLease;
   /** Where `report` puts its CSV; null where the bot keeps no blobs (tests in memory). */
@@ -27,7 +32,7 @@ export interface BotState {
 
 /**
  * Azure Blob Storage for all of it, in one container: botbuilder's blob storage for documents, append
- * blobs for the journal, a blob lease for the runner.
+ * blobs for the journal, a blob per wave's contents, a blob lease for the runner.
  */
 export function openBlobState(settings: StorageSettings, log: (line: string) => void): BotState {
   const service = openService(settings);
@@ -45,9 +50,11 @@ export function openBlobState(settings: StorageSettings, log: (line: string) => 
           new ManagedIdentityCredential(settings.clientId ? { clientId: settings.clientId } : {})
         )
   );
+  const waveContents = new BlobWaveContents(container);
   return {
     storage,
-    store: new BlobMigrationStore(container),
+    store: new BlobMigrationStore(container, waveContents),
+    waveContents,
     journal: new BlobJournal(container),
     lease: new BlobRunnerLease(container, log),
     reports: new BlobReportStore(
@@ -61,9 +68,11 @@ export function openBlobState(settings: StorageSettings, log: (line: string) => 
 /** State in memory, for tests of one process that do not restart it (reports, if any, in blobs). */
 export function memoryState(reports: ReportStore | null = null): BotState {
   const storage = new MemoryStorage();
+  const waveContents = new InMemoryWaveContents();
   return {
     storage,
-    store: new StorageMigrationStore(storage),
+    store: new StorageMigrationStore(storage, waveContents),
+    waveContents,
     journal: new InMemoryJournal(),
     lease: new SoleInstanceLease(),
     reports,

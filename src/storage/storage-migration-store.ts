@@ -5,6 +5,8 @@ import {
   type MigrationStore,
   type StoredRecord,
 } from '../engine/ports/migration-store';
+import type { WaveContents } from '../engine/ports/wave-contents';
+import { withInlineContentsMoved } from '../engine/wave-contents';
 
 const KEY = 'migration/record';
 
@@ -17,7 +19,11 @@ export const isETagConflict = (error: unknown): boolean =>
  * memory for tests): one document, every write guarded by the ETag it was read with.
  */
 export class StorageMigrationStore implements MigrationStore {
-  constructor(private readonly storage: Storage) {}
+  constructor(
+    private readonly storage: Storage,
+    /** Where a record written with its waves' contents inline moves them on its next write. */
+    private readonly contents: WaveContents | null = null
+  ) {}
 
   async read(): Promise<StoredRecord> {
     const item = (await this.storage.read([KEY]))[KEY] as
@@ -26,7 +32,8 @@ export class StorageMigrationStore implements MigrationStore {
     return { record: { ...NEW_MIGRATION_RECORD, ...item.record }, etag: item.eTag ?? null };
   }
 
-  async write(record: MigrationRecord, etag: string | null): Promise<void> {
+  async write(given: MigrationRecord, etag: string | null): Promise<void> {
+    const record = this.contents ? await withInlineContentsMoved(given, this.contents) : given;
     try {
       // No ETag for the first write: botbuilder storage has no create-only mode.
       await this.storage.write({ [KEY]: { record, ...(etag ? { eTag: etag } : {}) } });

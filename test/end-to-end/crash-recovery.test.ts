@@ -6,6 +6,8 @@ import {
 import type { TenantSimulator } from '../../src/simulator/simulator-server';
 import { BlobJournal } from '../../src/storage/blob-journal';
 import { BlobMigrationStore } from '../../src/storage/blob-migration-store';
+import { BlobWaveContents } from '../../src/storage/blob-wave-contents';
+import { contentsOf } from '../../src/engine/wave-contents';
 import { BotProcess } from '../support/bot-process';
 import { ConnectorStandIn } from '../support/connector-stand-in';
 import {
@@ -101,7 +103,8 @@ describe('the bot killed (SIGKILL) again and again during a removal wave', () =>
     expect(restarts).toBe(KILL_AFTER_BATCHES.length);
     const [wave] = (await store.read()).record.waves;
     expect(wave.status).toBe('completed');
-    const waveKeys = wave.entries.map((e) => assignmentKey(e.userId, e.skuId));
+    const frozen = await contentsOf(new BlobWaveContents(azurite.container), wave);
+    const waveKeys = frozen.map((e) => assignmentKey(e.userId, e.skuId));
     // Gone, but what the script gave its joiners since; those it took from leavers were its to take.
     expect(direct()).toEqual(tenant.script.expectedDirect({ removedByBot: waveKeys }));
     expect(tenant.script.lossesNotByScript()).toEqual([]);
@@ -109,12 +112,10 @@ describe('the bot killed (SIGKILL) again and again during a removal wave', () =>
     // a leaver whose direct licenses the script had already taken.
     const taken = tenant.script.taken();
     expect([...calls.values()].filter((n) => n !== 1)).toEqual([]);
-    const waveUsers = new Set(wave.entries.map((e) => e.userId));
+    const waveUsers = new Set(frozen.map((e) => e.userId));
     expect([...calls.keys()].filter((id) => !waveUsers.has(id))).toEqual([]);
     expect(
-      wave.entries.filter(
-        (e) => !taken.has(assignmentKey(e.userId, e.skuId)) && !calls.has(e.userId)
-      )
+      frozen.filter((e) => !taken.has(assignmentKey(e.userId, e.skuId)) && !calls.has(e.userId))
     ).toEqual([]);
 
     const entries: readonly JournalEntry[] = await new BlobJournal(azurite.container).entries();

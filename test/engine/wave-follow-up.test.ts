@@ -1,4 +1,5 @@
 import { memoryState, type BotState } from '../../src/storage/bot-state';
+import { contentsOf } from '../../src/engine/wave-contents';
 import { startBotUnderTest, type BotUnderTest } from '../support/bot-harness';
 import { cardOf, cardTexts } from '../support/connector-stand-in';
 import { graphCall } from '../support/graph-http';
@@ -248,7 +249,7 @@ describe('each wave watched before the next', () => {
       teams = new TeamsDriver(bot);
       await teams.untilWavesProposed('25,rest');
       const [wave1] = (await state.store.read()).record.waves;
-      const second = wave1.entries
+      const second = (await contentsOf(state.waveContents, wave1))
         .map((e) => e.userId)
         .filter((id, i, all) => all.indexOf(id) === i)[1];
       // The second user leaves the EMS licensing group between the wave's check of that user and its

@@ -191,7 +191,7 @@ describe("removal waves while the tenant's old license script keeps running", ()
     const since = wavesFrozenAt(record) ?? '';
     const finding = joinersSinceWaves(
       users,
-      new Set(record.waves.flatMap((w) => w.entries.map((e) => e.userId))),
+      new Set(record.waves.flatMap((w) => (w.entries ?? []).map((e) => e.userId))),
       await reader.licenseChangeEvents(new Date(since)),
       since
     );

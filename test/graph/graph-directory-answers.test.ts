@@ -1,7 +1,11 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { LeaseLostError } from '../../src/engine/ports/write-fence';
 import { HeldBackError } from '../../src/graph/graph-batch';
-import { failureOf, removalAnswerOf, restoreAnswerOf } from '../../src/graph/graph-directory-answers';
+import {
+  failureOf,
+  removalAnswerOf,
+  restoreAnswerOf,
+} from '../../src/graph/graph-directory-answers';
 import { GraphDirectoryWriter } from '../../src/graph/graph-directory-writer';
 import { TenantSimulator } from '../../src/simulator/simulator-server';
 import { buildTrickyTenant, trickyUserId } from '../../src/simulator/scenarios/tricky-tenant';

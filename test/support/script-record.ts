@@ -2,6 +2,7 @@ import type { LicenseLoss } from '../../src/simulator/license-timeline';
 import type { AutomationRun } from '../../src/simulator/running-automation';
 import type { TenantSimulator } from '../../src/simulator/simulator-server';
 import type { BotState } from '../../src/storage/bot-state';
+import { contentsOf } from '../../src/engine/wave-contents';
 
 /** One direct assignment: "userId|skuId". */
 export const assignmentKey = (userId: string, skuId: string): string => `${userId}|${skuId}`;
@@ -19,7 +20,9 @@ export function directAssignmentsOf(simulator: TenantSimulator): Set<string> {
 export async function waveAssignments(state: BotState, number: number): Promise<Set<string>> {
   const wave = (await state.store.read()).record.waves[number - 1];
   if (!wave) throw new Error(`There is no wave ${number}.`);
-  return new Set(wave.entries.map((e) => assignmentKey(e.userId, e.skuId)));
+  return new Set(
+    (await contentsOf(state.waveContents, wave)).map((e) => assignmentKey(e.userId, e.skuId))
+  );
 }
 
 /**

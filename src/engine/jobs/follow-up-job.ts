@@ -3,6 +3,7 @@ import { waveBlocker, type MigrationRecord, type StoredWave } from '../../domain
 import { pendingWaveRequest } from '../../domain/sign-off-requests';
 import { followUpWave } from '../follow-up-wave';
 import { updateRecord } from '../update-record';
+import { withContents } from '../wave-contents';
 import type { JobDependencies } from './job-dependencies';
 import { postRequestCard, updatePendingWaveCard } from './sign-off-cards';
 import { takeStock } from './take-stock';
@@ -20,7 +21,9 @@ export async function runFollowUpJob(
   wave: StoredWave,
   record: MigrationRecord
 ): Promise<void> {
-  const report = await followUpWave(wave, deps.reader, deps.directoryWriter, deps.journal, {
+  // Its contents name the users it finds something for.
+  const frozen = await withContents(deps.waveContents, wave);
+  const report = await followUpWave(frozen, deps.reader, deps.directoryWriter, deps.journal, {
     readBack: deps.readBack,
     assign: record.assign,
   });

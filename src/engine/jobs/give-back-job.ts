@@ -9,6 +9,7 @@ import {
 import type { MigrationRecord } from '../../domain/migration-record';
 import { errorText } from '../../error-text';
 import type { RollbackReport } from '../rollback-wave';
+import { userNamesIn } from '../wave-contents';
 import type { JobDependencies } from './job-dependencies';
 import { runRestoreJob } from './restore-job';
 import { runRollbackJob } from './rollback-job';
@@ -61,7 +62,7 @@ export async function runGiveBackPass(
         : await runRollbackJob(deps, work.request, work.waveNumber);
     if (!report || report.failed.length === 0) return null;
     putBack += report.restored.length;
-    const owed = owedOf(record, work.waveNumber, report);
+    const owed = owedOf(await namesInWave(deps, record, work.waveNumber), report);
     text = owedText(work.label, owed, putBack, delay);
     told = JSON.stringify(owed);
   } catch (error) {
@@ -75,13 +76,21 @@ export async function runGiveBackPass(
   return { failedPasses, nextAt, putBack, told };
 }
 
+/**
+ * The wave's users' names, from its contents; none (ids stand in) when they cannot be read: a give-back
+ * runs from the journal and must not wait for a name.
+ */
+async function namesInWave(
+  deps: JobDependencies,
+  record: MigrationRecord,
+  waveNumber: number
+): Promise<ReadonlyMap<string, string>> {
+  const wave = record.waves.find((w) => w.number === waveNumber);
+  return userNamesIn(deps.waveContents, wave ? [wave] : []).catch(() => new Map());
+}
+
 /** Who is still owed what, by user principal name where the wave knows it. */
-function owedOf(record: MigrationRecord, waveNumber: number, report: RollbackReport) {
-  const names = new Map(
-    record.waves
-      .find((w) => w.number === waveNumber)
-      ?.entries.map((e) => [e.userId, e.userPrincipalName]) ?? []
-  );
+function owedOf(names: ReadonlyMap<string, string>, report: RollbackReport) {
   return report.failed.map((f) => ({
     userPrincipalName: names.get(f.userId) ?? f.userId,
     reason: f.reason,

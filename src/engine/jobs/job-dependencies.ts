@@ -4,6 +4,7 @@ import type { MembershipWaitOptions } from '../dynamic-group-proof';
 import type { GroupWriter } from '../ports/group-writer';
 import type { MigrationStore } from '../ports/migration-store';
 import type { Notifier } from '../ports/notifier';
+import type { WaveContents } from '../ports/wave-contents';
 import type { ReadBackOptions } from '../read-until-fresh';
 import type { RunnerLease } from '../ports/runner-lease';
 import type { TenantReader } from '../ports/tenant-reader';
@@ -15,6 +16,8 @@ export interface JobDependencies {
   readonly directoryWriter: DirectoryWriter;
   readonly journal: Journal;
   readonly store: MigrationStore;
+  /** Each wave's frozen contents, read only by the steps that need them (never `status`). */
+  readonly waveContents: WaveContents;
   readonly notifier: Notifier;
   /** Only the lease holder runs approved work; several instances may share the storage. */
   readonly lease: RunnerLease;

@@ -7,11 +7,12 @@ import { errorText } from '../../error-text';
 import { afterWaveEvents } from '../after-wave-events';
 import { countLicenses, type LicenseCount } from '../done-report';
 import { updateRecord } from '../update-record';
+import { userIdsIn } from '../wave-contents';
 import type { JobDependencies } from './job-dependencies';
 
 type StockDependencies = Pick<
   JobDependencies,
-  'reader' | 'journal' | 'store' | 'notifier' | 'now' | 'log'
+  'reader' | 'journal' | 'store' | 'waveContents' | 'notifier' | 'now' | 'log'
 >;
 
 /**
@@ -44,9 +45,8 @@ async function countAndWarn(
   // joiners, if the audit log says the automation licensed them since the waves were frozen.
   const { record: before } = await deps.store.read();
   const frozenAt = since ? wavesFrozenAt(before) : null;
-  const inWaves = new Set(
-    before.waves.flatMap((w) => w.entries.map((e) => e.userId.toLowerCase()))
-  );
+  // Every wave's contents, read after a wave only (never by `status`): who is in no wave.
+  const inWaves = frozenAt ? await userIdsIn(deps.waveContents, before.waves) : new Set<string>();
   const count = await countLicenses(deps.reader, entries, frozenAt ? inWaves : null);
   await updateRecord(deps.store, (record) => ({
     record: withCountedPoint(record, label, deps.now(), count.inventory),

@@ -18,7 +18,10 @@ import { executeWave } from '../execute-wave';
 import { intendedGroupsOf } from '../../domain/intended-groups';
 import { dynamicLicensingGroups } from '../../domain/rule-drift';
 import { updateRecord } from '../update-record';
+import { withContents } from '../wave-contents';
+import { WaveContentsError } from '../ports/wave-contents';
 import type { WaveReport } from '../wave-run';
+import type { Wave } from '../../domain/waves';
 import type { JobDependencies } from './job-dependencies';
 import { postRequestCard, updateWaveCard } from './sign-off-cards';
 import { takeStock } from './take-stock';
@@ -41,9 +44,11 @@ export async function runWaveJob(
   record: MigrationRecord,
   stopping: () => boolean
 ): Promise<void> {
+  const frozen = await contentsOrStop(deps, wave);
+  if (!frozen) return;
   const startedAt = wave.startedAt ?? deps.now().toISOString();
   if (wave.status !== 'running') await startWave(deps, wave, record, startedAt);
-  const { report, stopCause } = await removeDirectAssignments(deps, wave, record, stopping);
+  const { report, stopCause } = await removeDirectAssignments(deps, frozen, record, stopping);
   // Another instance holds the wave now (or this one is shutting down): it records the outcome.
   if (stopCause === 'lease' || report.leaseLost) return;
   // A read back failed: removals are unsettled, so the wave stays running and is tried again.
@@ -60,6 +65,42 @@ export async function runWaveJob(
   await finishWave(deps, wave, result, report);
   await takeStock(deps, `after wave ${wave.number}`, startedAt);
 }
+
+/**
+ * The wave's exact contents, read (and checked against its digest) before anything starts. Contents that
+ * are missing or not what its approval names stop the wave, saying why, with nothing removed; null then.
+ */
+async function contentsOrStop(
+  deps: JobDependencies,
+  wave: StoredWave
+): Promise<(StoredWave & Wave) | null> {
+  try {
+    return await withContents(deps.waveContents, wave);
+  } catch (error) {
+    if (!(error instanceof WaveContentsError)) throw error;
+    deps.log(error.message);
+    const result = await resultOf(deps, wave, error.message);
+    await finishWave(deps, wave, result, {
+      ...NOTHING_RUN,
+      waveNumber: wave.number,
+      stoppedBecause: error.message,
+    });
+    return null;
+  }
+}
+
+/** A run of a wave that did not start. */
+const NOTHING_RUN: WaveReport = {
+  waveNumber: 0,
+  removed: [],
+  skipped: [],
+  restored: [],
+  failed: [],
+  stoppedBecause: null,
+  dryRun: false,
+  retryable: false,
+  leaseLost: false,
+};
 
 async function startWave(
   deps: JobDependencies,
@@ -88,7 +129,7 @@ async function startWave(
  */
 async function removeDirectAssignments(
   deps: JobDependencies,
-  wave: StoredWave,
+  wave: StoredWave & Wave,
   record: MigrationRecord,
   stopping: () => boolean
 ): Promise<{ report: WaveReport; stopCause: StopCause | null }> {

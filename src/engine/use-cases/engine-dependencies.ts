@@ -5,6 +5,7 @@ import type { GroupWriter } from '../ports/group-writer';
 import type { MigrationStore } from '../ports/migration-store';
 import { updateRecord } from '../update-record';
 import type { Notifier } from '../ports/notifier';
+import type { WaveContents } from '../ports/wave-contents';
 import type { PreflightDependencies } from '../preflight';
 import type { ReportStore } from '../ports/report-store';
 import type { TenantReader } from '../ports/tenant-reader';
@@ -25,6 +26,8 @@ export interface MigrationEngineDependencies {
   readonly groupWriter: GroupWriter;
   readonly journal: Journal;
   readonly store: MigrationStore;
+  /** Each wave's frozen contents, read only by the steps that need them (never `status`). */
+  readonly waveContents: WaveContents;
   readonly membership: DirectoryMembership;
   readonly notifier: Notifier;
   /** Where `report` puts its CSV; null where the bot keeps no blobs. */

@@ -12,6 +12,7 @@ import type { PreflightReport } from '../../domain/preflight';
 import { approvalConditions, type ApprovalConditions } from '../../domain/sign-off-requests';
 import { REPORT_HEADER, migrationReport } from '../migration-report';
 import type { VerifyResult } from '../verify-removals';
+import { userNamesIn } from '../wave-contents';
 import type { Access } from './access';
 import { currentRecord, type MigrationEngineDependencies } from './engine-dependencies';
 import { MigrationRefusal } from './migration-refusal';
@@ -108,11 +109,12 @@ export class MigrationReads extends TenantReads {
     const reports = this.deps.reports;
     if (!reports) return null;
     const record = await currentRecord(this.deps);
+    const names = await userNamesIn(this.deps.waveContents, record.waves);
     const entries = await this.deps.journal.entries();
     let rows = 0;
     const { url, expiresAt } = await reports.publish(async (write) => {
       write(csvLine(REPORT_HEADER));
-      rows = await migrationReport(this.deps.reader, entries, record, (r) =>
+      rows = await migrationReport(this.deps.reader, entries, record, names, (r) =>
         write(csvLine([r.id, r.userPrincipalName, r.skuId, r.decision, r.reason, r.wave ?? '']))
       );
     }, this.deps.now());

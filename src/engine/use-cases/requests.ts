@@ -30,6 +30,7 @@ import { splitCandidatesIntoWaves } from '../../domain/wave-candidates';
 import { updateRecord } from '../update-record';
 import { assignPlan, planWithSubjects, recordGroupChoice } from '../group-choice';
 import { verifyDirectRemovals } from '../verify-removals';
+import { saveWaves } from '../wave-contents';
 import type { Access } from './access';
 import { currentRecord, type MigrationEngineDependencies } from './engine-dependencies';
 import { MigrationRefusal, refuseIf } from './migration-refusal';
@@ -116,6 +117,8 @@ export class SignOffRequests {
     const before = await currentRecord(deps);
     refuseIf(proposeWavesRefusal(before));
     const { waves, kept } = await wavesFromVerification(deps, before, sizes);
+    // Each wave's contents in their own blob before the record that names them.
+    await saveWaves(deps.waveContents, waves);
     const wavesBefore = JSON.stringify(before.waves.map((w) => [w.number, w.status]));
     // The record as written comes back from the write: a read after it could fail, and the waves are stored.
     const { request, record } = await updateRecord(deps.store, (stored) => {

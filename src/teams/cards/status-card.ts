@@ -9,6 +9,7 @@ import {
   type StoredWave,
 } from '../../domain/migration-record';
 import { productName } from '../../domain/product-names';
+import { assignmentsIn } from '../../domain/wave-metadata';
 import { describeMoment, windowAt } from '../../domain/release-window';
 import type { MigrationStatus } from '../../engine/migration-engine';
 import { bar, count, moment } from './card-format';
@@ -69,7 +70,7 @@ export function statusCard(status: MigrationStatus): Attachment {
     return {
       number: String(w.number),
       users: count(w.userCount),
-      assignments: w.entries.length,
+      assignments: assignmentsIn(w),
       status: waveStatusText(record, w, status.now),
       followUp: describeFollowUp(w.followUp),
       removed: count(t?.removed ?? 0),

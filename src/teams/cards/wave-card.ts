@@ -7,6 +7,7 @@ import {
   waveSchedule,
   type StoredWave,
 } from '../../domain/migration-record';
+import { assignmentsIn, usersSampleOf } from '../../domain/wave-metadata';
 import type { MigrationStatus } from '../../engine/migration-engine';
 import { count, moment, plural, SAMPLE_ROWS } from './card-format';
 import { summaryCard } from './summary-card';
@@ -18,7 +19,7 @@ export function waveCard(wave: StoredWave, status: MigrationStatus): Attachment 
   const approval = status.record.approvals.find((a) => a.id === wave.approvalId);
   return summaryCard({
     title: `Wave ${wave.number}: ${describeWaveStatus(wave.status)}`,
-    subtitle: `${plural(wave.userCount, 'user', 'users')}, ${plural(wave.entries.length, 'direct assignment', 'direct assignments')}; contents ${wave.digest.slice(0, 12)}.`,
+    subtitle: `${plural(wave.userCount, 'user', 'users')}, ${plural(assignmentsIn(wave), 'direct assignment', 'direct assignments')}; contents ${wave.digest.slice(0, 12)}.`,
     facts: [
       { title: 'Proposed by', value: nameInCard(wave.proposedBy.name) },
       { title: 'Sign-off', value: signOffOf(approval) },
@@ -48,9 +49,9 @@ function waveLines(
   status: MigrationStatus,
   approval: ApprovalRequest | undefined
 ): string[] {
-  const users = [...new Set(wave.entries.map((e) => e.userPrincipalName))];
+  const users = usersSampleOf(wave).slice(0, SAMPLE_ROWS);
   return [
-    `Users: ${users.slice(0, SAMPLE_ROWS).join(', ')}${users.length > SAMPLE_ROWS ? `, and ${count(users.length - SAMPLE_ROWS)} more` : ''}.`,
+    `Users: ${users.join(', ')}${wave.userCount > users.length ? `, and ${count(wave.userCount - users.length)} more` : ''}.`,
     ...(wave.result?.stoppedBecause ? [`Stopped: ${wave.result.stoppedBecause}`] : []),
     ...[
       waveSchedule(status.record, wave, status.now),

@@ -1,5 +1,6 @@
 import type { Attachment } from 'botbuilder';
 import type { StoredWave } from '../../domain/migration-record';
+import { assignmentsIn } from '../../domain/wave-metadata';
 import { count, plural } from './card-format';
 import { summaryCard } from './summary-card';
 
@@ -10,7 +11,7 @@ export function wavesProposedCard(waves: readonly StoredWave[], kept: number): A
     subtitle: 'Each wave is frozen as it is now and released only by its own sign-off.',
     rows: waves.map((w) => ({
       heading: `Wave ${w.number}`,
-      detail: `${plural(w.userCount, 'user', 'users')}, ${plural(w.entries.length, 'direct assignment', 'direct assignments')}`,
+      detail: `${plural(w.userCount, 'user', 'users')}, ${plural(assignmentsIn(w), 'direct assignment', 'direct assignments')}`,
     })),
     footer:
       kept > 0
