@@ -1,3 +1,4 @@
+import { readsOf } from './support/journal-entries';
 import fc from 'fast-check';
 import { executeWave } from '../src/engine/execute-wave';
 import { HeldBackError, type DirectoryWriter } from '../src/engine/directory-writer';
@@ -66,7 +67,7 @@ function scheduledDirectory(
       await later('journal', () => journaled.push(...entries));
       for (const e of entries) await journal.append(e);
     },
-    entries: () => journal.entries(),
+    ...readsOf(journal),
   };
   const writer: DirectoryWriter = {
     readUser: (id) => later(`read ${id}`, () => snapshot(id)),

@@ -3,6 +3,8 @@
  * source and the audit trail; after a crash, an intent without an outcome is reconciled with fresh reads.
  */
 
+import type { JournalSummary } from './journal-summary';
+
 export type RemovalOutcome =
   /** The direct assignment is gone and the user keeps the license through a group. */
   | 'removed'
@@ -83,7 +85,19 @@ export interface Journal {
   append(entry: JournalEntry): Promise<void>;
   /** Several entries in one durable write, where the storage can (a round trip's intents). */
   appendMany?(entries: readonly JournalEntry[]): Promise<void>;
-  entries(): Promise<readonly JournalEntry[]>;
+  /**
+   * The journal folded so far (decisions, removals in flight, each wave's tally), caught up with
+   * storage: only what was appended since the last call is read. Not the entries: at 500,000 users
+   * they would not fit in memory.
+   */
+  summary(): Promise<JournalSummary>;
+  /**
+   * One wave's entries in journal order: its decisions, its intents and the outcomes and restore
+   * intents that refer to them. Read afresh from storage each call, not kept: ask once per job.
+   */
+  waveEntries(waveDigest: string): Promise<readonly JournalEntry[]>;
+  /** Visits every entry in journal order without keeping them (the report). */
+  forEachEntry(visit: (entry: JournalEntry) => void): Promise<void>;
 }
 
 /** Removal intents with no outcome yet, or only "unknown": in flight, to settle from fresh reads. */

@@ -46,7 +46,7 @@ export async function followUpWave(
   } = {}
 ): Promise<FollowUpReport> {
   await settleUnknown(wave, writer, journal, options.readBack);
-  const targets = removedIntentsOf(await journal.entries(), wave.digest);
+  const targets = removedIntentsOf(await journal.waveEntries(wave.digest), wave.digest);
   const skus = new Map((await reader.subscribedSkus()).map((s) => [s.skuId.toLowerCase(), s]));
   const groupNames = await reader.licensingGroupNames();
   const byUser = targetsByUser(targets);
@@ -182,7 +182,7 @@ async function settleUnknown(
   journal: Journal,
   readBack: ReadBackOptions = {}
 ): Promise<void> {
-  const entries = await journal.entries();
+  const entries = await journal.waveEntries(wave.digest);
   const unknownAt = new Map<string, string>();
   for (const e of entries)
     if (e.kind === 'removal-outcome' && e.outcome === 'unknown') unknownAt.set(e.intentId, e.at);

@@ -1,4 +1,4 @@
-import type { JournalEntry, RemovalOutcome } from '../domain/journal';
+import type { Journal, JournalEntry, RemovalOutcome } from '../domain/journal';
 import type { MigrationRecord } from '../domain/migration-record';
 import { intendedGroupsOf } from '../domain/intended-groups';
 import { dynamicLicensingGroups } from '../domain/rule-drift';
@@ -15,15 +15,18 @@ export interface ReportRow {
   readonly wave: number | null;
 }
 
+type Outcome = Extract<JournalEntry, { kind: 'removal-outcome' }>;
+
 export const REPORT_HEADER = ['id', 'userPrincipalName', 'skuId', 'decision', 'reason', 'wave'];
 
 /**
  * Every user's state and decision: each direct assignment still there (with verification's decision
- * and reason) and each one a wave handled (with its latest outcome). Reads only.
+ * and reason) and each one a wave handled (with its latest outcome). Reads only: the journal twice, an
+ * entry at a time (its outcomes, then its intents), never whole.
  */
 export async function migrationReport(
   reader: TenantReader,
-  entries: readonly JournalEntry[],
+  journal: Pick<Journal, 'forEachEntry'>,
   record: MigrationRecord
 ): Promise<ReportRow[]> {
   const verified = await verifyDirectRemovals(
@@ -34,14 +37,16 @@ export async function migrationReport(
   const names = new Map<string, string>();
   for (const wave of record.waves)
     for (const entry of wave.entries) names.set(entry.userId, entry.userPrincipalName);
-  const latest = new Map<string, Extract<JournalEntry, { kind: 'removal-outcome' }>>();
-  for (const entry of entries)
-    if (entry.kind === 'removal-outcome') latest.set(entry.intentId, entry);
+  const latest = new Map<string, Pick<Outcome, 'outcome' | 'reason'>>();
+  await journal.forEachEntry((entry) => {
+    if (entry.kind === 'removal-outcome')
+      latest.set(entry.intentId, { outcome: entry.outcome, reason: entry.reason });
+  });
   const handled = new Map<string, ReportRow>();
-  for (const entry of entries) {
-    if (entry.kind !== 'removal-intended') continue;
+  await journal.forEachEntry((entry) => {
+    if (entry.kind !== 'removal-intended') return;
     const outcome = latest.get(entry.id);
-    if (!outcome) continue;
+    if (!outcome) return;
     handled.set(`${entry.userId}|${entry.skuId}`, {
       id: entry.userId,
       userPrincipalName: names.get(entry.userId) ?? entry.userId,
@@ -50,7 +55,7 @@ export async function migrationReport(
       reason: outcome.reason,
       wave: entry.waveNumber,
     });
-  }
+  });
   const current: ReportRow[] = verified.users.map((row) => ({ ...row, wave: null }));
   // A direct assignment still there supersedes a wave's "skipped" for it; a removal stands on its own.
   const stillDirect = new Set(current.map((r) => `${r.id}|${r.skuId}`));

@@ -5,7 +5,7 @@ import { withCountedPoint } from '../../domain/progress-point';
 import { wavesFrozenAt } from '../../domain/waves-frozen';
 import { errorText } from '../../error-text';
 import { afterWaveEvents } from '../after-wave-events';
-import { countLicenses, type LicenseCount } from '../done-report';
+import { countLicenses, removedAssignmentsIn, type LicenseCount } from '../done-report';
 import { updateRecord } from '../migration-store';
 import type { JobDependencies } from './job-dependencies';
 
@@ -39,7 +39,7 @@ async function countAndWarn(
   label: string,
   since: string | null
 ): Promise<void> {
-  const entries = since ? await deps.journal.entries() : [];
+  const removed = since ? await removedAssignmentsIn(deps.journal) : [];
   // The old automation keeps running: enabled users holding a direct license no wave has are
   // joiners, if the audit log says the automation licensed them since the waves were frozen.
   const { record: before } = await deps.store.read();
@@ -47,7 +47,7 @@ async function countAndWarn(
   const inWaves = new Set(
     before.waves.flatMap((w) => w.entries.map((e) => e.userId.toLowerCase()))
   );
-  const count = await countLicenses(deps.reader, entries, frozenAt ? inWaves : null);
+  const count = await countLicenses(deps.reader, removed, frozenAt ? inWaves : null);
   await updateRecord(deps.store, (record) => ({
     record: withCountedPoint(record, label, deps.now(), count.inventory),
     result: undefined,

@@ -1,7 +1,7 @@
 import { dynamicLicensingGroups } from '../../domain/rule-drift';
 import type { ApprovalRequest, Person } from '../../domain/approvals';
 import { toCsv } from '../../csv';
-import { WaveTallyCounter, type WaveTally } from '../../domain/done-report';
+import type { WaveTally } from '../../domain/done-report';
 import { intendedGroupsOf } from '../../domain/intended-groups';
 import {
   migrationStage,
@@ -43,8 +43,6 @@ export interface PublishedReport {
  * migration's plan taken into account. Open to everyone but `report` and `doctor` (admins).
  */
 export class MigrationReads extends TenantReads {
-  private readonly tallies = new WaveTallyCounter();
-
   constructor(
     private readonly deps: MigrationEngineDependencies,
     private readonly access: Access
@@ -57,7 +55,7 @@ export class MigrationReads extends TenantReads {
     return {
       record,
       stage: migrationStage(record, this.deps.now()),
-      tallies: this.tallies.update(await this.deps.journal.entries()),
+      tallies: (await this.deps.journal.summary()).waveTallies(),
       now: this.deps.now(),
     };
   }
@@ -108,7 +106,7 @@ export class MigrationReads extends TenantReads {
     const reports = this.deps.reports;
     if (!reports) return null;
     const record = await currentRecord(this.deps);
-    const rows = await migrationReport(this.deps.reader, await this.deps.journal.entries(), record);
+    const rows = await migrationReport(this.deps.reader, this.deps.journal, record);
     const csv = toCsv([
       REPORT_HEADER,
       ...rows.map((r) => [r.id, r.userPrincipalName, r.skuId, r.decision, r.reason, r.wave ?? '']),
