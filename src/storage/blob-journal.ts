@@ -9,6 +9,11 @@ const BLOCKS_PER_BLOB = 45_000;
 const ATTEMPTS = 40;
 /** Blobs are read this much at a time: never one buffer or string the size of the journal. */
 const RANGE_BYTES = 4 * 1024 * 1024;
+
+export interface BlobJournalOptions {
+  /** How much of a blob one read asks for (4 MB; smaller in tests, to split lines across reads). */
+  readonly rangeBytes?: number;
+}
 /** Ids of the latest entries kept at least, to recognise our own block after a 412. */
 const TAIL = 64;
 const blobName = (n: number) => `journal/${String(n).padStart(5, '0')}.jsonl`;
@@ -33,7 +38,14 @@ export class BlobJournal implements Journal {
   /** One operation at a time: reading and appending both move `offset`. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly container: ContainerClient) {}
+  private readonly rangeBytes: number;
+
+  constructor(
+    private readonly container: ContainerClient,
+    options: BlobJournalOptions = {}
+  ) {
+    this.rangeBytes = options.rangeBytes ?? RANGE_BYTES;
+  }
 
   async append(entry: JournalEntry): Promise<void> {
     await this.appendMany([entry]);
@@ -66,7 +78,7 @@ export class BlobJournal implements Journal {
       const blob = this.container.getAppendBlobClient(blobName(n));
       const size = await sizeOf(blob);
       if (size === null) return;
-      await readLines(blob, 0, size, (entries) => entries.forEach(visit));
+      await readLines(blob, 0, size, this.rangeBytes, (entries) => entries.forEach(visit));
     }
   }
 
@@ -135,7 +147,7 @@ export class BlobJournal implements Journal {
         throw error;
       }
       if (size > this.offset)
-        await readLines(blob, this.offset, size, (entries, bytes) => {
+        await readLines(blob, this.offset, size, this.rangeBytes, (entries, bytes) => {
           this.fold(entries, keep);
           this.offset += bytes;
         });
@@ -182,11 +194,12 @@ async function readLines(
   blob: AppendBlobClient,
   from: number,
   to: number,
+  rangeBytes: number,
   take: (entries: JournalEntry[], bytes: number) => void
 ): Promise<void> {
   let carry: Buffer = Buffer.alloc(0);
   for (let position = from; position < to;) {
-    const length = Math.min(RANGE_BYTES, to - position);
+    const length = Math.min(rangeBytes, to - position);
     const range = await blob.downloadToBuffer(position, length);
     position += length;
     const data = carry.length > 0 ? Buffer.concat([carry, range]) : range;
