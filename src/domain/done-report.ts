@@ -1,22 +1,15 @@
 import { isNotAutomation, type LicenseChangeEvent } from './automation';
 import type { JournalEntry, RemovalOutcome } from './journal';
+import type { WaveTally } from './journal-summary';
 import type { UserLicenseSnapshot } from './licenses';
+
+export type { WaveTally } from './journal-summary';
 
 /**
  * The end of the migration: what every wave did, and a warning for each direct assignment the old
  * automation made again after its user's wave (the automation must now be switched to adding people to
  * the licensing groups instead, or it keeps undoing the migration).
  */
-
-export interface WaveTally {
-  readonly waveNumber: number;
-  readonly waveDigest: string;
-  readonly approvedBy: string | null;
-  readonly removed: number;
-  readonly skipped: number;
-  readonly restored: number;
-  readonly failed: number;
-}
 
 /** A direct assignment a wave removed and nothing has rolled back. */
 export interface RemovedAssignment {

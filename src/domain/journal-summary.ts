@@ -1,5 +1,15 @@
-import type { WaveTally } from './done-report';
-import type { JournalEntry, RemovalOutcome } from './journal';
+import type { JournalEntry, RemovalOutcome } from './journal-entry';
+
+/** What one wave did, with who approved it. */
+export interface WaveTally {
+  readonly waveNumber: number;
+  readonly waveDigest: string;
+  readonly approvedBy: string | null;
+  readonly removed: number;
+  readonly skipped: number;
+  readonly restored: number;
+  readonly failed: number;
+}
 
 export type RemovalIntent = Extract<JournalEntry, { kind: 'removal-intended' }>;
 export type DecisionEntry = Extract<JournalEntry, { kind: 'wave-decision' | 'approval-decision' }>;
