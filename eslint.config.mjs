@@ -11,6 +11,8 @@ const nodeCommonJsGlobals = {
   console: 'readonly',
   Buffer: 'readonly',
   setTimeout: 'readonly',
+  setInterval: 'readonly',
+  clearInterval: 'readonly',
   fetch: 'readonly',
 };
 

@@ -1,423 +1,251 @@
 // Benchmark: the whole migration at tenant scale against Graph's real throttling limits, time-scaled.
-// For each size, the production bot (`node lib/index.js`, its own process, so its RSS is its own) runs
-// inventory, the group assignment and every removal wave against the tenant simulator (limits on, time
-// running BENCH_TIME_SCALE times faster), with Azurite for its state in this process. Approvals are
-// clicked as an approver would; `status` is asked every 250 ms while the waves run. Then the naive
-// strategy of Microsoft's Graph PowerShell sample (per-user reads and writes, one at a time) runs on
-// a fresh copy of the same tenant, for the ratios. Prints markdown; bench/RESULTS.md keeps a run.
-const { spawn } = require('node:child_process');
-const { readFileSync, writeFileSync } = require('node:fs');
-const { createServer } = require('node:http');
-const path = require('node:path');
+// For each size, the production bot (started as App Service starts it: bench/production-start.js) runs
+// inventory, the group assignment and every removal wave against the tenant simulator (limits and Graph's
+// latency on, time running BENCH_TIME_SCALE times faster), with Azurite for its state in this process
+// (bench/bot-run.js). Then the naive strategy of Microsoft's Graph PowerShell sample (per-user reads and
+// writes, one at a time) runs on a fresh copy of the same tenant (bench/naive-script.js). Prints markdown,
+// each of issue 17's targets beside its result (bench/targets.js), and with BENCH_JSON=<file> the same
+// as JSON; bench/RESULTS.md keeps runs.
+const { writeFileSync } = require('node:fs');
 
-const lib = (file) => require(path.join(__dirname, '..', 'lib', file));
-const { TenantSimulator } = lib('simulator/simulator-server');
-const { DEMO_PEOPLE, DEMO_TENANT_ID } = lib('simulator/scenarios/demo-tenant');
-const { startAzurite } = lib('demo/azurite');
-const { BlobMigrationStore } = lib('storage/blob-migration-store');
-const { openContainer } = lib('storage/blob-container');
-const { createGraphClient } = lib('graph/graph-client');
-const { GraphTenantReader } = lib('graph/graph-tenant-reader');
-const { GraphGroupWriter } = lib('graph/graph-group-writer');
-const { WritePacer } = lib('graph/write-pacer');
-const { planGroups } = lib('engine/plan-groups');
-const { populateAndAssign, waitForProcessing } = lib('engine/populate-and-assign');
-const { LOOPBACK_CERTIFICATE_PATH } = lib('simulator/loopback-certificate');
-const { DEVELOPMENT_TOKEN } = lib('simulator/development-token');
+const { LATENCY, tenantOf } = require('./bench-tenant');
+const { runBot } = require('./bot-run');
+const { meter, since } = require('./graph-meter');
+const { idleByCause } = require('./graph-timeline');
+const { runNaive } = require('./naive-script');
+const { productionCommandLine } = require('./production-start');
+const { CEILING_PER_SECOND, duration, targetRows, targetTable } = require('./targets');
 
 const SIZES = (process.env.BENCH_USERS ?? '1000,10000,100000').split(',').map(Number);
 const SCALE = Number(process.env.BENCH_TIME_SCALE ?? 60);
 /** The naive baseline sends one request at a time; past this size it would take too long to wait for. */
 const NAIVE_MAX = Number(process.env.BENCH_NAIVE_MAX ?? 10000);
-const { ADMIN_GROUP, APPROVER_GROUP, LATENCY, percentile, tenantOf } = require('./bench-tenant');
-const CEILING_PER_SECOND = 3000 / 150;
+/** The naive script's users per Graph second end to end, for sizes it is not run at (else: measured here). */
+const NAIVE_RATE = process.env.BENCH_NAIVE_RATE ? Number(process.env.BENCH_NAIVE_RATE) : null;
+/** How often (real ms) the approver looks for a card to click: "at once" to within this. */
+const CLICK_POLL_MS = Number(process.env.BENCH_CLICK_POLL_MS ?? 20);
 /** Entra ID applies group licenses at about this pace (simulated); queued for this long first. */
 const PROCESSING = { queuedMs: 30_000, usersPerSecond: 100 };
+/**
+ * How far Entra's replicas lag (simulated s): the simulator's reads lag this much and the bot is told the
+ * same bound (GRAPH_REPLICATION_LAG_SECONDS), as an operator sets it for their tenant; 5 s as in the demo.
+ */
+const LAG_SECONDS = Number(process.env.BENCH_LAG_SECONDS ?? 5);
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** What Graph saw: requests by kind (a `$batch` item counts in its own kind too), units, writes, 429s. */
-function meter(simulator) {
-  const kinds = new Map();
-  let removals = 0;
-  const kindOf = (method, url) =>
-    `${method} ${url
-      .replace(/^https?:\/\/[^/]+/, '')
-      .replace(/^\/v1\.0/, '')
-      .replace(/\?.*$/, '')
-      .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, '{id}')}`;
-  simulator.onResponse = (method, url, status) => {
-    const kind = kindOf(method, url);
-    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-    if (kind === 'POST /users/{id}/assignLicense' && status === 200) removals += 1;
-  };
-  let requests = 0;
-  simulator.onRequest = () => (requests += 1);
-  return {
-    snapshot: () => ({
-      at: Date.now(),
-      requests,
-      kinds: new Map(kinds),
-      removals,
-      ...simulator.usage,
-    }),
-  };
-}
-
-function since(before, after) {
-  const kinds = [...after.kinds]
-    .map(([kind, n]) => [kind, n - (before.kinds.get(kind) ?? 0)])
-    .filter(([, n]) => n > 0)
-    .sort((a, b) => b[1] - a[1]);
-  return {
-    realMs: after.at - before.at,
-    requests: after.requests - before.requests,
-    kinds,
-    removals: after.removals - before.removals,
-    resourceUnits: after.resourceUnits - before.resourceUnits,
-    writes: after.writes - before.writes,
-    throttled: after.throttled - before.throttled,
-  };
-}
-
-async function connectorStandIn() {
-  let counter = 0;
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: `sent-${++counter}` }));
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/`, stop: () => server.close() };
-}
-
-function activity(serviceUrl, person, extra) {
-  return {
-    type: 'message',
-    id: `m-${Math.random()}`,
-    channelId: 'msteams',
-    serviceUrl,
-    from: { id: `29:${person.id}`, name: person.name, aadObjectId: person.id },
-    recipient: { id: '28:bot', name: 'License Migration' },
-    conversation: {
-      id: `a:personal-${person.id}`,
-      conversationType: 'personal',
-      tenantId: DEMO_TENANT_ID,
-    },
-    channelData: { tenant: { id: DEMO_TENANT_ID } },
-    ...extra,
-  };
-}
-
-async function runBot(users) {
-  const azurite = await startAzurite();
-  const simulator = new TenantSimulator({
-    tenant: tenantOf(users),
-    timeScale: SCALE,
-    timings: PROCESSING,
-    latency: LATENCY,
-    // e.g. BENCH_FAULTS='latency=5ms:100%': every answer 5 ms late (300 ms of Graph time at 60x).
-    faults: process.env.BENCH_FAULTS,
-  });
-  const graphUrl = await simulator.start();
-  const connector = await connectorStandIn();
-  const port = 40000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, [path.join(__dirname, '..', 'lib', 'index.js')], {
-    env: {
-      PATH: process.env.PATH,
-      GRAPH_BASE_URL: graphUrl,
-      GRAPH_TIME_SCALE: String(SCALE),
-      STORAGE_CONNECTION_STRING: azurite.connectionString,
-      ADMIN_GROUP_ID: ADMIN_GROUP,
-      APPROVER_GROUP_ID: APPROVER_GROUP,
-      PORT: String(port),
-      RUNNER_POLL_SECONDS: '0.2',
-      RUNNER_RETRY_SECONDS: '1',
-      // Each wave's follow-up as soon as it finishes (its reads count in the removal phase); the next
-      // wave's sign-off goes through once it is clean.
-      FOLLOW_UP_AFTER_MINUTES: '0',
-      ALLOW_UNSAFE_TIMINGS: 'true',
-      // e.g. --max-old-space-size=384, to see how the bot fares with a bounded heap
-      NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS ?? '',
-    },
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  while (!/listening on/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`The bot did not start: ${output}`);
-    await sleep(50);
-  }
-  const botUrl = `http://127.0.0.1:${port}/api/messages`;
-  const post = async (body) => {
-    const started = Date.now();
-    const response = await fetch(botUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    await response.text();
-    return Date.now() - started;
-  };
-  const say = (text) => post(activity(connector.url, DEMO_PEOPLE.admin, { text }));
-  const store = new BlobMigrationStore(
-    openContainer({
-      kind: 'connection-string',
-      connectionString: azurite.connectionString,
-      container: 'license-migration',
-    })
+const badSize = SIZES.find((users) => !Number.isInteger(users) || users < 1 || users > 1_000_000);
+if (badSize !== undefined) {
+  console.error(
+    `BENCH_USERS must be sizes from 1 to 1,000,000, separated by commas (got "${process.env.BENCH_USERS}"); nothing was run.`
   );
-  const approvePending = async () => {
-    const { record } = await store.read();
-    for (const request of record.approvals.filter((a) => a.status === 'pending')) {
-      await post(
-        activity(connector.url, DEMO_PEOPLE.approver1, {
-          type: 'invoke',
-          name: 'adaptiveCard/action',
-          text: undefined,
-          value: {
-            action: {
-              type: 'Action.Execute',
-              verb: 'approve',
-              data: { approvalId: request.id, digest: request.subject.digest },
-            },
-            trigger: 'manual',
-          },
+  process.exit(2);
+}
+if (!(LAG_SECONDS >= 0)) {
+  console.error(
+    `BENCH_LAG_SECONDS must be the replicas' lag in simulated seconds, 0 or more (got "${process.env.BENCH_LAG_SECONDS}"); nothing was run.`
+  );
+  process.exit(2);
+}
+if (NAIVE_RATE !== null && !(NAIVE_RATE > 0)) {
+  console.error(
+    `BENCH_NAIVE_RATE must be the naive script's users per Graph second, above 0 (got "${process.env.BENCH_NAIVE_RATE}"); nothing was run.`
+  );
+  process.exit(2);
+}
+
+/** Real ms of this run in Graph seconds. */
+const graphSeconds = (realMs) => (realMs * SCALE) / 1000;
+
+/** The command that reproduces this run. */
+const command = () =>
+  [
+    ...Object.entries(process.env)
+      .filter(([name]) => name.startsWith('BENCH_'))
+      .sort()
+      .map(([name, value]) => `${name}=${/[\s'"$]/.test(value) ? `'${value}'` : value}`),
+    'node',
+    ...process.execArgv,
+    'bench/migration.js',
+  ].join(' ');
+
+/** The phases table: the bot's phases, then the naive script's beside them. */
+function phaseTable(ours, naive) {
+  const rate = (p) => p.removals / graphSeconds(p.realMs);
+  const removalRate = (p) =>
+    `${rate(p).toFixed(1)} (${((rate(p) / CEILING_PER_SECOND) * 100).toFixed(0)} %)`;
+  const lines = [
+    '| phase | requests | resource units | writes | throttled (429) | time | removals/s (of 20/s ceiling) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const [name, p] of Object.entries(ours.phases))
+    lines.push(
+      `| ${name} | ${p.requests} | ${p.resourceUnits} | ${p.writes} | ${p.throttled} | ${duration(graphSeconds(p.realMs))} | ${name === 'waves' ? removalRate(p) : ''} |`
+    );
+  for (const [name, p] of Object.entries(naive?.phases ?? {})) {
+    const ourPhase = ours.phases[name];
+    lines.push(
+      `| naive ${name} | ${p.requests} (${(p.requests / Math.max(1, ourPhase.requests)).toFixed(1)}x) | ${p.resourceUnits} | ${p.writes} | ${p.throttled} | ${duration(graphSeconds(p.realMs))} (${(p.realMs / Math.max(1, ourPhase.realMs)).toFixed(1)}x) | ${name === 'waves' ? removalRate(p) : ''} |`
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Where Graph sat idle (no request in flight, no processing), by what came before and after. */
+function idleLines(ours) {
+  const total = graphSeconds(ours.realMs);
+  const idle = graphSeconds(ours.idle.idleMs);
+  const aroundClicks = ours.idle.stretches.filter((s) =>
+    s.marks.some((m) => m.startsWith('click'))
+  );
+  const clickIdle = graphSeconds(aroundClicks.reduce((sum, s) => sum + s.ms, 0));
+  const causes = idleByCause(ours.idle.stretches).slice(0, 8);
+  return [
+    `Graph idle (no request of the bot in flight, no group license processing): ${duration(idle)} of ${duration(total)} ` +
+      `(${((idle / total) * 100).toFixed(0)} %), in ${ours.idle.stretches.length} stretches; ` +
+      `${duration(clickIdle)} of it in stretches with a sign-off click in them (${ours.signOffs.length} cards, clicked within ${CLICK_POLL_MS} ms real of being clickable). Largest causes:`,
+    ...causes.map((c) => `- ${duration(graphSeconds(c.ms))} in ${c.count} stretch(es): ${c.cause}`),
+  ].join('\n');
+}
+
+/** The naive script's measured or extrapolated end to end, for the target. */
+function naiveFor(users, naive, largestNaive) {
+  if (naive)
+    return {
+      measured: true,
+      inventorySeconds: graphSeconds(naive.phases.inventory.realMs),
+      removalSeconds: graphSeconds(naive.phases.waves.realMs),
+    };
+  if (NAIVE_RATE)
+    return { measured: false, usersPerSecond: NAIVE_RATE, source: 'BENCH_NAIVE_RATE' };
+  if (largestNaive)
+    return {
+      measured: false,
+      usersPerSecond: largestNaive.usersPerSecond,
+      source: `the ${largestNaive.users.toLocaleString('en-US')}-user naive run above`,
+    };
+  return null;
+}
+
+async function benchmark(users, largestNaive) {
+  const tenant = tenantOf(users);
+  const processing = PROCESSING;
+  const ours = await runBot({
+    tenant,
+    scale: SCALE,
+    processing,
+    latency: LATENCY,
+    lagSeconds: LAG_SECONDS,
+    clickPollMs: CLICK_POLL_MS,
+  });
+  const naive =
+    users <= NAIVE_MAX
+      ? await runNaive({
+          tenant: tenantOf(users),
+          scale: SCALE,
+          processing,
+          latency: LATENCY,
+          meter,
+          since,
         })
-      );
-    }
+      : null;
+  // One write per user whose direct licenses go (assignLicense removes all of a user's SKUs at once).
+  const removals = ours.phases.waves.removals;
+  const run = {
+    users,
+    population: ours.population,
+    removals,
+    waveSeconds: graphSeconds(ours.waves.reduce((sum, w) => sum + w.runningMs, 0)),
+    throttled: Object.values(ours.phases).reduce((sum, p) => sum + p.throttled, 0),
+    totalSeconds: graphSeconds(ours.realMs),
+    naive: naiveFor(users, naive, largestNaive),
+    peakRssMb: ours.peakRssMb,
+    statusP95Ms: ours.status.p95,
+    processing,
+    // Each follow-up waits the replicas' lag bound before it reads (GRAPH_REPLICATION_LAG_SECONDS).
+    followUpWaits: { waits: Math.max(0, ours.waves.length - 1), lagSeconds: LAG_SECONDS },
   };
-  const until = async (condition, what) => {
-    for (;;) {
-      const { record } = await store.read();
-      if (condition(record)) return;
-      if (child.exitCode !== null) throw new Error(`The bot stopped during ${what}: ${output}`);
-      await approvePending();
-      await sleep(200);
-    }
-  };
-
-  const graph = meter(simulator);
-  const phases = {};
-  let mark = graph.snapshot();
-  const phase = (name) => {
-    const now = graph.snapshot();
-    phases[name] = since(mark, now);
-    mark = now;
-  };
-
-  await say('inventory');
-  phase('inventory');
-  const membersBefore = memberCount(simulator);
-  await say('assign');
-  await until(
-    (r) => r.assign && ['completed', 'failed'].includes(r.assign.status),
-    'the group assignment'
-  );
-  phase('assign');
-  const population = {
-    members: memberCount(simulator) - membersBefore,
-    groups: Object.keys((await store.read()).record.assign?.groupIds ?? {}).length,
-    writes: phases.assign.kinds.find(([kind]) => kind === 'PATCH /groups/{id}')?.[1] ?? 0,
-  };
-  await say('waves');
-  const latencies = [];
-  let polling = true;
-  const poller = (async () => {
-    while (polling) {
-      latencies.push(await say('status'));
-      await sleep(250);
-    }
-  })();
-  await until(
-    (r) => r.waves.length > 0 && r.waves.every((w) => ['completed', 'stopped'].includes(w.status)),
-    'the waves'
-  );
-  polling = false;
-  await poller;
-  phase('waves');
-  const { record } = await store.read();
-  const peakRssMb =
-    Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) /
-    1024;
-  child.kill('SIGTERM');
-  // BENCH_BOT_LOG=<file>: what the bot printed, to see why a run was slow.
-  if (process.env.BENCH_BOT_LOG) writeFileSync(process.env.BENCH_BOT_LOG, output);
-  await new Promise((resolve) => child.once('exit', resolve));
-  await simulator.stop();
-  connector.stop();
-  await azurite.stop();
-  return {
-    phases,
-    population,
-    peakRssMb,
-    status: {
-      p50: percentile(latencies, 50),
-      p95: percentile(latencies, 95),
-      samples: latencies.length,
-    },
-    waves: record.waves.map((w) => ({
-      number: w.number,
-      users: w.userCount,
-      status: w.status,
-      runningMs: Date.parse(w.finishedAt) - Date.parse(w.startedAt),
-      ...w.result,
-    })),
-    assign: record.assign?.status,
-  };
+  return { ours, naive, run, ...targetRows(run) };
 }
 
-/** Members of every group in the tenant (direct). */
-const memberCount = (simulator) =>
-  [...simulator.directory.groups.values()].reduce((n, g) => n + g.members.size, 0);
-
-/** Microsoft's PowerShell sample, in effect: every user read on its own, every removal sent on its own. */
-async function runNaive(users) {
-  const simulator = new TenantSimulator({
-    tenant: tenantOf(users),
-    timeScale: SCALE,
-    timings: PROCESSING,
-    latency: LATENCY,
-  });
-  const baseUrl = await simulator.start();
-  const client = createGraphClient(
-    {
-      baseUrl,
-      credential: { kind: 'development-token', token: DEVELOPMENT_TOKEN },
-      trustedCertificatePath: LOOPBACK_CERTIFICATE_PATH,
-    },
-    { writableForMs: () => Infinity }
-  );
-  // The groups are made the same way for both, outside the measurement.
-  const writer = new GraphGroupWriter(
-    client,
-    baseUrl,
-    new WritePacer({ writes: 3000, windowMs: 150_000 / SCALE })
-  );
-  const populated = await populateAndAssign(
-    await planGroups(new GraphTenantReader(client)),
-    writer
-  );
-  await waitForProcessing(
-    populated.groups.map((g) => g.groupId),
-    writer,
-    { pollMs: 500, timeoutMs: 3_600_000 }
-  );
-  const graph = meter(simulator);
-  const phases = {};
-  let mark = graph.snapshot();
-  let failedForThrottling = 0;
-  const call = async (request) => {
-    try {
-      return await request();
-    } catch (error) {
-      if (error.statusCode === 429) failedForThrottling += 1;
-      else throw error;
-      return null;
-    }
-  };
-  // Inventory: list the users, then each one's license details.
-  const ids = [];
-  let page = await client.api('/users').select(['id']).top(999).get();
-  for (;;) {
-    ids.push(...page.value.map((u) => u.id));
-    if (!page['@odata.nextLink']) break;
-    page = await client.api(page['@odata.nextLink']).get();
-  }
-  for (const id of ids) await call(() => client.api(`/users/${id}/licenseDetails`).get());
-  let now = graph.snapshot();
-  phases.inventory = since(mark, now);
-  mark = now;
-  // Removal: read the user, then remove each direct SKU that a group also gives.
-  for (const id of ids) {
-    const user = await call(() =>
-      client.api(`/users/${id}`).select(['id', 'licenseAssignmentStates']).get()
+function print(users, { ours, naive, rows }) {
+  console.log(`\n### ${users.toLocaleString('en-US')} users\n`);
+  console.log(phaseTable(ours, naive));
+  if (naive)
+    console.log(
+      `\nNaive requests that failed for throttling (after the SDK's retries): ${naive.failedForThrottling}.`
     );
-    const states = user?.licenseAssignmentStates ?? [];
-    const inherited = new Set(
-      states.filter((s) => s.assignedByGroup && s.state === 'Active').map((s) => s.skuId)
-    );
-    const direct = states
-      .filter((s) => !s.assignedByGroup && inherited.has(s.skuId))
-      .map((s) => s.skuId);
-    if (direct.length > 0)
-      await call(() =>
-        client.api(`/users/${id}/assignLicense`).post({ addLicenses: [], removeLicenses: direct })
-      );
-  }
-  now = graph.snapshot();
-  phases.waves = since(mark, now);
-  await simulator.stop();
-  return { phases, failedForThrottling };
-}
-
-const realTime = (ms) => {
-  const seconds = (ms * SCALE) / 1000;
-  return seconds >= 3600
-    ? `${(seconds / 3600).toFixed(1)} h`
-    : seconds >= 60
-      ? `${(seconds / 60).toFixed(1)} min`
-      : `${seconds.toFixed(0)} s`;
-};
-const writeRate = (p) => p.removals / ((p.realMs * SCALE) / 1000);
-
-(async () => {
+  else console.log(`\nNaive script not run (above BENCH_NAIVE_MAX=${NAIVE_MAX}).`);
+  const minimumInventory = Math.ceil((users + 2) / 999) + 2; // pages of users, SKUs, audit log
   console.log(
-    `Migration at tenant scale: Graph's limits on, Graph's latency ${LATENCY ? 'on' : 'off'}, simulated time ${SCALE}x real time (times below are scaled back to real time).`
-  );
-  for (const users of SIZES) {
-    const ours = await runBot(users);
-    const naive = users <= NAIVE_MAX ? await runNaive(users) : null;
-    console.log(`\n### ${users.toLocaleString('en-US')} users\n`);
-    console.log(
-      '| phase | requests | resource units | writes | throttled (429) | time | removals/s (of 20/s ceiling) |'
-    );
-    console.log('|---|---:|---:|---:|---:|---:|---:|');
-    for (const [name, p] of Object.entries(ours.phases)) {
-      const rate =
-        name === 'waves'
-          ? `${writeRate(p).toFixed(1)} (${((writeRate(p) / CEILING_PER_SECOND) * 100).toFixed(0)} %)`
-          : '';
-      console.log(
-        `| ${name} | ${p.requests} | ${p.resourceUnits} | ${p.writes} | ${p.throttled} | ${realTime(p.realMs)} | ${rate} |`
-      );
-    }
-    if (naive) {
-      for (const [name, p] of Object.entries(naive.phases)) {
-        const ourPhase = ours.phases[name];
-        console.log(
-          `| naive ${name} | ${p.requests} (${(p.requests / Math.max(1, ourPhase.requests)).toFixed(1)}x) | ${p.resourceUnits} | ${p.writes} | ${p.throttled} | ${realTime(p.realMs)} (${(p.realMs / Math.max(1, ourPhase.realMs)).toFixed(1)}x) | ${name === 'waves' ? `${writeRate(p).toFixed(1)} (${((writeRate(p) / CEILING_PER_SECOND) * 100).toFixed(0)} %)` : ''} |`
-        );
-      }
-      console.log(
-        `\nNaive requests that failed for throttling (after the SDK's retries): ${naive.failedForThrottling}.`
-      );
-    }
-    const minimumInventory = Math.ceil((users + 2) / 999) + 2; // pages of users, SKUs, audit log
-    console.log(
-      `\nInventory requests: ${ours.phases.inventory.requests} (minimum ${minimumInventory}: ${(ours.phases.inventory.requests / minimumInventory).toFixed(2)}x). ` +
-        `Removals: ${ours.phases.waves.removals} in ${ours.waves.length} waves (${ours.waves.map((w) => w.users).join(', ')} users), ` +
-        `${(ours.phases.waves.removals / ((ours.waves.reduce((sum, w) => sum + w.runningMs, 0) * SCALE) / 1000)).toFixed(1)} removals/s while a wave runs ` +
-        `(${((ours.phases.waves.removals / ((ours.waves.reduce((sum, w) => sum + w.runningMs, 0) * SCALE) / 1000) / CEILING_PER_SECOND) * 100).toFixed(0)} % of the ceiling). ` +
-        `Bot peak RSS: ${ours.peakRssMb.toFixed(0)} MB. ` +
-        `status while waves ran: p50 ${ours.status.p50} ms, p95 ${ours.status.p95} ms (${ours.status.samples} samples).`
-    );
-    const { members, groups, writes } = ours.population;
-    const populationTarget = 1.05 * Math.ceil(members / 20) + groups;
-    console.log(
-      `Group population: ${members} members added to ${groups} groups in ${writes} writes ` +
-        `(target ≤ 1.05 × ⌈members / 20⌉ + groups = ${populationTarget.toFixed(0)}: ${writes <= populationTarget ? 'met' : 'missed'}).`
-    );
-    console.log(
+    `Inventory requests: ${ours.phases.inventory.requests} (minimum ${minimumInventory}). ` +
+      `${ours.waves.length} waves (${ours.waves.map((w) => w.users).join(', ')} users). ` +
+      `status while waves ran: p50 ${ours.status.p50} ms, p95 ${ours.status.p95} ms (${ours.status.samples} samples). ` +
       `Requests by kind (waves): ${ours.phases.waves.kinds
         .slice(0, 6)
         .map(([k, n]) => `${k} ${n}`)
         .join('; ')}.`
-    );
+  );
+  console.log(`\n#### Against the targets (${users.toLocaleString('en-US')} users, this run)\n`);
+  console.log(targetTable(rows));
+  console.log(`\n${idleLines(ours)}`);
+}
+
+(async () => {
+  console.log(`Command: ${command()}`);
+  console.log(`The bot started as in production: ${productionCommandLine()}.`);
+  console.log(
+    `Migration at tenant scale: Graph's limits on, Graph's latency ${LATENCY ? 'on' : 'off'}, simulated time ${SCALE}x real time (times below are scaled back to real time), replicas ${LAG_SECONDS} s behind (the bot told so). ` +
+      `Entra's processing model: queued ${PROCESSING.queuedMs / 1000} s, then ${PROCESSING.usersPerSecond} users/s per group.`
+  );
+  const results = [];
+  let largestNaive = null;
+  for (const users of SIZES) {
+    const result = await benchmark(users, largestNaive);
+    if (result.run.naive?.measured && users >= (largestNaive?.users ?? 0))
+      largestNaive = {
+        users,
+        usersPerSecond:
+          users / (result.run.naive.inventorySeconds + result.run.naive.removalSeconds),
+      };
+    print(users, result);
+    results.push(jsonOf(result));
+    // BENCH_JSON=<file>: every size so far, written after each so a long run leaves what it measured.
+    if (process.env.BENCH_JSON)
+      writeFileSync(
+        process.env.BENCH_JSON,
+        `${JSON.stringify({ command: command(), at: new Date().toISOString(), scale: SCALE, lagSeconds: LAG_SECONDS, latency: Boolean(LATENCY), processing: PROCESSING, production: productionCommandLine(), sizes: results }, null, 2)}\n`
+      );
   }
 })().catch((error) => {
   console.error(error);
   process.exit(1);
 });
+
+/** One size's results as JSON: the targets, the phases (kinds as objects), the idle causes. */
+function jsonOf({ ours, naive, run, rows, bound }) {
+  const phase = (p) => ({
+    ...p,
+    graphSeconds: graphSeconds(p.realMs),
+    kinds: Object.fromEntries(p.kinds),
+  });
+  const phases = (ps) => Object.fromEntries(Object.entries(ps).map(([n, p]) => [n, phase(p)]));
+  return {
+    users: run.users,
+    targets: rows,
+    lowerBound: bound,
+    run,
+    phases: phases(ours.phases),
+    naive: naive
+      ? { phases: phases(naive.phases), failedForThrottling: naive.failedForThrottling }
+      : null,
+    waves: ours.waves,
+    status: ours.status,
+    signOffs: ours.signOffs,
+    idle: {
+      graphSeconds: graphSeconds(ours.idle.idleMs),
+      causes: idleByCause(ours.idle.stretches).map((c) => ({
+        ...c,
+        graphSeconds: graphSeconds(c.ms),
+      })),
+    },
+  };
+}

@@ -117,7 +117,9 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
     httpsOnly: true
     siteConfig: {
       linuxFxVersion: linuxFxVersion
-      appCommandLine: 'node lib/index.js'
+      // The heap bound keeps the process under 512 MB of RSS (heap + code + buffers), measured by
+      // bench/migration.js, which starts the bot with these flags; package.json's start:bot is the same.
+      appCommandLine: 'node --max-old-space-size=384 lib/index.js'
       alwaysOn: true
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
