@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { removedIntentsOf } from '../domain/done-report';
 import { checkRemovedAssignment, type FollowUpFinding } from '../domain/follow-up';
-import { inFlightRemovals, type Journal, type JournalEntry } from '../domain/journal';
+import type { Journal, JournalEntry } from '../domain/journal';
 import type { SkuSnapshot, UserLicenseSnapshot } from '../domain/licenses';
 import { productName } from '../domain/product-names';
 import type { AssignState } from '../domain/migration-record';
@@ -182,13 +182,9 @@ async function settleUnknown(
   journal: Journal,
   readBack: ReadBackOptions = {}
 ): Promise<void> {
-  const entries = await journal.waveEntries(wave.digest);
-  const unknownAt = new Map<string, string>();
-  for (const e of entries)
-    if (e.kind === 'removal-outcome' && e.outcome === 'unknown') unknownAt.set(e.intentId, e.at);
-  const unknown = inFlightRemovals(entries).filter(
-    (i) => i.waveDigest === wave.digest && unknownAt.has(i.id)
-  );
+  const unsure = (await journal.summary()).inFlight(wave.digest).filter((f) => f.unknownAt);
+  const unknownAt = new Map(unsure.map((f) => [f.intent.id, f.unknownAt ?? '']));
+  const unknown = unsure.map((f) => f.intent);
   if (unknown.length === 0) return;
   const { lagBoundMs, now } = readBackOf(readBack);
   const sentBy = (intentId: string) => unknownAt.get(intentId) ?? '';

@@ -3,7 +3,7 @@ import { removedAssignments, removedIntentsOf, waveTallies } from '../../src/dom
 import { awaitingPutBack } from '../../src/domain/give-back';
 import { inFlightRemovals, type JournalEntry, type RemovalOutcome } from '../../src/domain/journal';
 import { JournalSummary } from '../../src/domain/journal-summary';
-import { isWaveApproved, settledKeysOf } from '../../src/domain/wave-journal';
+import { SettledKeysFold, isWaveApproved, settledKeysOf } from '../../src/domain/wave-journal';
 import { removedAssignmentsIn } from '../../src/engine/done-report';
 import { InMemoryJournal } from '../../src/storage/in-memory-journal';
 
@@ -169,6 +169,9 @@ describe('the journal summary, folded entry by entry', () => {
           const wave = await journal.waveEntries(digest);
           expect(settledKeysOf(wave, digest)).toEqual(settledKeysOf(entries, digest));
           expect(removedIntentsOf(wave, digest)).toEqual(removedIntentsOf(entries, digest));
+          const fold = new SettledKeysFold(digest, (await journal.summary()).decisions());
+          for (const entry of entries) fold.add(entry);
+          expect(fold.result()).toEqual(settledKeysOf(entries, digest));
         }
         expect(await removedAssignmentsIn(journal)).toEqual(removedAssignments(entries));
       }),
