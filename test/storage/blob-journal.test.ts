@@ -183,7 +183,55 @@ describe('the journal and the record in Azure Blob Storage (Azurite)', () => {
     });
     expect((await journal.summary()).inFlight().map((f) => f.intent.id)).toEqual(['late']);
   });
+  it('recognises its own block after a retry answered 412, and keeps it once', async () => {
+    const retried = BlobServiceClient.fromConnectionString(
+      azurite.connectionString
+    ).getContainerClient('journal-retried');
+    await new BlobJournal(retried).appendMany(
+      Array.from({ length: 30 }, (_, i) => entry(`before-${i}`))
+    );
+    const journal = new BlobJournal(timingOutOnce(retried));
+    // More entries in the block than the few ids a journal remembers by default.
+    const block = Array.from({ length: 100 }, (_, i) => entry(`block-${i}`));
+    await journal.appendMany(block);
+    await journal.append(entry('after'));
+    const ids = (await new BlobJournal(retried).entries()).map((e) => e.id);
+    expect(ids).toEqual([
+      ...Array.from({ length: 30 }, (_, i) => `before-${i}`),
+      ...block.map((e) => e.id),
+      'after',
+    ]);
+    expect((await journal.summary()).decisions()).toHaveLength(131);
+  });
 });
+
+/**
+ * A container whose first append is committed but answered as if it timed out and the SDK's retry got
+ * 412 (the block is there, at the position the retry asked for).
+ */
+function timingOutOnce(container: ContainerClient): ContainerClient {
+  let armed = true;
+  return new Proxy(container, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target) as unknown;
+      if (property !== 'getAppendBlobClient' || typeof value !== 'function')
+        return typeof value === 'function' ? value.bind(target) : value;
+      return (name: string) => {
+        const blob = target.getAppendBlobClient(name);
+        const appendBlock = blob.appendBlock.bind(blob);
+        blob.appendBlock = async (...args: Parameters<typeof appendBlock>) => {
+          const answer = await appendBlock(...args);
+          if (!armed) return answer;
+          armed = false;
+          throw Object.assign(new Error('The condition specified was not met.'), {
+            statusCode: 412,
+          });
+        };
+        return blob;
+      };
+    },
+  });
+}
 
 /** "Unknown, re-checking" entries the waves journal: one in seven of each round trip of 20. */
 function countUnknown(): number {
