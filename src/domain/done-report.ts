@@ -1,23 +1,16 @@
 import { isNotAutomation, type LicenseChangeEvent } from './automation';
 import type { JournalEntry, RemovalOutcome } from './journal';
+import type { WaveTally } from './journal-summary';
 import type { UserLicenseSnapshot } from './licenses';
 import { holdsDirectly } from './direct-assignment';
+
+export type { WaveTally } from './journal-summary';
 
 /**
  * The end of the migration: what every wave did, and a warning for each direct assignment the old
  * automation made again after its user's wave (the automation must now be switched to adding people to
  * the licensing groups instead, or it keeps undoing the migration).
  */
-
-export interface WaveTally {
-  readonly waveNumber: number;
-  readonly waveDigest: string;
-  readonly approvedBy: string | null;
-  readonly removed: number;
-  readonly skipped: number;
-  readonly restored: number;
-  readonly failed: number;
-}
 
 /** A direct assignment a wave removed and nothing has rolled back. */
 export interface RemovedAssignment {
@@ -82,65 +75,6 @@ export function waveTallies(entries: readonly JournalEntry[]): WaveTally[] {
   }
   return [...tallies.values()].sort((a, b) => a.waveNumber - b.waveNumber);
 }
-
-/**
- * `waveTallies`, kept up to date as the journal grows: each call reads only the entries appended since
- * the last one. `status` asks while a wave runs, and at 100,000 users the journal holds 250,000 entries.
- * The journal only ever grows at the end, so an index is enough to know what is new.
- */
-export class WaveTallyCounter {
-  private seen = 0;
-  private readonly intents = new Map<string, Intent>();
-  private readonly latest = new Map<string, Exclude<RemovalOutcome, 'unknown'>>();
-  private readonly tallies = new Map<string, WaveTally>();
-
-  update(entries: readonly JournalEntry[]): WaveTally[] {
-    if (entries.length < this.seen) this.reset();
-    for (let i = this.seen; i < entries.length; i++) this.add(entries[i]);
-    this.seen = entries.length;
-    return [...this.tallies.values()].sort((a, b) => a.waveNumber - b.waveNumber);
-  }
-
-  private add(entry: JournalEntry): void {
-    if (entry.kind === 'wave-decision' && entry.decision === 'approved') {
-      const tally = this.tallies.get(entry.waveDigest);
-      this.tallies.set(entry.waveDigest, {
-        ...(tally ?? emptyTally(entry.waveNumber, entry.waveDigest)),
-        approvedBy: entry.by,
-      });
-    } else if (entry.kind === 'removal-intended') {
-      this.intents.set(entry.id, entry);
-    } else if (entry.kind === 'removal-outcome' && entry.outcome !== 'unknown') {
-      const intent = this.intents.get(entry.intentId);
-      if (!intent) return;
-      const tally =
-        this.tallies.get(intent.waveDigest) ?? emptyTally(intent.waveNumber, intent.waveDigest);
-      const before = this.latest.get(entry.intentId);
-      const counts = { ...tally };
-      if (before) counts[before] -= 1;
-      counts[entry.outcome] += 1;
-      this.latest.set(entry.intentId, entry.outcome);
-      this.tallies.set(intent.waveDigest, counts);
-    }
-  }
-
-  private reset(): void {
-    this.seen = 0;
-    this.intents.clear();
-    this.latest.clear();
-    this.tallies.clear();
-  }
-}
-
-const emptyTally = (waveNumber: number, waveDigest: string): WaveTally => ({
-  waveNumber,
-  waveDigest,
-  approvedBy: null,
-  removed: 0,
-  skipped: 0,
-  restored: 0,
-  failed: 0,
-});
 
 /** The intents of one wave whose direct assignment is removed now (nothing put it back since). */
 export function removedIntentsOf(entries: readonly JournalEntry[], waveDigest: string): Intent[] {

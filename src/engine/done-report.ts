@@ -1,14 +1,12 @@
 import type { LicenseChangeEvent } from '../domain/automation';
 import {
   reassignedAfterWaves,
-  removedAssignments,
-  waveTallies,
   type ReassignmentWarning,
   type RemovedAssignment,
   type WaveTally,
 } from '../domain/done-report';
 import { InventoryTally, type Inventory } from '../domain/inventory';
-import type { Journal, JournalEntry } from '../domain/journal';
+import type { Journal } from '../domain/journal';
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import { errorText } from '../error-text';
 import type { TenantReader } from './ports/tenant-reader';
@@ -26,7 +24,7 @@ export interface DoneReport {
 /** One pass over every user: how each SKU is held, and who holds something directly again. */
 export interface LicenseCount {
   readonly inventory: Inventory;
-  /** The direct assignments the waves removed (from the journal entries given). */
+  /** The direct assignments the waves removed (as given). */
   readonly removed: readonly RemovedAssignment[];
   /** Users a wave removed a direct assignment from who hold one directly again, by lower-case id. */
   readonly directAgain: ReadonlyMap<string, UserLicenseSnapshot>;
@@ -40,10 +38,9 @@ export interface LicenseCount {
  */
 export async function countLicenses(
   reader: TenantReader,
-  entries: readonly JournalEntry[],
+  removed: readonly RemovedAssignment[],
   waveUserIds: ReadonlySet<string> | null = null
 ): Promise<LicenseCount> {
-  const removed = removedAssignments(entries);
   const removedUsers = new Set(removed.map((r) => r.userId.toLowerCase()));
   const tally = new InventoryTally(await reader.subscribedSkus());
   const directAgain = new Map<string, UserLicenseSnapshot>();
@@ -82,8 +79,7 @@ export async function buildDoneReport(
   journal: Journal,
   options: { ignoreActors?: readonly string[] } = {}
 ): Promise<DoneReport> {
-  const entries = await journal.entries();
-  const count = await countLicenses(reader, entries);
+  const count = await countLicenses(reader, await removedAssignmentsIn(journal));
   const firstRemoval = count.removed.reduce<string | null>(
     (first, r) => (first === null || r.removedAt < first ? r.removedAt : first),
     null
@@ -94,7 +90,7 @@ export async function buildDoneReport(
       : await licenseEventsSince(reader, firstRemoval);
   return {
     inventory: count.inventory,
-    waves: waveTallies(entries),
+    waves: (await journal.summary()).waveTallies(),
     reassigned: reassignedAfterWaves(
       count.removed,
       count.directAgain,
@@ -103,4 +99,31 @@ export async function buildDoneReport(
     ),
     auditLogProblem: audit.problem,
   };
+}
+
+/**
+ * The direct assignments the waves removed and nothing put back, in journal order, read an entry at a
+ * time: the summary says which intents stand at "removed", the read says whose and since when.
+ */
+export async function removedAssignmentsIn(
+  journal: Pick<Journal, 'summary' | 'forEachEntry'>
+): Promise<RemovedAssignment[]> {
+  const summary = await journal.summary();
+  const removed = new Map<
+    string,
+    { -readonly [K in keyof RemovedAssignment]: RemovedAssignment[K] }
+  >();
+  await journal.forEachEntry((e) => {
+    if (e.kind === 'removal-intended' && summary.latestOutcomeOf(e.id) === 'removed')
+      removed.set(e.id, {
+        userId: e.userId,
+        skuId: e.skuId,
+        waveNumber: e.waveNumber,
+        removedAt: '',
+      });
+    const intent =
+      e.kind === 'removal-outcome' && e.outcome === 'removed' ? removed.get(e.intentId) : undefined;
+    if (intent && e.kind === 'removal-outcome') intent.removedAt = e.at;
+  });
+  return [...removed.values()].filter((r) => r.removedAt !== '');
 }

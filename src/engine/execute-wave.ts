@@ -6,7 +6,7 @@ import {
   RoundTripTime,
   type RoundTripLimits,
 } from '../domain/round-trip-concurrency';
-import { isWaveApproved, settledKeysOf } from '../domain/wave-journal';
+import { SettledKeysFold } from '../domain/wave-journal';
 import type { Wave, WaveEntry } from '../domain/waves';
 import { CHUNK } from './directory-calls';
 import type { DirectoryWriter } from './ports/directory-writer';
@@ -71,7 +71,7 @@ export async function executeWave(
 ): Promise<WaveReport> {
   const now = options.now ?? (() => new Date());
   const dryRun = options.dryRun ?? false;
-  if (!dryRun && !isWaveApproved(await journal.entries(), wave)) {
+  if (!dryRun && !(await journal.summary()).isWaveApproved(wave.digest)) {
     throw new WaveNotApprovedError(
       `Wave ${wave.number} (digest ${wave.digest.slice(0, 12)}) has no approval for its exact contents; nothing was removed.`
     );
@@ -97,7 +97,7 @@ export async function executeWave(
     }
     if (stop) run.stopAfterLoss(stop);
   }
-  const { done, restoredEarlier } = settledKeysOf(await journal.entries(), wave.digest);
+  const { done, restoredEarlier } = await settledKeysIn(journal, wave.digest);
   if (restoredEarlier && !dryRun)
     run.stop(
       'Earlier in this wave a user lost something and was given the direct assignment back; the wave stays stopped.'
@@ -115,6 +115,13 @@ export async function executeWave(
   }
   await options.onProgress?.(run.report, usersTotal, usersTotal);
   return run.report;
+}
+
+/** The wave's keys already settled, folded as the journal is read: its entries are not kept. */
+async function settledKeysIn(journal: Journal, digest: string) {
+  const fold = new SettledKeysFold(digest, (await journal.summary()).decisions());
+  await journal.forEachEntry((entry) => fold.add(entry));
+  return fold.result();
 }
 
 /** The wave's users with entries still to settle, 20 to a round trip (already settled ones left out). */

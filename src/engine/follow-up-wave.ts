@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { removedIntentsOf } from '../domain/done-report';
 import { checkRemovedAssignment, type FollowUpFinding } from '../domain/follow-up';
-import { inFlightRemovals, type Journal, type JournalEntry } from '../domain/journal';
+import type { Journal, JournalEntry } from '../domain/journal';
 import { noAnswer, type DirectoryFailure } from '../domain/directory-answers';
 import type { SkuSnapshot, UserLicenseSnapshot } from '../domain/licenses';
 import { productName } from '../domain/product-names';
@@ -47,7 +47,7 @@ export async function followUpWave(
   } = {}
 ): Promise<FollowUpReport> {
   await settleUnknown(wave, writer, journal, options.readBack);
-  const targets = removedIntentsOf(await journal.entries(), wave.digest);
+  const targets = removedIntentsOf(await journal.waveEntries(wave.digest), wave.digest);
   const skus = new Map((await reader.subscribedSkus()).map((s) => [s.skuId.toLowerCase(), s]));
   const groupNames = await reader.licensingGroupNames();
   const byUser = targetsByUser(targets);
@@ -187,13 +187,9 @@ async function settleUnknown(
   journal: Journal,
   readBack: ReadBackOptions = {}
 ): Promise<void> {
-  const entries = await journal.entries();
-  const unknownAt = new Map<string, string>();
-  for (const e of entries)
-    if (e.kind === 'removal-outcome' && e.outcome === 'unknown') unknownAt.set(e.intentId, e.at);
-  const unknown = inFlightRemovals(entries).filter(
-    (i) => i.waveDigest === wave.digest && unknownAt.has(i.id)
-  );
+  const unsure = (await journal.summary()).inFlight(wave.digest).filter((f) => f.unknownAt);
+  const unknownAt = new Map(unsure.map((f) => [f.intent.id, f.unknownAt ?? '']));
+  const unknown = unsure.map((f) => f.intent);
   if (unknown.length === 0) return;
   const { lagBoundMs, now } = readBackOf(readBack);
   const sentBy = (intentId: string) => unknownAt.get(intentId) ?? '';

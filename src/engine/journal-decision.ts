@@ -51,10 +51,6 @@ export async function journalDecisionOnce(
 ): Promise<void> {
   const approval = record.approvals.find((a) => a.id === approvalId);
   if (approval?.status !== 'approved') return;
-  const entries = await journal.entries();
-  const journaled = entries.some(
-    (e) =>
-      (e.kind === 'wave-decision' || e.kind === 'approval-decision') && e.approvalId === approval.id
-  );
-  if (!journaled) await journalDecision(journal, approval, newId);
+  if (!(await journal.summary()).hasDecisionOn(approval.id))
+    await journalDecision(journal, approval, newId);
 }

@@ -1,4 +1,4 @@
-import type { JournalEntry, RemovalOutcome } from '../domain/journal';
+import type { Journal, JournalEntry, RemovalOutcome } from '../domain/journal';
 import type { MigrationRecord } from '../domain/migration-record';
 import { intendedGroupsOf } from '../domain/intended-groups';
 import { dynamicLicensingGroups } from '../domain/rule-drift';
@@ -15,22 +15,25 @@ export interface ReportRow {
   readonly wave: number | null;
 }
 
+type Outcome = Extract<JournalEntry, { kind: 'removal-outcome' }>;
+
 export const REPORT_HEADER = ['id', 'userPrincipalName', 'skuId', 'decision', 'reason', 'wave'];
 
 /**
  * Every user's state and decision: each direct assignment still there (with verification's decision
  * and reason) and each one a wave handled (with its latest outcome), each row handed to `onRow` as it
- * is known, so the tenant is never held whole. Reads only; returns how many rows there were.
+ * is known, so the tenant is never held whole. Reads only: the journal twice, an entry at a time (its
+ * outcomes, then its intents), never whole; returns how many rows there were.
  */
 export async function migrationReport(
   reader: TenantReader,
-  entries: readonly JournalEntry[],
+  journal: Pick<Journal, 'forEachEntry'>,
   record: MigrationRecord,
   /** The waves' users' principal names by id (from their contents). */
   names: ReadonlyMap<string, string>,
   onRow: (row: ReportRow) => void
 ): Promise<number> {
-  const handled = handledAssignments(entries, names);
+  const handled = await handledAssignments(journal, names);
   // A direct assignment still there supersedes a wave's "skipped" for it; a removal stands on its own.
   const stillDirect = new Set<string>();
   let rows = 0;
@@ -54,18 +57,20 @@ export async function migrationReport(
 }
 
 /** Each assignment a wave handled, by `userId|skuId`, with its latest outcome. */
-function handledAssignments(
-  entries: readonly JournalEntry[],
+async function handledAssignments(
+  journal: Pick<Journal, 'forEachEntry'>,
   names: ReadonlyMap<string, string>
-): Map<string, ReportRow> {
-  const latest = new Map<string, Extract<JournalEntry, { kind: 'removal-outcome' }>>();
-  for (const entry of entries)
-    if (entry.kind === 'removal-outcome') latest.set(entry.intentId, entry);
+): Promise<Map<string, ReportRow>> {
+  const latest = new Map<string, Pick<Outcome, 'outcome' | 'reason'>>();
+  await journal.forEachEntry((entry) => {
+    if (entry.kind === 'removal-outcome')
+      latest.set(entry.intentId, { outcome: entry.outcome, reason: entry.reason });
+  });
   const handled = new Map<string, ReportRow>();
-  for (const entry of entries) {
-    if (entry.kind !== 'removal-intended') continue;
+  await journal.forEachEntry((entry) => {
+    if (entry.kind !== 'removal-intended') return;
     const outcome = latest.get(entry.id);
-    if (!outcome) continue;
+    if (!outcome) return;
     handled.set(`${entry.userId}|${entry.skuId}`, {
       id: entry.userId,
       userPrincipalName: names.get(entry.userId) ?? entry.userId,
@@ -74,6 +79,6 @@ function handledAssignments(
       reason: outcome.reason,
       wave: entry.waveNumber,
     });
-  }
+  });
   return handled;
 }

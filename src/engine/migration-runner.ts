@@ -1,5 +1,5 @@
 import { assignGivenUp } from '../domain/assign-lifecycle';
-import { awaitingPutBack, capitalize, whatAFailedWaveLeaves } from '../domain/give-back';
+import { capitalize, whatAFailedWaveLeaves } from '../domain/give-back';
 import type { MigrationRecord } from '../domain/migration-record';
 import { nextWork, type NextWork, type Work } from '../domain/next-work';
 import { errorText } from '../error-text';
@@ -186,8 +186,8 @@ export class MigrationRunner {
   private async whatStandsAfter(work: Work | null): Promise<string> {
     if (work?.kind !== 'wave') return 'Nothing more is sent until it goes on.';
     try {
-      const entries = await this.deps.journal.entries();
-      return whatAFailedWaveLeaves(awaitingPutBack(entries, work.wave.digest));
+      const summary = await this.deps.journal.summary();
+      return whatAFailedWaveLeaves(summary.awaitingPutBack(work.wave.digest));
     } catch {
       return whatAFailedWaveLeaves(null);
     }

@@ -1,5 +1,6 @@
 import type { DirectoryFailure, UserRead } from '../domain/directory-answers';
-import { inFlightRemovals, type Journal, type RemovalOutcome } from '../domain/journal';
+import type { Journal, RemovalOutcome } from '../domain/journal';
+import type { RemovalIntent } from '../domain/journal-summary';
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import { plansLostAfterRemoval, type RemovalContext } from '../domain/removal-safety';
 import { isPastLag, showsDirectRemovalOf } from '../domain/read-freshness';
@@ -10,7 +11,7 @@ import { readBackOf, readUntilFresh, type ReadBackOptions } from './read-until-f
 import { restore, type Settle } from './removal-settlement';
 import { holdsDirectly } from '../domain/direct-assignment';
 
-type InFlight = ReturnType<typeof inFlightRemovals>[number];
+type InFlight = RemovalIntent;
 
 /**
  * Settles intents left in flight by a crash (from one round trip or several that overlapped), from fresh
@@ -26,17 +27,12 @@ export async function reconcileWave(
   settle: Settle,
   readBack: ReadBackOptions = {}
 ): Promise<string | null> {
-  const all = await journal.entries();
-  const inFlight = inFlightRemovals(all).filter((e) => e.waveDigest === wave.digest);
-  if (inFlight.length === 0) return null;
-  const restoring = new Set(
-    all.flatMap((e) => (e.kind === 'restore-intended' ? [e.intentId] : []))
-  );
+  const flying = (await journal.summary()).inFlight(wave.digest);
+  if (flying.length === 0) return null;
+  const inFlight = flying.map((f) => f.intent);
+  const restoring = new Set(flying.flatMap((f) => (f.restoring ? [f.intent.id] : [])));
   // A removal is as recent as its latest "unknown, re-checking" outcome.
-  const sentBy = new Map(inFlight.map((i) => [i.id, i.at]));
-  for (const e of all)
-    if (e.kind === 'removal-outcome' && e.outcome === 'unknown' && sentBy.has(e.intentId))
-      sentBy.set(e.intentId, e.at);
+  const sentBy = new Map(flying.map((f) => [f.intent.id, f.unknownAt ?? f.intent.at]));
   const reads = await freshReadsOf(inFlight, restoring, sentBy, writer, readBack);
   let stop: string | null = null;
   let unread: DirectoryFailure | null = null;

@@ -49,9 +49,13 @@ export async function readFresh(
   );
 }
 
-export async function journalEntries(journal: Journal): Promise<readonly JournalEntry[]> {
+/** One wave's entries (what a rollback reads), or the error that stops the rollback. */
+export async function journalEntries(
+  journal: Journal,
+  waveDigest: string
+): Promise<readonly JournalEntry[]> {
   try {
-    return await journal.entries();
+    return await journal.waveEntries(waveDigest);
   } catch (error) {
     throw new JournalUnavailableError(
       `The journal (the bot's storage) could not be read (${errorText(error)}), so nothing was put back yet`

@@ -66,7 +66,7 @@ export async function rollbackWave(
     alreadyThere: [],
     failed: [],
   };
-  let entries = await journalEntries(journal);
+  let entries = await journalEntries(journal, waveDigest);
   if (!options.only && !dryRun) {
     const settled = await settleInFlight(
       entries,
@@ -78,7 +78,7 @@ export async function rollbackWave(
     );
     if (settled.length > 0) {
       await journalAppend(journal, settled);
-      entries = await journalEntries(journal);
+      entries = await journalEntries(journal, waveDigest);
     }
   }
   const removed = removalsToRestore(entries, waveDigest, options.only);

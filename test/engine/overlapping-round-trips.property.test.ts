@@ -1,3 +1,4 @@
+import { readsOf } from '../support/journal-entries';
 import fc from 'fast-check';
 import { executeWave } from '../../src/engine/execute-wave';
 import type { DirectoryWriter } from '../../src/engine/ports/directory-writer';
@@ -67,7 +68,7 @@ function scheduledDirectory(
       await later('journal', () => journaled.push(...entries));
       for (const e of entries) await journal.append(e);
     },
-    entries: () => journal.entries(),
+    ...readsOf(journal),
   };
   const writer: DirectoryWriter = {
     readUser: (id) => later(`read ${id}`, (): UserRead => ({ kind: 'read', user: snapshot(id) })),

@@ -1,3 +1,4 @@
+import { readsOf } from '../support/journal-entries';
 import { WaveNotApprovedError, executeWave } from '../../src/engine/execute-wave';
 import { waveDigest } from '../../src/domain/waves';
 import { plansLostAfterRemoval } from '../../src/domain/removal-safety';
@@ -163,7 +164,7 @@ describe('executing a removal wave against the simulator', () => {
     const journal = await approved(waves[0]);
     // The process dies as it records the first restore: the direct assignment is already back.
     const dying = {
-      entries: () => journal.entries(),
+      ...readsOf(journal),
       append: async (entry: JournalEntry) => {
         if (entry.kind === 'removal-outcome' && entry.outcome === 'restored')
           throw new Error('the process stopped');

@@ -1,6 +1,7 @@
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { startAzurite, type RunningAzurite } from '../../src/demo/azurite';
-import type { JournalEntry } from '../../src/domain/journal';
+import type { JournalEntry, RemovalOutcome } from '../../src/domain/journal';
+import { JournalSummary } from '../../src/domain/journal-summary';
 import { BlobJournal } from '../../src/storage/blob-journal';
 import { BlobMigrationStore } from '../../src/storage/blob-migration-store';
 import { NEW_MIGRATION_RECORD } from '../../src/domain/migration-record';
@@ -14,6 +15,59 @@ const entry = (id: string): JournalEntry => ({
   waveDigest: 'd',
   decision: 'approved',
   by: 'Zoë Ångström', // not only ASCII: lengths are bytes
+});
+
+const WAVES = [
+  { number: 1, digest: 'wave-1', users: 300 },
+  { number: 2, digest: 'wave-2', users: 500 },
+];
+
+/** A wave's lifetime in the journal: its approval, round trips of 20 intents, each settled after. */
+async function runWave(journal: BlobJournal, wave: (typeof WAVES)[number]): Promise<void> {
+  await journal.append({
+    kind: 'wave-decision',
+    id: `approve-${wave.digest}`,
+    at: '2026-11-24T10:00:00Z',
+    waveNumber: wave.number,
+    waveDigest: wave.digest,
+    decision: 'approved',
+    by: 'Zoë Ångström',
+  });
+  for (let start = 0; start < wave.users; start += 20) {
+    const ids = Array.from(
+      { length: Math.min(20, wave.users - start) },
+      (_, i) => `${wave.digest}-${start + i}`
+    );
+    await journal.appendMany(
+      ids.map((id, i) => ({
+        kind: 'removal-intended',
+        id,
+        at: '2026-11-24T10:00:00Z',
+        waveNumber: wave.number,
+        waveDigest: wave.digest,
+        userId: `user-${start + i}`,
+        skuId: 'ems',
+        disabledPlans: ['plan-ü'],
+      }))
+    );
+    // Some are unsure first and settle later; one in ten is skipped.
+    const outcome = (i: number): RemovalOutcome => (i % 10 === 3 ? 'skipped' : 'removed');
+    await journal.appendMany(
+      ids.flatMap((id, i) => [
+        ...(i % 7 === 0 ? [settle(id, 'unknown')] : []),
+        settle(id, outcome(i)),
+      ])
+    );
+  }
+}
+
+const settle = (intentId: string, outcome: RemovalOutcome, n = 0): JournalEntry => ({
+  kind: 'removal-outcome',
+  id: `${intentId}-${outcome}-${n}`,
+  at: '2026-11-24T10:00:01Z',
+  intentId,
+  outcome,
+  reason: 'Zoë’s license stays, inherited.',
 });
 
 describe('the journal and the record in Azure Blob Storage (Azurite)', () => {
@@ -62,4 +116,128 @@ describe('the journal and the record in Azure Blob Storage (Azurite)', () => {
     // Unchanged since: the record is not downloaded again (the same object comes back).
     expect((await two.read()).record).toBe((await two.read()).record);
   });
+
+  it('keeps a summary of a long journal, not its entries, and a fresh instance reads the same from storage', async () => {
+    const lifetime = BlobServiceClient.fromConnectionString(
+      azurite.connectionString
+    ).getContainerClient('journal-lifetime');
+    const journal = new BlobJournal(lifetime);
+    for (const wave of WAVES) await runWave(journal, wave);
+    // Forty of wave 1's removals put back long after: they move from "removed" to "restored".
+    const putBack = Array.from({ length: 45 }, (_, k) => k).filter((k) => k % 10 !== 3);
+    await journal.appendMany(putBack.map((k) => settle(`wave-1-${k}`, 'restored', 1)));
+
+    const summary = await journal.summary();
+    expect(summary.inFlight()).toEqual([]);
+    expect(summary.waveTallies()).toEqual([
+      {
+        waveNumber: 1,
+        waveDigest: 'wave-1',
+        approvedBy: 'Zoë Ångström',
+        removed: 230,
+        skipped: 30,
+        restored: 40,
+        failed: 0,
+      },
+      {
+        waveNumber: 2,
+        waveDigest: 'wave-2',
+        approvedBy: 'Zoë Ångström',
+        removed: 450,
+        skipped: 50,
+        restored: 0,
+        failed: 0,
+      },
+    ]);
+
+    // Read again from storage in small ranges, lines split across reads: the same answers.
+    const fresh = new BlobJournal(lifetime, { rangeBytes: 7_000 });
+    const again = await fresh.summary();
+    expect(again.waveTallies()).toEqual(summary.waveTallies());
+    expect(again.decisions()).toEqual(summary.decisions());
+    expect(again.inFlight()).toEqual([]);
+    const all = await fresh.entries();
+    expect(all).toHaveLength(2 + 800 + 800 + countUnknown() + 40);
+    expect(JournalSummary.of(all).waveTallies()).toEqual(summary.waveTallies());
+    const wave2 = await fresh.waveEntries('wave-2');
+    expect(wave2).toEqual(
+      all.filter(
+        (e) =>
+          (e.kind === 'wave-decision' && e.waveDigest === 'wave-2') ||
+          (e.kind === 'removal-intended' && e.waveDigest === 'wave-2') ||
+          (e.kind === 'removal-outcome' && e.intentId.startsWith('wave-2-'))
+      )
+    );
+    expect(await journal.waveEntries('wave-2')).toEqual(wave2);
+
+    // An append after a read folds in: the next one is in flight until it settles.
+    await fresh.append({
+      kind: 'removal-intended',
+      id: 'late',
+      at: '2026-11-24T11:00:00Z',
+      waveNumber: 2,
+      waveDigest: 'wave-2',
+      userId: 'late-user',
+      skuId: 'ems',
+      disabledPlans: [],
+    });
+    expect((await journal.summary()).inFlight().map((f) => f.intent.id)).toEqual(['late']);
+  });
+  it('recognises its own block after a retry answered 412, and keeps it once', async () => {
+    const retried = BlobServiceClient.fromConnectionString(
+      azurite.connectionString
+    ).getContainerClient('journal-retried');
+    await new BlobJournal(retried).appendMany(
+      Array.from({ length: 30 }, (_, i) => entry(`before-${i}`))
+    );
+    const journal = new BlobJournal(timingOutOnce(retried));
+    // More entries in the block than the few ids a journal remembers by default.
+    const block = Array.from({ length: 100 }, (_, i) => entry(`block-${i}`));
+    await journal.appendMany(block);
+    await journal.append(entry('after'));
+    const ids = (await new BlobJournal(retried).entries()).map((e) => e.id);
+    expect(ids).toEqual([
+      ...Array.from({ length: 30 }, (_, i) => `before-${i}`),
+      ...block.map((e) => e.id),
+      'after',
+    ]);
+    expect((await journal.summary()).decisions()).toHaveLength(131);
+  });
 });
+
+/**
+ * A container whose first append is committed but answered as if it timed out and the SDK's retry got
+ * 412 (the block is there, at the position the retry asked for).
+ */
+function timingOutOnce(container: ContainerClient): ContainerClient {
+  let armed = true;
+  return new Proxy(container, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target) as unknown;
+      if (property !== 'getAppendBlobClient' || typeof value !== 'function')
+        return typeof value === 'function' ? value.bind(target) : value;
+      return (name: string) => {
+        const blob = target.getAppendBlobClient(name);
+        const appendBlock = blob.appendBlock.bind(blob);
+        blob.appendBlock = async (...args: Parameters<typeof appendBlock>) => {
+          const answer = await appendBlock(...args);
+          if (!armed) return answer;
+          armed = false;
+          throw Object.assign(new Error('The condition specified was not met.'), {
+            statusCode: 412,
+          });
+        };
+        return blob;
+      };
+    },
+  });
+}
+
+/** "Unknown, re-checking" entries the waves journal: one in seven of each round trip of 20. */
+function countUnknown(): number {
+  let n = 0;
+  for (const wave of WAVES)
+    for (let start = 0; start < wave.users; start += 20)
+      for (let i = 0; i < Math.min(20, wave.users - start); i++) if (i % 7 === 0) n++;
+  return n;
+}

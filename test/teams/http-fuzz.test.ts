@@ -1,3 +1,4 @@
+import { allEntries } from '../support/journal-entries';
 import fc from 'fast-check';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -99,7 +100,7 @@ async function stateOf(state: BotState, simulator: TenantSimulator): Promise<Sta
   const { users, groups } = simulator.directory;
   return {
     'the migration record': JSON.stringify((await state.store.read()).record),
-    'the journal': JSON.stringify(await state.journal.entries()),
+    'the journal': JSON.stringify(await allEntries(state.journal)),
     'the notification channel': withoutETag(stored[channelKey]),
     'the card locations': withoutETag(stored[cardsKey]),
     "the tenant's direct licenses": JSON.stringify(

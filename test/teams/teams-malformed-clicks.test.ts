@@ -1,3 +1,4 @@
+import { allEntries } from '../support/journal-entries';
 import { memoryState, type BotState } from '../../src/storage/bot-state';
 import { startBotUnderTest, type BotUnderTest } from '../support/bot-harness';
 import { cardAction, from } from '../support/teams-activities';
@@ -32,7 +33,7 @@ describe('a malformed click on a sign-off card', () => {
     await bot.idle();
     return {
       record: JSON.stringify((await state.store.read()).record),
-      journal: (await state.journal.entries()).length,
+      journal: (await allEntries(state.journal)).length,
       sent: bot.connector.sent.length,
     };
   }
@@ -129,6 +130,6 @@ describe('a malformed click on a sign-off card', () => {
     const answer = await teams.click('approver1', 'reject', { ...data, reason: 'Wrong SKU' });
     expect(answer.status).toBe(200);
     await bot.idle();
-    expect((await state.journal.entries()).length).toBeGreaterThan(0);
+    expect((await allEntries(state.journal)).length).toBeGreaterThan(0);
   });
 });

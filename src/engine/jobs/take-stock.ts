@@ -5,7 +5,7 @@ import { withCountedPoint } from '../../domain/progress-point';
 import { wavesFrozenAt } from '../../domain/waves-frozen';
 import { errorText } from '../../error-text';
 import { afterWaveEvents } from '../after-wave-events';
-import { countLicenses, type LicenseCount } from '../done-report';
+import { countLicenses, removedAssignmentsIn, type LicenseCount } from '../done-report';
 import { updateRecord } from '../update-record';
 import { userIdsIn } from '../wave-contents';
 import type { JobDependencies } from './job-dependencies';
@@ -40,14 +40,14 @@ async function countAndWarn(
   label: string,
   since: string | null
 ): Promise<void> {
-  const entries = since ? await deps.journal.entries() : [];
+  const removed = since ? await removedAssignmentsIn(deps.journal) : [];
   // The old automation keeps running: enabled users holding a direct license no wave has are
   // joiners, if the audit log says the automation licensed them since the waves were frozen.
   const { record: before } = await deps.store.read();
   const frozenAt = since ? wavesFrozenAt(before) : null;
   // Every wave's contents, read after a wave only (never by `status`): who is in no wave.
   const inWaves = frozenAt ? await userIdsIn(deps.waveContents, before.waves) : new Set<string>();
-  const count = await countLicenses(deps.reader, entries, frozenAt ? inWaves : null);
+  const count = await countLicenses(deps.reader, removed, frozenAt ? inWaves : null);
   await updateRecord(deps.store, (record) => ({
     record: withCountedPoint(record, label, deps.now(), count.inventory),
     result: undefined,

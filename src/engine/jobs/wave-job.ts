@@ -1,4 +1,3 @@
-import { waveTallies } from '../../domain/done-report';
 import {
   approvalOf,
   waveSchedule,
@@ -249,7 +248,9 @@ async function resultOf(
   wave: StoredWave,
   stoppedBecause: string | null = null
 ): Promise<WaveResult> {
-  const tally = waveTallies(await deps.journal.entries()).find((t) => t.waveDigest === wave.digest);
+  const tally = (await deps.journal.summary())
+    .waveTallies()
+    .find((t) => t.waveDigest === wave.digest);
   return {
     removed: tally?.removed ?? 0,
     skipped: tally?.skipped ?? 0,

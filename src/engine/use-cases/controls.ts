@@ -1,6 +1,5 @@
 import type { ApprovalRequest, Person } from '../../domain/approvals';
 import { rollbackSummary } from '../../domain/approval-summaries';
-import { waveTallies } from '../../domain/done-report';
 import {
   followUpAgain,
   paused,
@@ -55,9 +54,9 @@ export class Controls {
     await this.access.requireAdmin(by, 'roll a wave back');
     const wave = await this.reads.wave(waveNumber);
     refuseIf(rollbackRefusal(wave));
-    const tally = waveTallies(await this.deps.journal.entries()).find(
-      (t) => t.waveDigest === wave.digest
-    );
+    const tally = (await this.deps.journal.summary())
+      .waveTallies()
+      .find((t) => t.waveDigest === wave.digest);
     if (!tally || tally.removed === 0) throw new MigrationRefusal(nothingToRollBack(waveNumber));
     return askForSignOff(
       this.deps,

@@ -1,7 +1,7 @@
 import { dynamicLicensingGroups } from '../../domain/rule-drift';
 import type { ApprovalRequest, Person } from '../../domain/approvals';
 import { csvLine } from '../../csv';
-import { WaveTallyCounter, type WaveTally } from '../../domain/done-report';
+import type { WaveTally } from '../../domain/done-report';
 import { intendedGroupsOf } from '../../domain/intended-groups';
 import {
   migrationStage,
@@ -44,8 +44,6 @@ export interface PublishedReport {
  * migration's plan taken into account. Open to everyone but `report` and `doctor` (admins).
  */
 export class MigrationReads extends TenantReads {
-  private readonly tallies = new WaveTallyCounter();
-
   constructor(
     private readonly deps: MigrationEngineDependencies,
     private readonly access: Access
@@ -58,7 +56,7 @@ export class MigrationReads extends TenantReads {
     return {
       record,
       stage: migrationStage(record, this.deps.now()),
-      tallies: this.tallies.update(await this.deps.journal.entries()),
+      tallies: (await this.deps.journal.summary()).waveTallies(),
       now: this.deps.now(),
     };
   }
@@ -110,11 +108,10 @@ export class MigrationReads extends TenantReads {
     if (!reports) return null;
     const record = await currentRecord(this.deps);
     const names = await userNamesIn(this.deps.waveContents, record.waves);
-    const entries = await this.deps.journal.entries();
     let rows = 0;
     const { url, expiresAt } = await reports.publish(async (write) => {
       write(csvLine(REPORT_HEADER));
-      rows = await migrationReport(this.deps.reader, entries, record, names, (r) =>
+      rows = await migrationReport(this.deps.reader, this.deps.journal, record, names, (r) =>
         write(csvLine([r.id, r.userPrincipalName, r.skuId, r.decision, r.reason, r.wave ?? '']))
       );
     }, this.deps.now());
