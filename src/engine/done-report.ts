@@ -6,7 +6,7 @@ import {
   type WaveTally,
 } from '../domain/done-report';
 import { InventoryTally, type Inventory } from '../domain/inventory';
-import type { Journal } from '../domain/journal';
+import type { Journal } from './ports/journal';
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import { errorText } from '../error-text';
 import type { TenantReader } from './ports/tenant-reader';

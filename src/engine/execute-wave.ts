@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Journal } from '../domain/journal';
+import type { Journal } from './ports/journal';
 import type { RemovalContext } from '../domain/removal-safety';
 import {
   mayStartRoundTrip,

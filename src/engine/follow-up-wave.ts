@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { removedIntentsOf } from '../domain/done-report';
 import { checkRemovedAssignment, type FollowUpFinding } from '../domain/follow-up';
-import type { Journal, JournalEntry } from '../domain/journal';
+import type { JournalEntry } from '../domain/journal';
+import type { Journal } from './ports/journal';
 import { noAnswer, type DirectoryFailure } from '../domain/directory-answers';
 import type { SkuSnapshot, UserLicenseSnapshot } from '../domain/licenses';
 import { productName } from '../domain/product-names';

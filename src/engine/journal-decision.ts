@@ -1,5 +1,5 @@
 import { describeSubject, type ApprovalRequest } from '../domain/approvals';
-import type { Journal } from '../domain/journal';
+import type { Journal } from './ports/journal';
 import type { MigrationRecord } from '../domain/migration-record';
 
 /** Journals a decision (the audit trail, and what executeWave checks a wave's approval against). */

@@ -1,4 +1,5 @@
-import type { Journal, JournalEntry, RemovalOutcome } from '../domain/journal';
+import type { JournalEntry, RemovalOutcome } from '../domain/journal';
+import type { Journal } from './ports/journal';
 import type { MigrationRecord } from '../domain/migration-record';
 import { intendedGroupsOf } from '../domain/intended-groups';
 import { dynamicLicensingGroups } from '../domain/rule-drift';

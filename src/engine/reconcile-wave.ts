@@ -1,5 +1,6 @@
 import type { DirectoryFailure, UserRead } from '../domain/directory-answers';
-import type { Journal, RemovalOutcome } from '../domain/journal';
+import type { RemovalOutcome } from '../domain/journal';
+import type { Journal } from './ports/journal';
 import type { RemovalIntent } from '../domain/journal-summary';
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import { plansLostAfterRemoval, type RemovalContext } from '../domain/removal-safety';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RemovalAnswer } from '../domain/directory-answers';
-import type { Journal, JournalEntry, RemovalOutcome } from '../domain/journal';
+import type { JournalEntry, RemovalOutcome } from '../domain/journal';
+import type { Journal } from './ports/journal';
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import {
   decideDirectRemovals,

@@ -1,5 +1,6 @@
 import type { UserRead } from '../domain/directory-answers';
-import type { Journal, JournalEntry } from '../domain/journal';
+import type { JournalEntry } from '../domain/journal';
+import type { Journal } from './ports/journal';
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import { isPastLag } from '../domain/read-freshness';
 import { errorText } from '../error-text';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { noAnswer, type UserRead } from '../domain/directory-answers';
-import { inFlightRemovals, type Journal, type JournalEntry } from '../domain/journal';
+import { inFlightRemovals, type JournalEntry } from '../domain/journal';
+import type { Journal } from './ports/journal';
 import type { DirectoryWriter } from './ports/directory-writer';
 import { CHUNK, writeThrown } from './directory-calls';
 import type { ReadBackOptions } from './read-until-fresh';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Journal, JournalEntry, RemovalOutcome } from '../domain/journal';
+import type { JournalEntry, RemovalOutcome } from '../domain/journal';
+import type { Journal } from './ports/journal';
 import type { RemovalContext } from '../domain/removal-safety';
 import type { Wave, WaveEntry } from '../domain/waves';
 import type { DirectoryWriter } from './ports/directory-writer';

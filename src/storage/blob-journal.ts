@@ -1,5 +1,6 @@
 import type { AppendBlobClient, ContainerClient } from '@azure/storage-blob';
-import type { Journal, JournalEntry } from '../domain/journal';
+import type { JournalEntry } from '../domain/journal';
+import type { Journal } from '../engine/ports/journal';
 import { JournalSummary, WaveEntryFilter } from '../domain/journal-summary';
 import { statusOf } from './blob-container';
 

@@ -2,7 +2,7 @@ import { MemoryStorage, type Storage } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
 import { ManagedIdentityCredential } from '@azure/identity';
 import type { StorageSettings } from '../config';
-import type { Journal } from '../domain/journal';
+import type { Journal } from '../engine/ports/journal';
 import type { MigrationStore } from '../engine/ports/migration-store';
 import { SoleInstanceLease, type RunnerLease } from '../engine/ports/runner-lease';
 import type { WaveContents } from '../engine/ports/wave-contents';

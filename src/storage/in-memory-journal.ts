@@ -1,4 +1,5 @@
-import type { Journal, JournalEntry } from '../domain/journal';
+import type { JournalEntry } from '../domain/journal';
+import type { Journal } from '../engine/ports/journal';
 import { JournalSummary, WaveEntryFilter } from '../domain/journal-summary';
 
 /** A journal in memory, for unit tests only: state that must survive a restart lives in Blob Storage. */

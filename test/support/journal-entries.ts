@@ -1,4 +1,5 @@
-import type { Journal, JournalEntry } from '../../src/domain/journal';
+import type { JournalEntry } from '../../src/domain/journal';
+import type { Journal } from '../../src/engine/ports/journal';
 
 /** Every entry of a journal, in order: for tests that look at all of it (the engine never does). */
 export async function allEntries(journal: Journal): Promise<JournalEntry[]> {

@@ -9,7 +9,7 @@ import { GraphTenantReader } from '../../src/graph/graph-tenant-reader';
 import { verifyDirectRemovals } from '../../src/engine/verify-removals';
 import type { Wave, WaveSizes } from '../../src/domain/waves';
 import { splitCandidatesIntoWaves } from '../../src/domain/wave-candidates';
-import type { Journal } from '../../src/domain/journal';
+import type { Journal } from '../../src/engine/ports/journal';
 import type { RemovalContext } from '../../src/domain/removal-safety';
 
 /**

@@ -1,5 +1,6 @@
 import { allEntries } from '../support/journal-entries';
-import type { Journal, JournalEntry } from '../../src/domain/journal';
+import type { JournalEntry } from '../../src/domain/journal';
+import type { Journal } from '../../src/engine/ports/journal';
 import {
   DEMO_ADMIN_GROUP_ID,
   DEMO_PEOPLE,

@@ -1,4 +1,4 @@
-import type { Journal } from '../../domain/journal';
+import type { Journal } from '../ports/journal';
 import type { DirectoryWriter } from '../ports/directory-writer';
 import type { MembershipWaitOptions } from '../dynamic-group-proof';
 import type { GroupWriter } from '../ports/group-writer';

@@ -1,4 +1,4 @@
-import type { Journal } from '../../domain/journal';
+import type { Journal } from '../ports/journal';
 import { expireDue, type MigrationRecord } from '../../domain/migration-record';
 import type { DirectoryMembership } from '../ports/directory-membership';
 import type { GroupWriter } from '../ports/group-writer';
