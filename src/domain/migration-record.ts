@@ -296,11 +296,6 @@ export function nextWaveToRequest(record: MigrationRecord): StoredWave | null {
   return null;
 }
 
-/** A wave that is approved or was running: work for the runner (unless paused). */
-export function waveToRun(record: MigrationRecord): StoredWave | null {
-  return record.waves.find((w) => ['approved', 'running'].includes(w.status)) ?? null;
-}
-
 /**
  * Marks pending requests whose time has passed as expired, and what waited on them as no longer waiting:
  * the assignment as rejected, a wave as proposed again (an admin proposes the waves anew to ask again).
