@@ -64,14 +64,7 @@ export async function proveShadowGroups(
     await updateAssign(deps.store, assign.approvalId, (a) => ({ ...a, groupIds: { ...known } }));
   };
   const wait = { ...deps.membershipWait };
-  await deps.notifier.notify({
-    kind: 'dynamic-proof',
-    title: 'Proving the dynamic groups',
-    lines: (assign.dynamic ?? []).map(
-      (c) =>
-        `"${dynamicGroupName(c.variantName)}" is created with ${c.ruleText} and no license. I wait for Entra to compute its members (usually minutes to hours), reading them until they stay the same${wait.timeoutMs ? ` for up to ${Math.round(wait.timeoutMs / 60_000)} minutes` : ''}, then compare them with the ${c.expected.length} holders expected.`
-    ),
-  });
+  await announceProof(deps, assign, wait.timeoutMs);
   const proven: ProvenGroup[] = [];
   for (const choice of assign.dynamic ?? []) {
     const name = dynamicGroupName(choice.variantName);
@@ -111,6 +104,22 @@ export async function proveShadowGroups(
     proven.push(group);
   }
   await askForLicensing(deps, assign, proven);
+}
+
+/** Tells the channel what the proof does for each dynamic group, before it starts. */
+async function announceProof(
+  deps: ShadowProofDependencies,
+  assign: AssignState,
+  timeoutMs: number | undefined
+): Promise<void> {
+  await deps.notifier.notify({
+    kind: 'dynamic-proof',
+    title: 'Proving the dynamic groups',
+    lines: (assign.dynamic ?? []).map(
+      (c) =>
+        `"${dynamicGroupName(c.variantName)}" is created with ${c.ruleText} and no license. I wait for Entra to compute its members (usually minutes to hours), reading them until they stay the same${timeoutMs ? ` for up to ${Math.round(timeoutMs / 60_000)} minutes` : ''}, then compare them with the ${c.expected.length} holders expected.`
+    ),
+  });
 }
 
 /** Creates (once) the unlicensed exceptions group and adds whoever it lacks; returns its id. */
