@@ -43,15 +43,44 @@ export async function readUsers(
   return result;
 }
 
-/** Fresh reads of any number of users, `CHUNK` to a round trip. */
+/**
+ * Round trips of reads kept in flight at once. A `$batch` answers in its slowest item's time (~0.2-0.3 s),
+ * so one at a time leaves Graph idle; four keep 80 reads in flight, ~300 reads/s, well inside the
+ * directory's read limit (8,000 resource units per 10 s), and nothing here is a write.
+ */
+export const READS_IN_FLIGHT = 4;
+
+/**
+ * `work` over `ids` in `CHUNK`-sized pieces, up to READS_IN_FLIGHT at a time; the results in the
+ * pieces' order, whatever order they finish in.
+ */
+export async function inReadChunks<T>(
+  ids: readonly string[],
+  work: (chunk: readonly string[]) => Promise<T>
+): Promise<T[]> {
+  const chunks: (readonly string[])[] = [];
+  for (let start = 0; start < ids.length; start += CHUNK)
+    chunks.push(ids.slice(start, start + CHUNK));
+  const results: T[] = new Array<T>(chunks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const index = next++;
+      results[index] = await work(chunks[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, chunks.length) }, worker));
+  return results;
+}
+
+/** Fresh reads of any number of users, `CHUNK` to a round trip, several round trips at once. */
 export async function readManyUsers(
   writer: DirectoryWriter,
   userIds: readonly string[]
 ): Promise<Map<string, UserRead>> {
   const result = new Map<string, UserRead>();
-  for (let start = 0; start < userIds.length; start += CHUNK)
-    for (const [id, read] of await readUsers(writer, userIds.slice(start, start + CHUNK)))
-      result.set(id, read);
+  for (const reads of await inReadChunks(userIds, (chunk) => readUsers(writer, chunk)))
+    for (const [id, read] of reads) result.set(id, read);
   return result;
 }
 

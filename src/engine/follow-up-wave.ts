@@ -15,7 +15,7 @@ import {
 import { isPastLag, showsDirectRemovalOf } from '../domain/read-freshness';
 import type { StoredWave } from '../domain/migration-record';
 import type { DirectoryWriter } from './ports/directory-writer';
-import { CHUNK, readUsers } from './directory-calls';
+import { inReadChunks, readUsers } from './directory-calls';
 import { readBackOf, readUntilFresh, type ReadBackOptions } from './read-until-fresh';
 import type { TenantReader } from './ports/tenant-reader';
 
@@ -66,9 +66,9 @@ export async function followUpWave(
   // read reflects whatever changed before the check began.
   const { lagBoundMs, sleep } = readBackOf(options.readBack);
   if (userIds.length > 0) await sleep(lagBoundMs);
-  for (let start = 0; start < userIds.length; start += CHUNK) {
-    const chunk = userIds.slice(start, start + CHUNK);
-    const checked = await checkChunk(chunk, writer, check, options.readBack);
+  for (const checked of await inReadChunks(userIds, (chunk) =>
+    checkChunk(chunk, writer, check, options.readBack)
+  )) {
     usersGone += checked.usersGone;
     findings.push(...checked.findings);
   }
