@@ -5,6 +5,7 @@ import {
   type LeftOutBecause,
   type PopulationAudience,
 } from '../domain/population-audience';
+import { inPopulationOrder } from '../domain/population-order';
 import { READ_BACK_DELAYS_MS } from '../domain/read-freshness';
 import { isNotFoundFor, type GroupWriter } from './ports/group-writer';
 import { realSleep, type ReadBackOptions } from './read-until-fresh';
@@ -67,8 +68,9 @@ export interface PopulateOptions {
 
 /**
  * Phase 3: creates (or reuses) each planned group, adds its members, and assigns it the SKU with the same
- * disabled plans as the direct assignments. Direct assignments are not touched. With `dryRun`, says
- * exactly what it would do and changes nothing.
+ * disabled plans as the direct assignments; the group with the most members to add goes first (its
+ * processing is the longest). Direct assignments are not touched. With `dryRun`, says exactly what it
+ * would do and changes nothing.
  */
 export async function populateAndAssign(
   plan: GroupPlan,
@@ -82,10 +84,13 @@ export async function populateAndAssign(
     dryRun: options.dryRun ?? false,
     lastWriteAt: null,
   };
-  for (const planned of plan.groups) {
+  for (const planned of inPopulationOrder(plan.groups)) {
     if (options.dryRun) report.groups.push(wouldPopulate(planned));
     else await populateGroup(planned, writer, options, report);
   }
+  // Told in the plan's order, as the approver saw it.
+  const planOrder = plan.groups.map((g) => g.displayName);
+  report.groups.sort((a, b) => planOrder.indexOf(a.displayName) - planOrder.indexOf(b.displayName));
   return report;
 }
 

@@ -4,6 +4,7 @@ import { GraphTenantReader } from '../../src/graph/graph-tenant-reader';
 import type { GroupWriter } from '../../src/engine/ports/group-writer';
 import { planGroups } from '../../src/engine/plan-groups';
 import { populateAndAssign } from '../../src/engine/populate-and-assign';
+import { inPopulationOrder } from '../../src/domain/population-order';
 import { TenantSimulator } from '../../src/simulator/simulator-server';
 import { buildDemoTenant } from '../../src/simulator/scenarios/demo-tenant';
 
@@ -26,8 +27,8 @@ describe('a retried assignment step', () => {
     simulator.onResponse = (method, url) => {
       if (method === 'PATCH' && /\/groups\/[^/]+$/.test(url)) adds.push(url);
     };
-    // The first attempt adds every member, then fails on the last group's license assignment.
-    const lastGroup = plan.groups[plan.groups.length - 1].displayName;
+    // The first attempt adds every member, then fails on the last filled group's license assignment.
+    const lastGroup = inPopulationOrder(plan.groups).at(-1)?.displayName ?? '';
     const known: Record<string, string> = {};
     const failing: GroupWriter = {
       ...bind(graphWriter),
