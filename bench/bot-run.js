@@ -2,7 +2,6 @@
 // (started with production's Node flags, so its RSS is its own and bounded as in production) against the
 // time-scaled tenant simulator, Azurite for its state, an approver who clicks each sign-off card as soon as
 // it is there, and `status` asked every 250 ms while the waves run.
-const { spawn } = require('node:child_process');
 const { readFileSync, writeFileSync } = require('node:fs');
 const { createServer } = require('node:http');
 const path = require('node:path');
@@ -14,10 +13,10 @@ const { startAzurite } = lib('demo/azurite');
 const { BlobMigrationStore } = lib('storage/blob-migration-store');
 const { openContainer } = lib('storage/blob-container');
 const { waveBlocker } = lib('domain/migration-record');
-const { ADMIN_GROUP, APPROVER_GROUP, percentile } = require('./bench-tenant');
+const { percentile } = require('./bench-tenant');
 const { meter, since, countOf } = require('./graph-meter');
 const { graphTimeline } = require('./graph-timeline');
-const { productionNodeFlags } = require('./production-start');
+const { startProductionBot } = require('./production-start');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -50,43 +49,6 @@ function activity(serviceUrl, person, extra) {
     channelData: { tenant: { id: DEMO_TENANT_ID } },
     ...extra,
   };
-}
-
-/** The production bot in its own process, as App Service starts it; resolves once it listens. */
-async function startBot({ graphUrl, azurite, scale, lagSeconds }) {
-  const port = 40000 + Math.floor(Math.random() * 20000);
-  const child = spawn(
-    process.execPath,
-    [...productionNodeFlags(), path.join(__dirname, '..', 'lib', 'index.js')],
-    {
-      env: {
-        PATH: process.env.PATH,
-        GRAPH_BASE_URL: graphUrl,
-        GRAPH_TIME_SCALE: String(scale),
-        GRAPH_REPLICATION_LAG_SECONDS: String(lagSeconds),
-        STORAGE_CONNECTION_STRING: azurite.connectionString,
-        ADMIN_GROUP_ID: ADMIN_GROUP,
-        APPROVER_GROUP_ID: APPROVER_GROUP,
-        PORT: String(port),
-        RUNNER_POLL_SECONDS: '0.2',
-        RUNNER_RETRY_SECONDS: '1',
-        // Each wave's follow-up as soon as it finishes (its reads count in the removal phase); the next
-        // wave's sign-off goes through once it is clean.
-        FOLLOW_UP_AFTER_MINUTES: '0',
-        ALLOW_UNSAFE_TIMINGS: 'true',
-        // More flags to try, after production's own (e.g. --max-old-space-size=256).
-        NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS ?? '',
-      },
-    }
-  );
-  const bot = { child, output: '', url: `http://127.0.0.1:${port}/api/messages` };
-  child.stdout.on('data', (chunk) => (bot.output += chunk));
-  child.stderr.on('data', (chunk) => (bot.output += chunk));
-  while (!/listening on/.test(bot.output)) {
-    if (child.exitCode !== null) throw new Error(`The bot did not start: ${bot.output}`);
-    await sleep(50);
-  }
-  return bot;
 }
 
 /** The admin's and the approver's side: commands, clicks on every pending card, waits on the record. */
@@ -169,7 +131,16 @@ async function runBot({ tenant, scale, processing, latency, lagSeconds, clickPol
   });
   const graphUrl = await simulator.start();
   const connector = await connectorStandIn();
-  const bot = await startBot({ graphUrl, azurite, scale, lagSeconds });
+  const bot = await startProductionBot({
+    graphUrl,
+    storageConnectionString: azurite.connectionString,
+    timeScale: scale,
+    env: {
+      GRAPH_REPLICATION_LAG_SECONDS: String(lagSeconds),
+      // More flags to try, after production's own (e.g. --max-old-space-size=256).
+      NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS ?? '',
+    },
+  });
   const store = new BlobMigrationStore(
     openContainer({
       kind: 'connection-string',
@@ -182,7 +153,7 @@ async function runBot({ tenant, scale, processing, latency, lagSeconds, clickPol
   const { say, until } = people({ bot, connector, store, timeline, clickPollMs });
   const measured = await migrate({ simulator, timeline, say, until });
   const peakRssMb = peakRssMbOf(bot.child.pid);
-  bot.child.kill('SIGTERM');
+  await bot.stop();
   // BENCH_BOT_LOG=<file>: what the bot printed, to see why a run was slow.
   if (process.env.BENCH_BOT_LOG) writeFileSync(process.env.BENCH_BOT_LOG, bot.output);
   if (process.env.BENCH_TRACE)
@@ -191,7 +162,6 @@ async function runBot({ tenant, scale, processing, latency, lagSeconds, clickPol
       measured.idle.events.map(([ms, what]) => `${(ms / 1000).toFixed(3)} ${what}`).join('\n')
     );
   delete measured.idle.events;
-  await new Promise((resolve) => bot.child.once('exit', resolve));
   await simulator.stop();
   connector.stop();
   await azurite.stop();

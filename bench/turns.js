@@ -5,8 +5,6 @@
 // times faster, Azurite for its state, notifications in a channel. Each command is sent BENCH_TURNS
 // times (default 10), every time once the bot has gone quiet (its background work posted); commands
 // that change something are sent once, at their step of a migration. Prints markdown.
-const { spawn } = require('node:child_process');
-const { productionNodeFlags } = require('./production-start');
 const { createServer } = require('node:http');
 const { performance } = require('node:perf_hooks');
 const path = require('node:path');
@@ -22,7 +20,8 @@ const USERS = Number(process.env.BENCH_TURN_USERS ?? 10000);
 const TURNS = Number(process.env.BENCH_TURNS ?? 10);
 const SCALE = Number(process.env.BENCH_TIME_SCALE ?? 60);
 const TARGET_MS = 2000;
-const { ADMIN_GROUP, APPROVER_GROUP, LATENCY, percentile, tenantOf } = require('./bench-tenant');
+const { LATENCY, percentile, tenantOf } = require('./bench-tenant');
+const { startProductionBot } = require('./production-start');
 /** The bot has gone quiet when the connector heard nothing from it for this long. */
 const QUIET_MS = 500;
 
@@ -92,37 +91,14 @@ async function main() {
   });
   const graphUrl = await simulator.start();
   const connector = await connectorStandIn();
-  const port = 40000 + Math.floor(Math.random() * 20000);
-  const child = spawn(
-    process.execPath,
-    [...productionNodeFlags(), path.join(__dirname, '..', 'lib', 'index.js')],
-    {
-      env: {
-        PATH: process.env.PATH,
-        GRAPH_BASE_URL: graphUrl,
-        GRAPH_TIME_SCALE: String(SCALE),
-        STORAGE_CONNECTION_STRING: azurite.connectionString,
-        ADMIN_GROUP_ID: ADMIN_GROUP,
-        APPROVER_GROUP_ID: APPROVER_GROUP,
-        PORT: String(port),
-        RUNNER_POLL_SECONDS: '0.2',
-        RUNNER_RETRY_SECONDS: '1',
-        FOLLOW_UP_AFTER_MINUTES: '0',
-        ALLOW_UNSAFE_TIMINGS: 'true',
-      },
-    }
-  );
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  while (!/listening on/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`The bot did not start: ${output}`);
-    await sleep(50);
-  }
-  const botUrl = `http://127.0.0.1:${port}/api/messages`;
+  const bot = await startProductionBot({
+    graphUrl,
+    storageConnectionString: azurite.connectionString,
+    timeScale: SCALE,
+  });
   const post = async (body) => {
     const started = performance.now();
-    const response = await fetch(botUrl, {
+    const response = await fetch(bot.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -177,7 +153,8 @@ async function main() {
     for (;;) {
       const { record } = await store.read();
       if (condition(record)) return;
-      if (child.exitCode !== null) throw new Error(`The bot stopped during ${what}: ${output}`);
+      if (bot.child.exitCode !== null)
+        throw new Error(`The bot stopped during ${what}: ${bot.output}`);
       await approvePending();
       await sleep(200);
     }
@@ -201,8 +178,7 @@ async function main() {
   await say('something else', TURNS);
   await quiet();
 
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
+  await bot.stop();
   await simulator.stop();
   connector.stop();
   await azurite.stop();

@@ -1,6 +1,5 @@
 import { isNotAutomation, type LicenseChangeEvent } from './automation';
 import type { JournalEntry, RemovalOutcome } from './journal';
-import type { WaveTally } from './journal-summary';
 import type { UserLicenseSnapshot } from './licenses';
 import { holdsDirectly } from './direct-assignment';
 
@@ -43,37 +42,6 @@ function latestOutcomes(entries: readonly JournalEntry[]) {
     intent,
     outcome: latest.get(intent.id) ?? null,
   }));
-}
-
-/** What each wave did, in wave order, with who approved it. */
-export function waveTallies(entries: readonly JournalEntry[]): WaveTally[] {
-  const tallies = new Map<string, WaveTally>();
-  for (const entry of entries) {
-    if (entry.kind === 'wave-decision' && entry.decision === 'approved')
-      tallies.set(entry.waveDigest, {
-        waveNumber: entry.waveNumber,
-        waveDigest: entry.waveDigest,
-        approvedBy: entry.by,
-        removed: 0,
-        skipped: 0,
-        restored: 0,
-        failed: 0,
-      });
-  }
-  for (const { intent, outcome } of latestOutcomes(entries)) {
-    if (outcome === null) continue;
-    const tally = tallies.get(intent.waveDigest) ?? {
-      waveNumber: intent.waveNumber,
-      waveDigest: intent.waveDigest,
-      approvedBy: null,
-      removed: 0,
-      skipped: 0,
-      restored: 0,
-      failed: 0,
-    };
-    tallies.set(intent.waveDigest, { ...tally, [outcome.outcome]: tally[outcome.outcome] + 1 });
-  }
-  return [...tallies.values()].sort((a, b) => a.waveNumber - b.waveNumber);
 }
 
 /** The intents of one wave whose direct assignment is removed now (nothing put it back since). */

@@ -1,6 +1,3 @@
-import type { JournalEntry } from './journal';
-import { inFlightRemovals } from './journal';
-
 /**
  * Give-backs — a rollback, or a restore a follow-up found necessary — put licenses back, so they are
  * never given up: a pass that could not put everyone back is tried again, sooner at first, then at a
@@ -76,18 +73,6 @@ export function describeDelay(ms: number): string {
   const seconds = Math.max(1, Math.round(ms / 1000));
   if (seconds < 120) return seconds === 1 ? '1 second' : `${seconds} seconds`;
   return `${Math.round(seconds / 60)} minutes`;
-}
-
-/**
- * Removals of a wave that took something from a user and whose putting back has not been recorded:
- * those users are waiting for their direct assignment now.
- */
-export function awaitingPutBack(entries: readonly JournalEntry[], waveDigest: string): number {
-  const restoring = new Set(
-    entries.flatMap((e) => (e.kind === 'restore-intended' ? [e.intentId] : []))
-  );
-  return inFlightRemovals(entries).filter((i) => i.waveDigest === waveDigest && restoring.has(i.id))
-    .length;
 }
 
 /** A sentence's first letter in capitals (labels start lower-case to sit inside sentences). */

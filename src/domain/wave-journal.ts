@@ -2,17 +2,6 @@ import type { JournalEntry, RemovalOutcome } from './journal';
 
 type WaveDecision = Extract<JournalEntry, { kind: 'wave-decision' }>;
 
-/** True when the journal records an approval of exactly this wave (its digest) and no later rejection. */
-export function isWaveApproved(
-  entries: readonly JournalEntry[],
-  wave: { readonly digest: string }
-): boolean {
-  const decisions = entries.filter(
-    (e): e is WaveDecision => e.kind === 'wave-decision' && e.waveDigest === wave.digest
-  );
-  return decisions.length > 0 && decisions[decisions.length - 1].decision === 'approved';
-}
-
 /**
  * (user, SKU) pairs of this wave already settled (removed, put back, or left after an interruption):
  * never sent again. Counted from this approval on, so the same contents approved again after a rollback

@@ -17,7 +17,6 @@ import { runRoundTrip, type ChunkUser } from './wave-round-trip';
 import { WaveRun, type WaveReport } from './wave-run';
 
 export { CHUNK, readUsers } from './directory-calls';
-export { isWaveApproved } from '../domain/wave-journal';
 export type { WaveItem, WaveReport } from './wave-run';
 
 export interface WaveExecutionOptions {

@@ -2,7 +2,6 @@ import {
   describeReassignment,
   reassignedAfterWaves,
   removedAssignments,
-  waveTallies,
 } from '../../src/domain/done-report';
 import type { JournalEntry } from '../../src/domain/journal';
 import { JournalSummary } from '../../src/domain/journal-summary';
@@ -63,7 +62,7 @@ describe('the done report', () => {
   ];
 
   it('counts each wave by the latest outcome of each assignment, with who approved it', () => {
-    expect(waveTallies(journal)).toEqual([
+    expect(JournalSummary.of(journal).waveTallies()).toEqual([
       {
         waveNumber: 1,
         waveDigest: 'digest-1',
@@ -76,12 +75,18 @@ describe('the done report', () => {
     ]);
   });
 
-  it('counts the same when kept up to date entry by entry as the journal grows', () => {
+  it('moves an assignment from removed to restored when a rollback puts it back later', () => {
     const summary = new JournalSummary();
-    for (let n = 0; n <= journal.length; n++) {
-      if (n > 0) summary.add(journal[n - 1]);
-      expect(summary.waveTallies()).toEqual(waveTallies(journal.slice(0, n)));
-    }
+    const counts = () =>
+      summary
+        .waveTallies()
+        .map(({ removed, skipped, restored }) => ({ removed, skipped, restored }));
+    expect(counts()).toEqual([]);
+    const rolledBack = journal.findIndex((e) => e.id === 'b-restored');
+    for (const entry of journal.slice(0, rolledBack)) summary.add(entry);
+    expect(counts()).toEqual([{ removed: 2, skipped: 0, restored: 0 }]);
+    for (const entry of journal.slice(rolledBack)) summary.add(entry);
+    expect(counts()).toEqual([{ removed: 1, skipped: 1, restored: 1 }]);
   });
 
   it('warns about a removed assignment made directly again, naming the automation that did it', () => {

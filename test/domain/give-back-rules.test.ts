@@ -1,11 +1,7 @@
 import type { Person } from '../../src/domain/approvals';
-import {
-  GIVE_BACK_RETRY,
-  awaitingPutBack,
-  giveBackRetryDelayMs,
-  owedText,
-} from '../../src/domain/give-back';
+import { GIVE_BACK_RETRY, giveBackRetryDelayMs, owedText } from '../../src/domain/give-back';
 import type { JournalEntry } from '../../src/domain/journal';
+import { JournalSummary } from '../../src/domain/journal-summary';
 import type { UserLicenseSnapshot } from '../../src/domain/licenses';
 import {
   NEW_MIGRATION_RECORD,
@@ -53,6 +49,8 @@ describe('trying a give-back again', () => {
     const entries: JournalEntry[] = [
       intent('i1', 'u1', 'wave-1'),
       intent('i2', 'u2', 'wave-1'),
+      // Being removed, nothing taken yet: not waiting for anything to be put back.
+      intent('i3', 'u3', 'wave-1'),
       { kind: 'restore-intended', id: 'r1', at: 'x', intentId: 'i1' },
       { kind: 'restore-intended', id: 'r2', at: 'x', intentId: 'i2' },
       {
@@ -64,8 +62,9 @@ describe('trying a give-back again', () => {
         reason: '',
       },
     ];
-    expect(awaitingPutBack(entries, 'wave-1')).toBe(1);
-    expect(awaitingPutBack(entries, 'wave-2')).toBe(0);
+    const summary = JournalSummary.of(entries);
+    expect(summary.awaitingPutBack('wave-1')).toBe(1);
+    expect(summary.awaitingPutBack('wave-2')).toBe(0);
   });
 });
 

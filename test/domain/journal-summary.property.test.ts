@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { removedAssignments, removedIntentsOf, waveTallies } from '../../src/domain/done-report';
-import { awaitingPutBack } from '../../src/domain/give-back';
+import { removedAssignments, removedIntentsOf } from '../../src/domain/done-report';
 import { inFlightRemovals, type JournalEntry, type RemovalOutcome } from '../../src/domain/journal';
 import { JournalSummary } from '../../src/domain/journal-summary';
-import { SettledKeysFold, isWaveApproved, settledKeysOf } from '../../src/domain/wave-journal';
+import { SettledKeysFold, settledKeysOf } from '../../src/domain/wave-journal';
 import { removedAssignmentsIn } from '../../src/engine/done-report';
 import { InMemoryJournal } from '../../src/storage/in-memory-journal';
+import { awaitingPutBack, isWaveApproved, waveTallies } from '../support/journal-model';
 
 /** Waves by digest; two share a number, as waves frozen again do. */
 const WAVES = [
@@ -141,7 +141,7 @@ describe('the journal summary, folded entry by entry', () => {
           entries.filter((e) => e.kind === 'wave-decision' || e.kind === 'approval-decision')
         );
         for (const { digest } of WAVES) {
-          expect(summary.isWaveApproved(digest)).toBe(isWaveApproved(entries, { digest }));
+          expect(summary.isWaveApproved(digest)).toBe(isWaveApproved(entries, digest));
           expect(summary.awaitingPutBack(digest)).toBe(awaitingPutBack(entries, digest));
           expect(summary.inFlight(digest).map((f) => f.intent)).toEqual(
             inFlightRemovals(entries).filter((i) => i.waveDigest === digest)

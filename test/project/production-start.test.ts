@@ -39,6 +39,13 @@ describe('the production start command', () => {
     expect(productionStart.productionNodeFlags()).toContain(
       `--max-old-space-size=${productionStart.productionHeapMb()}`
     );
-    expect(read('bench/bot-run.js')).toMatch(/\.\.\.productionNodeFlags\(\)/);
+    // One start serves every benchmark, and it spawns the bot with those flags.
+    expect(read('bench/production-start.js')).toMatch(
+      /spawn\(process\.execPath, \[\.\.\.productionNodeFlags\(\)/
+    );
+    for (const bench of ['bench/bot-run.js', 'bench/turns.js']) {
+      expect(read(bench)).toMatch(/startProductionBot\(/);
+      expect(read(bench)).not.toMatch(/spawn\(/);
+    }
   });
 });
