@@ -182,6 +182,12 @@ async function migrate({ simulator, timeline, say, until }) {
   const startedAt = Date.now();
   timeline.phase('inventory');
   await say('inventory');
+  // The turn may answer before the inventory ends (its result then comes as a message of its own): the
+  // phase ends with the inventory's last read, the audit log's.
+  const audit = 'GET /auditLogs/directoryAudits';
+  const giveUpAt = Date.now() + 5 * 60_000;
+  while (countOf(since(mark, graph.snapshot()), audit) === 0 && Date.now() < giveUpAt)
+    await sleep(20);
   phase('inventory', 'assign');
   const before = membersByGroup(simulator);
   await say('assign');
