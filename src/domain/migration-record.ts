@@ -104,6 +104,8 @@ export interface ProgressPoint {
   readonly at: string;
   /** What had just happened: "before the groups", "after wave 2" … */
   readonly label: string;
+  /** Users in the tenant then (absent in points counted before it was kept). */
+  readonly users?: number;
   readonly skus: readonly {
     readonly skuId: string;
     readonly skuPartNumber: string;

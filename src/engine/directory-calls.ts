@@ -4,8 +4,11 @@ import type {
   RemovalAnswer,
   UserRead,
 } from '../domain/directory-answers';
+import { manyUserReadWay } from '../domain/many-user-reads';
 import { errorText } from '../error-text';
+import { USERS_PER_PAGE, readUsersFromPages } from './paged-user-reads';
 import type { DepartureGate, DirectoryWriter } from './ports/directory-writer';
+import type { TenantReader } from './ports/tenant-reader';
 import { isLeaseLost } from './ports/write-fence';
 
 /** Users per round trip: Graph's JSON batch limit. */
@@ -73,11 +76,33 @@ export async function inReadChunks<T>(
   return results;
 }
 
-/** Fresh reads of any number of users, `CHUNK` to a round trip, several round trips at once. */
+/** The tenant's list, to read many users from when that costs fewer round trips. */
+export interface TenantPages {
+  readonly reader: TenantReader;
+  /** Users in the tenant as last counted; null when unknown (then every read is per user). */
+  readonly tenantUsers: number | null;
+}
+
+/** Whether reading these users from the tenant's pages takes fewer round trips than reading each. */
+export const readsByPages = (userCount: number, pages: TenantPages | undefined): boolean =>
+  pages !== undefined &&
+  manyUserReadWay(userCount, pages.tenantUsers, {
+    usersPerRoundTrip: CHUNK,
+    roundTripsInFlight: READS_IN_FLIGHT,
+    usersPerPage: USERS_PER_PAGE,
+  }) === 'pages';
+
+/**
+ * Fresh reads of any number of users: `CHUNK` to a round trip, several round trips at once, or from the
+ * tenant's pages when `pages` is given and that costs fewer round trips.
+ */
 export async function readManyUsers(
   writer: DirectoryWriter,
-  userIds: readonly string[]
+  userIds: readonly string[],
+  pages?: TenantPages
 ): Promise<Map<string, UserRead>> {
+  if (pages && readsByPages(userIds.length, pages))
+    return readUsersFromPages(pages.reader, userIds);
   const result = new Map<string, UserRead>();
   for (const reads of await inReadChunks(userIds, (chunk) => readUsers(writer, chunk)))
     for (const [id, read] of reads) result.set(id, read);

@@ -3,7 +3,7 @@ import { removedIntentsOf } from '../domain/done-report';
 import { checkRemovedAssignment, type FollowUpFinding } from '../domain/follow-up';
 import type { JournalEntry } from '../domain/journal';
 import type { Journal } from './ports/journal';
-import { noAnswer, type DirectoryFailure } from '../domain/directory-answers';
+import { noAnswer, type DirectoryFailure, type UserRead } from '../domain/directory-answers';
 import type { SkuSnapshot, UserLicenseSnapshot } from '../domain/licenses';
 import { productName } from '../domain/product-names';
 import type { AssignState } from '../domain/migration-record';
@@ -15,7 +15,7 @@ import {
 import { isPastLag, showsDirectRemovalOf } from '../domain/read-freshness';
 import type { StoredWave } from '../domain/migration-record';
 import type { DirectoryWriter } from './ports/directory-writer';
-import { inReadChunks, readUsers } from './directory-calls';
+import { inReadChunks, readManyUsers, readUsers, readsByPages } from './directory-calls';
 import { readBackOf, readUntilFresh, type ReadBackOptions } from './read-until-fresh';
 import type { TenantReader } from './ports/tenant-reader';
 
@@ -45,6 +45,8 @@ export async function followUpWave(
     readonly readBack?: ReadBackOptions;
     /** Its dynamic groups: a user who no longer matches the rule of their only one is warned of. */
     readonly assign?: AssignState | null;
+    /** Users in the tenant as last counted: many users are read from its pages when cheaper. */
+    readonly tenantUsers?: number | null;
   } = {}
 ): Promise<FollowUpReport> {
   await settleUnknown(wave, writer, journal, options.readBack);
@@ -66,8 +68,13 @@ export async function followUpWave(
   // read reflects whatever changed before the check began.
   const { lagBoundMs, sleep } = readBackOf(options.readBack);
   if (userIds.length > 0) await sleep(lagBoundMs);
+  // Most of the tenant: one sweep of its pages reads them in fewer round trips; re-reads stay per user.
+  const pages = { reader, tenantUsers: options.tenantUsers ?? null };
+  const paged = readsByPages(userIds.length, pages)
+    ? await readManyUsers(writer, userIds, pages)
+    : null;
   for (const checked of await inReadChunks(userIds, (chunk) =>
-    checkChunk(chunk, writer, check, options.readBack)
+    checkChunk(chunk, writer, check, options.readBack, paged)
   )) {
     usersGone += checked.usersGone;
     findings.push(...checked.findings);
@@ -121,15 +128,19 @@ function findingsCheck(
 
 /**
  * One chunk of users read (again while something seems missing and the lag may explain it) and
- * checked. Graph unable to answer for any of them fails the whole check, tried again later.
+ * checked; first read from `paged` when the tenant's pages were read. Graph unable to answer for any of
+ * them fails the whole check, tried again later.
  */
 async function checkChunk(
   chunk: readonly string[],
   writer: DirectoryWriter,
   check: UserCheck,
-  readBack: ReadBackOptions | undefined
+  readBack: ReadBackOptions | undefined,
+  paged: ReadonlyMap<string, UserRead> | null
 ): Promise<{ usersGone: number; findings: FollowUpFinding[] }> {
-  const first = await readUsers(writer, chunk);
+  const first = paged
+    ? new Map(chunk.map((userId) => [userId, paged.get(userId) ?? noAnswer()]))
+    : await readUsers(writer, chunk);
   // Graph unable to answer the whole round trip: the check is tried again later.
   const failures = chunk
     .map((userId) => first.get(userId) ?? noAnswer())

@@ -131,6 +131,58 @@ describe("a wave's follow-up reading its users", () => {
     ]);
   });
 
+  describe("when the wave is most of the tenant, read from the tenant's pages", () => {
+    // 90 of 100 users: one page instead of two rounds of four 20-user batches.
+    const ids = Array.from({ length: 90 }, (_, i) => `u${i}`);
+    const tenantOf = (pageShowsU1: UserLicenseSnapshot, reads: Record<string, ScriptedRead[]>) => {
+      const directory = directoryReading(reads).withUsers(
+        ...[...ids, ...Array.from({ length: 10 }, (_, i) => `other${i}`)].map(inherited),
+        pageShowsU1
+      );
+      const asked: string[][] = [];
+      const readUsers = directory.readUsers.bind(directory);
+      directory.readUsers = async (userIds) => {
+        asked.push([...userIds]);
+        return readUsers(userIds);
+      };
+      return { directory, asked };
+    };
+
+    it('reads alone only a user its page shows without the license (a lagging replica), and finds nothing once a read shows it', async () => {
+      const journal = await journalOfRemovals(ids);
+      const { directory, asked } = tenantOf(withoutLicense('u1'), { u1: [inherited('u1')] });
+      const report = await followUpWave(wave, directory, directory, journal, {
+        readBack,
+        tenantUsers: 100,
+      });
+      expect(report.checked).toBe(90);
+      expect(report.findings).toEqual([]);
+      expect(asked).toEqual([['u1']]);
+    });
+
+    it('still finds a loss its page and every read after it show', async () => {
+      const journal = await journalOfRemovals(ids);
+      const { directory } = tenantOf(withoutLicense('u1'), { u1: [withoutLicense('u1')] });
+      const report = await followUpWave(wave, directory, directory, journal, {
+        readBack,
+        tenantUsers: 100,
+      });
+      expect(report.findings.map((f) => [f.userId, f.problem, f.needsRestore])).toEqual([
+        ['u1', 'lost-plans', true],
+      ]);
+    });
+
+    it('counts a user on no page as gone', async () => {
+      const journal = await journalOfRemovals([...ids, 'deleted']);
+      const { directory } = tenantOf(inherited('u1'), {});
+      const report = await followUpWave(wave, directory, directory, journal, {
+        readBack,
+        tenantUsers: 100,
+      });
+      expect(report).toMatchObject({ checked: 91, usersGone: 1, findings: [] });
+    });
+  });
+
   it('settles a removal left "unknown, re-checking" from a read that shows it, and checks it', async () => {
     clock = Date.now();
     const journal = await journalOfRemovals(['u1', 'u2'], 'unknown', new Date(clock).toISOString());

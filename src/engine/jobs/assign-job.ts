@@ -5,6 +5,7 @@ import {
 } from '../../domain/assign-lifecycle';
 import type { AssignState } from '../../domain/migration-record';
 import { leftOutSentence } from '../../domain/population-audience';
+import { lastCountedUsers } from '../../domain/progress-point';
 import { readManyUsers } from '../directory-calls';
 import { needsProof, proveShadowGroups } from '../dynamic-group-proof';
 import { listLicenseErrors } from '../list-license-errors';
@@ -62,7 +63,12 @@ async function assignGroups(deps: JobDependencies, assign: AssignState) {
       groupKey: assign.approvalId,
       replication: deps.readBack,
       // The plan may be days old and the old script still runs: leavers are read again and left out.
-      readUsers: (ids) => readManyUsers(deps.directoryWriter, ids),
+      // From the tenant's pages when most of it is read (its size as last counted, just before).
+      readUsers: async (ids) =>
+        readManyUsers(deps.directoryWriter, ids, {
+          reader: deps.reader,
+          tenantUsers: lastCountedUsers((await deps.store.read()).record),
+        }),
       onGroupReady: async (name, id) => {
         if (known[name] === id) return;
         known[name] = id;

@@ -1,5 +1,6 @@
 import { followUpRecorded } from '../../domain/follow-up-lifecycle';
 import { waveBlocker, type MigrationRecord, type StoredWave } from '../../domain/migration-record';
+import { lastCountedUsers } from '../../domain/progress-point';
 import { pendingWaveRequest } from '../../domain/sign-off-requests';
 import { followUpWave } from '../follow-up-wave';
 import { updateRecord } from '../update-record';
@@ -26,6 +27,7 @@ export async function runFollowUpJob(
   const report = await followUpWave(frozen, deps.reader, deps.directoryWriter, deps.journal, {
     readBack: deps.readBack,
     assign: record.assign,
+    tenantUsers: lastCountedUsers(record),
   });
   const at = deps.now();
   const outcome = await updateRecord(deps.store, (stored) => {
