@@ -72,3 +72,21 @@ describe('stock-taking runs beside the next step, not before it', () => {
     await t.runner.stop();
   });
 });
+
+describe('a give-back and the stock-taking after a wave', () => {
+  it('a rollback waits for the read, so the licenses it puts back are not reported as the old automation', async () => {
+    const t = await runnerWithReleasedWaves(1);
+    t.runner.wake();
+    await t.gate.reached();
+    await t.rollBack(1);
+    for (let i = 0; i < 20; i++) await settle();
+    expect(t.restoresSent).toEqual([]);
+
+    t.gate.openNow();
+    await t.runner.idle();
+    expect(t.restoresSent).toEqual(['user-1']);
+    expect(t.notices.filter((n) => n.kind === 'automation-still-running')).toEqual([]);
+    expect(t.notices).toContainEqual(expect.objectContaining({ kind: 'rollback-finished' }));
+    await t.runner.stop();
+  });
+});

@@ -110,6 +110,11 @@ export async function runnerWithReleasedWaves(waveCount: number) {
     return directory.forEachUser(visit);
   };
   const writer: InMemoryDirectory = Object.create(directory);
+  const restoresSent: string[] = [];
+  writer.restoreDirectLicense = (userId, skuId, plans) => {
+    restoresSent.push(userId);
+    return directory.restoreDirectLicense(userId, skuId, plans);
+  };
   writer.removeDirectLicenses = (userId, skuIds) => {
     removalsSent.push(userId);
     removalSeen.get(userId)?.();
@@ -145,6 +150,19 @@ export async function runnerWithReleasedWaves(waveCount: number) {
     notices,
     logs,
     removalsSent,
+    restoresSent,
+    /** Records an approved rollback of this wave, as a sign-off would, and wakes the runner. */
+    rollBack: async (waveNumber: number) => {
+      const { record, etag } = await state.store.read();
+      const wave = record.waves.find((w) => w.number === waveNumber);
+      const request: ApprovalRequest = {
+        ...approvals[0],
+        id: `rollback-${waveNumber}`,
+        subject: { kind: 'rollback', waveNumber, digest: wave?.digest ?? '' },
+      };
+      await state.store.write({ ...record, approvals: [...record.approvals, request] }, etag);
+      runner.wake();
+    },
     /** Resolves when the removal of this user's direct assignment is sent. */
     removalOf: (userId: string) =>
       removalsSent.includes(userId)
