@@ -18,6 +18,20 @@ describe('stock-taking runs beside the next step, not before it', () => {
     await t.runner.stop();
   });
 
+  it('a follow-up due at once runs while the stock-taking after its wave still reads', async () => {
+    const t = await runnerWithReleasedWaves(1, { followUpAfterMs: 0 });
+    t.runner.wake();
+    await t.gate.reached();
+    while (!t.notices.some((n) => n.kind === 'follow-up-finished')) await settle();
+    expect(t.gate.arrivals).toBe(1);
+    expect(await t.pointLabels()).toEqual([]);
+
+    t.gate.openNow();
+    await t.runner.idle();
+    expect(await t.pointLabels()).toEqual(['after wave 1', 'wave 1 follow-up']);
+    await t.runner.stop();
+  });
+
   it('idle() resolves only once the stock-taking beside the runner is done', async () => {
     const t = await runnerWithReleasedWaves(1);
     t.runner.wake();

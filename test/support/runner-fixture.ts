@@ -56,7 +56,10 @@ export class Gate {
  * all released. The tenant's read of every user (stock-taking) waits at `gate` before its first page;
  * `removals` resolves per user when the removal of that user's direct assignment is sent.
  */
-export async function runnerWithReleasedWaves(waveCount: number) {
+export async function runnerWithReleasedWaves(
+  waveCount: number,
+  options: { followUpAfterMs?: number } = {}
+) {
   const state = memoryState();
   const directory = new InMemoryDirectory([E3]).withGroup(E3_GROUP, 'Office E3 licensing', [
     E3.skuId,
@@ -137,8 +140,8 @@ export async function runnerWithReleasedWaves(waveCount: number) {
     })(),
     log: (line) => logs.push(line),
     approvalTtlMs: 86_400_000,
-    // No follow-up falls due during a test: the waves follow one another.
-    followUpAfterMs: 86_400_000,
+    // Unless asked, no follow-up falls due during a test: the waves follow one another.
+    followUpAfterMs: options.followUpAfterMs ?? 86_400_000,
     readBack: { delaysMs: [] },
     pollMs: 3_600_000,
   });
