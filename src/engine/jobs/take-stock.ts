@@ -1,11 +1,10 @@
 import { findLicenseAutomation, type LicenseChangeEvent } from '../../domain/automation';
-import { reassignedAfterWaves } from '../../domain/done-report';
+import { reassignedAfterWaves, type RemovedAssignment } from '../../domain/done-report';
 import { joinersSinceWaves } from '../../domain/joiners';
 import { withCountedPoint } from '../../domain/progress-point';
 import { wavesFrozenAt } from '../../domain/waves-frozen';
 import { errorText } from '../../error-text';
 import { afterWaveEvents } from '../after-wave-events';
-import type { RemovedAssignment } from '../../domain/done-report';
 import type { StockRequest } from '../../domain/stock-requests';
 import { countLicenses, removedIntentsIn, type LicenseCount } from '../done-report';
 import type { Journal } from '../ports/journal';
