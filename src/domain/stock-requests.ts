@@ -1,3 +1,5 @@
+import type { Work } from './next-work';
+
 /**
  * Stock-taking (a read of every user after a step: a point of the picture over time and, after a wave,
  * the warnings about the old automation) runs beside the runner's next work, one at a time. What waits
@@ -56,6 +58,6 @@ function mergedWarnings(earlier: StockRequest, later: StockRequest): StockReques
  * user put back by the bot would be reported as assigned directly again by the old automation. Give-backs
  * are rare and follow a sign-off, so the wait costs little; waves and follow-ups only remove or read.
  */
-export function waitsForStockTaking(kind: string): boolean {
+export function waitsForStockTaking(kind: Work['kind']): boolean {
   return kind === 'restore' || kind === 'rollback';
 }
