@@ -108,6 +108,13 @@ export async function buildDoneReport(
 export async function removedAssignmentsIn(
   journal: Pick<Journal, 'summary' | 'forEachEntry'>
 ): Promise<RemovedAssignment[]> {
+  return [...(await removedIntentsIn(journal)).values()];
+}
+
+/** The same, by removal intent id: whether each still stands can be asked of the summary later. */
+export async function removedIntentsIn(
+  journal: Pick<Journal, 'summary' | 'forEachEntry'>
+): Promise<Map<string, RemovedAssignment>> {
   const summary = await journal.summary();
   const removed = new Map<
     string,
@@ -125,5 +132,6 @@ export async function removedAssignmentsIn(
       e.kind === 'removal-outcome' && e.outcome === 'removed' ? removed.get(e.intentId) : undefined;
     if (intent && e.kind === 'removal-outcome') intent.removedAt = e.at;
   });
-  return [...removed.values()].filter((r) => r.removedAt !== '');
+  for (const [id, r] of removed) if (r.removedAt === '') removed.delete(id);
+  return removed;
 }

@@ -2,13 +2,16 @@ import { assignGivenUp } from '../domain/assign-lifecycle';
 import { capitalize, whatAFailedWaveLeaves } from '../domain/give-back';
 import type { MigrationRecord } from '../domain/migration-record';
 import { nextWork, type NextWork, type Work } from '../domain/next-work';
+import { waitsForStockTaking } from '../domain/stock-requests';
 import { errorText } from '../error-text';
+import { BackgroundStockTaking } from './background-stock';
 import { runAssignJob } from './jobs/assign-job';
 import { runExpireJob } from './jobs/expire-job';
 import { runFollowUpJob } from './jobs/follow-up-job';
 import { runGiveBackPass, type OwedGiveBack } from './jobs/give-back-job';
 import type { JobDependencies } from './jobs/job-dependencies';
 import { announceOpenRequests } from './jobs/sign-off-cards';
+import { takeStock } from './jobs/take-stock';
 import { runWaveJob } from './jobs/wave-job';
 import { journalDecisionOnce } from './journal-decision';
 import { updateRecord } from './update-record';
@@ -27,7 +30,8 @@ const GIVE_UP_AFTER = 5;
  * (`nextWork`) and hands it to that kind's job (`jobs/`). Every piece starts from the stored record, so
  * after a restart `wake()` picks up where the last process stopped (a wave reconciles its in-flight
  * removals first). The runner keeps the lease, the wake-ups, the retries after a failure and the
- * schedule of give-back passes.
+ * schedule of give-back passes. The stock-taking a step ends with (a read of every user) runs beside
+ * the work after it, so a released wave or a due follow-up does not wait for it.
  */
 export class MigrationRunner {
   private running: Promise<void> | null = null;
@@ -43,7 +47,14 @@ export class MigrationRunner {
   /** Whether this process has shown the open sign-off requests since it took the lease. */
   private announced = false;
 
-  constructor(private readonly deps: MigrationRunnerDependencies) {}
+  private readonly stock: BackgroundStockTaking;
+  /** What the jobs are given: the runner's ports, and stock taken beside the next work. */
+  private readonly jobDeps: JobDependencies;
+
+  constructor(private readonly deps: MigrationRunnerDependencies) {
+    this.stock = new BackgroundStockTaking((request) => takeStock(deps, request));
+    this.jobDeps = { ...deps, takeStockBeside: (request) => this.stock.ask(request) };
+  }
 
   /** Looks for work now and then every `pollMs`. */
   start(): void {
@@ -65,16 +76,22 @@ export class MigrationRunner {
     });
   }
 
-  /** Resolves when no work is running (tests, and a clean shutdown). */
+  /** Resolves when no work is running, nor stock-taking beside it (tests, and a clean shutdown). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    do {
+      while (this.running) await this.running;
+      await this.stock.idle();
+    } while (this.running);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.pollTimer) clearInterval(this.pollTimer);
+    // No new stock-taking starts; the one running ends before the lease is let go.
+    const stock = this.stock.stop();
     await this.idle();
+    await stock;
     await this.deps.lease.release();
   }
 
@@ -116,6 +133,11 @@ export class MigrationRunner {
       await announceOpenRequests(this.deps, record);
     }
     if (work.kind === 'nothing') return false;
+    if (waitsForStockTaking(work.kind) && this.stock.busy()) {
+      // Then decided again from a fresh record: a minute may have passed (a pause, another approval).
+      await this.stock.idle();
+      return true;
+    }
     // A journal that cannot be read is not the assignment's failure (it would be given up for it).
     if (work.kind !== 'assign') this.inHand = work;
     await journalDecisionOnce(this.deps.journal, record, work.approvalId, this.deps.newId);
@@ -131,7 +153,7 @@ export class MigrationRunner {
 
   /** Hands the work to its job. */
   private async run(work: Work, record: MigrationRecord): Promise<void> {
-    const { deps } = this;
+    const deps = this.jobDeps;
     if (work.kind === 'assign') return runAssignJob(deps, work.assign, () => this.stopped);
     if (work.kind === 'wave') return runWaveJob(deps, work.wave, record, () => this.stopped);
     if (work.kind === 'follow-up') return runFollowUpJob(deps, work.wave, record);

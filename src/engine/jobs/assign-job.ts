@@ -17,7 +17,7 @@ import { waitForProcessing } from '../wait-for-processing';
 import { readBackOf } from '../read-until-fresh';
 import { verifyDirectRemovals } from '../verify-removals';
 import type { JobDependencies } from './job-dependencies';
-import { takeStock } from './take-stock';
+import { takeStock, takeStockAfter } from './take-stock';
 
 /**
  * The approved group assignment: the licensing groups created (or found) and populated, licensed, and
@@ -34,7 +34,9 @@ export async function runAssignJob(
     kind: 'assign-started',
     groups: assign.groups.map((g) => g.displayName),
   });
-  if (!assign.groupIds) await takeStock(deps, 'before the groups');
+  // The picture before any group licenses anyone: taken before, not beside.
+  if (!assign.groupIds)
+    await takeStock(deps, { label: 'before the groups', since: null, throughWave: null });
   if (needsProof(assign)) return proveShadowGroups(deps, assign, stopping);
   const outcome = await assignGroups(deps, assign);
   await updateRecord(deps.store, (record) => ({
@@ -45,8 +47,10 @@ export async function runAssignJob(
     }),
     result: undefined,
   }));
+  // Not beside the first wave: its verify is what the waves are planned and signed off on, and read
+  // while a wave removes it would describe a tenant mid-removal under "the groups are assigned".
   await tellAssignFinished(deps, outcome);
-  await takeStock(deps, 'groups assigned');
+  await takeStockAfter(deps, { label: 'groups assigned', since: null, throughWave: null });
 }
 
 type AssignOutcome = Awaited<ReturnType<typeof assignGroups>>;

@@ -7,7 +7,7 @@ import { updateRecord } from '../update-record';
 import { withContents } from '../wave-contents';
 import type { JobDependencies } from './job-dependencies';
 import { postRequestCard, updatePendingWaveCard } from './sign-off-cards';
-import { takeStock } from './take-stock';
+import { takeStockAfter } from './take-stock';
 
 /** Follow-up findings named in the channel; the record keeps more, the report has them all. */
 const NOTABLE_ROWS = 10;
@@ -60,5 +60,9 @@ export async function runFollowUpJob(
     await deps.notifier.notify({ kind: 'approval-requested', request: outcome.request });
   if (outcome.reopened) await postRequestCard(deps, outcome.record, outcome.reopened);
   else await updatePendingWaveCard(deps, outcome.record);
-  await takeStock(deps, `wave ${wave.number} follow-up`);
+  await takeStockAfter(deps, {
+    label: `wave ${wave.number} follow-up`,
+    since: null,
+    throughWave: null,
+  });
 }

@@ -1,3 +1,4 @@
+import type { StockRequest } from '../../domain/stock-requests';
 import type { Journal } from '../ports/journal';
 import type { DirectoryWriter } from '../ports/directory-writer';
 import type { MembershipWaitOptions } from '../dynamic-group-proof';
@@ -40,4 +41,9 @@ export interface JobDependencies {
   readonly readBack?: ReadBackOptions;
   /** How long to wait before trying again after a step failed (Graph or storage unreachable). */
   readonly retryMs?: number;
+  /**
+   * Takes stock after a step beside the work that follows (the runner's); absent, a step takes it
+   * before it returns.
+   */
+  readonly takeStockBeside?: (request: StockRequest) => void;
 }

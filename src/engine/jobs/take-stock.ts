@@ -1,11 +1,13 @@
 import { findLicenseAutomation, type LicenseChangeEvent } from '../../domain/automation';
-import { reassignedAfterWaves } from '../../domain/done-report';
+import { reassignedAfterWaves, type RemovedAssignment } from '../../domain/done-report';
 import { joinersSinceWaves } from '../../domain/joiners';
 import { withCountedPoint } from '../../domain/progress-point';
 import { wavesFrozenAt } from '../../domain/waves-frozen';
 import { errorText } from '../../error-text';
 import { afterWaveEvents } from '../after-wave-events';
-import { countLicenses, removedAssignmentsIn, type LicenseCount } from '../done-report';
+import type { StockRequest } from '../../domain/stock-requests';
+import { countLicenses, removedIntentsIn, type LicenseCount } from '../done-report';
+import type { Journal } from '../ports/journal';
 import { updateRecord } from '../update-record';
 import { userIdsIn } from '../wave-contents';
 import type { JobDependencies } from './job-dependencies';
@@ -16,18 +18,27 @@ type StockDependencies = Pick<
 >;
 
 /**
- * One pass over every user after a step: how each SKU is held now (a point of the picture over time)
- * and, after a wave (`waveStartedAt`), the old automation assigning directly again to users a wave
- * removed it from, or licensing joiners in no wave. Never throws: a failure costs only the point and the
- * warning, not the step.
+ * Stock taken after a step: beside the runner's next work when the runner takes it (`takeStockBeside`),
+ * else now.
  */
-export async function takeStock(
-  deps: StockDependencies,
-  label: string,
-  waveStartedAt: string | null = null
+export async function takeStockAfter(
+  deps: StockDependencies & Pick<JobDependencies, 'takeStockBeside'>,
+  request: StockRequest
 ): Promise<void> {
+  if (deps.takeStockBeside) deps.takeStockBeside(request);
+  else await takeStock(deps, request);
+}
+
+/**
+ * One pass over every user after a step: how each SKU is held now (a point of the picture over time)
+ * and, after a wave (`since`), the old automation assigning directly again to users a wave removed it
+ * from, or licensing joiners in no wave. Never throws: a failure costs only the point and the warning,
+ * not the step.
+ */
+export async function takeStock(deps: StockDependencies, request: StockRequest): Promise<void> {
+  const { label, since, throughWave } = request;
   try {
-    await countAndWarn(deps, label, waveStartedAt);
+    await countAndWarn(deps, label, since, throughWave);
   } catch (error) {
     deps.log(
       `Could not count the licenses or look for the old automation (${label}): ${errorText(error)}`
@@ -38,9 +49,16 @@ export async function takeStock(
 async function countAndWarn(
   deps: StockDependencies,
   label: string,
-  since: string | null
+  since: string | null,
+  throughWave: number | null
 ): Promise<void> {
-  const removed = since ? await removedAssignmentsIn(deps.journal) : [];
+  const removedById = since
+    ? await removedIntentsIn(deps.journal)
+    : new Map<string, RemovedAssignment>();
+  // Only up to its wave: a later wave removing beside this read reports its own removals.
+  const removed = [...removedById.values()].filter(
+    (r) => throughWave === null || r.waveNumber <= throughWave
+  );
   // The old automation keeps running: enabled users holding a direct license no wave has are
   // joiners, if the audit log says the automation licensed them since the waves were frozen.
   const { record: before } = await deps.store.read();
@@ -55,7 +73,8 @@ async function countAndWarn(
   if (!since) return;
   // One read of the audit log serves both warnings: from when the waves were frozen.
   const events = await warningEvents(deps, count, frozenAt && frozenAt < since ? frozenAt : since);
-  const reassigned = reassignedAfterWaves(count.removed, count.directAgain, events);
+  const stillRemoved = await standingRemovals(deps.journal, removedById, count.removed);
+  const reassigned = reassignedAfterWaves(stillRemoved, count.directAgain, events);
   const joiners = frozenAt
     ? joinersSinceWaves(count.outsideWaves, inWaves, events, frozenAt)
     : { count: 0, actors: [], sample: [] };
@@ -86,4 +105,23 @@ async function warningEvents(
   } catch {
     return [];
   }
+}
+
+/**
+ * Of the removals the read began with, those the journal still says are removed now that it is done:
+ * a direct assignment the bot put back while the read ran (a give-back, or another instance's) shows
+ * as direct again and is not the old automation's doing. A give-back journals each put-back just after
+ * Graph answers it, so one sent in the read's last moments may not be journaled yet: the runner runs no
+ * give-back beside a read with warnings for that reason; this covers the rest (another instance).
+ */
+async function standingRemovals(
+  journal: Pick<Journal, 'summary'>,
+  byIntent: ReadonlyMap<string, RemovedAssignment>,
+  removed: readonly RemovedAssignment[]
+): Promise<RemovedAssignment[]> {
+  const summary = await journal.summary();
+  const kept = new Set(removed);
+  return [...byIntent].flatMap(([id, r]) =>
+    kept.has(r) && summary.latestOutcomeOf(id) === 'removed' ? [r] : []
+  );
 }

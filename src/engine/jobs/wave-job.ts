@@ -23,7 +23,7 @@ import type { WaveReport } from '../wave-run';
 import type { Wave } from '../../domain/waves';
 import type { JobDependencies } from './job-dependencies';
 import { postRequestCard, updateWaveCard } from './sign-off-cards';
-import { takeStock } from './take-stock';
+import { takeStockAfter } from './take-stock';
 
 const LOST_LEASE = 'This instance no longer runs the waves; another instance goes on.';
 /** Users named in a wave's closing notice; the report lists them all. */
@@ -62,7 +62,11 @@ export async function runWaveJob(
     return;
   }
   await finishWave(deps, wave, result, report);
-  await takeStock(deps, `after wave ${wave.number}`, startedAt);
+  await takeStockAfter(deps, {
+    label: `after wave ${wave.number}`,
+    since: startedAt,
+    throughWave: wave.number,
+  });
 }
 
 /**
