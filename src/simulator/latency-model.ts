@@ -7,7 +7,9 @@ import { seededRandom } from './seeded-random';
  * millisecond:
  * - a single request: log-normal, median 160 ms, about 90 % of draws between 90 and 290 ms, capped;
  * - a `$batch`: Graph runs its items side by side ("the requests can be run by the service in any
- *   order", SDK batch docs), so the slowest of its items plus the batch's own overhead.
+ *   order", SDK batch docs), so the slowest of its items plus the batch's own overhead;
+ * - a page of a collection: a single request's time plus a cost for each object it returns, so a page of
+ *   999 users with their licenses takes about a second, not as long as one user.
  */
 export interface LatencyProfile {
   readonly medianMs: number;
@@ -17,6 +19,8 @@ export interface LatencyProfile {
   readonly maxMs: number;
   /** What a `$batch` adds to its slowest item: unpacking, fan-out, assembling the answer. */
   readonly batchOverheadMs: number;
+  /** What each object of a collection page adds: reading it from the directory and serializing it. */
+  readonly perObjectMs: number;
 }
 
 export const GRAPH_LATENCY: LatencyProfile = {
@@ -24,6 +28,7 @@ export const GRAPH_LATENCY: LatencyProfile = {
   sigma: 0.35,
   maxMs: 1_500,
   batchOverheadMs: 40,
+  perObjectMs: 1,
 };
 
 export class LatencyModel {
@@ -44,6 +49,11 @@ export class LatencyModel {
     const normal = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     const ms = this.profile.medianMs * Math.exp(this.profile.sigma * normal);
     return Math.min(this.profile.maxMs, Math.round(ms));
+  }
+
+  /** A page of a collection holding `objects` objects: one request's time plus each object's cost. */
+  pageMs(objects: number): number {
+    return this.requestMs() + objects * this.profile.perObjectMs;
   }
 
   /** A `$batch` of `items` requests: its slowest item, plus the batch's overhead. */

@@ -292,14 +292,20 @@ export class TenantSimulator {
 
   /**
    * Graph's answer time for this request (latency-model.ts), in real ms; counted in simulated ms. A `$batch`
-   * that was run takes as long as its slowest item plus overhead; one refused whole, as a single request.
+   * that was run takes as long as its slowest item plus overhead; one refused whole, as a single request;
+   * a collection's page, more the more objects it holds.
    */
   private modelledLatencyRealMs(rawUrl: string, exchange: GraphExchange): number {
     if (!this.latency) return 0;
     const items = /^\/v1\.0\/\$batch\/?$/i.test(new URL(rawUrl, 'https://x').pathname)
       ? (exchange.body as { responses?: unknown[] } | undefined)?.responses?.length
       : undefined;
-    const simulatedMs = items ? this.latency.batchMs(items) : this.latency.requestMs();
+    const page = (exchange.body as { value?: unknown } | undefined)?.value;
+    const simulatedMs = items
+      ? this.latency.batchMs(items)
+      : Array.isArray(page)
+        ? this.latency.pageMs(page.length)
+        : this.latency.requestMs();
     this.usage.latencyMs += simulatedMs;
     return this.clock.toRealMs(simulatedMs);
   }

@@ -132,8 +132,8 @@ describe("a wave's follow-up reading its users", () => {
   });
 
   describe("when the wave is most of the tenant, read from the tenant's pages", () => {
-    // 90 of 100 users: one page instead of two rounds of four 20-user batches.
-    const ids = Array.from({ length: 90 }, (_, i) => `u${i}`);
+    // 290 of 300 users: one page (as long as three rounds) instead of four rounds of four 20-user batches.
+    const ids = Array.from({ length: 290 }, (_, i) => `u${i}`);
     const tenantOf = (pageShowsU1: UserLicenseSnapshot, reads: Record<string, ScriptedRead[]>) => {
       const directory = directoryReading(reads).withUsers(
         ...[...ids, ...Array.from({ length: 10 }, (_, i) => `other${i}`)].map(inherited),
@@ -153,9 +153,9 @@ describe("a wave's follow-up reading its users", () => {
       const { directory, asked } = tenantOf(withoutLicense('u1'), { u1: [inherited('u1')] });
       const report = await followUpWave(wave, directory, directory, journal, {
         readBack,
-        tenantUsers: 100,
+        tenantUsers: 300,
       });
-      expect(report.checked).toBe(90);
+      expect(report.checked).toBe(290);
       expect(report.findings).toEqual([]);
       expect(asked).toEqual([['u1']]);
     });
@@ -165,7 +165,7 @@ describe("a wave's follow-up reading its users", () => {
       const { directory } = tenantOf(withoutLicense('u1'), { u1: [withoutLicense('u1')] });
       const report = await followUpWave(wave, directory, directory, journal, {
         readBack,
-        tenantUsers: 100,
+        tenantUsers: 300,
       });
       expect(report.findings.map((f) => [f.userId, f.problem, f.needsRestore])).toEqual([
         ['u1', 'lost-plans', true],
@@ -177,9 +177,9 @@ describe("a wave's follow-up reading its users", () => {
       const { directory } = tenantOf(inherited('u1'), {});
       const report = await followUpWave(wave, directory, directory, journal, {
         readBack,
-        tenantUsers: 100,
+        tenantUsers: 300,
       });
-      expect(report).toMatchObject({ checked: 91, usersGone: 1, findings: [] });
+      expect(report).toMatchObject({ checked: 291, usersGone: 1, findings: [] });
     });
   });
 

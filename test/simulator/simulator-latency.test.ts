@@ -25,6 +25,12 @@ describe("the simulator answers in Graph's time when asked", () => {
     expect(new LatencyModel(5).batchMs(20)).toBe(slowest + GRAPH_LATENCY.batchOverheadMs);
   });
 
+  it('takes a page of 999 users about a second: each object it returns adds to one request', () => {
+    const single = new LatencyModel(7).requestMs();
+    expect(new LatencyModel(7).pageMs(999)).toBe(single + 999 * GRAPH_LATENCY.perObjectMs);
+    expect(single + 999 * GRAPH_LATENCY.perObjectMs).toBeGreaterThan(900);
+  });
+
   it('holds each answer for a drawn latency in simulated time, a batch once; none unless asked', async () => {
     const { simulator, base } = await simulators.start({
       tenant: buildDemoTenant(),
@@ -43,7 +49,11 @@ describe("the simulator answers in Graph's time when asked", () => {
     }));
     const batch = await graphCall(base, 'POST', '/v1.0/$batch', { requests });
     expect(batch.body.responses).toHaveLength(3);
-    expect(simulator.usage.latencyMs).toBe(single + expected.batchMs(3));
+    const batched = expected.batchMs(3);
+    expect(simulator.usage.latencyMs).toBe(single + batched);
+    const page = await graphCall(base, 'GET', '/v1.0/users?$top=999');
+    const listed = (page.body.value as unknown[]).length;
+    expect(simulator.usage.latencyMs).toBe(single + batched + expected.pageMs(listed));
     await simulator.stop();
 
     const plain = await simulators.start({ tenant: buildDemoTenant() });
