@@ -3,6 +3,7 @@ import {
   assignGroupsKnown,
   processingProblem,
 } from '../../domain/assign-lifecycle';
+import type { PlannedGroup } from '../../domain/group-plan';
 import type { AssignState } from '../../domain/migration-record';
 import { leftOutSentence } from '../../domain/population-audience';
 import { readManyUsers } from '../directory-calls';
@@ -16,6 +17,7 @@ import { waitForProcessing } from '../wait-for-processing';
 import { readBackOf } from '../read-until-fresh';
 import { verifyDirectRemovals } from '../verify-removals';
 import type { JobDependencies } from './job-dependencies';
+import { plannedGroupsOrStop } from './assign-members';
 import { takeStock } from './take-stock';
 
 /**
@@ -29,13 +31,15 @@ export async function runAssignJob(
   assign: AssignState,
   stopping: () => boolean
 ): Promise<void> {
+  const groups = await plannedGroupsOrStop(deps, assign);
+  if (!groups) return;
   await deps.notifier.notify({
     kind: 'assign-started',
     groups: assign.groups.map((g) => g.displayName),
   });
   if (!assign.groupIds) await takeStock(deps, 'before the groups');
-  if (needsProof(assign)) return proveShadowGroups(deps, assign, stopping);
-  const outcome = await assignGroups(deps, assign);
+  if (needsProof(assign)) return proveShadowGroups(deps, assign, groups, stopping);
+  const outcome = await assignGroups(deps, assign, groups);
   await updateRecord(deps.store, (record) => ({
     record: assignFinished(record, assign.approvalId, {
       groupIds: outcome.groupIds,
@@ -51,28 +55,28 @@ export async function runAssignJob(
 type AssignOutcome = Awaited<ReturnType<typeof assignGroups>>;
 
 /** Populates and licenses the groups (each recorded as soon as it exists), then waits for processing. */
-async function assignGroups(deps: JobDependencies, assign: AssignState) {
+async function assignGroups(
+  deps: JobDependencies,
+  assign: AssignState,
+  groups: readonly PlannedGroup[]
+) {
   const assignedSince = new Date(deps.now().getTime() - 60_000);
   const known: Record<string, string> = { ...(assign.groupIds ?? {}) };
-  const report = await populateAndAssign(
-    { groups: assign.groups, newSeats: {}, warnings: [] },
-    deps.groupWriter,
-    {
-      knownGroupIds: known,
-      groupKey: assign.approvalId,
-      replication: deps.readBack,
-      // The plan may be days old and the old script still runs: leavers are read again and left out.
-      readUsers: (ids) => readManyUsers(deps.directoryWriter, ids),
-      onGroupReady: async (name, id) => {
-        if (known[name] === id) return;
-        known[name] = id;
-        await updateRecord(deps.store, (record) => ({
-          record: assignGroupsKnown(record, assign.approvalId, known),
-          result: undefined,
-        }));
-      },
-    }
-  );
+  const report = await populateAndAssign({ groups, newSeats: {}, warnings: [] }, deps.groupWriter, {
+    knownGroupIds: known,
+    groupKey: assign.approvalId,
+    replication: deps.readBack,
+    // The plan may be days old and the old script still runs: leavers are read again and left out.
+    readUsers: (ids) => readManyUsers(deps.directoryWriter, ids),
+    onGroupReady: async (name, id) => {
+      if (known[name] === id) return;
+      known[name] = id;
+      await updateRecord(deps.store, (record) => ({
+        record: assignGroupsKnown(record, assign.approvalId, known),
+        result: undefined,
+      }));
+    },
+  });
   const names = new Map(Object.entries(known).map(([name, id]) => [id, name]));
   const wait = await waitForProcessing(Object.values(known), deps.groupWriter, {
     ...deps.processing,
