@@ -58,25 +58,30 @@ type AssignOutcome = Awaited<ReturnType<typeof assignGroups>>;
 async function assignGroups(
   deps: JobDependencies,
   assign: AssignState,
-  groups: readonly PlannedGroup[]
+  /** The plan's groups with their members, as approved. */
+  withMembers: readonly PlannedGroup[]
 ) {
   const assignedSince = new Date(deps.now().getTime() - 60_000);
   const known: Record<string, string> = { ...(assign.groupIds ?? {}) };
-  const report = await populateAndAssign({ groups, newSeats: {}, warnings: [] }, deps.groupWriter, {
-    knownGroupIds: known,
-    groupKey: assign.approvalId,
-    replication: deps.readBack,
-    // The plan may be days old and the old script still runs: leavers are read again and left out.
-    readUsers: (ids) => readManyUsers(deps.directoryWriter, ids),
-    onGroupReady: async (name, id) => {
-      if (known[name] === id) return;
-      known[name] = id;
-      await updateRecord(deps.store, (record) => ({
-        record: assignGroupsKnown(record, assign.approvalId, known),
-        result: undefined,
-      }));
-    },
-  });
+  const report = await populateAndAssign(
+    { groups: withMembers, newSeats: {}, warnings: [] },
+    deps.groupWriter,
+    {
+      knownGroupIds: known,
+      groupKey: assign.approvalId,
+      replication: deps.readBack,
+      // The plan may be days old and the old script still runs: leavers are read again and left out.
+      readUsers: (ids) => readManyUsers(deps.directoryWriter, ids),
+      onGroupReady: async (name, id) => {
+        if (known[name] === id) return;
+        known[name] = id;
+        await updateRecord(deps.store, (record) => ({
+          record: assignGroupsKnown(record, assign.approvalId, known),
+          result: undefined,
+        }));
+      },
+    }
+  );
   const names = new Map(Object.entries(known).map(([name, id]) => [id, name]));
   const wait = await waitForProcessing(Object.values(known), deps.groupWriter, {
     ...deps.processing,
