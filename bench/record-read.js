@@ -2,14 +2,16 @@
 // (before issue 17: the record as main writes it) and with them in blobs of their own (after), for waves
 // summing to BENCH_USERS users (default 100,000; 1.2 direct assignments per user, as the demo tenant
 // has). Each read is a fresh store (no 304 cache): Azurite's download and the parse, BENCH_READS times
-// (default 50). The record also holds the approved group plan (every member's id), printed apart.
+// (default 50). The record also holds the approved group plan: its members' ids inline (before) or in a
+// blob of their own (after), printed apart.
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 
 const lib = (file) => require(path.join(__dirname, '..', 'lib', file));
-const { NEW_MIGRATION_RECORD, replaceProposedWaves } = lib('domain/migration-record');
+const { NEW_MIGRATION_RECORD, planDigest, replaceProposedWaves } = lib('domain/migration-record');
+const { storedGroupOf } = lib('domain/stored-plan');
 const { splitIntoWaves, defaultWaveSizes } = lib('domain/waves');
 const { startAzurite } = lib('demo/azurite');
 const { BlobMigrationStore } = lib('storage/blob-migration-store');
@@ -45,28 +47,42 @@ const inline = (record, waves) => ({
   waves: record.waves.map((w, i) => ({ ...w, entries: waves[i].entries })),
 });
 
-function withPlan(record) {
+/**
+ * The record with an approved group plan (EMS for everyone, Office 365 E3 for every fifth user): each
+ * group's members inline (before issue 17's plan step: every member's id in the record) or in a blob of
+ * their own (after: counts and sample names; the blob is named by `membersDigest`).
+ */
+function withPlan(record, membersInBlob) {
   const ids = Array.from({ length: USERS }, (_, i) => idOf(i));
   const group = (displayName, skuId, userIds) => ({
-    displayName,
     skuId,
+    skuPartNumber: displayName,
     disabledPlans: [],
+    displayName,
+    mailNickname: displayName.toLowerCase().replace(/ /g, '-'),
+    existingGroupId: null,
     userIds,
+    toAdd: userIds.length,
+    sampleUserPrincipalNames: userIds.slice(0, 5).map((id) => `${id}@contoso.example`),
   });
+  const groups = [
+    group('EMS', SKU_EMS, ids),
+    group(
+      'O365 E3',
+      SKU_E3,
+      ids.filter((_, i) => i % 5 === 0)
+    ),
+  ];
+  const digest = planDigest(groups);
   return {
     ...record,
     assign: {
       status: 'completed',
-      digest: 'plan',
+      digest,
       approvalId: 'assign-1',
-      groups: [
-        group('EMS', SKU_EMS, ids),
-        group(
-          'O365 E3',
-          SKU_E3,
-          ids.filter((_, i) => i % 5 === 0)
-        ),
-      ],
+      ...(membersInBlob
+        ? { groups: groups.map(storedGroupOf), membersDigest: digest }
+        : { groups }),
     },
   };
 }
@@ -111,8 +127,9 @@ async function main() {
     const rows = [
       ['waves inline (before)', before],
       ['waves in blobs (after)', after],
-      ['waves inline + group plan (before)', withPlan(before)],
-      ['waves in blobs + group plan (after)', withPlan(after)],
+      ['waves inline + group plan, members inline (before)', withPlan(before, false)],
+      ['waves in blobs + group plan, members inline', withPlan(after, false)],
+      ['waves in blobs + group plan, members in a blob (after)', withPlan(after, true)],
     ];
     console.log(
       `Record read (fresh store: download + parse), ${USERS.toLocaleString('en-US')} users in ${waves.length} waves, ${READS} reads each`

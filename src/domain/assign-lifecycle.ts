@@ -58,3 +58,12 @@ export function processingProblem(
 ): string {
   return `License processing was not complete when I stopped waiting (${pending.map((p) => `${p.name} waited for ${p.waitingFor}`).join('; ')}); \`verify\` shows who is covered.`;
 }
+
+/** Stopped before changing anything (its members missing or not as approved): an admin asks again. */
+export function assignStopped(
+  record: MigrationRecord,
+  approvalId: string,
+  problem: string
+): MigrationRecord {
+  return withAssign(record, approvalId, (a) => ({ ...a, status: 'failed', problem }));
+}

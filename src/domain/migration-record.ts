@@ -10,6 +10,7 @@ import type { DynamicChoice } from './dynamic-choice';
 import { dynamicHandOver } from './dynamic-handover';
 import type { PlannedGroup } from './group-plan';
 import type { ShadowProof } from './shadow-proof';
+import type { StoredPlannedGroup } from './stored-plan';
 import { describeMoment, windowAt } from './release-window';
 import { waveMetadata } from './wave-metadata';
 import type { Wave, WaveEntry } from './waves';
@@ -24,9 +25,18 @@ export type AssignStatus = 'awaiting-approval' | 'rejected' | 'running' | 'compl
 
 export interface AssignState {
   readonly status: AssignStatus;
-  /** The plan the approval binds to (its digest), executed exactly as approved. */
-  readonly groups: readonly PlannedGroup[];
+  /**
+   * The plan the approval binds to (its digest), executed exactly as approved. Its groups without their
+   * members' ids: those are stored apart under `membersDigest` (domain/stored-plan.ts).
+   */
+  readonly groups: readonly StoredPlannedGroup[];
   readonly digest: string;
+  /**
+   * The digest of the groups with their members (`planDigest`), which names their blob: the approved
+   * plan's `digest`, or once the dynamic groups are proven, that of the groups as proven. Absent in
+   * records written with the ids inline.
+   */
+  readonly membersDigest?: string;
   readonly approvalId: string;
   /** Group ids once created or reused, by display name. */
   readonly groupIds?: Readonly<Record<string, string>>;

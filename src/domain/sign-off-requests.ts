@@ -8,7 +8,7 @@
 import type { ApprovalRequest } from './approvals';
 import { waveSummary } from './approval-summaries';
 import type { DynamicChoice } from './dynamic-choice';
-import type { PlannedGroup } from './group-plan';
+import type { StoredPlannedGroup } from './stored-plan';
 import {
   describeWaveStatus,
   newApproval,
@@ -65,7 +65,8 @@ export function assignRefusal(record: MigrationRecord): string | null {
 export function withAssignRequest(
   record: MigrationRecord,
   request: ApprovalRequest,
-  groups: readonly PlannedGroup[],
+  /** The groups as the record keeps them, and the digest naming their members' blob (already stored). */
+  plan: { readonly groups: readonly StoredPlannedGroup[]; readonly membersDigest: string },
   /** The variants that get a dynamic group, as chosen and counted when it was asked for. */
   dynamic: readonly DynamicChoice[] = []
 ): MigrationRecord {
@@ -76,8 +77,9 @@ export function withAssignRequest(
     ...next,
     assign: {
       status: 'awaiting-approval',
-      groups,
+      groups: plan.groups,
       digest: request.subject.digest,
+      membersDigest: plan.membersDigest,
       approvalId: request.id,
       ...(dynamic.length > 0 ? { dynamic } : {}),
     },

@@ -12,6 +12,8 @@ import { waitForDynamicMembers, type MembershipWaitOptions } from './dynamic-mem
 import { isNotFoundFor, type GroupWriter } from './ports/group-writer';
 import type { MigrationStore } from './ports/migration-store';
 import { updateRecord } from './update-record';
+import { savePlanMembers } from './plan-members';
+import type { PlanMembersStore } from './ports/plan-members';
 import type { Notifier } from './ports/notifier';
 import {
   addMembersOnceReplicated,
@@ -33,6 +35,8 @@ export type { MembershipWaitOptions };
 export interface ShadowProofDependencies {
   readonly groupWriter: GroupWriter;
   readonly store: MigrationStore;
+  /** Where the groups as proven keep their members (the exceptions groups' change). */
+  readonly planMembers: PlanMembersStore;
   readonly notifier: Notifier;
   readonly now: () => Date;
   readonly newId: () => string;
@@ -53,6 +57,8 @@ export const needsProof = (assign: AssignState): boolean =>
 export async function proveShadowGroups(
   deps: ShadowProofDependencies,
   assign: AssignState,
+  /** The assignment's groups with their members (plannedGroupsOf). */
+  groups: readonly PlannedGroup[],
   /** The runner is stopping: the proof ends where it is; the groups it made are reused when it resumes. */
   stopping: () => boolean = () => false
 ): Promise<void> {
@@ -68,7 +74,7 @@ export async function proveShadowGroups(
   const proven: ProvenGroup[] = [];
   for (const choice of assign.dynamic ?? []) {
     const name = dynamicGroupName(choice.variantName);
-    const planned = assign.groups.find((g) => g.displayName === name && g.membershipRule);
+    const planned = groups.find((g) => g.displayName === name && g.membershipRule);
     if (!planned?.membershipRule) continue;
     const groupId =
       known[name] ??
@@ -81,7 +87,7 @@ export async function proveShadowGroups(
         planned.membershipRule
       ));
     await remember(name, groupId);
-    const exceptions = exceptionsPlan(assign.groups, planned, choice.misses);
+    const exceptions = exceptionsPlan(groups, planned, choice.misses);
     if (choice.misses.length > 0)
       await remember(exceptions.displayName, await fillExceptions(deps, assign, exceptions, known));
     const members = await waitForDynamicMembers(writer, groupId, {
@@ -103,7 +109,7 @@ export async function proveShadowGroups(
     }
     proven.push(group);
   }
-  await askForLicensing(deps, assign, proven);
+  await askForLicensing(deps, assign, groupsAsProven(groups, proven), proven);
 }
 
 /** Tells the channel what the proof does for each dynamic group, before it starts. */
@@ -159,8 +165,11 @@ async function fillExceptions(
 async function askForLicensing(
   deps: ShadowProofDependencies,
   assign: AssignState,
+  groupsProven: readonly PlannedGroup[],
   proven: readonly ProvenGroup[]
 ): Promise<void> {
+  // The exceptions groups as Entra's view makes them: their members stored before the record names them.
+  const stored = await savePlanMembers(deps.planMembers, groupsProven);
   const skuNames = new Map(
     assign.groups.map((g) => [g.displayName, productName(g.skuPartNumber)] as const)
   );
@@ -187,7 +196,7 @@ async function askForLicensing(
         ...withApproval(record, asked),
         assign: {
           ...current,
-          groups: groupsAsProven(current.groups, proven),
+          ...stored,
           status: 'awaiting-approval',
           proof: { status: 'awaiting-approval', approvalId: asked.id, digest, groups: proven },
         },

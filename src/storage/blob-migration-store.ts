@@ -7,6 +7,8 @@ import {
 } from '../engine/ports/migration-store';
 import type { WaveContents } from '../engine/ports/wave-contents';
 import { withInlineContentsMoved } from '../engine/wave-contents';
+import type { PlanMembersStore } from '../engine/ports/plan-members';
+import { withInlineMembersMoved } from '../engine/plan-members';
 import { statusOf } from './blob-container';
 
 const BLOB = 'migration/record.json';
@@ -26,7 +28,9 @@ export class BlobMigrationStore implements MigrationStore {
   constructor(
     private readonly container: ContainerClient,
     /** Where a record written with its waves' contents inline moves them on its next write. */
-    private readonly contents: WaveContents | null = null
+    private readonly contents: WaveContents | null = null,
+    /** Where a record written with its group plan's ids inline moves them on its next write. */
+    private readonly planMembers: PlanMembersStore | null = null
   ) {}
 
   async read(): Promise<StoredRecord> {
@@ -52,7 +56,12 @@ export class BlobMigrationStore implements MigrationStore {
   }
 
   async write(record: MigrationRecord, etag: string | null): Promise<void> {
-    const moved = this.contents ? await withInlineContentsMoved(record, this.contents) : record;
+    const wavesMoved = this.contents
+      ? await withInlineContentsMoved(record, this.contents)
+      : record;
+    const moved = this.planMembers
+      ? await withInlineMembersMoved(wavesMoved, this.planMembers)
+      : wavesMoved;
     const body = Buffer.from(JSON.stringify(moved), 'utf8');
     try {
       if (etag === null) await this.container.createIfNotExists();

@@ -6,13 +6,16 @@ import type { Journal } from '../engine/ports/journal';
 import type { MigrationStore } from '../engine/ports/migration-store';
 import { SoleInstanceLease, type RunnerLease } from '../engine/ports/runner-lease';
 import type { WaveContents } from '../engine/ports/wave-contents';
+import type { PlanMembersStore } from '../engine/ports/plan-members';
 import { STORAGE_PIPELINE, openService } from './blob-container';
 import { BlobJournal } from './blob-journal';
 import { BlobMigrationStore } from './blob-migration-store';
 import { BlobRunnerLease } from './blob-runner-lease';
 import { BlobWaveContents } from './blob-wave-contents';
+import { BlobPlanMembers } from './blob-plan-members';
 import { InMemoryJournal } from './in-memory-journal';
 import { InMemoryWaveContents } from './in-memory-wave-contents';
+import { InMemoryPlanMembers } from './in-memory-plan-members';
 import { RecoveringStorage } from './recovering-storage';
 import { BlobReportStore, type ReportStore } from './report-blobs';
 import { StorageMigrationStore } from './storage-migration-store';
@@ -24,6 +27,8 @@ export interface BotState {
   readonly store: MigrationStore;
   /** Each wave's frozen contents, a blob of their own beside the record. */
   readonly waveContents: WaveContents;
+  /** The approved group plan's members, a blob of their own beside the record. */
+  readonly planMembers: PlanMembersStore;
   readonly journal: Journal;
   readonly lease: RunnerLease;
   /** Where `report` puts its CSV; null where the bot keeps no blobs (tests in memory). */
@@ -32,7 +37,7 @@ export interface BotState {
 
 /**
  * Azure Blob Storage for all of it, in one container: botbuilder's blob storage for documents, append
- * blobs for the journal, a blob per wave's contents, a blob lease for the runner.
+ * blobs for the journal, a blob per wave's contents and one for the group plan's members, a blob lease for the runner.
  */
 export function openBlobState(settings: StorageSettings, log: (line: string) => void): BotState {
   const service = openService(settings);
@@ -51,10 +56,12 @@ export function openBlobState(settings: StorageSettings, log: (line: string) => 
         )
   );
   const waveContents = new BlobWaveContents(container);
+  const planMembers = new BlobPlanMembers(container);
   return {
     storage,
-    store: new BlobMigrationStore(container, waveContents),
+    store: new BlobMigrationStore(container, waveContents, planMembers),
     waveContents,
+    planMembers,
     journal: new BlobJournal(container),
     lease: new BlobRunnerLease(container, log),
     reports: new BlobReportStore(
@@ -69,10 +76,12 @@ export function openBlobState(settings: StorageSettings, log: (line: string) => 
 export function memoryState(reports: ReportStore | null = null): BotState {
   const storage = new MemoryStorage();
   const waveContents = new InMemoryWaveContents();
+  const planMembers = new InMemoryPlanMembers();
   return {
     storage,
-    store: new StorageMigrationStore(storage, waveContents),
+    store: new StorageMigrationStore(storage, waveContents, planMembers),
     waveContents,
+    planMembers,
     journal: new InMemoryJournal(),
     lease: new SoleInstanceLease(),
     reports,

@@ -7,6 +7,8 @@ import {
 } from '../engine/ports/migration-store';
 import type { WaveContents } from '../engine/ports/wave-contents';
 import { withInlineContentsMoved } from '../engine/wave-contents';
+import type { PlanMembersStore } from '../engine/ports/plan-members';
+import { withInlineMembersMoved } from '../engine/plan-members';
 
 const KEY = 'migration/record';
 
@@ -22,7 +24,9 @@ export class StorageMigrationStore implements MigrationStore {
   constructor(
     private readonly storage: Storage,
     /** Where a record written with its waves' contents inline moves them on its next write. */
-    private readonly contents: WaveContents | null = null
+    private readonly contents: WaveContents | null = null,
+    /** Where a record written with its group plan's ids inline moves them on its next write. */
+    private readonly planMembers: PlanMembersStore | null = null
   ) {}
 
   async read(): Promise<StoredRecord> {
@@ -33,7 +37,10 @@ export class StorageMigrationStore implements MigrationStore {
   }
 
   async write(given: MigrationRecord, etag: string | null): Promise<void> {
-    const record = this.contents ? await withInlineContentsMoved(given, this.contents) : given;
+    const wavesMoved = this.contents ? await withInlineContentsMoved(given, this.contents) : given;
+    const record = this.planMembers
+      ? await withInlineMembersMoved(wavesMoved, this.planMembers)
+      : wavesMoved;
     try {
       // No ETag for the first write: botbuilder storage has no create-only mode.
       await this.storage.write({ [KEY]: { record, ...(etag ? { eTag: etag } : {}) } });

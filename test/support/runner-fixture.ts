@@ -131,6 +131,7 @@ export async function runnerWithReleasedWaves(
     journal: state.journal,
     store: state.store,
     waveContents: state.waveContents,
+    planMembers: state.planMembers,
     notifier: { notify: async (notice: Notice) => void notices.push(notice) } as never,
     lease: state.lease,
     now: () => new Date(),

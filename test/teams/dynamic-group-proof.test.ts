@@ -1,3 +1,4 @@
+import { plannedGroupsOf } from '../../src/engine/plan-members';
 import { startBotUnderTest, type BotUnderTest } from '../support/bot-harness';
 import { cardTexts } from '../support/connector-stand-in';
 import { graphCall } from '../support/graph-http';
@@ -108,6 +109,13 @@ describe('proving a dynamic licensing group before it is licensed', () => {
     expect(exceptions.members.size).toBe(missed.length + 1);
     expect(exceptions.licenses.size).toBe(0);
     expect(groupNamed('LIC Office 365 E3 (dynamic)')!.licenses.size).toBe(0);
+    // The groups as proven keep their members in a blob of their own, which the licensing reads.
+    const recorded = (await bot.state.store.read()).record.assign!;
+    expect(recorded.groups.some((g) => 'userIds' in g)).toBe(false);
+    expect(recorded.membersDigest).not.toBe(recorded.digest);
+    const proven = await plannedGroupsOf(bot.state.planMembers, recorded);
+    const planned = proven.find((g) => g.displayName === 'LIC Office 365 E3 (exceptions)')!;
+    expect([...planned.userIds].sort()).toEqual([...exceptions.members].sort());
   }, 30_000);
 
   it('puts exactly the holders the rule misses in the exceptions group, and licenses nothing when the second sign-off is rejected', async () => {

@@ -3,6 +3,7 @@ import {
   assignGroupsKnown,
   processingProblem,
 } from '../../domain/assign-lifecycle';
+import type { PlannedGroup } from '../../domain/group-plan';
 import type { AssignState } from '../../domain/migration-record';
 import { leftOutSentence } from '../../domain/population-audience';
 import { lastCountedUsers } from '../../domain/progress-point';
@@ -17,6 +18,7 @@ import { waitForProcessing } from '../wait-for-processing';
 import { readBackOf } from '../read-until-fresh';
 import { verifyDirectRemovals } from '../verify-removals';
 import type { JobDependencies } from './job-dependencies';
+import { plannedGroupsOrStop } from './assign-members';
 import { takeStock, takeStockAfter } from './take-stock';
 
 /**
@@ -30,6 +32,8 @@ export async function runAssignJob(
   assign: AssignState,
   stopping: () => boolean
 ): Promise<void> {
+  const groups = await plannedGroupsOrStop(deps, assign);
+  if (!groups) return;
   await deps.notifier.notify({
     kind: 'assign-started',
     groups: assign.groups.map((g) => g.displayName),
@@ -37,8 +41,8 @@ export async function runAssignJob(
   // The picture before any group licenses anyone: taken before, not beside.
   if (!assign.groupIds)
     await takeStock(deps, { label: 'before the groups', since: null, throughWave: null });
-  if (needsProof(assign)) return proveShadowGroups(deps, assign, stopping);
-  const outcome = await assignGroups(deps, assign);
+  if (needsProof(assign)) return proveShadowGroups(deps, assign, groups, stopping);
+  const outcome = await assignGroups(deps, assign, groups);
   await updateRecord(deps.store, (record) => ({
     record: assignFinished(record, assign.approvalId, {
       groupIds: outcome.groupIds,
@@ -56,11 +60,16 @@ export async function runAssignJob(
 type AssignOutcome = Awaited<ReturnType<typeof assignGroups>>;
 
 /** Populates and licenses the groups (each recorded as soon as it exists), then waits for processing. */
-async function assignGroups(deps: JobDependencies, assign: AssignState) {
+async function assignGroups(
+  deps: JobDependencies,
+  assign: AssignState,
+  /** The plan's groups with their members, as approved. */
+  withMembers: readonly PlannedGroup[]
+) {
   const assignedSince = new Date(deps.now().getTime() - 60_000);
   const known: Record<string, string> = { ...(assign.groupIds ?? {}) };
   const report = await populateAndAssign(
-    { groups: assign.groups, newSeats: {}, warnings: [] },
+    { groups: withMembers, newSeats: {}, warnings: [] },
     deps.groupWriter,
     {
       knownGroupIds: known,

@@ -6,6 +6,7 @@ import type { GroupWriter } from '../ports/group-writer';
 import type { MigrationStore } from '../ports/migration-store';
 import type { Notifier } from '../ports/notifier';
 import type { WaveContents } from '../ports/wave-contents';
+import type { PlanMembersStore } from '../ports/plan-members';
 import type { ReadBackOptions } from '../read-until-fresh';
 import type { RunnerLease } from '../ports/runner-lease';
 import type { TenantReader } from '../ports/tenant-reader';
@@ -19,6 +20,8 @@ export interface JobDependencies {
   readonly store: MigrationStore;
   /** Each wave's frozen contents, read only by the steps that need them (never `status`). */
   readonly waveContents: WaveContents;
+  /** The approved group plan's members, read only by the steps that add them (never `status`). */
+  readonly planMembers: PlanMembersStore;
   readonly notifier: Notifier;
   /** Only the lease holder runs approved work; several instances may share the storage. */
   readonly lease: RunnerLease;

@@ -6,6 +6,7 @@ import type { MigrationStore } from '../ports/migration-store';
 import { updateRecord } from '../update-record';
 import type { Notifier } from '../ports/notifier';
 import type { WaveContents } from '../ports/wave-contents';
+import type { PlanMembersStore } from '../ports/plan-members';
 import type { PreflightDependencies } from '../preflight';
 import type { ReportStore } from '../ports/report-store';
 import type { TenantReader } from '../ports/tenant-reader';
@@ -28,6 +29,8 @@ export interface MigrationEngineDependencies {
   readonly store: MigrationStore;
   /** Each wave's frozen contents, read only by the steps that need them (never `status`). */
   readonly waveContents: WaveContents;
+  /** The approved group plan's members, read only by the steps that add them (never `status`). */
+  readonly planMembers: PlanMembersStore;
   readonly membership: DirectoryMembership;
   readonly notifier: Notifier;
   /** Where `report` puts its CSV; null where the bot keeps no blobs. */

@@ -31,6 +31,7 @@ import { updateRecord } from '../update-record';
 import { assignPlan, planWithSubjects, recordGroupChoice } from '../group-choice';
 import { verifyDirectRemovals } from '../verify-removals';
 import { saveWaves } from '../wave-contents';
+import { savePlanMembers } from '../plan-members';
 import type { Access } from './access';
 import { currentRecord, type MigrationEngineDependencies } from './engine-dependencies';
 import { MigrationRefusal, refuseIf } from './migration-refusal';
@@ -91,10 +92,12 @@ export class SignOffRequests {
     refuseIf(nothingToAssign(plan, groups));
     const subject = { kind: 'assign' as const, digest: planDigest(groups) };
     const summary = assignSummary(plan, groups, chosen);
+    // The members' ids in their own blob before the record that names it; the record keeps counts.
+    const stored = await savePlanMembers(deps.planMembers, groups);
     return askForSignOff(deps, { subject, summary, by }, (r, q) => {
       // Checked again on the record being written: an approval may have landed while planning.
       refuseIf(assignRefusal(r));
-      return withAssignRequest(r, q, groups, chosen.dynamic);
+      return withAssignRequest(r, q, stored, chosen.dynamic);
     });
   }
 

@@ -54,6 +54,7 @@ async function jobsOn(started: { base: string }, record: MigrationRecord) {
     journal: state.journal,
     store: state.store,
     waveContents: state.waveContents,
+    planMembers: state.planMembers,
     notifier: { notify: async (notice) => void notices.push(notice) },
     lease: state.lease,
     now: () => new Date(),
