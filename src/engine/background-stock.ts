@@ -16,9 +16,12 @@ export class BackgroundStockTaking {
     if (this.stopped) return;
     this.queued = queueStockRequest(this.queued, request);
     if (!this.running)
-      this.running = this.drain().finally(() => {
-        this.running = null;
-      });
+      this.running = this.drain()
+        // `take` logs its own failures; one that throws anyway must not end the process.
+        .catch(() => undefined)
+        .finally(() => {
+          this.running = null;
+        });
   }
 
   /** Whether a stock-taking runs or waits. */
