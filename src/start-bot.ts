@@ -158,7 +158,6 @@ async function startParts(
     adapter,
     engine,
     notifier,
-    storage: state.storage,
     deliveredActivities: new StoredDocument<DeliveredActivityIds>(
       state.storage,
       'teams/delivered-activities'

@@ -1,10 +1,4 @@
-import {
-  BatchRequestContent,
-  BatchResponseContent,
-  GraphError,
-  type BatchRequestStep,
-  type Client,
-} from '@microsoft/microsoft-graph-client';
+import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
 import type { DepartureGate } from '../engine/ports/directory-writer';
 import { LeaseLostError, type WriteFence } from '../engine/ports/write-fence';
 import type { WritePacer } from './write-pacer';
@@ -30,6 +24,57 @@ export interface BatchItem {
   readonly body?: unknown;
 }
 
+/** One item's answer in a `$batch` answer, as Graph's JSON batching page documents it. */
+interface ItemAnswer {
+  readonly id: string;
+  readonly status: number;
+  readonly statusText?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+}
+
+/**
+ * The `$batch` request body, built directly: the SDK's batch helpers made a web Request per item and
+ * read its body back, and a web Response per answer re-encoded and parsed again, which cost more than
+ * the reads themselves and kept the event loop from other turns (`status`) while a wave ran.
+ */
+function batchRequestBody(items: readonly BatchItem[]) {
+  return {
+    requests: items.map((r) => ({
+      id: r.id,
+      method: r.method,
+      url: r.path,
+      ...(r.body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: r.body }),
+    })),
+  };
+}
+
+/** Each item's answer by id, from the parsed `$batch` answer. */
+function itemAnswersOf(answer: unknown): Map<string, ItemAnswer> {
+  const responses = (answer as { responses?: unknown } | null)?.responses;
+  const items = Array.isArray(responses) ? (responses as ItemAnswer[]) : [];
+  return new Map(items.map((item) => [String(item.id), item]));
+}
+
+/** A header of an item's answer, whatever the case of its name. */
+function headerOf(item: ItemAnswer, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  const key = Object.keys(item.headers ?? {}).find((k) => k.toLowerCase() === wanted);
+  return key === undefined ? undefined : item.headers?.[key];
+}
+
+/** An item's JSON body: Graph sends it parsed; a string body is JSON text or nothing we read. */
+function bodyOf(item: ItemAnswer): unknown {
+  if (typeof item.body !== 'string') return item.body ?? null;
+  try {
+    return JSON.parse(item.body) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The item answers carried by a `$batch` answer that is not 2xx (the SDK throws on it): Microsoft's
  * throttling page says a batch with a throttled item "fails with a status code of 424", its answers still
@@ -52,23 +97,21 @@ function batchAnswerIn(error: unknown): { responses: unknown[] } {
 }
 
 /**
- * JSON batches through the SDK's batch helpers. An item's answer is its JSON body (null when empty) or an
- * Error naming its status and Graph's message; items throttled inside a batch are sent again after the
- * longest Retry-After among them, unless that wait would outlast the write fence (the runner lease). Every
- * POST is fenced again by the client's middleware right before it leaves, after the pacer's wait.
+ * JSON batches, posted through the SDK's client (its retries and fencing middleware). An item's answer is
+ * its JSON body (null when empty) or an Error naming its status and Graph's message; items throttled
+ * inside a batch are sent again after the longest Retry-After among them, unless that wait would outlast
+ * the write fence (the runner lease). Every POST is fenced again by the client's middleware right before
+ * it leaves, after the pacer's wait.
  */
 export class GraphBatch {
-  /** The endpoint without version: the batch helper turns `${origin}/users/…` into the relative `/users/…`. */
-  private readonly origin: string;
-
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
     private readonly client: Client,
-    baseUrl: string,
+    /** Graph's endpoint; items' paths are relative to its version, as `$batch` takes them. */
+    _baseUrl: string,
     options: { sleep?: (ms: number) => Promise<void>; pacer?: WritePacer; fence?: WriteFence } = {}
   ) {
-    this.origin = new URL(baseUrl).origin;
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.pacer = options.pacer ?? null;
     this.fence = options.fence ?? null;
@@ -90,25 +133,17 @@ export class GraphBatch {
     const results = new Map<string, unknown>();
     let pending = [...requests];
     for (let attempt = 1; pending.length > 0; attempt++) {
-      const steps: BatchRequestStep[] = pending.map((r) => ({
-        id: r.id,
-        request: new Request(`${this.origin}${r.path}`, {
-          method: r.method,
-          headers: r.body === undefined ? undefined : { 'Content-Type': 'application/json' },
-          body: r.body === undefined ? undefined : JSON.stringify(r.body),
-        }),
-      }));
       const writes = pending.filter((r) => r.method !== 'GET').length;
-      const content = await new BatchRequestContent(steps).getContent();
+      const content = batchRequestBody(pending);
       if (this.pacer && writes > 0) await this.pacer.acquire(writes);
       // Nothing awaited between this look and the POST: a stop seen while waiting at the pacer holds it.
       if (writes > 0 && gate.mayLeave && !gate.mayLeave()) {
         for (const request of pending) results.set(request.id, new HeldBackError());
         return results;
       }
-      const responses = new BatchResponseContent(
+      const responses = itemAnswersOf(
         await this.client.api('/$batch').post(content).catch(batchAnswerIn)
-      ).getResponses();
+      );
       let waitSeconds = 0;
       const throttled: BatchItem[] = [];
       for (const request of pending) {
@@ -122,23 +157,20 @@ export class GraphBatch {
           throttled.push(request);
           waitSeconds = Math.max(
             waitSeconds,
-            Number(response.headers.get('Retry-After') ?? '1') || 1
+            Number(headerOf(response, 'Retry-After') ?? '1') || 1
           );
         } else if (response.status >= 400) {
-          const body = (await response.json().catch(() => ({}))) as {
+          const body = (bodyOf(response) ?? {}) as {
             error?: { code?: string; message?: string };
           };
           results.set(
             request.id,
             new Error(
-              `${response.status} ${body.error?.code ?? ''}: ${body.error?.message ?? response.statusText}`.trim()
+              `${response.status} ${body.error?.code ?? ''}: ${body.error?.message ?? response.statusText ?? ''}`.trim()
             )
           );
         } else {
-          results.set(
-            request.id,
-            response.status === 204 ? null : await response.json().catch(() => null)
-          );
+          results.set(request.id, response.status === 204 ? null : bodyOf(response));
         }
       }
       pending = throttled;

@@ -22,7 +22,7 @@ import { StorageMigrationStore } from './storage-migration-store';
 
 /** Everything the bot keeps: bot and conversation state, the migration record, the journal, the lease. */
 export interface BotState {
-  /** botbuilder storage: turn state, the notification channel, card locations. */
+  /** botbuilder storage: the messages already taken, the notification channel, card locations. */
   readonly storage: Storage;
   readonly store: MigrationStore;
   /** Each wave's frozen contents, a blob of their own beside the record. */

@@ -1,5 +1,5 @@
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
-import type { Storage, TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import {
   decideApproval,
   isCardAction,
@@ -16,7 +16,6 @@ import { isFromServedTenant } from './tenant-guard';
 export interface BotApplicationOptions extends CommandDependencies {
   readonly adapter: TeamsAdapter;
   readonly tenantId: string;
-  readonly storage: Storage;
   /** Where the activities already taken are kept (the bot's storage), to recognise re-deliveries. */
   readonly deliveredActivities: DocumentStore<DeliveredActivityIds>;
 }
@@ -26,7 +25,8 @@ export function createBotApplication(options: BotApplicationOptions): Applicatio
   const app = new Application<TurnState>({
     adapter: options.adapter,
     botAppId: options.botAppId || undefined,
-    storage: options.storage,
+    // No storage: the handlers keep nothing in teams-ai's turn state, which would otherwise be read from
+    // Blob Storage before every turn (and written after it) for nothing.
   });
 
   app.turn('beforeTurn', async (context: TurnContext) => {

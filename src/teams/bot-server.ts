@@ -1,5 +1,4 @@
 import * as restify from 'restify';
-import type { Storage } from 'botbuilder';
 import type { BotSettings } from '../config';
 import type { MigrationEngine } from '../engine/migration-engine';
 import type { BotAdapter } from './bot-adapter';
@@ -20,8 +19,6 @@ export interface BotServerOptions {
   /** The migration, built by the composition root (src/start-bot.ts): the handlers' one way in. */
   readonly engine: MigrationEngine;
   readonly notifier: ChannelNotifier;
-  /** botbuilder storage: turn state and the messages already handled. */
-  readonly storage: Storage;
   /** The activities already taken, kept in that storage (src/storage/ builds it). */
   readonly deliveredActivities: DocumentStore<DeliveredActivityIds>;
   readonly now: () => Date;
@@ -63,7 +60,6 @@ export async function startBotServer(options: BotServerOptions): Promise<BotServ
     adapter,
     botAppId,
     tenantId: options.tenantId,
-    storage: options.storage,
     deliveredActivities: options.deliveredActivities,
     engine: options.engine,
     notifier: options.notifier,

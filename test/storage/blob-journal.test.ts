@@ -203,7 +203,65 @@ describe('the journal and the record in Azure Blob Storage (Azurite)', () => {
     ]);
     expect((await journal.summary()).decisions()).toHaveLength(131);
   });
+
+  it('answers status with every append that returned, without queueing behind one that waits on storage', async () => {
+    const slow = BlobServiceClient.fromConnectionString(
+      azurite.connectionString
+    ).getContainerClient('journal-slow-append');
+    const stalled = stallingAppends(slow);
+    const journal = new BlobJournal(stalled.container);
+    await journal.append(entry('returned'));
+    stalled.hold();
+    const order: string[] = [];
+    const waiting = journal.append(entry('waiting')).then(() => order.push('append'));
+    await stalled.reached;
+    // Only a bound for the code before the change, which answered after the append: released then.
+    const deadline = setTimeout(() => stalled.release(), 10_000);
+    const shown = await journal.summaryWithoutWaiting().then((summary) => {
+      order.push('status');
+      stalled.release();
+      return summary.decisions().map((d) => d.id);
+    });
+    await waiting;
+    clearTimeout(deadline);
+    expect(order).toEqual(['status', 'append']);
+    expect(shown).toEqual(['returned']);
+    expect((await journal.summary()).decisions().map((d) => d.id)).toEqual(['returned', 'waiting']);
+  });
 });
+
+/** A container whose appends, once `hold` is called, wait at storage until `release`. */
+function stallingAppends(container: ContainerClient) {
+  let gate: Promise<void> | null = null;
+  let open = () => {};
+  let reachedGate = () => {};
+  const reached = new Promise<void>((resolve) => (reachedGate = resolve));
+  const proxy = new Proxy(container, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target) as unknown;
+      if (property !== 'getAppendBlobClient' || typeof value !== 'function')
+        return typeof value === 'function' ? value.bind(target) : value;
+      return (name: string) => {
+        const blob = target.getAppendBlobClient(name);
+        const appendBlock = blob.appendBlock.bind(blob);
+        blob.appendBlock = async (...args: Parameters<typeof appendBlock>) => {
+          if (gate) {
+            reachedGate();
+            await gate;
+          }
+          return appendBlock(...args);
+        };
+        return blob;
+      };
+    },
+  });
+  return {
+    container: proxy,
+    reached,
+    hold: () => (gate = new Promise<void>((resolve) => (open = resolve))),
+    release: () => open(),
+  };
+}
 
 /**
  * A container whose first append is committed but answered as if it timed out and the SDK's retry got

@@ -13,6 +13,12 @@ export interface Journal {
    */
   summary(): Promise<JournalSummary>;
   /**
+   * For what people read (`status`): the summary without queueing behind an append or read already
+   * under way in this process, which brings it up to date as it ends. It holds every append that
+   * returned; another instance's entries may show one such operation late. Decisions use `summary`.
+   */
+  summaryWithoutWaiting?(): Promise<JournalSummary>;
+  /**
    * One wave's entries in journal order: its decisions, its intents and the outcomes and restore
    * intents that refer to them. Read afresh from storage each call, not kept: ask once per job.
    */

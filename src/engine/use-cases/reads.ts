@@ -52,11 +52,16 @@ export class MigrationReads extends TenantReads {
   }
 
   async status(): Promise<MigrationStatus> {
-    const record = await currentRecord(this.deps);
+    const { journal } = this.deps;
+    // Not queued behind a running wave's appends: what they write shows in the next `status`.
+    const [record, summary] = await Promise.all([
+      currentRecord(this.deps),
+      journal.summaryWithoutWaiting?.() ?? journal.summary(),
+    ]);
     return {
       record,
       stage: migrationStage(record, this.deps.now()),
-      tallies: (await this.deps.journal.summary()).waveTallies(),
+      tallies: summary.waveTallies(),
       now: this.deps.now(),
     };
   }
