@@ -1,8 +1,7 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import type { PlanMembers } from '../domain/stored-plan';
 import { PlanMembersError, type PlanMembersStore } from '../engine/ports/plan-members';
-import { statusOf } from './blob-container';
-import { streamText } from './blob-migration-store';
+import { ContentAddressedBlobs } from './content-addressed-blob';
 
 const PREFIX = 'migration/plans/';
 
@@ -12,35 +11,22 @@ const PREFIX = 'migration/plans/';
  * ETag guards it and writing it again changes nothing. The engine checks the digest of what is read.
  */
 export class BlobPlanMembers implements PlanMembersStore {
-  constructor(private readonly container: ContainerClient) {}
+  private readonly blobs: ContentAddressedBlobs;
 
-  async save(digest: string, members: PlanMembers): Promise<void> {
-    const body = Buffer.from(JSON.stringify({ digest, members }), 'utf8');
-    const upload = () =>
-      this.container.getBlockBlobClient(nameOf(digest)).upload(body, body.length, {
-        blobHTTPHeaders: { blobContentType: 'application/json' },
-      });
-    try {
-      await upload();
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
-      await this.container.createIfNotExists();
-      await upload();
-    }
+  constructor(container: ContainerClient) {
+    this.blobs = new ContentAddressedBlobs(container, PREFIX);
+  }
+
+  save(digest: string, members: PlanMembers): Promise<void> {
+    return this.blobs.save(digest, { members });
   }
 
   async read(digest: string): Promise<PlanMembers> {
-    let text: string;
-    try {
-      const download = await this.container.getBlockBlobClient(nameOf(digest)).download();
-      text = await streamText(download.readableStreamBody);
-    } catch (error) {
-      if (statusOf(error) === 404)
-        throw new PlanMembersError(
-          `No group plan members are stored under ${digest.slice(0, 12)} (${nameOf(digest)}).`
-        );
-      throw error;
-    }
+    const text = await this.blobs.text(digest);
+    if (text === null)
+      throw new PlanMembersError(
+        `No group plan members are stored under ${digest.slice(0, 12)} (${this.blobs.nameOf(digest)}).`
+      );
     return membersIn(text, digest);
   }
 }
@@ -58,5 +44,3 @@ export function membersIn(text: string, digest: string): PlanMembers {
     );
   }
 }
-
-const nameOf = (digest: string): string => `${PREFIX}${digest}.json`;

@@ -1,8 +1,7 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import type { WaveEntry } from '../domain/waves';
 import { WaveContentsError, type WaveContents } from '../engine/ports/wave-contents';
-import { statusOf } from './blob-container';
-import { streamText } from './blob-migration-store';
+import { ContentAddressedBlobs } from './content-addressed-blob';
 
 const PREFIX = 'migration/waves/';
 
@@ -12,35 +11,22 @@ const PREFIX = 'migration/waves/';
  * again (the same wave proposed again) changes nothing. The engine checks the digest of what is read.
  */
 export class BlobWaveContents implements WaveContents {
-  constructor(private readonly container: ContainerClient) {}
+  private readonly blobs: ContentAddressedBlobs;
 
-  async save(digest: string, entries: readonly WaveEntry[]): Promise<void> {
-    const body = Buffer.from(JSON.stringify({ digest, entries }), 'utf8');
-    const upload = () =>
-      this.container.getBlockBlobClient(nameOf(digest)).upload(body, body.length, {
-        blobHTTPHeaders: { blobContentType: 'application/json' },
-      });
-    try {
-      await upload();
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
-      await this.container.createIfNotExists();
-      await upload();
-    }
+  constructor(container: ContainerClient) {
+    this.blobs = new ContentAddressedBlobs(container, PREFIX);
+  }
+
+  save(digest: string, entries: readonly WaveEntry[]): Promise<void> {
+    return this.blobs.save(digest, { entries });
   }
 
   async read(digest: string): Promise<readonly WaveEntry[]> {
-    let text: string;
-    try {
-      const download = await this.container.getBlockBlobClient(nameOf(digest)).download();
-      text = await streamText(download.readableStreamBody);
-    } catch (error) {
-      if (statusOf(error) === 404)
-        throw new WaveContentsError(
-          `No wave contents are stored under ${digest.slice(0, 12)} (${nameOf(digest)}).`
-        );
-      throw error;
-    }
+    const text = await this.blobs.text(digest);
+    if (text === null)
+      throw new WaveContentsError(
+        `No wave contents are stored under ${digest.slice(0, 12)} (${this.blobs.nameOf(digest)}).`
+      );
     try {
       const entries = (JSON.parse(text) as { entries?: unknown }).entries;
       if (!Array.isArray(entries)) throw new Error('no entries');
@@ -52,5 +38,3 @@ export class BlobWaveContents implements WaveContents {
     }
   }
 }
-
-const nameOf = (digest: string): string => `${PREFIX}${digest}.json`;
