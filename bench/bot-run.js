@@ -17,6 +17,7 @@ const { percentile } = require('./bench-tenant');
 const { meter, since, countOf } = require('./graph-meter');
 const { graphTimeline } = require('./graph-timeline');
 const { startProductionBot } = require('./production-start');
+const { startStatusPoller } = require('./status-poller');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -151,7 +152,13 @@ async function runBot({ tenant, scale, processing, latency, lagSeconds, clickPol
   // BENCH_TRACE=<file>: every request's start and end, and the bench's marks, to trace an idle stretch.
   const timeline = graphTimeline(simulator, { trace: Boolean(process.env.BENCH_TRACE) });
   const { say, until } = people({ bot, connector, store, timeline, clickPollMs });
-  const measured = await migrate({ simulator, timeline, say, until });
+  // `status` from a thread of its own (bench/status-poller.js), as the admin's Teams client would ask.
+  const startStatus = () =>
+    startStatusPoller({
+      botUrl: bot.url,
+      activity: activity(connector.url, DEMO_PEOPLE.admin, { text: 'status' }),
+    });
+  const measured = await migrate({ simulator, timeline, say, until, startStatus });
   const peakRssMb = peakRssMbOf(bot.child.pid);
   await bot.stop();
   // BENCH_BOT_LOG=<file>: what the bot printed, to see why a run was slow.
@@ -169,7 +176,7 @@ async function runBot({ tenant, scale, processing, latency, lagSeconds, clickPol
 }
 
 /** Inventory, assignment and every wave, clicked through; what each phase cost. */
-async function migrate({ simulator, timeline, say, until }) {
+async function migrate({ simulator, timeline, say, until, startStatus }) {
   const graph = meter(simulator);
   const phases = {};
   let mark = graph.snapshot();
@@ -206,20 +213,12 @@ async function migrate({ simulator, timeline, say, until }) {
     'POST /groups/{id}/members/$ref'
   );
   await say('waves');
-  const latencies = [];
-  let polling = true;
-  const poller = (async () => {
-    while (polling) {
-      latencies.push(await say('status'));
-      await sleep(250);
-    }
-  })();
+  const poller = startStatus();
   const record = await until(
     (r) => r.waves.length > 0 && r.waves.every((w) => ['completed', 'stopped'].includes(w.status)),
     'the waves'
   );
-  polling = false;
-  await poller;
+  const latencies = await poller.stop();
   phase('waves', 'end');
   const finishedAt = Math.max(...record.waves.map((w) => Date.parse(w.finishedAt)));
   return {

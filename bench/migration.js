@@ -178,7 +178,7 @@ function print(users, { ours, naive, rows }) {
   console.log(
     `Inventory requests: ${ours.phases.inventory.requests} (minimum ${minimumInventory}). ` +
       `${ours.waves.length} waves (${ours.waves.map((w) => w.users).join(', ')} users). ` +
-      `status while waves ran: p50 ${ours.status.p50} ms, p95 ${ours.status.p95} ms (${ours.status.samples} samples). ` +
+      `status while waves ran (asked from a thread of its own): p50 ${ours.status.p50} ms, p95 ${ours.status.p95} ms (${ours.status.samples} samples). ` +
       `Requests by kind (waves): ${ours.phases.waves.kinds
         .slice(0, 6)
         .map(([k, n]) => `${k} ${n}`)

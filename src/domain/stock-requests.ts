@@ -53,11 +53,24 @@ function mergedWarnings(earlier: StockRequest, later: StockRequest): StockReques
 }
 
 /**
- * Whether this work waits until no stock-taking runs or waits. A give-back (restore, rollback) puts
- * direct assignments back that a read with warnings took as removed when it began: read beside it, a
- * user put back by the bot would be reported as assigned directly again by the old automation. Give-backs
- * are rare and follow a sign-off, so the wait costs little; waves and follow-ups only remove or read.
+ * Whether this work puts direct assignments back (a restore, a rollback). A read with warnings took them
+ * as removed when it began: one that a give-back ran beside would report a user the bot put back as
+ * assigned directly again by the old automation, so its re-assignment warning is dropped. The give-back
+ * itself never waits for a read: a user missing a license gets it back at once.
  */
-export function waitsForStockTaking(kind: Work['kind']): boolean {
-  return kind === 'restore' || kind === 'rollback';
+export function givesBack(work: Work): work is Extract<Work, { kind: 'restore' | 'rollback' }> {
+  return work.kind === 'restore' || work.kind === 'rollback';
+}
+
+/** A point closer than this to the one before it adds nothing to the picture over time. */
+const POINT_SPACING_MS = 10 * 60_000;
+
+/**
+ * Whether a wave's follow-up records a point of its own. The wave's end already asked for one (with its
+ * warnings); a follow-up run minutes later (no soak, or a short one) would read the same picture again,
+ * beside the next wave, for nothing. After a real soak (a day by default) the tenant may have moved.
+ */
+export function followUpPointWorthTaking(waveFinishedAt: string | undefined, now: Date): boolean {
+  if (!waveFinishedAt) return true;
+  return now.getTime() - Date.parse(waveFinishedAt) >= POINT_SPACING_MS;
 }

@@ -8,8 +8,26 @@ export class BackgroundStockTaking {
   private queued: StockRequest[] = [];
   private running: Promise<void> | null = null;
   private stopped = false;
+  /** Give-backs started so far, and those still running: a read overlapping one drops a warning. */
+  private giveBacksStarted = 0;
+  private giveBacksRunning = 0;
 
-  constructor(private readonly take: (request: StockRequest) => Promise<void>) {}
+  /**
+   * `take` is told whether a give-back ran beside it (`overlapped`, asked when it is done): the users it
+   * put back are not the old automation's doing.
+   */
+  constructor(
+    private readonly take: (request: StockRequest, overlapped: () => boolean) => Promise<void>
+  ) {}
+
+  /** A give-back (restore, rollback) runs from now until `done` is called. */
+  giveBackStarted(): () => void {
+    this.giveBacksStarted += 1;
+    this.giveBacksRunning += 1;
+    return () => {
+      this.giveBacksRunning -= 1;
+    };
+  }
 
   /** Takes stock as soon as the one running (if any) is done. */
   ask(request: StockRequest): void {
@@ -42,7 +60,13 @@ export class BackgroundStockTaking {
   }
 
   private async drain(): Promise<void> {
-    for (let next = this.queued.shift(); next && !this.stopped; next = this.queued.shift())
-      await this.take(next);
+    for (let next = this.queued.shift(); next && !this.stopped; next = this.queued.shift()) {
+      const before = this.giveBacksStarted;
+      const running = this.giveBacksRunning;
+      await this.take(
+        next,
+        () => running > 0 || this.giveBacksRunning > 0 || this.giveBacksStarted !== before
+      );
+    }
   }
 }

@@ -2,7 +2,7 @@ import { assignGivenUp } from '../domain/assign-lifecycle';
 import { capitalize, whatAFailedWaveLeaves } from '../domain/give-back';
 import type { MigrationRecord } from '../domain/migration-record';
 import { nextWork, type NextWork, type Work } from '../domain/next-work';
-import { waitsForStockTaking } from '../domain/stock-requests';
+import { givesBack } from '../domain/stock-requests';
 import { errorText } from '../error-text';
 import { BackgroundStockTaking } from './background-stock';
 import { runAssignJob } from './jobs/assign-job';
@@ -52,7 +52,9 @@ export class MigrationRunner {
   private readonly jobDeps: JobDependencies;
 
   constructor(private readonly deps: MigrationRunnerDependencies) {
-    this.stock = new BackgroundStockTaking((request) => takeStock(deps, request));
+    this.stock = new BackgroundStockTaking((request, overlapped) =>
+      takeStock(deps, request, overlapped)
+    );
     this.jobDeps = { ...deps, takeStockBeside: (request) => this.stock.ask(request) };
   }
 
@@ -133,11 +135,6 @@ export class MigrationRunner {
       await announceOpenRequests(this.deps, record);
     }
     if (work.kind === 'nothing') return false;
-    if (waitsForStockTaking(work.kind) && this.stock.busy()) {
-      // Then decided again from a fresh record: a minute may have passed (a pause, another approval).
-      await this.stock.idle();
-      return true;
-    }
     // A journal that cannot be read is not the assignment's failure (it would be given up for it).
     if (work.kind !== 'assign') this.inHand = work;
     await journalDecisionOnce(this.deps.journal, record, work.approvalId, this.deps.newId);
@@ -157,10 +154,16 @@ export class MigrationRunner {
     if (work.kind === 'assign') return runAssignJob(deps, work.assign, () => this.stopped);
     if (work.kind === 'wave') return runWaveJob(deps, work.wave, record, () => this.stopped);
     if (work.kind === 'follow-up') return runFollowUpJob(deps, work.wave, record);
-    if (work.kind === 'restore' || work.kind === 'rollback') {
-      const owed = await runGiveBackPass(deps, record, work, this.owed.get(work.request.id));
-      if (owed) this.owed.set(work.request.id, owed);
-      else this.owed.delete(work.request.id);
+    if (givesBack(work)) {
+      // Never waits for a read: the read beside it drops the warning it could make false.
+      const done = this.stock.giveBackStarted();
+      try {
+        const owed = await runGiveBackPass(deps, record, work, this.owed.get(work.request.id));
+        if (owed) this.owed.set(work.request.id, owed);
+        else this.owed.delete(work.request.id);
+      } finally {
+        done();
+      }
     }
   }
 

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import {
+  followUpPointWorthTaking,
+  givesBack,
   queueStockRequest,
-  waitsForStockTaking,
   type StockRequest,
 } from '../../src/domain/stock-requests';
 
@@ -61,10 +62,21 @@ describe('which stock-takings wait while one reads', () => {
     );
   });
 
-  it('only a give-back waits for the stock-taking: waves and follow-ups run beside it', () => {
-    expect(waitsForStockTaking('restore') && waitsForStockTaking('rollback')).toBe(true);
-    expect(['wave', 'follow-up', 'assign'] as const).toEqual(
-      (['wave', 'follow-up', 'assign'] as const).filter((k) => !waitsForStockTaking(k))
-    );
+  it('knows a restore and a rollback as the work that puts direct assignments back', () => {
+    const kinds = ['wave', 'follow-up', 'assign', 'restore', 'rollback'] as const;
+    expect(kinds.filter((kind) => givesBack({ kind } as Parameters<typeof givesBack>[0]))).toEqual([
+      'restore',
+      'rollback',
+    ]);
+  });
+
+  it("records a follow-up's own point only after a real soak: minutes after its wave, the wave's is as fresh", () => {
+    const finished = '2026-11-30T10:00:00.000Z';
+    expect(followUpPointWorthTaking(finished, new Date('2026-11-30T10:00:40.000Z'))).toBe(false);
+    expect(followUpPointWorthTaking(finished, new Date('2026-11-30T10:09:59.000Z'))).toBe(false);
+    expect(followUpPointWorthTaking(finished, new Date('2026-11-30T10:10:00.000Z'))).toBe(true);
+    expect(followUpPointWorthTaking(finished, new Date('2026-12-01T10:00:00.000Z'))).toBe(true);
+    // A wave recorded without its end (an older record): the point is taken, as before.
+    expect(followUpPointWorthTaking(undefined, new Date('2026-11-30T10:00:40.000Z'))).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { followUpRecorded } from '../../domain/follow-up-lifecycle';
 import { waveBlocker, type MigrationRecord, type StoredWave } from '../../domain/migration-record';
 import { lastCountedUsers } from '../../domain/progress-point';
 import { pendingWaveRequest } from '../../domain/sign-off-requests';
+import { followUpPointWorthTaking } from '../../domain/stock-requests';
 import { followUpWave } from '../follow-up-wave';
 import { updateRecord } from '../update-record';
 import { withContents } from '../wave-contents';
@@ -60,9 +61,10 @@ export async function runFollowUpJob(
     await deps.notifier.notify({ kind: 'approval-requested', request: outcome.request });
   if (outcome.reopened) await postRequestCard(deps, outcome.record, outcome.reopened);
   else await updatePendingWaveCard(deps, outcome.record);
-  await takeStockAfter(deps, {
-    label: `wave ${wave.number} follow-up`,
-    since: null,
-    throughWave: null,
-  });
+  if (followUpPointWorthTaking(wave.finishedAt, deps.now()))
+    await takeStockAfter(deps, {
+      label: `wave ${wave.number} follow-up`,
+      since: null,
+      throughWave: null,
+    });
 }

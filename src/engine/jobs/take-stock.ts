@@ -33,12 +33,18 @@ export async function takeStockAfter(
  * One pass over every user after a step: how each SKU is held now (a point of the picture over time)
  * and, after a wave (`since`), the old automation assigning directly again to users a wave removed it
  * from, or licensing joiners in no wave. Never throws: a failure costs only the point and the warning,
- * not the step.
+ * not the step. `gaveBackBeside` says, once the read is done, whether a restore or rollback ran beside
+ * it: then the users it found assigned directly again may be the bot's own put-backs, and that warning
+ * is dropped (the next read after a wave makes it if it is the automation's).
  */
-export async function takeStock(deps: StockDependencies, request: StockRequest): Promise<void> {
+export async function takeStock(
+  deps: StockDependencies,
+  request: StockRequest,
+  gaveBackBeside: () => boolean = () => false
+): Promise<void> {
   const { label, since, throughWave } = request;
   try {
-    await countAndWarn(deps, label, since, throughWave);
+    await countAndWarn(deps, { label, since, throughWave }, gaveBackBeside);
   } catch (error) {
     deps.log(
       `Could not count the licenses or look for the old automation (${label}): ${errorText(error)}`
@@ -48,9 +54,8 @@ export async function takeStock(deps: StockDependencies, request: StockRequest):
 
 async function countAndWarn(
   deps: StockDependencies,
-  label: string,
-  since: string | null,
-  throughWave: number | null
+  { label, since, throughWave }: StockRequest,
+  gaveBackBeside: () => boolean
 ): Promise<void> {
   const removedById = since
     ? await removedIntentsIn(deps.journal)
@@ -74,7 +79,9 @@ async function countAndWarn(
   // One read of the audit log serves both warnings: from when the waves were frozen.
   const events = await warningEvents(deps, count, frozenAt && frozenAt < since ? frozenAt : since);
   const stillRemoved = await standingRemovals(deps.journal, removedById, count.removed);
-  const reassigned = reassignedAfterWaves(stillRemoved, count.directAgain, events);
+  const reassigned = gaveBackBeside()
+    ? []
+    : reassignedAfterWaves(stillRemoved, count.directAgain, events);
   const joiners = frozenAt
     ? joinersSinceWaves(count.outsideWaves, inWaves, events, frozenAt)
     : { count: 0, actors: [], sample: [] };
@@ -111,8 +118,9 @@ async function warningEvents(
  * Of the removals the read began with, those the journal still says are removed now that it is done:
  * a direct assignment the bot put back while the read ran (a give-back, or another instance's) shows
  * as direct again and is not the old automation's doing. A give-back journals each put-back just after
- * Graph answers it, so one sent in the read's last moments may not be journaled yet: the runner runs no
- * give-back beside a read with warnings for that reason; this covers the rest (another instance).
+ * Graph answers it, so one sent in the read's last moments may not be journaled yet: a read that this
+ * runner's give-back ran beside drops the warning for that reason; this covers the rest (another
+ * instance).
  */
 async function standingRemovals(
   journal: Pick<Journal, 'summary'>,

@@ -1,0 +1,57 @@
+// `status` asked every 250 ms while the waves run, from a thread of its own with its own connector
+// stand-in: the bench's main thread also serves the simulated Graph (building 1 MB pages, answering
+// $batches), and a reply timed on that event loop would count the simulator's work as the bot's.
+const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
+const { createServer } = require('node:http');
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Starts asking; `stop()` resolves with every answer's time in ms (real), in order. */
+function startStatusPoller({ botUrl, activity }) {
+  const worker = new Worker(__filename, { workerData: { botUrl, activity } });
+  const latencies = new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  return {
+    stop: async () => {
+      worker.postMessage('stop');
+      const result = await latencies;
+      await worker.terminate();
+      return result;
+    },
+  };
+}
+
+async function poll() {
+  let counter = 0;
+  const connector = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: `status-sent-${++counter}` }));
+    });
+  });
+  await new Promise((resolve) => connector.listen(0, '127.0.0.1', resolve));
+  const serviceUrl = `http://127.0.0.1:${connector.address().port}/`;
+  let polling = true;
+  parentPort.once('message', () => (polling = false));
+  const latencies = [];
+  while (polling) {
+    const started = Date.now();
+    const response = await fetch(workerData.botUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...workerData.activity, id: `m-${Math.random()}`, serviceUrl }),
+    });
+    await response.text();
+    latencies.push(Date.now() - started);
+    await sleep(250);
+  }
+  connector.close();
+  parentPort.postMessage(latencies);
+}
+
+if (!isMainThread) void poll();
+
+module.exports = { startStatusPoller };
