@@ -6,8 +6,6 @@ import {
 import type { PlannedGroup } from '../../domain/group-plan';
 import type { AssignState } from '../../domain/migration-record';
 import { leftOutSentence } from '../../domain/population-audience';
-import { lastCountedUsers } from '../../domain/progress-point';
-import { readManyUsers } from '../directory-calls';
 import { needsProof, proveShadowGroups } from '../dynamic-group-proof';
 import { listLicenseErrors } from '../list-license-errors';
 import { intendedGroupsOf } from '../../domain/intended-groups';
@@ -19,6 +17,7 @@ import { readBackOf } from '../read-until-fresh';
 import { verifyDirectRemovals } from '../verify-removals';
 import type { JobDependencies } from './job-dependencies';
 import { plannedGroupsOrStop } from './assign-members';
+import { populationReads } from './population-reads';
 import { takeStock, takeStockAfter } from './take-stock';
 
 /**
@@ -76,12 +75,8 @@ async function assignGroups(
       groupKey: assign.approvalId,
       replication: deps.readBack,
       // The plan may be days old and the old script still runs: leavers are read again and left out.
-      // From the tenant's pages when most of it is read (its size as last counted, just before).
-      readUsers: async (ids) =>
-        readManyUsers(deps.directoryWriter, ids, {
-          reader: deps.reader,
-          tenantUsers: lastCountedUsers((await deps.store.read()).record),
-        }),
+      // From the tenant's pages when most of it is read, one sweep serving every group.
+      readUsers: populationReads(deps, withMembers),
       onGroupReady: async (name, id) => {
         if (known[name] === id) return;
         known[name] = id;
