@@ -67,9 +67,9 @@ export interface PopulateOptions {
 }
 
 /**
- * Phase 3: creates (or reuses) each planned group, adds its members, and assigns it the SKU with the same
- * disabled plans as the direct assignments; the group with the most members to add goes first (its
- * processing is the longest). Direct assignments are not touched. With `dryRun`, says exactly what it
+ * Phase 3: creates (or reuses) every planned group, then adds each one's members and assigns it the SKU
+ * with the same disabled plans as the direct assignments; the group with the most members to add goes
+ * first (its processing is the longest). Direct assignments are not touched. With `dryRun`, says exactly what it
  * would do and changes nothing.
  */
 export async function populateAndAssign(
@@ -84,9 +84,15 @@ export async function populateAndAssign(
     dryRun: options.dryRun ?? false,
     lastWriteAt: null,
   };
-  for (const planned of inPopulationOrder(plan.groups)) {
-    if (options.dryRun) report.groups.push(wouldPopulate(planned));
-    else await populateGroup(planned, writer, options, report);
+  const ordered = inPopulationOrder(plan.groups);
+  if (options.dryRun) report.groups.push(...ordered.map(wouldPopulate));
+  else {
+    // Every group exists before any is filled: a new group answers "not found" until it has
+    // replicated, and by the time the first group's members are read the later ones have.
+    const ids: { groupId: string; justCreated: string | null }[] = [];
+    for (const planned of ordered) ids.push(await readyGroupId(planned, writer, options));
+    for (const [i, planned] of ordered.entries())
+      await populateGroup(planned, ids[i], writer, options, report);
   }
   // Told in the plan's order, as the approver saw it.
   const planOrder = plan.groups.map((g) => g.displayName);
@@ -106,19 +112,18 @@ function wouldPopulate(planned: PlannedGroup): PopulateReport['groups'][number] 
 }
 
 /**
- * Creates (or reuses) one planned group, adds its members and assigns a new group its license; adds what
- * it did to `report`.
+ * Fills one planned group (created or found before) and assigns a new group its license; adds what it
+ * did to `report`.
  */
 async function populateGroup(
   planned: PlannedGroup,
+  { groupId, justCreated }: { groupId: string; justCreated: string | null },
   writer: GroupWriter,
   options: PopulateOptions,
   report: PopulateReport
 ): Promise<void> {
   const now = options.replication?.now ?? (() => new Date());
   const created = planned.existingGroupId === null;
-  const { groupId, justCreated } = await plannedGroupId(planned, writer, options);
-  await options.onGroupReady?.(planned.displayName, groupId);
   const audience = await membersToAdd(planned, writer, groupId, justCreated, options);
   for (const { userId, because } of audience.leftOut)
     report.leftOut.push({ groupName: planned.displayName, userId, because });
@@ -142,6 +147,17 @@ async function populateGroup(
     membersAdded: planned.userIds.length - audience.leftOut.length - failures.size,
     licenseAssigned: created,
   });
+}
+
+/** The planned group's id (see plannedGroupId), told to `onGroupReady` as soon as it is known. */
+async function readyGroupId(
+  planned: PlannedGroup,
+  writer: GroupWriter,
+  options: PopulateOptions
+): Promise<{ groupId: string; justCreated: string | null }> {
+  const found = await plannedGroupId(planned, writer, options);
+  await options.onGroupReady?.(planned.displayName, found.groupId);
+  return found;
 }
 
 /**

@@ -23,7 +23,10 @@ export interface ProcessingWait {
 export interface ProcessingWaitOptions {
   /** The pause between polls after progress; it doubles while nothing moves, up to `maxPollMs`. */
   pollMs?: number;
-  /** The longest pause between polls (default 6 × pollMs). */
+  /**
+   * The longest pause between polls (default 2 × pollMs): the states of a few groups are a few cheap
+   * reads, and every second past the end of processing is a second the waves wait.
+   */
   maxPollMs?: number;
   timeoutMs?: number;
   /** How often to read the audit log at most (default 30 s); members' states are read each poll. */
@@ -80,7 +83,7 @@ export async function waitForProcessing(
   };
   let waiting = [...groupIds];
   const pollMs = options.pollMs ?? 5_000;
-  const bounds = { pollMs, maxPollMs: options.maxPollMs ?? 6 * pollMs };
+  const bounds = { pollMs, maxPollMs: options.maxPollMs ?? 2 * pollMs };
   let pauseMs: number | null = null;
   for (;;) {
     // A replica that has not seen the last member add or assignment may still say ProcessingComplete

@@ -21,7 +21,7 @@ function planned(displayName: string, skuId: string, members: number): PlannedGr
 }
 
 describe('filling and licensing the groups', () => {
-  it('licenses the group with the most members first, so its long processing runs while the smaller groups are filled; the report keeps the plan order', async () => {
+  it('creates every group first, then fills and licenses the one with the most members first, so its long processing runs while the smaller groups are filled; the report keeps the plan order', async () => {
     const calls: string[] = [];
     const writer = groupWriterWith({
       groupsByMailNickname: () => Promise.resolve([]),
@@ -46,11 +46,12 @@ describe('filling and licensing the groups', () => {
 
     const report = await populateAndAssign(plan, writer);
 
+    // Both groups exist before either is filled: a new group is "not found" until it has replicated.
     expect(calls).toEqual([
       'create E5 many',
+      'create E3 few',
       'add 40 to id-E5 many',
       'license id-E5 many',
-      'create E3 few',
       'add 3 to id-E3 few',
       'license id-E3 few',
     ]);
