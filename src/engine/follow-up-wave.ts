@@ -15,7 +15,8 @@ import {
 import { isPastLag, showsDirectRemovalOf } from '../domain/read-freshness';
 import type { StoredWave } from '../domain/migration-record';
 import type { DirectoryWriter } from './ports/directory-writer';
-import { inReadChunks, readManyUsers, readUsers, readsByPages } from './directory-calls';
+import { inReadChunks, readUsers, readsByPages } from './directory-calls';
+import { readUsersFromPages } from './paged-user-reads';
 import { readBackOf, readUntilFresh, type ReadBackOptions } from './read-until-fresh';
 import type { TenantReader } from './ports/tenant-reader';
 
@@ -71,7 +72,7 @@ export async function followUpWave(
   // Most of the tenant: one sweep of its pages reads them in fewer round trips; re-reads stay per user.
   const pages = { reader, tenantUsers: options.tenantUsers ?? null };
   const paged = readsByPages(userIds.length, pages)
-    ? await readManyUsers(writer, userIds, pages)
+    ? await readUsersFromPages(reader, userIds)
     : null;
   for (const checked of await inReadChunks(userIds, (chunk) =>
     checkChunk(chunk, writer, check, options.readBack, paged)

@@ -69,8 +69,8 @@ export interface PopulateOptions {
 /**
  * Phase 3: creates (or reuses) every planned group, then adds each one's members and assigns it the SKU
  * with the same disabled plans as the direct assignments; the group with the most members to add goes
- * first (its processing is the longest). Direct assignments are not touched. With `dryRun`, says exactly what it
- * would do and changes nothing.
+ * first (its processing is the longest). Direct assignments are not touched. With `dryRun`, says
+ * exactly what it would do and changes nothing.
  */
 export async function populateAndAssign(
   plan: GroupPlan,

@@ -2,6 +2,7 @@ import type { UserRead } from '../../domain/directory-answers';
 import type { PlannedGroup } from '../../domain/group-plan';
 import { lastCountedUsers } from '../../domain/progress-point';
 import { readManyUsers, readsByPages } from '../directory-calls';
+import { readUsersFromPages } from '../paged-user-reads';
 import type { JobDependencies } from './job-dependencies';
 
 /**
@@ -25,7 +26,7 @@ export function populationReads(
     };
     if (!readsByPages(userIds.length, pages)) return readManyUsers(deps.directoryWriter, userIds);
     const everyone = new Set([...groups.flatMap((g) => g.userIds), ...userIds]);
-    const reads = await readManyUsers(deps.directoryWriter, [...everyone], pages);
+    const reads = await readUsersFromPages(deps.reader, [...everyone]);
     for (const [id, read] of reads) if (read.kind !== 'failed') swept.set(id, read);
     return new Map(userIds.map((id) => [id, reads.get(id) as UserRead]));
   };
