@@ -3,7 +3,6 @@
 // time-scaled tenant simulator, Azurite for its state, an approver who clicks each sign-off card as soon as
 // it is there, and `status` asked every 250 ms while the waves run.
 const { readFileSync, writeFileSync } = require('node:fs');
-const { createServer } = require('node:http');
 const path = require('node:path');
 
 const lib = (file) => require(path.join(__dirname, '..', 'lib', file));
@@ -18,21 +17,9 @@ const { meter, since, countOf } = require('./graph-meter');
 const { graphTimeline } = require('./graph-timeline');
 const { startProductionBot } = require('./production-start');
 const { startStatusPoller } = require('./status-poller');
+const { connectorStandIn } = require('./connector-stand-in');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function connectorStandIn() {
-  let counter = 0;
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: `sent-${++counter}` }));
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/`, stop: () => server.close() };
-}
 
 function activity(serviceUrl, person, extra) {
   return {

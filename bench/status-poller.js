@@ -2,7 +2,7 @@
 // stand-in: the bench's main thread also serves the simulated Graph (building 1 MB pages, answering
 // $batches), and a reply timed on that event loop would count the simulator's work as the bot's.
 const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads');
-const { createServer } = require('node:http');
+const { connectorStandIn } = require('./connector-stand-in');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -24,16 +24,8 @@ function startStatusPoller({ botUrl, activity }) {
 }
 
 async function poll() {
-  let counter = 0;
-  const connector = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: `status-sent-${++counter}` }));
-    });
-  });
-  await new Promise((resolve) => connector.listen(0, '127.0.0.1', resolve));
-  const serviceUrl = `http://127.0.0.1:${connector.address().port}/`;
+  const connector = await connectorStandIn();
+  const serviceUrl = connector.url;
   let polling = true;
   parentPort.once('message', () => (polling = false));
   const latencies = [];
@@ -48,7 +40,7 @@ async function poll() {
     latencies.push(Date.now() - started);
     await sleep(250);
   }
-  connector.close();
+  connector.stop();
   parentPort.postMessage(latencies);
 }
 
