@@ -16,7 +16,7 @@ import { isPastLag, showsDirectRemovalOf } from '../domain/read-freshness';
 import type { StoredWave } from '../domain/migration-record';
 import type { DirectoryWriter } from './ports/directory-writer';
 import { inReadChunks, readUsers, readsByPages } from './directory-calls';
-import { readUsersFromPages } from './paged-user-reads';
+import { visitUsersFromPages } from './paged-user-reads';
 import { readBackOf, readUntilFresh, type ReadBackOptions } from './read-until-fresh';
 import type { TenantReader } from './ports/tenant-reader';
 
@@ -72,7 +72,7 @@ export async function followUpWave(
   // Most of the tenant: one sweep of its pages reads them in fewer round trips; re-reads stay per user.
   const pages = { reader, tenantUsers: options.tenantUsers ?? null };
   const paged = readsByPages(userIds.length, pages)
-    ? await readUsersFromPages(reader, userIds)
+    ? await suspectsFromPages(reader, userIds, check.findingsOf)
     : null;
   for (const checked of await inReadChunks(userIds, (chunk) =>
     checkChunk(chunk, writer, check, options.readBack, paged)
@@ -128,22 +128,40 @@ function findingsCheck(
 }
 
 /**
+ * The users of the tenant's pages whose read is not clean (something missing, not found, failed), with
+ * that read; a clean read is checked as it comes and dropped, so a big wave's reads are not all held.
+ */
+async function suspectsFromPages(
+  reader: TenantReader,
+  userIds: readonly string[],
+  findingsOf: FindingsOf
+): Promise<Map<string, UserRead>> {
+  const suspects = new Map<string, UserRead>();
+  await visitUsersFromPages(reader, userIds, (userId, read) => {
+    if (read.kind !== 'read' || findingsOf(userId, read.user).length > 0)
+      suspects.set(userId, read);
+  });
+  return suspects;
+}
+
+/**
  * One chunk of users read (again while something seems missing and the lag may explain it) and
- * checked; first read from `paged` when the tenant's pages were read. Graph unable to answer for any of
- * them fails the whole check, tried again later.
+ * checked; first read from `suspects` when the tenant's pages were read (a user not among them read
+ * clean). Graph unable to answer for any of them fails the whole check, tried again later.
  */
 async function checkChunk(
   chunk: readonly string[],
   writer: DirectoryWriter,
   check: UserCheck,
   readBack: ReadBackOptions | undefined,
-  paged: ReadonlyMap<string, UserRead> | null
+  suspects: ReadonlyMap<string, UserRead> | null
 ): Promise<{ usersGone: number; findings: FollowUpFinding[] }> {
-  const first = paged
-    ? new Map(chunk.map((userId) => [userId, paged.get(userId) ?? noAnswer()]))
+  const checked = suspects ? chunk.filter((userId) => suspects.has(userId)) : chunk;
+  const first = suspects
+    ? new Map(checked.map((userId) => [userId, suspects.get(userId) ?? noAnswer()]))
     : await readUsers(writer, chunk);
   // Graph unable to answer the whole round trip: the check is tried again later.
-  const failures = chunk
+  const failures = checked
     .map((userId) => first.get(userId) ?? noAnswer())
     .filter((a) => a.kind === 'failed');
   if (failures.length === chunk.length) throw new Error(failures[0].reason);
@@ -157,7 +175,7 @@ async function checkChunk(
     read.get(userId) ?? noAnswer(`Graph gave no answer for user ${userId}.`);
   const findings: FollowUpFinding[] = [];
   let usersGone = 0;
-  for (const userId of chunk) {
+  for (const userId of checked) {
     const snapshot = answer(userId);
     if (snapshot.kind === 'not-found') {
       usersGone++;

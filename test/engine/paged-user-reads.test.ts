@@ -1,5 +1,6 @@
 import type { UserRead } from '../../src/domain/directory-answers';
 import { readManyUsers } from '../../src/engine/directory-calls';
+import { visitUsersFromPages } from '../../src/engine/paged-user-reads';
 import type { TenantReader } from '../../src/engine/ports/tenant-reader';
 import { GraphDirectoryWriter } from '../../src/graph/graph-directory-writer';
 import { GraphTenantReader } from '../../src/graph/graph-tenant-reader';
@@ -116,5 +117,57 @@ describe('reading many users fresh from the tenant’s pages', () => {
           transient: true,
         });
     }
+  });
+});
+
+describe('visiting many users from the tenant’s pages', () => {
+  const user = (id: string) => ({
+    id,
+    userPrincipalName: `${id}@contoso.com`,
+    accountEnabled: true,
+    usageLocation: 'US',
+    licenseAssignmentStates: [],
+  });
+  /** A tenant of `count` users in pages of 10; `events` says when each page was read. */
+  function pagedReader(count: number, failAtPage?: number) {
+    const events: string[] = [];
+    const reader = {
+      forEachUser: async (visit: (u: ReturnType<typeof user>) => void) => {
+        for (let page = 0; page * 10 < count; page++) {
+          if (page === failAtPage) throw new Error(`page ${page} got no answer`);
+          events.push(`page ${page}`);
+          for (let i = page * 10; i < Math.min(count, page * 10 + 10); i++) visit(user(`u${i}`));
+        }
+      },
+    } as unknown as TenantReader;
+    return { reader, events };
+  }
+
+  it('hands each asked user’s read over as its page comes, so the caller keeps only what it needs', async () => {
+    const { reader, events } = pagedReader(30);
+    await visitUsersFromPages(reader, ['U3', 'u25', 'gone'], (id, read) =>
+      events.push(`${id}: ${read.kind}`)
+    );
+    expect(events).toEqual([
+      'page 0',
+      'U3: read',
+      'page 1',
+      'page 2',
+      'u25: read',
+      'gone: not-found',
+    ]);
+  });
+
+  it('fails, once each, the users a page that could not be read would have answered', async () => {
+    const { reader } = pagedReader(30, 1);
+    const reads: [string, string][] = [];
+    await visitUsersFromPages(reader, ['u3', 'u15', 'u25', 'u15'], (id, read) =>
+      reads.push([id, read.kind === 'failed' ? read.reason : read.kind])
+    );
+    expect(reads).toEqual([
+      ['u3', 'read'],
+      ['u15', 'page 1 got no answer'],
+      ['u25', 'page 1 got no answer'],
+    ]);
   });
 });

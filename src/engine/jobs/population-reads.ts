@@ -1,8 +1,10 @@
-import type { UserRead } from '../../domain/directory-answers';
+import type { NotFound, UserRead } from '../../domain/directory-answers';
+import { isDirectRow } from '../../domain/direct-assignment';
 import type { PlannedGroup } from '../../domain/group-plan';
+import type { LicenseAssignmentSnapshot, UserLicenseSnapshot } from '../../domain/licenses';
 import { lastCountedUsers } from '../../domain/progress-point';
 import { readManyUsers, readsByPages } from '../directory-calls';
-import { readUsersFromPages } from '../paged-user-reads';
+import { visitUsersFromPages } from '../paged-user-reads';
 import type { JobDependencies } from './job-dependencies';
 
 /**
@@ -16,18 +18,51 @@ export function populationReads(
   deps: Pick<JobDependencies, 'reader' | 'directoryWriter' | 'store'>,
   groups: readonly PlannedGroup[]
 ): (userIds: readonly string[]) => Promise<Map<string, UserRead>> {
-  const swept = new Map<string, UserRead>();
+  const swept = new Map<string, UserLicenseSnapshot | NotFound>();
+  const answerOf = (id: string): UserRead => {
+    const kept = swept.get(id) as UserLicenseSnapshot | NotFound;
+    return 'kind' in kept ? kept : { kind: 'read', user: kept };
+  };
   return async (userIds) => {
     if (userIds.every((id) => swept.has(id)))
-      return new Map(userIds.map((id) => [id, swept.get(id) as UserRead]));
+      return new Map(userIds.map((id) => [id, answerOf(id)]));
     const pages = {
       reader: deps.reader,
       tenantUsers: lastCountedUsers((await deps.store.read()).record),
     };
     if (!readsByPages(userIds.length, pages)) return readManyUsers(deps.directoryWriter, userIds);
+    const failed = new Map<string, UserRead>();
+    const slim = slimUsers();
     const everyone = new Set([...groups.flatMap((g) => g.userIds), ...userIds]);
-    const reads = await readUsersFromPages(deps.reader, [...everyone]);
-    for (const [id, read] of reads) if (read.kind !== 'failed') swept.set(id, read);
-    return new Map(userIds.map((id) => [id, reads.get(id) as UserRead]));
+    await visitUsersFromPages(deps.reader, [...everyone], (id, read) => {
+      if (read.kind === 'read') swept.set(id, slim(read.user));
+      else if (read.kind === 'not-found') swept.set(id, read);
+      else failed.set(id, read);
+    });
+    return new Map(
+      userIds.map((id) => [id, swept.has(id) ? answerOf(id) : (failed.get(id) as UserRead)])
+    );
+  };
+}
+
+/**
+ * What a group's audience judges of a user kept from the sweep: their direct rows only (whether they
+ * still hold the variant directly, with which plans), the rows shared between users holding the same,
+ * so keeping the whole tenant's members costs little more than their ids.
+ */
+function slimUsers(): (user: UserLicenseSnapshot) => UserLicenseSnapshot {
+  const shared = new Map<string, readonly LicenseAssignmentSnapshot[]>();
+  return (user) => {
+    const direct = user.licenseAssignmentStates.filter(isDirectRow);
+    const key = JSON.stringify(direct);
+    const rows = shared.get(key) ?? direct;
+    shared.set(key, rows);
+    return {
+      id: user.id,
+      userPrincipalName: user.userPrincipalName,
+      accountEnabled: user.accountEnabled,
+      usageLocation: user.usageLocation,
+      licenseAssignmentStates: rows,
+    };
   };
 }

@@ -112,8 +112,9 @@ describe('reads of most of the tenant come from its pages', () => {
     });
   });
 
-  it("reads a wave's follow-up from the tenant's pages when the wave is most of it, and finds the same", async () => {
-    // 400 users who all inherit E3 from the licensing group, their direct E3 removed by wave 1.
+  it("reads a wave's follow-up from the tenant's pages when the wave is most of it, and still finds a lost license", async () => {
+    // 400 users who inherit E3 from the licensing group (all but one, whose E3 the removal took away),
+    // their direct E3 removed by wave 1.
     const generated = generateTenant(parseGeneratorSpec('users=400,grouped=100%,seed=11'));
     const e3 = generated.groups?.[0].licenses?.[0].skuId ?? '';
     const tenant: TenantFixture = {
@@ -125,10 +126,16 @@ describe('reads of most of the tenant come from its pages', () => {
         ...u,
         licenses: (u.licenses ?? []).filter((l) => l.skuId !== e3),
       })),
-      groups: [{ ...generated.groups![0], members: generated.users.map((u) => u.id) }],
+      groups: [
+        {
+          ...generated.groups![0],
+          members: generated.users.map((u) => u.id).filter((id) => id !== generated.users[20].id),
+        },
+      ],
     };
     const started = await simulators.start(quickTenant(tenant));
     const waveUsers = tenant.users.slice(0, 300);
+    const lostE3 = waveUsers[20];
     const wave: StoredWave = {
       number: 1,
       digest: 'wave-1',
@@ -182,7 +189,9 @@ describe('reads of most of the tenant come from its pages', () => {
     expect(notices.find((n) => n.kind === 'follow-up-finished')).toMatchObject({
       checked: 300,
       usersGone: 1,
-      problems: 0,
+      problems: 1,
+      findings: [expect.objectContaining({ userId: lostE3.id, skuId: e3, needsRestore: true })],
+      restoreRequested: true,
     });
   });
 });
