@@ -55,9 +55,9 @@ export async function runRoundTrip(
   if (run.settings.dryRun) {
     for (const plan of planned)
       for (const entry of plan.toRemove)
-        run.report.removed.push(
-          run.item(plan.userId, entry, 'Would be removed: every check passes on fresh data.')
-        );
+        run.record('removed', [
+          run.item(plan.userId, entry, 'Would be removed: every check passes on fresh data.'),
+        ]);
     return;
   }
   const intents = intentsFor(run, planned);
@@ -108,18 +108,25 @@ function planFromReads(
     if (read?.kind === 'not-found') {
       const reason =
         'The user no longer exists (deleted since the wave was frozen): nothing to remove.';
-      pending.forEach((e) => run.report.skipped.push(run.item(userId, e, reason)));
+      run.record(
+        'skipped',
+        pending.map((e) => run.item(userId, e, reason))
+      );
       continue;
     }
     if (read?.kind !== 'read') {
       const reason = `Could not read the user before removing: ${read?.reason ?? 'no answer'}`;
-      pending.forEach((e) => run.report.failed.push(run.item(userId, e, reason)));
+      run.record(
+        'failed',
+        pending.map((e) => run.item(userId, e, reason))
+      );
       run.countFailure();
       continue;
     }
     const { toRemove, skipped } = preCheck(read.user, pending, run.context);
-    skipped.forEach(({ entry, reason }) =>
-      run.report.skipped.push(run.item(userId, entry, reason))
+    run.record(
+      'skipped',
+      skipped.map(({ entry, reason }) => run.item(userId, entry, reason))
     );
     if (toRemove.length > 0) planned.push({ userId, toRemove, intents: [] });
   }
@@ -239,9 +246,9 @@ async function settleUser(
   });
   const items = (list: { entry: WaveEntry; reason: string }[]) =>
     list.map((o) => run.item(plan.userId, o.entry, o.reason));
-  run.report.removed.push(...items(outcome.removed));
-  run.report.skipped.push(...items(outcome.skipped));
-  run.report.failed.push(...items(outcome.failed));
-  run.report.restored.push(...items(outcome.restored));
+  run.record('removed', items(outcome.removed));
+  run.record('skipped', items(outcome.skipped));
+  run.record('failed', items(outcome.failed));
+  run.record('restored', items(outcome.restored));
   if (outcome.failed.length > 0) run.countFailure();
 }

@@ -14,10 +14,28 @@ export interface WaveItem {
   readonly reason: string;
 }
 
+/** Removed and skipped items the report keeps, the first of each: its counts hold them all. */
+export const WAVE_REPORT_SAMPLE = 1_000;
+
+/** The items of each outcome this run handled, every one counted. */
+export interface WaveCounts {
+  removed: number;
+  skipped: number;
+  restored: number;
+  failed: number;
+}
+
 export interface WaveReport {
   readonly waveNumber: number;
+  /** Every item of each outcome, counted; the lists below may keep only the first. */
+  readonly counts: WaveCounts;
+  /**
+   * The first `WAVE_REPORT_SAMPLE` removed and skipped: a big wave's would grow with it, and nothing
+   * shows more than the first few (the journal holds each).
+   */
   readonly removed: WaveItem[];
   readonly skipped: WaveItem[];
+  /** Every one: what an admin must see (each stops the wave, or counts toward its failure threshold). */
   readonly restored: WaveItem[];
   readonly failed: WaveItem[];
   /** Why the wave stopped before its end, or null if it ran through. */
@@ -62,6 +80,7 @@ export class WaveRun {
   ) {
     this.report = {
       waveNumber: wave.number,
+      counts: { removed: 0, skipped: 0, restored: 0, failed: 0 },
       removed: [],
       skipped: [],
       restored: [],
@@ -100,6 +119,15 @@ export class WaveRun {
     const threshold = this.settings.failureThreshold;
     if (++this.failedUsers > threshold)
       this.stop(`More than ${threshold} users failed; the wave stopped.`);
+  }
+
+  /** Items of one outcome, counted; removed and skipped kept only up to the sample. */
+  record(outcome: keyof WaveCounts, items: readonly WaveItem[]): void {
+    this.report.counts[outcome] += items.length;
+    const list = this.report[outcome];
+    const sampled = outcome === 'removed' || outcome === 'skipped';
+    const room = sampled ? Math.max(0, WAVE_REPORT_SAMPLE - list.length) : items.length;
+    for (const item of items.slice(0, room)) list.push(item);
   }
 
   item(userId: string, entry: WaveEntry, reason: string): WaveItem {

@@ -95,6 +95,7 @@ async function contentsOrStop(
 /** A run of a wave that did not start. */
 const NOTHING_RUN: WaveReport = {
   waveNumber: 0,
+  counts: { removed: 0, skipped: 0, restored: 0, failed: 0 },
   removed: [],
   skipped: [],
   restored: [],
@@ -169,10 +170,10 @@ async function removeDirectAssignments(
         done,
         total,
         result: {
-          removed: earlier.removed + progress.removed.length,
-          skipped: earlier.skipped + progress.skipped.length,
-          restored: earlier.restored + progress.restored.length,
-          failed: earlier.failed + progress.failed.length,
+          removed: earlier.removed + progress.counts.removed,
+          skipped: earlier.skipped + progress.counts.skipped,
+          restored: earlier.restored + progress.counts.restored,
+          failed: earlier.failed + progress.counts.failed,
           stoppedBecause: progress.stoppedBecause,
         },
       }),
