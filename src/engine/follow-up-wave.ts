@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { removedIntentsOf } from '../domain/done-report';
-import { checkRemovedAssignment, type FollowUpFinding } from '../domain/follow-up';
+import {
+  checkRemovedAssignment,
+  type FollowUpFinding,
+  type FollowUpTarget,
+} from '../domain/follow-up';
 import type { JournalEntry } from '../domain/journal';
 import type { Journal } from './ports/journal';
 import { noAnswer, type DirectoryFailure, type UserRead } from '../domain/directory-answers';
@@ -14,6 +17,7 @@ import {
 } from '../domain/rule-drift';
 import { isPastLag, showsDirectRemovalOf } from '../domain/read-freshness';
 import type { StoredWave } from '../domain/migration-record';
+import { WaveRemovalsFold } from '../domain/wave-removals-fold';
 import type { DirectoryWriter } from './ports/directory-writer';
 import { inReadChunks, readUsers, readsByPages } from './directory-calls';
 import { visitUsersFromPages } from './paged-user-reads';
@@ -51,10 +55,9 @@ export async function followUpWave(
   } = {}
 ): Promise<FollowUpReport> {
   await settleUnknown(wave, writer, journal, options.readBack);
-  const targets = removedIntentsOf(await journal.waveEntries(wave.digest), wave.digest);
+  const byUser = await removalsByUser(journal, wave.digest);
   const skus = new Map((await reader.subscribedSkus()).map((s) => [s.skuId.toLowerCase(), s]));
   const groupNames = await reader.licensingGroupNames();
-  const byUser = targetsByUser(targets);
   const userIds = [...byUser.keys()];
   const check: UserCheck = {
     wave,
@@ -80,33 +83,37 @@ export async function followUpWave(
     usersGone += checked.usersGone;
     findings.push(...checked.findings);
   }
-  return { checked: targets.length, usersGone, findings };
+  let checked = 0;
+  for (const targets of byUser.values()) checked += targets.length;
+  return { checked, usersGone, findings };
 }
 
-type FollowUpTargetIntent = ReturnType<typeof removedIntentsOf>[number];
 type FindingsOf = (userId: string, snapshot: UserLicenseSnapshot) => FollowUpFinding[];
 
 /** What checking one user needs: the wave, its removals by user, their names, and the check itself. */
 interface UserCheck {
   readonly wave: StoredWave;
-  readonly byUser: ReadonlyMap<string, readonly FollowUpTargetIntent[]>;
+  readonly byUser: ReadonlyMap<string, readonly FollowUpTarget[]>;
   readonly names: ReadonlyMap<string, string>;
   readonly findingsOf: FindingsOf;
 }
 
-/** The removals grouped by user, in the order their users first appear. */
-function targetsByUser(
-  targets: readonly FollowUpTargetIntent[]
-): Map<string, FollowUpTargetIntent[]> {
-  const byUser = new Map<string, FollowUpTargetIntent[]>();
-  for (const target of targets)
-    byUser.set(target.userId, [...(byUser.get(target.userId) ?? []), target]);
-  return byUser;
+/**
+ * The wave's removals grouped by user, in the order their users first appear, folded as the journal is
+ * read: a big wave's entries are not all held at once.
+ */
+async function removalsByUser(
+  journal: Journal,
+  waveDigest: string
+): Promise<Map<string, FollowUpTarget[]>> {
+  const fold = new WaveRemovalsFold(waveDigest);
+  await journal.forEachEntry((entry) => fold.add(entry));
+  return fold.byUser();
 }
 
 /** The findings for one user's read: a missing plan first, else a dynamic rule they left. */
 function findingsCheck(
-  byUser: ReadonlyMap<string, readonly FollowUpTargetIntent[]>,
+  byUser: ReadonlyMap<string, readonly FollowUpTarget[]>,
   skus: ReadonlyMap<string, SkuSnapshot>,
   groupNames: ReadonlyMap<string, string>,
   dynamicGroups: readonly DynamicLicensingGroup[]
@@ -114,11 +121,10 @@ function findingsCheck(
   return (userId, snapshot) =>
     (byUser.get(userId) ?? []).flatMap((target) => {
       const sku = skus.get(target.skuId.toLowerCase());
-      const removed = { ...target, intentId: target.id };
       const finding =
-        checkRemovedAssignment(removed, snapshot, sku, groupNames) ??
+        checkRemovedAssignment(target, snapshot, sku, groupNames) ??
         ruleDriftFinding(
-          removed,
+          target,
           snapshot,
           dynamicGroups,
           sku ? productName(sku.skuPartNumber) : target.skuId
@@ -197,7 +203,7 @@ function unreadableFindings(
   check: UserCheck
 ): FollowUpFinding[] {
   return (check.byUser.get(userId) ?? []).map((target): FollowUpFinding => ({
-    intentId: target.id,
+    intentId: target.intentId,
     userId,
     userPrincipalName: check.names.get(userId) ?? userId,
     skuId: target.skuId,

@@ -3,6 +3,7 @@ import { removedAssignments, removedIntentsOf } from '../../src/domain/done-repo
 import { inFlightRemovals, type JournalEntry, type RemovalOutcome } from '../../src/domain/journal';
 import { JournalSummary } from '../../src/domain/journal-summary';
 import { SettledKeysFold, settledKeysOf } from '../../src/domain/wave-journal';
+import { WaveRemovalsFold } from '../../src/domain/wave-removals-fold';
 import { removedAssignmentsIn } from '../../src/engine/done-report';
 import { InMemoryJournal } from '../../src/storage/in-memory-journal';
 import { awaitingPutBack, isWaveApproved, waveTallies } from '../support/journal-model';
@@ -155,6 +156,30 @@ describe('the journal summary, folded entry by entry', () => {
                 e.approvalId === `approval-${n}`
             )
           );
+      }),
+      { numRuns: 300 }
+    );
+  });
+
+  it("folds one wave's removals as the journal is read to what its whole journal says, by user", () => {
+    fc.assert(
+      fc.property(journals, (entries) => {
+        for (const { digest } of WAVES) {
+          const fold = new WaveRemovalsFold(digest);
+          for (const entry of entries) fold.add(entry);
+          const expected = new Map<string, unknown[]>();
+          for (const intent of removedIntentsOf(entries, digest))
+            expected.set(intent.userId, [
+              ...(expected.get(intent.userId) ?? []),
+              {
+                intentId: intent.id,
+                userId: intent.userId,
+                skuId: intent.skuId,
+                disabledPlans: intent.disabledPlans,
+              },
+            ]);
+          expect([...fold.byUser()]).toEqual([...expected]);
+        }
       }),
       { numRuns: 300 }
     );

@@ -35,7 +35,7 @@ export function populationReads(
     const slim = slimUsers();
     const everyone = new Set([...groups.flatMap((g) => g.userIds), ...userIds]);
     await visitUsersFromPages(deps.reader, [...everyone], (id, read) => {
-      if (read.kind === 'read') swept.set(id, slim(read.user));
+      if (read.kind === 'read') swept.set(id, slim(id, read.user));
       else if (read.kind === 'not-found') swept.set(id, read);
       else failed.set(id, read);
     });
@@ -48,18 +48,19 @@ export function populationReads(
 /**
  * What a group's audience judges of a user kept from the sweep: their direct rows only (whether they
  * still hold the variant directly, with which plans), the rows shared between users holding the same,
- * so keeping the whole tenant's members costs little more than their ids.
+ * so keeping the whole tenant's members costs little more than their ids. The id is the plan's (the
+ * same user, not another copy of the string); the name is not kept (nothing shown of these reads).
  */
-function slimUsers(): (user: UserLicenseSnapshot) => UserLicenseSnapshot {
+function slimUsers(): (id: string, user: UserLicenseSnapshot) => UserLicenseSnapshot {
   const shared = new Map<string, readonly LicenseAssignmentSnapshot[]>();
-  return (user) => {
+  return (id, user) => {
     const direct = user.licenseAssignmentStates.filter(isDirectRow);
     const key = JSON.stringify(direct);
     const rows = shared.get(key) ?? direct;
     shared.set(key, rows);
     return {
-      id: user.id,
-      userPrincipalName: user.userPrincipalName,
+      id,
+      userPrincipalName: '',
       accountEnabled: user.accountEnabled,
       usageLocation: user.usageLocation,
       licenseAssignmentStates: rows,
