@@ -30,11 +30,32 @@ export class BlobWaveContents implements WaveContents {
     try {
       const entries = (JSON.parse(text) as { entries?: unknown }).entries;
       if (!Array.isArray(entries)) throw new Error('no entries');
-      return entries as WaveEntry[];
+      return sharingAlike(entries as WaveEntry[]);
     } catch {
       throw new WaveContentsError(
         `The wave contents stored under ${digest.slice(0, 12)} are not readable: the blob was changed.`
       );
     }
   }
+}
+
+/**
+ * The entries as parsed, with one copy of each SKU id and each set of disabled plans shared by every
+ * entry alike: a wave of a few hundred thousand users holds one of each, not one per user (~25 MB at
+ * 363,000). Changed in place: nothing else holds what was just parsed.
+ */
+function sharingAlike(entries: WaveEntry[]): WaveEntry[] {
+  const shared = new Map<string, string | readonly string[]>();
+  const share = <T extends string | readonly string[]>(key: string, value: T): T => {
+    const known = shared.get(key) as T | undefined;
+    if (known !== undefined) return known;
+    shared.set(key, value);
+    return value;
+  };
+  for (const entry of entries as { skuId: unknown; disabledPlans: unknown }[]) {
+    if (typeof entry.skuId === 'string') entry.skuId = share(entry.skuId, entry.skuId);
+    if (Array.isArray(entry.disabledPlans))
+      entry.disabledPlans = share(JSON.stringify(entry.disabledPlans), entry.disabledPlans);
+  }
+  return entries;
 }

@@ -77,7 +77,7 @@ describe("the demo tenant's whole migration through the engine", () => {
         );
         expect(report.stoppedBecause).toBeNull();
         expect(report.failed).toEqual([]);
-        removed += report.removed.length;
+        removed += report.counts.removed;
       }
       expect(removed).toBe(1200);
 
