@@ -40,7 +40,7 @@ export interface WaveReport {
   readonly failed: WaveItem[];
   /** Why the wave stopped before its end, or null if it ran through. */
   stoppedBecause: string | null;
-  /** A dry run: `removed` lists what would be removed now; nothing was sent. */
+  /** A dry run: `removed` is what would be removed now (`counts.removed` all of it); nothing was sent. */
   readonly dryRun: boolean;
   /** The stop left removals unsettled (a read back failed): run the wave again once Graph answers. */
   retryable: boolean;
