@@ -52,6 +52,11 @@ export async function followUpWave(
     readonly assign?: AssignState | null;
     /** Users in the tenant as last counted: many users are read from its pages when cheaper. */
     readonly tenantUsers?: number | null;
+    /**
+     * The names of these users, from the wave's contents: asked only for users Graph could not read
+     * (a big wave's contents are not held through the check). From `wave.entries` when not given.
+     */
+    readonly namesOf?: (userIds: ReadonlySet<string>) => Promise<ReadonlyMap<string, string>>;
   } = {}
 ): Promise<FollowUpReport> {
   await settleUnknown(wave, writer, journal, options.readBack);
@@ -62,7 +67,6 @@ export async function followUpWave(
   const check: UserCheck = {
     wave,
     byUser,
-    names: new Map((wave.entries ?? []).map((e) => [e.userId, e.userPrincipalName])),
     findingsOf: findingsCheck(byUser, skus, groupNames, dynamicLicensingGroups(options.assign)),
   };
   const findings: FollowUpFinding[] = [];
@@ -85,7 +89,7 @@ export async function followUpWave(
   }
   let checked = 0;
   for (const targets of byUser.values()) checked += targets.length;
-  return { checked, usersGone, findings };
+  return { checked, usersGone, findings: await named(findings, options.namesOf ?? namesIn(wave)) };
 }
 
 type FindingsOf = (userId: string, snapshot: UserLicenseSnapshot) => FollowUpFinding[];
@@ -94,7 +98,6 @@ type FindingsOf = (userId: string, snapshot: UserLicenseSnapshot) => FollowUpFin
 interface UserCheck {
   readonly wave: StoredWave;
   readonly byUser: ReadonlyMap<string, readonly FollowUpTarget[]>;
-  readonly names: ReadonlyMap<string, string>;
   readonly findingsOf: FindingsOf;
 }
 
@@ -109,6 +112,29 @@ async function removalsByUser(
   const fold = new WaveRemovalsFold(waveDigest);
   await journal.forEachEntry((entry) => fold.add(entry));
   return fold.byUser();
+}
+
+/** The users' names from the wave's contents in hand (none: their ids stand). */
+const namesIn =
+  (wave: StoredWave) =>
+  async (userIds: ReadonlySet<string>): Promise<ReadonlyMap<string, string>> =>
+    new Map(
+      (wave.entries ?? []).flatMap((e) =>
+        userIds.has(e.userId) ? [[e.userId, e.userPrincipalName] as const] : []
+      )
+    );
+
+/** Users Graph could not read named, from the wave's contents: other findings name them from a read. */
+async function named(
+  findings: FollowUpFinding[],
+  namesOf: (userIds: ReadonlySet<string>) => Promise<ReadonlyMap<string, string>>
+): Promise<FollowUpFinding[]> {
+  const unread = new Set(findings.filter((f) => f.problem === 'unreadable').map((f) => f.userId));
+  if (unread.size === 0) return findings;
+  const names = await namesOf(unread);
+  return findings.map((f) =>
+    f.problem === 'unreadable' ? { ...f, userPrincipalName: names.get(f.userId) ?? f.userId } : f
+  );
 }
 
 /** The findings for one user's read: a missing plan first, else a dynamic rule they left. */
@@ -205,7 +231,8 @@ function unreadableFindings(
   return (check.byUser.get(userId) ?? []).map((target): FollowUpFinding => ({
     intentId: target.intentId,
     userId,
-    userPrincipalName: check.names.get(userId) ?? userId,
+    // Named once the check is done, from the wave's contents.
+    userPrincipalName: userId,
     skuId: target.skuId,
     problem: 'unreadable',
     detail: `could not be read (${error.reason}); \`followup ${check.wave.number}\` checks again.`,

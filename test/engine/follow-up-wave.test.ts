@@ -98,6 +98,28 @@ describe("a wave's follow-up reading its users", () => {
     expect(report.findings[0].detail).toMatch(/^could not be read \(503 ServiceUnavailable/);
   });
 
+  it("names a user Graph could not read from the wave's contents, asked for only then", async () => {
+    const asked: string[][] = [];
+    const namesOf = async (userIds: ReadonlySet<string>) => {
+      asked.push([...userIds]);
+      return new Map([...userIds].map((id) => [id, `${id}@contoso.com`]));
+    };
+    const clean = directoryReading({ u1: [inherited('u1')] });
+    await followUpWave(wave, clean, clean, await journalOfRemovals(['u1']), { readBack, namesOf });
+    expect(asked).toEqual([]);
+
+    const failing = directoryReading({
+      u1: [inherited('u1')],
+      u2: [new Error('503 ServiceUnavailable: try later')],
+    });
+    const journal = await journalOfRemovals(['u1', 'u2']);
+    const report = await followUpWave(wave, failing, failing, journal, { readBack, namesOf });
+    expect(asked).toEqual([['u2']]);
+    expect(report.findings.map((f) => [f.userPrincipalName, f.problem])).toEqual([
+      ['u2@contoso.com', 'unreadable'],
+    ]);
+  });
+
   it('tries again later when Graph answers for nobody in a round trip', async () => {
     const journal = await journalOfRemovals(['u1', 'u2']);
     const down = new Error('503 ServiceUnavailable: try later');

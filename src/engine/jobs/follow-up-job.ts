@@ -5,7 +5,7 @@ import { pendingWaveRequest } from '../../domain/sign-off-requests';
 import { followUpPointWorthTaking } from '../../domain/stock-requests';
 import { followUpWave } from '../follow-up-wave';
 import { updateRecord } from '../update-record';
-import { withContents } from '../wave-contents';
+import { contentsOf } from '../wave-contents';
 import type { JobDependencies } from './job-dependencies';
 import { postRequestCard, updatePendingWaveCard } from './sign-off-cards';
 import { takeStockAfter } from './take-stock';
@@ -23,12 +23,17 @@ export async function runFollowUpJob(
   wave: StoredWave,
   record: MigrationRecord
 ): Promise<void> {
-  // Its contents name the users it finds something for.
-  const frozen = await withContents(deps.waveContents, wave);
-  const report = await followUpWave(frozen, deps.reader, deps.directoryWriter, deps.journal, {
+  const report = await followUpWave(wave, deps.reader, deps.directoryWriter, deps.journal, {
     readBack: deps.readBack,
     assign: record.assign,
     tenantUsers: lastCountedUsers(record),
+    // Its contents name the users Graph could not read: read only then, not held through the check.
+    namesOf: async (userIds) => {
+      const names = new Map<string, string>();
+      for (const entry of await contentsOf(deps.waveContents, wave))
+        if (userIds.has(entry.userId)) names.set(entry.userId, entry.userPrincipalName);
+      return names;
+    },
   });
   const at = deps.now();
   const outcome = await updateRecord(deps.store, (stored) => {
