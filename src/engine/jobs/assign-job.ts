@@ -46,10 +46,14 @@ export async function runAssignJob(
       await takeStock(deps, { label: BEFORE_THE_GROUPS, since: null, throughWave: null });
     return proveShadowGroups(deps, assign, groups, stopping);
   }
-  // Beside the groups' creation (which licenses no one), in the pass that also reads their members.
+  // In the pass that reads the groups' members, before the first is added.
   const sweptBefore = assign.groupIds ? undefined : sweepBeforeGroups(deps, groups);
-  // A failed step still waits for it: its point is recorded before the step is tried again.
-  const outcome = await assignGroups(deps, assign, groups, sweptBefore).finally(() => sweptBefore);
+  // A step that failed before that pass (creating the groups) licensed no one: it is taken now, as
+  // the step tried again skips it.
+  const outcome = await assignGroups(deps, assign, groups, sweptBefore).catch(async (error) => {
+    await sweptBefore?.();
+    throw error;
+  });
   await updateRecord(deps.store, (record) => ({
     record: assignFinished(record, assign.approvalId, {
       groupIds: outcome.groupIds,
@@ -70,7 +74,7 @@ async function assignGroups(
   /** The plan's groups with their members, as approved. */
   withMembers: readonly PlannedGroup[],
   /** The reads of the sweep before the groups, when this run takes it. */
-  sweptBefore?: Promise<ReadonlyMap<string, UserRead>>
+  sweptBefore?: () => Promise<ReadonlyMap<string, UserRead>>
 ) {
   const assignedSince = new Date(deps.now().getTime() - 60_000);
   const known: Record<string, string> = { ...(assign.groupIds ?? {}) };
