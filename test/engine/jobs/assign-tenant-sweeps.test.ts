@@ -40,7 +40,7 @@ function countSweeps(simulator: TenantSimulator): { sweeps: number } {
 async function assignment(
   simulators: ReturnType<typeof simulatorsPerTest>,
   resumed: Partial<AssignState> = {},
-  options: { holdFirstSweep?: boolean } = {}
+  options: { holdFirstSweep?: boolean; failSecondGroup?: boolean } = {}
 ) {
   const { simulator, base } = await simulators.start({
     tenant: buildDemoTenant(),
@@ -68,6 +68,7 @@ async function assignment(
     written();
     historyAtWrite.push(((await state.store.read()).record.history ?? []).map((p) => p.label));
   };
+  let created = 0;
   const notices: Notice[] = [];
   const asked: StockRequest[] = [];
   const deps: JobDependencies = {
@@ -80,6 +81,10 @@ async function assignment(
       assignGroupLicense: async (groupId: string, skuId: string, plans: readonly string[]) => {
         await noted();
         return writer.assignGroupLicense(groupId, skuId, plans);
+      },
+      createSecurityGroup: async (...args: Parameters<GraphGroupWriter['createSecurityGroup']>) => {
+        if (options.failSecondGroup && ++created === 2) throw new Error('Graph answered 503');
+        return writer.createSecurityGroup(...args);
       },
     }),
     directoryWriter: new GraphDirectoryWriter(client, base),
@@ -184,5 +189,15 @@ describe("the group assignment's reads of the whole tenant", () => {
 
     expect((await t.history()).map((p) => p.label)).toEqual(['groups assigned']);
     expect(t.notices.find((n) => n.kind === 'assign-finished')).toMatchObject({ failures: 0 });
+  });
+
+  it('still counts the tenant before the groups when it fails while creating them', async () => {
+    const t = await assignment(simulators, {}, { failSecondGroup: true });
+
+    await expect(t.run()).rejects.toThrow('503');
+
+    // Tried again, the step skips the count (its first group is recorded): it is taken before it fails.
+    expect(t.historyAtWrite).toEqual([]);
+    expect((await t.history()).map((p) => p.label)).toEqual(['before the groups']);
   });
 });
