@@ -17,6 +17,7 @@ import { readBackOf } from '../read-until-fresh';
 import { verifyDirectRemovals } from '../verify-removals';
 import { countAlongside } from '../count-alongside';
 import type { UserRead } from '../../domain/directory-answers';
+import { isLeaseLost } from '../ports/write-fence';
 import type { JobDependencies } from './job-dependencies';
 import { plannedGroupsOrStop } from './assign-members';
 import { populationReads } from './population-reads';
@@ -49,9 +50,9 @@ export async function runAssignJob(
   // In the pass that reads the groups' members, before the first is added.
   const sweptBefore = assign.groupIds ? undefined : sweepBeforeGroups(deps, groups);
   // A step that failed before that pass (creating the groups) licensed no one: it is taken now, as
-  // the step tried again skips it.
+  // the step tried again skips it; not once another instance holds the lease (it may license already).
   const outcome = await assignGroups(deps, assign, groups, sweptBefore).catch(async (error) => {
-    await sweptBefore?.();
+    if (!isLeaseLost(error)) await sweptBefore?.();
     throw error;
   });
   await updateRecord(deps.store, (record) => ({

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Notice } from '../../../src/engine/ports/notifier';
 import type { JobDependencies } from '../../../src/engine/jobs/job-dependencies';
 import type { StockRequest } from '../../../src/domain/stock-requests';
+import { LeaseLostError } from '../../../src/engine/ports/write-fence';
 import { runAssignJob } from '../../../src/engine/jobs/assign-job';
 import { planGroups } from '../../../src/engine/plan-groups';
 import { takeInventory } from '../../../src/engine/take-inventory';
@@ -40,7 +41,7 @@ function countSweeps(simulator: TenantSimulator): { sweeps: number } {
 async function assignment(
   simulators: ReturnType<typeof simulatorsPerTest>,
   resumed: Partial<AssignState> = {},
-  options: { holdFirstSweep?: boolean; failSecondGroup?: boolean } = {}
+  options: { holdFirstSweep?: boolean; failSecondGroup?: Error } = {}
 ) {
   const { simulator, base } = await simulators.start({
     tenant: buildDemoTenant(),
@@ -83,7 +84,7 @@ async function assignment(
         return writer.assignGroupLicense(groupId, skuId, plans);
       },
       createSecurityGroup: async (...args: Parameters<GraphGroupWriter['createSecurityGroup']>) => {
-        if (options.failSecondGroup && ++created === 2) throw new Error('Graph answered 503');
+        if (options.failSecondGroup && ++created === 2) throw options.failSecondGroup;
         return writer.createSecurityGroup(...args);
       },
     }),
@@ -192,12 +193,24 @@ describe("the group assignment's reads of the whole tenant", () => {
   });
 
   it('still counts the tenant before the groups when it fails while creating them', async () => {
-    const t = await assignment(simulators, {}, { failSecondGroup: true });
+    const t = await assignment(
+      simulators,
+      {},
+      { failSecondGroup: new Error('Graph answered 503') }
+    );
 
     await expect(t.run()).rejects.toThrow('503');
 
     // Tried again, the step skips the count (its first group is recorded): it is taken before it fails.
     expect(t.historyAtWrite).toEqual([]);
     expect((await t.history()).map((p) => p.label)).toEqual(['before the groups']);
+  });
+
+  it('leaves the count to the instance that took the lease when it loses it creating the groups', async () => {
+    const t = await assignment(simulators, {}, { failSecondGroup: new LeaseLostError() });
+
+    await expect(t.run()).rejects.toThrow(LeaseLostError);
+
+    expect((await t.history()).map((p) => p.label)).toEqual([]);
   });
 });
