@@ -10,14 +10,22 @@ import type { JobDependencies } from './job-dependencies';
  * tenant's pages (most of the tenant) keeps, from that one sweep, every planned member of every group:
  * later groups are answered from it rather than sweeping the tenant again (their reads are minutes old
  * at most, against a plan that may be days old). Answers that failed are not kept: asked again, they are
- * read again. The tenant's size is the last count's (taken just before the groups).
+ * read again. The tenant's size is the last count's. `sweptBefore` (the sweep before the groups, see
+ * sweepBeforeGroups), started by the first read, answers first: every read waits for it, so nothing is
+ * added before it is done.
  */
 export function populationReads(
   deps: Pick<JobDependencies, 'reader' | 'directoryWriter' | 'store'>,
-  groups: readonly PlannedGroup[]
+  groups: readonly PlannedGroup[],
+  sweptBefore?: () => Promise<ReadonlyMap<string, UserRead>>
 ): (userIds: readonly string[]) => Promise<Map<string, UserRead>> {
   const swept = new Map<string, UserRead>();
+  const keep = (reads: ReadonlyMap<string, UserRead>) => {
+    for (const [id, read] of reads) if (read.kind !== 'failed') swept.set(id, read);
+  };
+  let seeded: Promise<void> | undefined;
   return async (userIds) => {
+    await (seeded ??= sweptBefore?.().then(keep));
     if (userIds.every((id) => swept.has(id)))
       return new Map(userIds.map((id) => [id, swept.get(id) as UserRead]));
     const pages = {
@@ -27,7 +35,7 @@ export function populationReads(
     if (!readsByPages(userIds.length, pages)) return readManyUsers(deps.directoryWriter, userIds);
     const everyone = new Set([...groups.flatMap((g) => g.userIds), ...userIds]);
     const reads = await readUsersFromPages(deps.reader, [...everyone]);
-    for (const [id, read] of reads) if (read.kind !== 'failed') swept.set(id, read);
+    keep(reads);
     return new Map(userIds.map((id) => [id, reads.get(id) as UserRead]));
   };
 }
