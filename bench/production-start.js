@@ -62,6 +62,8 @@ async function startProductionBot({ graphUrl, storageConnectionString, timeScale
   const bot = {
     child,
     output: '',
+    /** The same, each line stamped with the real time it was printed (BENCH_BOT_LOG). */
+    stamped: '',
     url: `http://127.0.0.1:${port}/api/messages`,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -70,8 +72,13 @@ async function startProductionBot({ graphUrl, storageConnectionString, timeScale
       await exited;
     },
   };
-  child.stdout.on('data', (chunk) => (bot.output += chunk));
-  child.stderr.on('data', (chunk) => (bot.output += chunk));
+  const printed = (chunk) => {
+    bot.output += chunk;
+    const at = new Date().toISOString();
+    for (const line of String(chunk).split('\n').filter(Boolean)) bot.stamped += `${at} ${line}\n`;
+  };
+  child.stdout.on('data', printed);
+  child.stderr.on('data', printed);
   while (!/listening on/.test(bot.output)) {
     if (child.exitCode !== null) throw new Error(`The bot did not start: ${bot.output}`);
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -29,7 +29,7 @@ const gist = (read: UserRead | undefined) =>
   read?.kind === 'read' ? read.user : read?.kind === 'failed' ? read : { kind: read?.kind };
 
 describe('reading many users fresh from the tenant’s pages', () => {
-  const tenant = generateTenant(parseGeneratorSpec('users=400,grouped=10%,seed=3'));
+  const tenant = generateTenant(parseGeneratorSpec('users=700,grouped=10%,seed=3'));
   const graph = runningSimulator(() => ({ tenant }));
   const ports = () => {
     const client = simulatorGraphClient(graph.base);
@@ -38,7 +38,7 @@ describe('reading many users fresh from the tenant’s pages', () => {
       reader: new GraphTenantReader(client),
     };
   };
-  const ids = tenant.users.slice(0, 300).map((u) => u.id);
+  const ids = tenant.users.slice(0, 600).map((u) => u.id);
   const deleted = ids[5];
   const unlicensed = ids[7];
 
@@ -60,7 +60,7 @@ describe('reading many users fresh from the tenant’s pages', () => {
     return direct;
   }
 
-  it('answers exactly what reading each user answers, in one page instead of fifteen $batches', async () => {
+  it('answers exactly what reading each user answers, in one page instead of thirty $batches (eight at a time)', async () => {
     const direct = await tenantChangedSincePlan();
     const { writer, reader } = ports();
     const kinds = requestKinds();
@@ -70,7 +70,7 @@ describe('reading many users fresh from the tenant’s pages', () => {
     expect(kinds.seen).toEqual({ pages: 1, batches: 0, singleReads: 0 });
     kinds.seen.pages = 0;
     const perUser = await readManyUsers(writer, ids);
-    expect(kinds.seen).toEqual({ pages: 0, batches: 15, singleReads: 0 });
+    expect(kinds.seen).toEqual({ pages: 0, batches: 30, singleReads: 0 });
 
     expect([...paged.keys()]).toEqual(expect.arrayContaining(ids));
     expect(paged.size).toBe(ids.length);
@@ -90,7 +90,7 @@ describe('reading many users fresh from the tenant’s pages', () => {
     graph.simulator.onRequest = kinds.onRequest;
     await readManyUsers(writer, ids.slice(0, 40), { reader, tenantUsers: tenant.users.length });
     await readManyUsers(writer, ids, { reader, tenantUsers: null });
-    expect(kinds.seen).toEqual({ pages: 0, batches: 2 + 15, singleReads: 0 });
+    expect(kinds.seen).toEqual({ pages: 0, batches: 2 + 30, singleReads: 0 });
   });
 
   it('fails, as transient, every user a page that could not be read would have answered', async () => {
@@ -106,7 +106,7 @@ describe('reading many users fresh from the tenant’s pages', () => {
       },
     });
     const order = tenant.users.map((u) => u.id);
-    const reads = await readManyUsers(writer, ids, { reader: failing, tenantUsers: 400 });
+    const reads = await readManyUsers(writer, ids, { reader: failing, tenantUsers: 700 });
     for (const id of ids) {
       const read = reads.get(id);
       if (order.indexOf(id) < 100) expect(read?.kind).toBe('read');

@@ -15,10 +15,14 @@ import { populateAndAssign } from '../populate-and-assign';
 import { waitForProcessing } from '../wait-for-processing';
 import { readBackOf } from '../read-until-fresh';
 import { verifyDirectRemovals } from '../verify-removals';
+import { countAlongside } from '../count-alongside';
+import type { UserRead } from '../../domain/directory-answers';
+import { isLeaseLost } from '../ports/write-fence';
 import type { JobDependencies } from './job-dependencies';
 import { plannedGroupsOrStop } from './assign-members';
 import { populationReads } from './population-reads';
-import { takeStock, takeStockAfter } from './take-stock';
+import { BEFORE_THE_GROUPS, sweepBeforeGroups } from './before-groups-sweep';
+import { recordStockPoint, takeStock } from './take-stock';
 
 /**
  * The approved group assignment: the licensing groups created (or found) and populated, licensed, and
@@ -37,11 +41,20 @@ export async function runAssignJob(
     kind: 'assign-started',
     groups: assign.groups.map((g) => g.displayName),
   });
-  // The picture before any group licenses anyone: taken before, not beside.
-  if (!assign.groupIds)
-    await takeStock(deps, { label: 'before the groups', since: null, throughWave: null });
-  if (needsProof(assign)) return proveShadowGroups(deps, assign, groups, stopping);
-  const outcome = await assignGroups(deps, assign, groups);
+  // The picture before any group licenses anyone. A resumed run (its groups recorded) has it already.
+  if (needsProof(assign)) {
+    if (!assign.groupIds)
+      await takeStock(deps, { label: BEFORE_THE_GROUPS, since: null, throughWave: null });
+    return proveShadowGroups(deps, assign, groups, stopping);
+  }
+  // In the pass that reads the groups' members, before the first is added.
+  const sweptBefore = assign.groupIds ? undefined : sweepBeforeGroups(deps, groups);
+  // A step that failed before that pass (creating the groups) licensed no one: it is taken now, as
+  // the step tried again skips it; not once another instance holds the lease (it may license already).
+  const outcome = await assignGroups(deps, assign, groups, sweptBefore).catch(async (error) => {
+    if (!isLeaseLost(error)) await sweptBefore?.();
+    throw error;
+  });
   await updateRecord(deps.store, (record) => ({
     record: assignFinished(record, assign.approvalId, {
       groupIds: outcome.groupIds,
@@ -50,10 +63,7 @@ export async function runAssignJob(
     }),
     result: undefined,
   }));
-  // Not beside the first wave: its verify is what the waves are planned and signed off on, and read
-  // while a wave removes it would describe a tenant mid-removal under "the groups are assigned".
   await tellAssignFinished(deps, outcome);
-  await takeStockAfter(deps, { label: 'groups assigned', since: null, throughWave: null });
 }
 
 type AssignOutcome = Awaited<ReturnType<typeof assignGroups>>;
@@ -63,7 +73,9 @@ async function assignGroups(
   deps: JobDependencies,
   assign: AssignState,
   /** The plan's groups with their members, as approved. */
-  withMembers: readonly PlannedGroup[]
+  withMembers: readonly PlannedGroup[],
+  /** The reads of the sweep before the groups, when this run takes it. */
+  sweptBefore?: () => Promise<ReadonlyMap<string, UserRead>>
 ) {
   const assignedSince = new Date(deps.now().getTime() - 60_000);
   const known: Record<string, string> = { ...(assign.groupIds ?? {}) };
@@ -75,8 +87,9 @@ async function assignGroups(
       groupKey: assign.approvalId,
       replication: deps.readBack,
       // The plan may be days old and the old script still runs: leavers are read again and left out.
-      // From the tenant's pages when most of it is read, one sweep serving every group.
-      readUsers: populationReads(deps, withMembers),
+      // From the sweep before the groups, else the tenant's pages when most of it is read (one sweep
+      // serving every group).
+      readUsers: populationReads(deps, withMembers, sweptBefore),
       onGroupReady: async (name, id) => {
         if (known[name] === id) return;
         known[name] = id;
@@ -111,11 +124,16 @@ async function assignGroups(
 async function tellAssignFinished(deps: JobDependencies, outcome: AssignOutcome): Promise<void> {
   const { report, wait, pending } = outcome;
   const { record } = await deps.store.read();
+  // The "groups assigned" point counted in the verify's pass: the same users at the same moment, read
+  // once, and not beside the first wave (read while a wave removes, it would describe a tenant
+  // mid-removal under "the groups are assigned").
+  const counting = countAlongside(deps.reader);
   const verified = await verifyDirectRemovals(
-    deps.reader,
+    counting.reader,
     intendedGroupsOf(record),
     dynamicLicensingGroups(record.assign)
   );
+  await recordStockPoint(deps, 'groups assigned', counting.counted());
   await deps.notifier.notify({
     kind: 'assign-finished',
     groups: report.groups.map((g) => ({

@@ -1,3 +1,4 @@
+import type { Inventory } from '../../domain/inventory';
 import { findLicenseAutomation, type LicenseChangeEvent } from '../../domain/automation';
 import { reassignedAfterWaves, type RemovedAssignment } from '../../domain/done-report';
 import { joinersSinceWaves } from '../../domain/joiners';
@@ -49,6 +50,27 @@ export async function takeStock(
     deps.log(
       `Could not count the licenses or look for the old automation (${label}): ${errorText(error)}`
     );
+  }
+}
+
+/**
+ * A stock point with no wave to look behind (`since` null), counted by another read's pass over the
+ * users (see countAlongside): the same point as `takeStock`'s without a pass of its own. Never throws:
+ * a pass that did not finish (`counted` null) or a failed write costs only the point.
+ */
+export async function recordStockPoint(
+  deps: Pick<StockDependencies, 'store' | 'now' | 'log'>,
+  label: string,
+  counted: Inventory | null
+): Promise<void> {
+  try {
+    if (!counted) throw new Error('the read of every user did not finish');
+    await updateRecord(deps.store, (record) => ({
+      record: withCountedPoint(record, label, deps.now(), counted),
+      result: undefined,
+    }));
+  } catch (error) {
+    deps.log(`Could not count the licenses (${label}): ${errorText(error)}`);
   }
 }
 
