@@ -19,8 +19,16 @@ export function slimReads(): (id: string, read: UserRead) => UserRead {
     const rows = shared.get(key) ?? direct;
     shared.set(key, rows);
     const { accountEnabled, usageLocation } = read.user;
-    const user = { id, userPrincipalName: '', accountEnabled, usageLocation };
-    return { kind: 'read', user: { ...user, licenseAssignmentStates: rows } };
+    return {
+      kind: 'read',
+      user: {
+        id,
+        userPrincipalName: '',
+        accountEnabled,
+        usageLocation,
+        licenseAssignmentStates: rows,
+      },
+    };
   };
 }
 
