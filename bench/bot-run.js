@@ -107,7 +107,7 @@ const membersByGroup = (simulator) =>
 
 /** The bot's migration of `tenant`: phases, population, timings, memory, `status` latency, idle. */
 async function runBot({ tenant, scale, processing, latency, lagSeconds, clickPollMs }) {
-  const azurite = await startAzurite();
+  const azurite = await startAzurite({ collectGarbage: false });
   const simulator = new TenantSimulator({
     tenant,
     timeScale: scale,

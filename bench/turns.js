@@ -82,7 +82,7 @@ function activity(serviceUrl, person, extra) {
 }
 
 async function main() {
-  const azurite = await startAzurite();
+  const azurite = await startAzurite({ collectGarbage: false });
   const simulator = new TenantSimulator({
     tenant: tenantOf(USERS),
     timeScale: SCALE,

@@ -1,17 +1,20 @@
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import type { AzuriteOptions } from './azurite';
 
 /** Runs Azurite's blob server on this worker thread (see azurite.ts); answers its port, stops on 'stop'. */
 
 // Azurite ships no type declarations; these are the parts used here (dist/src/blob in azurite 3.35).
 interface AzuriteBlobServer {
+  /** Its mark-and-sweep of unreferenced extents (BlobGCManager), started by `start()` when set. */
+  gcManager?: object;
   start(): Promise<void>;
   close(): Promise<void>;
   getHttpServerAddress(): string;
 }
 type BlobConfigurationClass = new (...args: unknown[]) => object;
 
-async function run(options: { location?: string; port?: number }): Promise<void> {
+async function run(options: AzuriteOptions): Promise<void> {
   /* eslint-disable @typescript-eslint/no-require-imports -- azurite has no ES module entry for its blob server */
   const BlobConfiguration = (
     require('azurite/dist/src/blob/BlobConfiguration') as { default: BlobConfigurationClass }
@@ -50,6 +53,8 @@ async function run(options: { location?: string; port?: number }): Promise<void>
     location === undefined // in memory
   );
   const server = new BlobServer(configuration);
+  // Azurite has no setting for it: its server starts the collector it holds, if it holds one.
+  if (options.collectGarbage === false) server.gcManager = undefined;
   await server.start();
   parentPort?.on('message', (message) => {
     if (message === 'stop') void server.close().then(() => process.exit(0));
@@ -57,6 +62,6 @@ async function run(options: { location?: string; port?: number }): Promise<void>
   parentPort?.postMessage({ port: Number(new URL(server.getHttpServerAddress()).port) });
 }
 
-run(workerData as { location?: string; port?: number }).catch((error: unknown) =>
+run(workerData as AzuriteOptions).catch((error: unknown) =>
   parentPort?.postMessage({ error: error instanceof Error ? error.message : String(error) })
 );

@@ -27,9 +27,13 @@ export function processGroup(
   let succeeded = 0;
   let failed = 0;
   const changed: GroupProcessingResult['changed'][number][] = [];
-  const inScope = (userId: string) => onlyUsers === undefined || onlyUsers.has(userId);
-  for (const [userId, before] of [...group.applied]) {
-    if (!inScope(userId) || (group.members.has(userId) && group.licenses.size > 0)) continue;
+  // A slice of a run names its users: only they are visited, not the whole group each slice.
+  const departed = onlyUsers
+    ? [...onlyUsers].filter((id) => group.applied.has(id))
+    : [...group.applied.keys()];
+  for (const userId of departed) {
+    const before = group.applied.get(userId) ?? [];
+    if (group.members.has(userId) && group.licenses.size > 0) continue;
     const user = directory.users.get(userId);
     if (!user) {
       group.applied.delete(userId);
@@ -41,8 +45,8 @@ export function processGroup(
     if (JSON.stringify(before) !== JSON.stringify(after)) changed.push({ user, before, after });
   }
   if (group.licenses.size === 0) return { succeeded, failed, changed };
-  for (const memberId of group.members) {
-    if (!inScope(memberId)) continue;
+  const members = onlyUsers ? [...onlyUsers].filter((id) => group.members.has(id)) : group.members;
+  for (const memberId of members) {
     const user = directory.users.get(memberId);
     if (!user) continue;
     const before = group.applied.get(user.id) ?? [];

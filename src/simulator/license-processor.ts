@@ -33,6 +33,8 @@ interface Run {
   failed: number;
   /** Users this run may still process, fractions included. */
   allowance: number;
+  /** The simulated moment up to which the allowance has been counted. */
+  countedTo: number;
 }
 
 /**
@@ -69,6 +71,7 @@ export class LicenseProcessor {
       succeeded: 0,
       allowance: 0,
       failed: 0,
+      countedTo: 0,
     };
     this.runs.set(groupId, next);
     this.directory.beforeGroupChange(group);
@@ -78,6 +81,7 @@ export class LicenseProcessor {
       group.processingState = 'ProcessingInProgress';
       this.recordGroupEvent(group, 'Start applying group based license to users');
       this.onEvent('started', groupId);
+      next.countedTo = this.directory.now().getTime();
       this.processSlice(group, next);
     });
   }
@@ -94,11 +98,19 @@ export class LicenseProcessor {
 
   private processSlice(group: DirectoryGroup, run: Run): void {
     if (run.pending === 'all') run.pending = this.directory.usersToProcess(group);
+    // Users for the simulated time since the last slice, not per slice: a slice that fires late (the
+    // simulator's thread busy) catches up, so processing keeps Entra's rate whatever the host's load.
+    const now = this.directory.now().getTime();
+    run.allowance += (this.timings.usersPerSecond * Math.max(0, now - run.countedTo)) / 1000;
+    run.countedTo = now;
     // Whole users per slice, carrying the fraction over so the average rate is exact.
-    run.allowance += (this.timings.usersPerSecond * this.timings.timeScale * SLICE_REAL_MS) / 1000;
     const perSlice = Math.floor(run.allowance);
     run.allowance -= perSlice;
-    const slice = new Set([...run.pending].slice(0, perSlice));
+    const slice = new Set<string>();
+    for (const id of run.pending) {
+      if (slice.size >= perSlice) break;
+      slice.add(id);
+    }
     for (const id of slice) run.pending.delete(id);
     const result = this.directory.processGroup(group.id, slice);
     run.succeeded += result.succeeded;
