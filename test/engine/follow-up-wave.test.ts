@@ -154,8 +154,8 @@ describe("a wave's follow-up reading its users", () => {
   });
 
   describe("when the wave is most of the tenant, read from the tenant's pages", () => {
-    // 290 of 300 users: one page (as long as three rounds) instead of four rounds of four 20-user batches.
-    const ids = Array.from({ length: 290 }, (_, i) => `u${i}`);
+    // 690 of 700 users: one page (as long as three rounds) instead of five rounds of eight 20-user batches.
+    const ids = Array.from({ length: 690 }, (_, i) => `u${i}`);
     const tenantOf = (pageShowsU1: UserLicenseSnapshot, reads: Record<string, ScriptedRead[]>) => {
       const directory = directoryReading(reads).withUsers(
         ...[...ids, ...Array.from({ length: 10 }, (_, i) => `other${i}`)].map(inherited),
@@ -175,9 +175,9 @@ describe("a wave's follow-up reading its users", () => {
       const { directory, asked } = tenantOf(withoutLicense('u1'), { u1: [inherited('u1')] });
       const report = await followUpWave(wave, directory, directory, journal, {
         readBack,
-        tenantUsers: 300,
+        tenantUsers: 700,
       });
-      expect(report.checked).toBe(290);
+      expect(report.checked).toBe(690);
       expect(report.findings).toEqual([]);
       expect(asked).toEqual([['u1']]);
     });
@@ -187,7 +187,7 @@ describe("a wave's follow-up reading its users", () => {
       const { directory } = tenantOf(withoutLicense('u1'), { u1: [withoutLicense('u1')] });
       const report = await followUpWave(wave, directory, directory, journal, {
         readBack,
-        tenantUsers: 300,
+        tenantUsers: 700,
       });
       expect(report.findings.map((f) => [f.userId, f.problem, f.needsRestore])).toEqual([
         ['u1', 'lost-plans', true],
@@ -199,9 +199,9 @@ describe("a wave's follow-up reading its users", () => {
       const { directory } = tenantOf(inherited('u1'), {});
       const report = await followUpWave(wave, directory, directory, journal, {
         readBack,
-        tenantUsers: 300,
+        tenantUsers: 700,
       });
-      expect(report).toMatchObject({ checked: 291, usersGone: 1, findings: [] });
+      expect(report).toMatchObject({ checked: 691, usersGone: 1, findings: [] });
     });
   });
 
