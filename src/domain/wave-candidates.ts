@@ -1,4 +1,4 @@
-import { waveDigest, type Wave, type WaveEntry, type WaveSizes } from './waves';
+import { MAX_WAVE_USERS, waveDigest, type Wave, type WaveEntry, type WaveSizes } from './waves';
 
 /** How one direct assignment that may go looks, shared by every user who holds it the same way. */
 interface CandidateShape {
@@ -120,14 +120,16 @@ export function splitCandidatesIntoWaves(candidates: WaveCandidates, sizes: Wave
 /** The same waves one at a time, so a caller that stores each on its own holds one wave's entries. */
 export function* candidateWaves(candidates: WaveCandidates, sizes: WaveSizes): Generator<Wave> {
   let next = 0;
+  let number = 0;
   for (let index = 0; index < sizes.length && next < candidates.userCount; index++) {
     const size = sizes[index];
-    const userCount = Math.min(
-      size === 'rest' ? candidates.userCount - next : size,
-      candidates.userCount - next
-    );
+    const left = candidates.userCount - next;
+    const userCount = Math.min(size === 'rest' ? MAX_WAVE_USERS : size, left);
+    // "rest" goes on filling waves until everyone is in one.
+    if (size === 'rest') index -= 1;
     const entries = candidates.entries(next, next + userCount);
     next += userCount;
-    yield { number: index + 1, entries, userCount, digest: waveDigest(entries) };
+    number += 1;
+    yield { number, entries, userCount, digest: waveDigest(entries) };
   }
 }

@@ -26,18 +26,28 @@ export type WaveSizes = readonly (number | 'rest')[];
 
 export class WaveSizeError extends Error {}
 
-/** A pilot of 25, then four times larger each wave until everyone is in one. */
+/**
+ * The most users one wave holds. At Graph's write ceiling (20 removals a second) it runs about 83
+ * minutes, so an approver signs off again at least that often however large the tenant, and what a
+ * running wave holds in memory (its contents, its round trips) stays bounded with it.
+ */
+export const MAX_WAVE_USERS = 100_000;
+
+/** A pilot of 25, then four times larger each wave (at most MAX_WAVE_USERS) until everyone is in one. */
 export function defaultWaveSizes(userCount: number): WaveSizes {
   const sizes: number[] = [];
   let covered = 0;
-  for (let size = 25; covered < userCount; size *= 4) {
+  for (let size = 25; covered < userCount; size = Math.min(size * 4, MAX_WAVE_USERS)) {
     sizes.push(size);
     covered += size;
   }
   return sizes;
 }
 
-/** Parses "25,250,rest": whole numbers of users per wave, growing is advised but not required. */
+/**
+ * Parses "25,250,rest": whole numbers of users per wave (at most MAX_WAVE_USERS each), growing is advised
+ * but not required; "rest" is everyone left, in waves of at most MAX_WAVE_USERS.
+ */
 export function parseWaveSizes(text: string): WaveSizes {
   const parts = text.split(',').map((p) => p.trim());
   if (parts.length === 0 || parts.some((p) => p === '')) {
@@ -55,6 +65,10 @@ export function parseWaveSizes(text: string): WaveSizes {
         `"${part}" is not a number of users; use whole numbers from 1 up, or "rest" last.`
       );
     }
+    if (Number(part) > MAX_WAVE_USERS)
+      throw new WaveSizeError(
+        `A wave holds at most ${MAX_WAVE_USERS.toLocaleString('en-US')} users ("${part}" is more); use more waves, or "rest" last.`
+      );
     return Number(part);
   });
 }
@@ -87,7 +101,9 @@ export function splitIntoWaves(entries: readonly WaveEntry[], sizes: WaveSizes):
   let next = 0;
   for (let index = 0; index < sizes.length && next < users.length; index++) {
     const size = sizes[index];
-    const take = size === 'rest' ? users.length - next : size;
+    const take = size === 'rest' ? Math.min(users.length - next, MAX_WAVE_USERS) : size;
+    // "rest" goes on filling waves until everyone is in one.
+    if (size === 'rest') index -= 1;
     const waveUsers = users.slice(next, next + take);
     next += waveUsers.length;
     const waveEntries = waveUsers.flat();

@@ -24,8 +24,6 @@ export interface DoneReport {
 /** One pass over every user: how each SKU is held, and who holds something directly again. */
 export interface LicenseCount {
   readonly inventory: Inventory;
-  /** The direct assignments the waves removed (as given). */
-  readonly removed: readonly RemovedAssignment[];
   /** Users a wave removed a direct assignment from who hold one directly again, by lower-case id. */
   readonly directAgain: ReadonlyMap<string, UserLicenseSnapshot>;
   /** Enabled users in none of `waveUserIds` holding a direct license: joiners, if the automation did it. */
@@ -38,10 +36,10 @@ export interface LicenseCount {
  */
 export async function countLicenses(
   reader: TenantReader,
-  removed: readonly RemovedAssignment[],
+  /** Users (lower-case ids) a wave removed a direct assignment from. */
+  removedUsers: ReadonlySet<string>,
   waveUserIds: ReadonlySet<string> | null = null
 ): Promise<LicenseCount> {
-  const removedUsers = new Set(removed.map((r) => r.userId.toLowerCase()));
   const tally = new InventoryTally(await reader.subscribedSkus());
   const directAgain = new Map<string, UserLicenseSnapshot>();
   const outsideWaves: UserLicenseSnapshot[] = [];
@@ -52,7 +50,7 @@ export async function countLicenses(
     if (waveUserIds && user.accountEnabled && !waveUserIds.has(id) && holdsAnyDirectly(user))
       outsideWaves.push(user);
   });
-  return { inventory: tally.result(), removed, directAgain, outsideWaves };
+  return { inventory: tally.result(), directAgain, outsideWaves };
 }
 
 /** The audit log's license changes since `from`; without it, warnings stand but cannot name who did it. */
@@ -79,8 +77,9 @@ export async function buildDoneReport(
   journal: Journal,
   options: { ignoreActors?: readonly string[] } = {}
 ): Promise<DoneReport> {
-  const count = await countLicenses(reader, await removedAssignmentsIn(journal));
-  const firstRemoval = count.removed.reduce<string | null>(
+  const removed = await removedAssignmentsIn(journal);
+  const count = await countLicenses(reader, new Set(removed.map((r) => r.userId.toLowerCase())));
+  const firstRemoval = removed.reduce<string | null>(
     (first, r) => (first === null || r.removedAt < first ? r.removedAt : first),
     null
   );
@@ -92,7 +91,7 @@ export async function buildDoneReport(
     inventory: count.inventory,
     waves: (await journal.summary()).waveTallies(),
     reassigned: reassignedAfterWaves(
-      count.removed,
+      removed,
       count.directAgain,
       audit.events,
       options.ignoreActors
@@ -111,9 +110,14 @@ export async function removedAssignmentsIn(
   return [...(await removedIntentsIn(journal)).values()];
 }
 
-/** The same, by removal intent id: whether each still stands can be asked of the summary later. */
+/**
+ * The same, by removal intent id: whether each still stands can be asked of the summary later. `only`
+ * keeps the users it holds for (a lower-case id): after a wave, the few a read found holding a license
+ * directly again, not every removal of every wave (~300 bytes each).
+ */
 export async function removedIntentsIn(
-  journal: Pick<Journal, 'summary' | 'forEachEntry'>
+  journal: Pick<Journal, 'summary' | 'forEachEntry'>,
+  only: (userId: string) => boolean = () => true
 ): Promise<Map<string, RemovedAssignment>> {
   const summary = await journal.summary();
   const removed = new Map<
@@ -121,7 +125,11 @@ export async function removedIntentsIn(
     { -readonly [K in keyof RemovedAssignment]: RemovedAssignment[K] }
   >();
   await journal.forEachEntry((e) => {
-    if (e.kind === 'removal-intended' && summary.latestOutcomeOf(e.id) === 'removed')
+    if (
+      e.kind === 'removal-intended' &&
+      summary.latestOutcomeOf(e.id) === 'removed' &&
+      only(e.userId.toLowerCase())
+    )
       removed.set(e.id, {
         userId: e.userId,
         skuId: e.skuId,
@@ -134,4 +142,33 @@ export async function removedIntentsIn(
   });
   for (const [id, r] of removed) if (r.removedAt === '') removed.delete(id);
   return removed;
+}
+
+/** What an after-wave read needs of every removal: whose, and how many the bot made since `from`. */
+export interface RemovalsAtLarge {
+  /** Users (lower-case ids) a wave up to `throughWave` removed a still-removed assignment from. */
+  readonly users: Set<string>;
+  /** Removals journaled at or after `from` (any wave): the bot's own changes in the audit log since. */
+  readonly madeSince: number;
+}
+
+/** One pass over the journal for `RemovalsAtLarge`, keeping a user id each, not each removal. */
+export async function removalsAtLarge(
+  journal: Pick<Journal, 'summary' | 'forEachEntry'>,
+  throughWave: number | null,
+  from: string
+): Promise<RemovalsAtLarge> {
+  const summary = await journal.summary();
+  const users = new Set<string>();
+  let madeSince = 0;
+  await journal.forEachEntry((e) => {
+    if (
+      e.kind === 'removal-intended' &&
+      (throughWave === null || e.waveNumber <= throughWave) &&
+      summary.latestOutcomeOf(e.id) === 'removed'
+    )
+      users.add(e.userId.toLowerCase());
+    if (e.kind === 'removal-outcome' && e.outcome === 'removed' && e.at >= from) madeSince += 1;
+  });
+  return { users, madeSince };
 }

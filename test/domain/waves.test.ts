@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  MAX_WAVE_USERS,
   defaultWaveSizes,
   parseWaveSizes,
   splitIntoWaves,
@@ -77,6 +78,30 @@ describe('removal waves', () => {
     expect(defaultWaveSizes(10)).toEqual([25]);
   });
 
+  it('hold at most 100,000 users each, however large the tenant, so a sign-off comes at least every ~83 minutes of removals', () => {
+    const sizes = defaultWaveSizes(500_000);
+    expect(sizes).toEqual([
+      25, 100, 400, 1600, 6400, 25600, 100_000, 100_000, 100_000, 100_000, 100_000,
+    ]);
+    expect(defaultWaveSizes(100_000)).toEqual([25, 100, 400, 1600, 6400, 25600, 100_000]);
+    // "rest" fills waves of at most that many until everyone is in one.
+    const users = 2 * MAX_WAVE_USERS + 1;
+    const waves = splitIntoWaves(
+      Array.from({ length: users }, (_, i) => ({
+        userId: `user-${i}`,
+        userPrincipalName: `u${i}@contoso.example`,
+        skuId: 'sku-ems',
+        disabledPlans: [],
+      })),
+      [1, 'rest']
+    );
+    expect(waves.map((w) => [w.number, w.userCount])).toEqual([
+      [1, 1],
+      [2, MAX_WAVE_USERS],
+      [3, MAX_WAVE_USERS],
+    ]);
+  });
+
   it.each([
     ['25,250,rest', [25, 250, 'rest']],
     ['10', [10]],
@@ -90,6 +115,7 @@ describe('removal waves', () => {
     ['25,,250', /separated by commas/],
     ['0,25', /"0" is not a number of users/],
     ['ten', /"ten" is not a number of users/],
+    ['25,150000', /at most 100,000 users \("150000" is more\)/],
   ])('refuse the sizes "%s" with a reason', (text, message) => {
     expect(() => parseWaveSizes(text)).toThrow(message);
   });

@@ -7,7 +7,12 @@ import { wavesFrozenAt } from '../../domain/waves-frozen';
 import { errorText } from '../../error-text';
 import { afterWaveEvents } from '../after-wave-events';
 import type { StockRequest } from '../../domain/stock-requests';
-import { countLicenses, removedIntentsIn, type LicenseCount } from '../done-report';
+import {
+  countLicenses,
+  removalsAtLarge,
+  removedIntentsIn,
+  type LicenseCount,
+} from '../done-report';
 import type { Journal } from '../ports/journal';
 import { updateRecord } from '../update-record';
 import { userIdsIn } from '../wave-contents';
@@ -79,28 +84,34 @@ async function countAndWarn(
   { label, since, throughWave }: StockRequest,
   gaveBackBeside: () => boolean
 ): Promise<void> {
-  const removedById = since
-    ? await removedIntentsIn(deps.journal)
-    : new Map<string, RemovedAssignment>();
-  // Only up to its wave: a later wave removing beside this read reports its own removals.
-  const removed = [...removedById.values()].filter(
-    (r) => throughWave === null || r.waveNumber <= throughWave
-  );
   // The old automation keeps running: enabled users holding a direct license no wave has are
   // joiners, if the audit log says the automation licensed them since the waves were frozen.
   const { record: before } = await deps.store.read();
   const frozenAt = since ? wavesFrozenAt(before) : null;
+  // One read of the audit log serves both warnings: from when the waves were frozen.
+  const from = since && frozenAt && frozenAt < since ? frozenAt : since;
+  // Only up to its wave: a later wave removing beside this read reports its own removals. Whose
+  // removals, not each removal: the read looks for those users holding a license directly again.
+  const removals = from
+    ? await removalsAtLarge(deps.journal, throughWave, from)
+    : { users: new Set<string>(), madeSince: 0 };
   // Every wave's contents, read after a wave only (never by `status`): who is in no wave.
   const inWaves = frozenAt ? await userIdsIn(deps.waveContents, before.waves) : new Set<string>();
-  const count = await countLicenses(deps.reader, removed, frozenAt ? inWaves : null);
+  const count = await countLicenses(deps.reader, removals.users, frozenAt ? inWaves : null);
   await updateRecord(deps.store, (record) => ({
     record: withCountedPoint(record, label, deps.now(), count.inventory),
     result: undefined,
   }));
-  if (!since) return;
-  // One read of the audit log serves both warnings: from when the waves were frozen.
-  const events = await warningEvents(deps, count, frozenAt && frozenAt < since ? frozenAt : since);
-  const stillRemoved = await standingRemovals(deps.journal, removedById, count.removed);
+  if (!from) return;
+  const events = await warningEvents(deps, count, from, removals.madeSince);
+  // The removals of the few users found holding a license directly again, and which still stand.
+  const removedById = await removedIntentsIn(deps.journal, (userId) =>
+    count.directAgain.has(userId)
+  );
+  const removed = [...removedById.values()].filter(
+    (r) => throughWave === null || r.waveNumber <= throughWave
+  );
+  const stillRemoved = await standingRemovals(deps.journal, removedById, removed);
   const reassigned = gaveBackBeside()
     ? []
     : reassignedAfterWaves(stillRemoved, count.directAgain, events);
@@ -123,13 +134,14 @@ async function countAndWarn(
 async function warningEvents(
   deps: StockDependencies,
   count: LicenseCount,
-  from: string
+  from: string,
+  ownChangesSince: number
 ): Promise<LicenseChangeEvent[]> {
   try {
     return await afterWaveEvents(deps.reader, {
       userIds: [...count.directAgain.values(), ...count.outsideWaves].map((u) => u.id),
       since: new Date(from),
-      ownChangesSince: count.removed.filter((r) => r.removedAt >= from).length,
+      ownChangesSince,
     });
   } catch {
     return [];
