@@ -9,11 +9,11 @@
 // The tenant is the simulator's `--generate users=N,grouped=100%,seed=1` with a licensing group for each
 // Office SKU holding every direct holder of it, but none for EMS yet: the middle of a migration, where
 // nearly every Office assignment may go (a candidate each) and nearly every user must keep EMS.
-const { execFileSync, fork } = require('node:child_process');
+const { fork } = require('node:child_process');
 const { createHash } = require('node:crypto');
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
+
+const { buildRef } = require('./build-ref');
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const MB = 1024 * 1024;
@@ -110,29 +110,6 @@ async function measure(lib) {
   };
 }
 
-/** Builds `ref` (e.g. main) from git into a temporary folder once per commit; returns its lib folder. */
-function buildRef(ref) {
-  const repo = path.join(__dirname, '..');
-  const commit = execFileSync('git', ['-C', repo, 'rev-parse', '--short', ref]).toString().trim();
-  const root = path.join(os.tmpdir(), `verify-memory-${commit}`);
-  if (!fs.existsSync(path.join(root, 'lib', 'simulator', 'tls'))) {
-    fs.rmSync(root, { recursive: true, force: true });
-    fs.mkdirSync(root, { recursive: true });
-    const archive = execFileSync('git', ['-C', repo, 'archive', ref], { maxBuffer: 1e9 });
-    execFileSync('tar', ['-x', '-C', root], { input: archive });
-    fs.symlinkSync(
-      fs.realpathSync(path.join(repo, 'node_modules')),
-      path.join(root, 'node_modules')
-    );
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-    execFileSync(process.execPath, ['scripts/copy-assets.js'], { cwd: root, stdio: 'inherit' });
-  }
-  return path.join(root, 'lib');
-}
-
 function runChild(label, lib) {
   return new Promise((resolve, reject) => {
     const child = fork(__filename, ['--child', lib], { execArgv: ['--expose-gc'] });
@@ -153,7 +130,10 @@ if (process.argv[2] === '--child') {
   (async () => {
     const builds = [];
     if (process.env.VERIFY_BEFORE)
-      builds.push([process.env.VERIFY_BEFORE, buildRef(process.env.VERIFY_BEFORE)]);
+      builds.push([
+        process.env.VERIFY_BEFORE,
+        buildRef(process.env.VERIFY_BEFORE, 'verify-memory'),
+      ]);
     builds.push(['this tree', path.join(__dirname, '..', 'lib')]);
     console.log(`verify over ${USERS.toLocaleString('en-US')} generated users (throttling off)`);
     console.log(

@@ -14,9 +14,8 @@
 // - population sweep: what the group population keeps of its one sweep of the tenant (every user planned).
 const { fork } = require('node:child_process');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
+
+const { buildRef } = require('./build-ref');
 
 const USERS = Number(process.env.BENCH_USERS ?? 1_000);
 const MB = 1024 * 1024;
@@ -221,29 +220,6 @@ async function measureOnce(lib) {
   };
 }
 
-/** Builds `ref` (e.g. main) from git into a temporary folder once per commit; returns its lib folder. */
-function buildRef(ref) {
-  const repo = path.join(__dirname, '..');
-  const commit = execFileSync('git', ['-C', repo, 'rev-parse', '--short', ref]).toString().trim();
-  const root = path.join(os.tmpdir(), `wave-memory-${commit}`);
-  if (!fs.existsSync(path.join(root, 'lib', 'simulator', 'tls'))) {
-    fs.rmSync(root, { recursive: true, force: true });
-    fs.mkdirSync(root, { recursive: true });
-    const archive = execFileSync('git', ['-C', repo, 'archive', ref], { maxBuffer: 1e9 });
-    execFileSync('tar', ['-x', '-C', root], { input: archive });
-    fs.symlinkSync(
-      fs.realpathSync(path.join(repo, 'node_modules')),
-      path.join(root, 'node_modules')
-    );
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-    execFileSync(process.execPath, ['scripts/copy-assets.js'], { cwd: root, stdio: 'inherit' });
-  }
-  return path.join(root, 'lib');
-}
-
 function runChild(label, lib) {
   return new Promise((resolve, reject) => {
     const child = fork(__filename, ['--child', lib], {
@@ -266,7 +242,7 @@ if (process.argv[2] === '--child') {
   (async () => {
     const builds = [];
     if (process.env.WAVE_BEFORE)
-      builds.push([process.env.WAVE_BEFORE, buildRef(process.env.WAVE_BEFORE)]);
+      builds.push([process.env.WAVE_BEFORE, buildRef(process.env.WAVE_BEFORE, 'wave-memory')]);
     builds.push(['this tree', path.join(__dirname, '..', 'lib')]);
     console.log(
       `a wave and its follow-up in a tenant of ${USERS.toLocaleString('en-US')} users (in memory)`
