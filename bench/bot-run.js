@@ -148,8 +148,6 @@ async function runBot({ tenant, scale, processing, latency, lagSeconds, clickPol
   const measured = await migrate({ simulator, timeline, say, until, startStatus });
   const peakRssMb = peakRssMbOf(bot.child.pid);
   await bot.stop();
-  // BENCH_BOT_LOG=<file>: what the bot printed, to see why a run was slow.
-  if (process.env.BENCH_BOT_LOG) writeFileSync(process.env.BENCH_BOT_LOG, bot.stamped);
   if (process.env.BENCH_TRACE)
     writeFileSync(
       process.env.BENCH_TRACE,

@@ -3,7 +3,7 @@
 // bound among them), so the memory they measure is the memory production would use; startProductionBot
 // is the one place that starts it so.
 const { spawn } = require('node:child_process');
-const { readFileSync } = require('node:fs');
+const { appendFileSync, readFileSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 const { ADMIN_GROUP, APPROVER_GROUP } = require('./bench-tenant');
@@ -62,8 +62,6 @@ async function startProductionBot({ graphUrl, storageConnectionString, timeScale
   const bot = {
     child,
     output: '',
-    /** The same, each line stamped with the real time it was printed (BENCH_BOT_LOG). */
-    stamped: '',
     url: `http://127.0.0.1:${port}/api/messages`,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -72,10 +70,15 @@ async function startProductionBot({ graphUrl, storageConnectionString, timeScale
       await exited;
     },
   };
+  // BENCH_BOT_LOG=<file>: each line the bot prints, stamped with the real time, written as it comes (a bot
+  // that runs out of memory leaves its last words there).
+  const log = process.env.BENCH_BOT_LOG;
+  if (log) writeFileSync(log, '');
   const printed = (chunk) => {
     bot.output += chunk;
     const at = new Date().toISOString();
-    for (const line of String(chunk).split('\n').filter(Boolean)) bot.stamped += `${at} ${line}\n`;
+    const lines = String(chunk).split('\n').filter(Boolean);
+    if (log) appendFileSync(log, lines.map((line) => `${at} ${line}\n`).join(''));
   };
   child.stdout.on('data', printed);
   child.stderr.on('data', printed);
