@@ -35,26 +35,9 @@ export async function runAssignJob(
   assign: AssignState,
   stopping: () => boolean
 ): Promise<void> {
-  const groups = await plannedGroupsOrStop(deps, assign);
-  if (!groups) return;
-  await deps.notifier.notify({
-    kind: 'assign-started',
-    groups: assign.groups.map((g) => g.displayName),
-  });
-  // The picture before any group licenses anyone. A resumed run (its groups recorded) has it already.
-  if (needsProof(assign)) {
-    if (!assign.groupIds)
-      await takeStock(deps, { label: BEFORE_THE_GROUPS, since: null, throughWave: null });
-    return proveShadowGroups(deps, assign, groups, stopping);
-  }
-  // In the pass that reads the groups' members, before the first is added.
-  const sweptBefore = assign.groupIds ? undefined : sweepBeforeGroups(deps, groups);
-  // A step that failed before that pass (creating the groups) licensed no one: it is taken now, as
-  // the step tried again skips it; not once another instance holds the lease (it may license already).
-  const outcome = await assignGroups(deps, assign, groups, sweptBefore).catch(async (error) => {
-    if (!isLeaseLost(error)) await sweptBefore?.();
-    throw error;
-  });
+  const filled = await fillGroups(deps, assign, stopping);
+  if (!filled) return;
+  const outcome = await awaitProcessing(deps, filled);
   await updateRecord(deps.store, (record) => ({
     record: assignFinished(record, assign.approvalId, {
       groupIds: outcome.groupIds,
@@ -66,10 +49,44 @@ export async function runAssignJob(
   await tellAssignFinished(deps, outcome);
 }
 
-type AssignOutcome = Awaited<ReturnType<typeof assignGroups>>;
+type Filled = NonNullable<Awaited<ReturnType<typeof populate>>>;
+type AssignOutcome = Awaited<ReturnType<typeof awaitProcessing>>;
 
-/** Populates and licenses the groups (each recorded as soon as it exists), then waits for processing. */
-async function assignGroups(
+/**
+ * The groups created (or found), filled and licensed; null when the step ends here (nothing planned, or
+ * dynamic groups to prove first). The plan's members and the sweep's reads are let go when it returns,
+ * not held through the processing wait (~150 MB at 500,000 users).
+ */
+async function fillGroups(
+  deps: JobDependencies,
+  assign: AssignState,
+  stopping: () => boolean
+): Promise<Filled | null> {
+  const groups = await plannedGroupsOrStop(deps, assign);
+  if (!groups) return null;
+  await deps.notifier.notify({
+    kind: 'assign-started',
+    groups: assign.groups.map((g) => g.displayName),
+  });
+  // The picture before any group licenses anyone. A resumed run (its groups recorded) has it already.
+  if (needsProof(assign)) {
+    if (!assign.groupIds)
+      await takeStock(deps, { label: BEFORE_THE_GROUPS, since: null, throughWave: null });
+    await proveShadowGroups(deps, assign, groups, stopping);
+    return null;
+  }
+  // In the pass that reads the groups' members, before the first is added.
+  const sweptBefore = assign.groupIds ? undefined : sweepBeforeGroups(deps, groups);
+  // A step that failed before that pass (creating the groups) licensed no one: it is taken now, as
+  // the step tried again skips it; not once another instance holds the lease (it may license already).
+  return populate(deps, assign, groups, sweptBefore).catch(async (error) => {
+    if (!isLeaseLost(error)) await sweptBefore?.();
+    throw error;
+  });
+}
+
+/** Populates and licenses the groups, each recorded as soon as it exists. */
+async function populate(
   deps: JobDependencies,
   assign: AssignState,
   /** The plan's groups with their members, as approved. */
@@ -100,6 +117,11 @@ async function assignGroups(
       },
     }
   );
+  return { report, known, assignedSince };
+}
+
+/** Waits for Entra to process every group the step licensed. */
+async function awaitProcessing(deps: JobDependencies, { report, known, assignedSince }: Filled) {
   const names = new Map(Object.entries(known).map(([name, id]) => [id, name]));
   const wait = await waitForProcessing(Object.values(known), deps.groupWriter, {
     ...deps.processing,
