@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import {
   MAX_WAVE_USERS,
@@ -71,6 +72,39 @@ describe('removal waves', () => {
         }
       )
     );
+  });
+
+  it('keep the digests of waves stored before: the same bytes are hashed, mixed case and long waves alike', () => {
+    // The digest as first written: one canonical copy of the wave, hashed as one JSON text.
+    const asFirstWritten = (list: readonly WaveEntry[]) => {
+      const canonical = list
+        .map((e) => [
+          e.userId.toLowerCase(),
+          e.skuId.toLowerCase(),
+          [...e.disabledPlans].map((p) => p.toLowerCase()).sort(),
+        ])
+        .sort((a, b) => (`${a[0]}|${a[1]}` < `${b[0]}|${b[1]}` ? -1 : 1));
+      return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+    };
+    const mixedCase = fc.record({
+      userId: fc.constantFrom('User-A', 'user-b', 'USER-C', 'uSeR-d'),
+      userPrincipalName: fc.constant('x@contoso.example'),
+      skuId: fc.constantFrom('SKU-E3', 'sku-e5', 'Sku-Ems'),
+      disabledPlans: fc.array(fc.constantFrom('P1', 'p2', 'Exchange_S'), { maxLength: 3 }),
+    });
+    fc.assert(
+      fc.property(fc.array(mixedCase, { maxLength: 30 }), (list) => {
+        expect(waveDigest(list)).toBe(asFirstWritten(list));
+      })
+    );
+    // Long enough to be hashed in several pieces.
+    const long = Array.from({ length: 5_000 }, (_, i) => ({
+      userId: `user-${(i * 7919) % 5_000}`,
+      userPrincipalName: `u${i}@contoso.example`,
+      skuId: i % 2 ? 'sku-e3' : 'sku-e5',
+      disabledPlans: i % 3 ? ['p2', 'P1'] : [],
+    }));
+    expect(waveDigest(long)).toBe(asFirstWritten(long));
   });
 
   it('start with a pilot of 25 and grow fourfold by default', () => {
