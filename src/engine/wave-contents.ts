@@ -33,15 +33,31 @@ export async function withContents(
   return { ...wave, entries: await contentsOf(contents, wave) };
 }
 
-/** Users' principal names by id, from the contents of the waves given. */
+/**
+ * Each entry of a wave, as it is read, for a reader that keeps a little of each (a name, an id): never the
+ * whole wave. Its digest is not checked, which would mean holding it: what is read so is only shown or
+ * counted (names in a report, who is in no wave), never acted on; a wave that runs is read by contentsOf.
+ */
+export async function forEachEntryOf(
+  contents: WaveContents,
+  wave: Pick<StoredWave, 'digest' | 'entries'>,
+  visit: (entry: WaveEntry) => void
+): Promise<void> {
+  if (wave.entries) wave.entries.forEach((entry) => visit(entry));
+  else await contents.forEachEntry(wave.digest, visit);
+}
+
+/** Users' principal names by id, from the contents of the waves given (`only` those users, if given). */
 export async function userNamesIn(
   contents: WaveContents,
-  waves: readonly StoredWave[]
+  waves: readonly StoredWave[],
+  only: (userId: string) => boolean = () => true
 ): Promise<Map<string, string>> {
   const names = new Map<string, string>();
   for (const wave of waves)
-    for (const entry of await contentsOf(contents, wave))
-      names.set(entry.userId, entry.userPrincipalName);
+    await forEachEntryOf(contents, wave, (entry) => {
+      if (only(entry.userId)) names.set(entry.userId, entry.userPrincipalName);
+    });
   return names;
 }
 
@@ -52,7 +68,7 @@ export async function userIdsIn(
 ): Promise<Set<string>> {
   const ids = new Set<string>();
   for (const wave of waves)
-    for (const entry of await contentsOf(contents, wave)) ids.add(entry.userId.toLowerCase());
+    await forEachEntryOf(contents, wave, (entry) => ids.add(entry.userId.toLowerCase()));
   return ids;
 }
 

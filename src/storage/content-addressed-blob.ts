@@ -1,6 +1,10 @@
 import type { ContainerClient } from '@azure/storage-blob';
+import { Readable } from 'node:stream';
 import { statusOf } from './blob-container';
 import { streamText } from './blob-migration-store';
+
+/** Blocks of an upload as it streams: two in flight at most. */
+const UPLOAD_BLOCK_BYTES = 4 * 1024 * 1024;
 
 /**
  * JSON blobs named by the digest of what they hold (a wave's contents, a group plan's members), beside
@@ -30,6 +34,41 @@ export class ContentAddressedBlobs {
       if (statusOf(error) !== 404) throw error;
       await this.container.createIfNotExists();
       await upload();
+    }
+  }
+
+  /**
+   * Stores the text `pieces()` gives under `digest`, uploaded as the pieces come (a few MB in hand at a
+   * time, not the whole text and its bytes). `pieces` is called again if the container had to be made.
+   */
+  async saveText(
+    digest: string,
+    pieces: () => Iterable<string>,
+    contentType: string
+  ): Promise<void> {
+    const upload = () =>
+      this.container
+        .getBlockBlobClient(this.nameOf(digest))
+        .uploadStream(Readable.from(pieces()), UPLOAD_BLOCK_BYTES, 2, {
+          blobHTTPHeaders: { blobContentType: contentType },
+        });
+    try {
+      await upload();
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+      await this.container.createIfNotExists();
+      await upload();
+    }
+  }
+
+  /** The bytes stored under `digest` as they download; null when nothing is. */
+  async stream(digest: string): Promise<NodeJS.ReadableStream | null> {
+    try {
+      const download = await this.container.getBlockBlobClient(this.nameOf(digest)).download();
+      return download.readableStreamBody ?? null;
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw error;
     }
   }
 

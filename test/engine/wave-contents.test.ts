@@ -24,8 +24,13 @@ describe("waves' contents kept apart from the migration record", () => {
   let state: BotState;
   const contents = () => state.waveContents as InMemoryWaveContents;
   const stored = async () => (await state.store.read()).record;
+  /** The entries of a stored text: a header line, then one entry a line. */
   const blobOf = (digest: string): WaveEntry[] =>
-    (JSON.parse(contents().blobs.get(digest) ?? 'null') as { entries: WaveEntry[] }).entries;
+    (contents().blobs.get(digest) ?? '')
+      .split('\n')
+      .slice(1)
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as WaveEntry);
 
   beforeEach(async () => {
     state = memoryState();
@@ -69,7 +74,12 @@ describe("waves' contents kept apart from the migration record", () => {
     await teams.untilWavesProposed('25,rest');
     const [wave1] = (await stored()).waves;
     const tampered = blobOf(wave1.digest).slice(1);
-    contents().blobs.set(wave1.digest, JSON.stringify({ digest: wave1.digest, entries: tampered }));
+    contents().blobs.set(
+      wave1.digest,
+      [{ digest: wave1.digest, format: 'json-lines' }, ...tampered]
+        .map((l) => JSON.stringify(l))
+        .join('\n')
+    );
     await teams.click('approver1', 'approve', await teams.buttonData(teams.latestApproval()));
     await bot.idle();
 
@@ -195,9 +205,46 @@ describe("waves' contents as blobs of their own", () => {
     );
     await upload(`migration/waves/${digest}.json`, 'not json');
     await expect(contentsOf(contents, wave())).rejects.toThrow(/are not readable/);
+    await upload(
+      `migration/waves/${digest}.json`,
+      `{"format":"json-lines"}\n{"userId":"user-a"}\n`
+    );
+    await expect(contentsOf(contents, wave())).rejects.toThrow(
+      /are not readable \(an entry is not a direct assignment\)/
+    );
     await expect(contentsOf(contents, wave({ digest: 'f'.repeat(64) }))).rejects.toThrow(
       WaveContentsError
     );
+  });
+
+  it('keeps a wave as JSON lines, one entry a line, and reads a large one back as stored', async () => {
+    const contents = new BlobWaveContents(azurite.container);
+    const many: WaveEntry[] = Array.from({ length: 30_000 }, (_, i) => ({
+      userId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      userPrincipalName: `zoë.${i}@contoso.example`,
+      skuId:
+        i % 2 ? 'efccb6f7-5641-4e0e-bd10-b4976e1bf68e' : '6fd2c87f-b296-42f0-b197-1e91e994b900',
+      disabledPlans: i % 3 ? [] : ['41781fb2-bc02-4b7c-bd55-b576c07bb09d'],
+    }));
+    const manyDigest = waveDigest(many);
+    await contents.save(manyDigest, many);
+    const text = (
+      await azurite.container
+        .getBlockBlobClient(`migration/waves/${manyDigest}.json`)
+        .downloadToBuffer()
+    ).toString('utf8');
+    const lines = text.split('\n').filter((line) => line !== '');
+    expect(JSON.parse(lines[0])).toEqual({ digest: manyDigest, format: 'json-lines' });
+    expect(lines.slice(1).map((line) => JSON.parse(line) as WaveEntry)).toEqual(many);
+    expect(
+      await contentsOf(contents, wave({ digest: manyDigest, userCount: many.length }))
+    ).toEqual(many);
+  });
+
+  it('reads contents stored before JSON lines, as one document', async () => {
+    const contents = new BlobWaveContents(azurite.container);
+    await upload(`migration/waves/${digest}.json`, JSON.stringify({ digest, entries }));
+    expect(await contentsOf(contents, wave())).toEqual(entries);
   });
 
   it("moves an older record's inline contents to their blob on its next write, and reads it meanwhile", async () => {

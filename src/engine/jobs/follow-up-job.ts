@@ -5,7 +5,7 @@ import { pendingWaveRequest } from '../../domain/sign-off-requests';
 import { followUpPointWorthTaking } from '../../domain/stock-requests';
 import { followUpWave } from '../follow-up-wave';
 import { updateRecord } from '../update-record';
-import { contentsOf } from '../wave-contents';
+import { userNamesIn } from '../wave-contents';
 import type { JobDependencies } from './job-dependencies';
 import { postRequestCard, updatePendingWaveCard } from './sign-off-cards';
 import { takeStockAfter } from './take-stock';
@@ -28,12 +28,7 @@ export async function runFollowUpJob(
     assign: record.assign,
     tenantUsers: lastCountedUsers(record),
     // Its contents name the users Graph could not read: read only then, not held through the check.
-    namesOf: async (userIds) => {
-      const names = new Map<string, string>();
-      for (const entry of await contentsOf(deps.waveContents, wave))
-        if (userIds.has(entry.userId)) names.set(entry.userId, entry.userPrincipalName);
-      return names;
-    },
+    namesOf: (userIds) => userNamesIn(deps.waveContents, [wave], (id) => userIds.has(id)),
   });
   const at = deps.now();
   const outcome = await updateRecord(deps.store, (stored) => {

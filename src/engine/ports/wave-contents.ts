@@ -9,6 +9,11 @@ export interface WaveContents {
   save(digest: string, entries: readonly WaveEntry[]): Promise<void>;
   /** The entries stored under `digest`; throws WaveContentsError when there are none. */
   read(digest: string): Promise<readonly WaveEntry[]>;
+  /**
+   * Each entry stored under `digest`, as it is read: for a reader that keeps a little of each (ids,
+   * names), never the whole wave. Throws WaveContentsError as `read` does.
+   */
+  forEachEntry(digest: string, visit: (entry: WaveEntry) => void): Promise<void>;
 }
 
 /** A wave's contents are missing or are not what its digest names: nothing of it may run. */
