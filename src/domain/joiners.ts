@@ -1,6 +1,7 @@
 import { isNotAutomation, type LicenseChangeEvent } from './automation';
 import type { UserLicenseSnapshot } from './licenses';
 import { holdsAnyDirectly } from './direct-assignment';
+import type { UserIds } from './user-id-set';
 
 /**
  * Joiners while the old automation keeps running: people it licensed directly after the waves were
@@ -25,7 +26,8 @@ const SAMPLE = 5;
  */
 export function joinersSinceWaves(
   users: readonly UserLicenseSnapshot[],
-  waveUserIds: ReadonlySet<string>,
+  /** The users in a wave (lower-case ids, or a CompactUserIds). */
+  waveUserIds: UserIds,
   events: readonly LicenseChangeEvent[],
   frozenAt: string,
   ignoreActors: readonly string[] = []
@@ -36,11 +38,10 @@ export function joinersSinceWaves(
       continue;
     licensedBy.set(event.targetUserId.toLowerCase(), event.actor);
   }
-  const inWave = new Set([...waveUserIds].map((id) => id.toLowerCase()));
   const joiners = users.filter(
     (u) =>
       u.accountEnabled &&
-      !inWave.has(u.id.toLowerCase()) &&
+      !waveUserIds.has(u.id.toLowerCase()) &&
       licensedBy.has(u.id.toLowerCase()) &&
       holdsAnyDirectly(u)
   );

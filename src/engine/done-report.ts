@@ -6,6 +6,7 @@ import {
   type WaveTally,
 } from '../domain/done-report';
 import { InventoryTally, type Inventory } from '../domain/inventory';
+import { CompactUserIds, type UserIds } from '../domain/user-id-set';
 import type { Journal } from './ports/journal';
 import type { UserLicenseSnapshot } from '../domain/licenses';
 import { errorText } from '../error-text';
@@ -37,8 +38,8 @@ export interface LicenseCount {
 export async function countLicenses(
   reader: TenantReader,
   /** Users (lower-case ids) a wave removed a direct assignment from. */
-  removedUsers: ReadonlySet<string>,
-  waveUserIds: ReadonlySet<string> | null = null
+  removedUsers: UserIds,
+  waveUserIds: UserIds | null = null
 ): Promise<LicenseCount> {
   const tally = new InventoryTally(await reader.subscribedSkus());
   const directAgain = new Map<string, UserLicenseSnapshot>();
@@ -147,7 +148,7 @@ export async function removedIntentsIn(
 /** What an after-wave read needs of every removal: whose, and how many the bot made since `from`. */
 export interface RemovalsAtLarge {
   /** Users (lower-case ids) a wave up to `throughWave` removed a still-removed assignment from. */
-  readonly users: Set<string>;
+  readonly users: UserIds;
   /** Removals journaled at or after `from` (any wave): the bot's own changes in the audit log since. */
   readonly madeSince: number;
 }
@@ -159,7 +160,7 @@ export async function removalsAtLarge(
   from: string
 ): Promise<RemovalsAtLarge> {
   const summary = await journal.summary();
-  const users = new Set<string>();
+  const users = new CompactUserIds();
   let madeSince = 0;
   await journal.forEachEntry((e) => {
     if (
@@ -167,7 +168,7 @@ export async function removalsAtLarge(
       (throughWave === null || e.waveNumber <= throughWave) &&
       summary.latestOutcomeOf(e.id) === 'removed'
     )
-      users.add(e.userId.toLowerCase());
+      users.add(e.userId);
     if (e.kind === 'removal-outcome' && e.outcome === 'removed' && e.at >= from) madeSince += 1;
   });
   return { users, madeSince };

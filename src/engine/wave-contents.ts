@@ -1,6 +1,7 @@
 import type { MigrationRecord, StoredWave } from '../domain/migration-record';
 import { inlineContentsToMove, withContentsMovedOut } from '../domain/wave-metadata';
 import { waveDigest, type Wave, type WaveEntry } from '../domain/waves';
+import { CompactUserIds, type UserIds } from '../domain/user-id-set';
 import { WaveContentsError, type WaveContents } from './ports/wave-contents';
 
 /** Stores every wave's contents (before the record naming them is written). */
@@ -61,14 +62,13 @@ export async function userNamesIn(
   return names;
 }
 
-/** The users in the waves given (ids in lower case), from their contents. */
+/** The users in the waves given, from their contents (asked about without regard to case). */
 export async function userIdsIn(
   contents: WaveContents,
   waves: readonly StoredWave[]
-): Promise<Set<string>> {
-  const ids = new Set<string>();
-  for (const wave of waves)
-    await forEachEntryOf(contents, wave, (entry) => ids.add(entry.userId.toLowerCase()));
+): Promise<UserIds> {
+  const ids = new CompactUserIds();
+  for (const wave of waves) await forEachEntryOf(contents, wave, (entry) => ids.add(entry.userId));
   return ids;
 }
 
