@@ -123,27 +123,67 @@ async function settledKeysIn(journal: Journal, digest: string) {
   return fold.result();
 }
 
-/** The wave's users with entries still to settle, 20 to a round trip (already settled ones left out). */
+/**
+ * The wave's users with entries still to settle, 20 to a round trip (already settled ones left out), in
+ * the order the wave lists them. Made as the round trips start: what is kept meanwhile is where each
+ * user's entries are (~1 MB for 100,000 users, where the round trips made at once held ~22 MB).
+ */
 function chunksOf(wave: Wave, done: ReadonlySet<string>) {
-  const byUser = new Map<string, WaveEntry[]>();
-  for (const entry of wave.entries)
-    byUser.set(entry.userId, [...(byUser.get(entry.userId) ?? []), entry]);
-  const users: ChunkUser[] = [...byUser]
-    .map(([userId, entries]) => ({
-      userId,
-      pending: entries.filter((e) => !done.has(`${e.userId}|${e.skuId}`)),
-    }))
-    .filter((u) => u.pending.length > 0);
-  const chunks: ChunkUser[][] = [];
-  for (let start = 0; start < users.length; start += CHUNK)
-    chunks.push(users.slice(start, start + CHUNK));
-  return { chunks, usersTotal: byUser.size, usersSettled: byUser.size - users.length };
+  const { entries } = wave;
+  const { order, starts, users } = entriesByUser(entries);
+  const pendingOf = (user: number): WaveEntry[] => {
+    const pending: WaveEntry[] = [];
+    for (let k = starts[user]; k < starts[user + 1]; k++) {
+      const entry = entries[order[k]];
+      if (!done.has(`${entry.userId}|${entry.skuId}`)) pending.push(entry);
+    }
+    return pending;
+  };
+  let usersSettled = 0;
+  if (done.size > 0)
+    for (let user = 0; user < users; user++) if (pendingOf(user).length === 0) usersSettled += 1;
+  function* chunks(): Generator<ChunkUser[]> {
+    let chunk: ChunkUser[] = [];
+    for (let user = 0; user < users; user++) {
+      const pending = pendingOf(user);
+      if (pending.length === 0) continue;
+      chunk.push({ userId: pending[0].userId, pending });
+      if (chunk.length === CHUNK) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield chunk;
+  }
+  return { chunks: chunks(), usersTotal: users, usersSettled };
+}
+
+/**
+ * The entries' positions grouped by user (users in the order first listed, a user's entries in theirs):
+ * user u's are order[starts[u]] to order[starts[u + 1] - 1].
+ */
+function entriesByUser(entries: readonly WaveEntry[]) {
+  const numberOf = new Map<string, number>();
+  const userOf = new Uint32Array(entries.length);
+  entries.forEach((entry, index) => {
+    let user = numberOf.get(entry.userId);
+    if (user === undefined) numberOf.set(entry.userId, (user = numberOf.size));
+    userOf[index] = user;
+  });
+  const users = numberOf.size;
+  const starts = new Uint32Array(users + 1);
+  for (const user of userOf) starts[user + 1] += 1;
+  for (let user = 0; user < users; user++) starts[user + 1] += starts[user];
+  const order = new Uint32Array(entries.length);
+  const filled = starts.slice(0, users);
+  userOf.forEach((user, index) => (order[filled[user]++] = index));
+  return { order, starts, users };
 }
 
 /** Round trips, overlapping as the concurrency decision allows; `ended` is told each one's users. */
 async function runRoundTrips(
   run: WaveRun,
-  chunks: readonly ChunkUser[][],
+  chunks: Iterable<ChunkUser[]>,
   options: WaveExecutionOptions,
   ended: (users: number) => void
 ): Promise<void> {

@@ -183,7 +183,8 @@ export class MigrationRunner {
     const attempts = (this.failures.get(label) ?? 0) + 1;
     this.failures.set(label, attempts);
     this.deps.log(
-      `${label} failed (attempt ${attempts}): ${error instanceof Error ? error.stack : String(error)}`
+      // The reason first: a stack alone hides the network cause behind `fetch failed`.
+      `${label} failed (attempt ${attempts}): ${errorText(error)}${error instanceof Error ? `\n${error.stack}` : ''}`
     );
     const giveUp = attempts >= GIVE_UP_AFTER && work?.kind === 'assign';
     if (giveUp) await this.giveUpAssign(work.assign.approvalId, label);

@@ -15,20 +15,24 @@ export interface OverlapControl {
 }
 
 export async function runOverlapping<T>(
-  items: readonly T[],
+  items: Iterable<T>,
   runOne: (item: T) => Promise<void>,
   control: OverlapControl
 ): Promise<void> {
   const running = new Set<Promise<void>>();
   const errors: unknown[] = [];
-  for (let next = 0; next < items.length;) {
+  // Items are taken one at a time as round trips start: a caller may make them as they are taken.
+  const iterator = items[Symbol.iterator]();
+  for (let next = iterator.next(); !next.done;) {
     if (control.halted() || errors.length > 0) break;
     if (running.size > 0 && !control.mayStart(running.size)) {
       await Promise.race(running);
       continue;
     }
     if (!(await control.beforeStart()) || control.halted() || errors.length > 0) break;
-    const trip: Promise<void> = runOne(items[next++])
+    const item = next.value;
+    next = iterator.next();
+    const trip: Promise<void> = runOne(item)
       .catch((error: unknown) => {
         errors.push(error);
         control.onFailure(error);
