@@ -8,6 +8,9 @@ const MAX_RETRIES = 3;
 const BASE_DELAY_MS = 3_000;
 const MAX_DELAY_MS = 180_000;
 
+/** A connection reset, or closed by the other side (undici's code for it). */
+const CONNECTION_DROPPED = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Graph actions sent as POST that only read, e.g. the approver check's checkMemberGroups. */
 const READ_ACTIONS =
@@ -55,6 +58,15 @@ export function isWriteRequest(context: Context): boolean {
   }
 }
 
+/**
+ * The connection closed under the request before an answer: a kept-alive connection the server closed
+ * just as it was reused, or one dropped on the way.
+ */
+function isConnectionDropped(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  return error instanceof TypeError && CONNECTION_DROPPED.has(String(cause?.code));
+}
+
 /** Retry-After in seconds or as an HTTP date, else the SDK's exponential backoff; capped. */
 function retryDelayMs(response: Response, retry: number): number {
   const retryAfter = response.headers.get('Retry-After');
@@ -71,7 +83,8 @@ function retryDelayMs(response: Response, retry: number): number {
  * Sends each attempt of a request, retrying throttling and outages as the SDK's RetryHandler does (it
  * replaces it in the chain, just before the HTTP handler), with every attempt of a write fenced by the
  * runner lease: checked right before it leaves, after any wait, and a retry whose backoff would outlast
- * the lease is not sent at all. Reads are never fenced.
+ * the lease is not sent at all. Reads are never fenced, and a read whose connection dropped before any
+ * answer is sent again.
  */
 export class FencedRetryHandler implements Middleware {
   private next: Middleware | null = null;
@@ -88,7 +101,15 @@ export class FencedRetryHandler implements Middleware {
     for (let retry = 0; ; retry++) {
       if (write && this.fence.writableForMs() <= 0)
         throw new LeaseLostError(retry === 0 ? 'The write' : 'The retry of a write');
-      await this.next.execute(context);
+      try {
+        await this.next.execute(context);
+      } catch (error) {
+        // No answer came back, and nothing says whether the request arrived: a read is safe to send
+        // again; a write may have been applied, so what became of it is its caller's to find out.
+        if (write || retry >= MAX_RETRIES || !isConnectionDropped(error)) throw error;
+        await this.sleep(BASE_DELAY_MS);
+        continue;
+      }
       const response = context.response;
       if (!response || !RETRY_STATUSES.has(response.status) || retry >= MAX_RETRIES) return;
       const delayMs = retryDelayMs(response, retry + 1);
