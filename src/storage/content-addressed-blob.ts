@@ -24,17 +24,11 @@ export class ContentAddressedBlobs {
   /** Stores `content` under `digest` (the container made if it is not there yet). */
   async save(digest: string, content: object): Promise<void> {
     const body = Buffer.from(JSON.stringify({ digest, ...content }), 'utf8');
-    const upload = () =>
+    await this.inContainer(() =>
       this.container.getBlockBlobClient(this.nameOf(digest)).upload(body, body.length, {
         blobHTTPHeaders: { blobContentType: 'application/json' },
-      });
-    try {
-      await upload();
-    } catch (error) {
-      if (statusOf(error) !== 404) throw error;
-      await this.container.createIfNotExists();
-      await upload();
-    }
+      })
+    );
   }
 
   /**
@@ -46,12 +40,17 @@ export class ContentAddressedBlobs {
     pieces: () => Iterable<string>,
     contentType: string
   ): Promise<void> {
-    const upload = () =>
+    await this.inContainer(() =>
       this.container
         .getBlockBlobClient(this.nameOf(digest))
         .uploadStream(Readable.from(pieces()), UPLOAD_BLOCK_BYTES, 2, {
           blobHTTPHeaders: { blobContentType: contentType },
-        });
+        })
+    );
+  }
+
+  /** An upload, made again once the container is made if it was not there yet (404). */
+  private async inContainer(upload: () => Promise<unknown>): Promise<void> {
     try {
       await upload();
     } catch (error) {
