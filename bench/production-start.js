@@ -27,6 +27,18 @@ function productionNodeFlags() {
   return rest.filter((word) => word.startsWith('--'));
 }
 
+/**
+ * The memory allocator's settings App Service gives the process (its `MALLOC_*` app settings), e.g.
+ * `{ MALLOC_MMAP_THRESHOLD_: '131072' }`: the C library reads them from the environment at start.
+ */
+function productionAllocatorSettings() {
+  const settings = {};
+  const text = readFileSync(BICEP, 'utf8');
+  for (const [, name, value] of text.matchAll(/name: '(MALLOC_\w+)'\s*\n\s*value: '([^']*)'/g))
+    settings[name] = value;
+  return settings;
+}
+
 /** The heap bound (MB) the production start gives Node, or null if it gives none. */
 function productionHeapMb() {
   const flag = productionNodeFlags().find((f) => f.startsWith('--max-old-space-size='));
@@ -43,6 +55,7 @@ async function startProductionBot({ graphUrl, storageConnectionString, timeScale
   const port = 40000 + Math.floor(Math.random() * 20000);
   const child = spawn(process.execPath, [...productionNodeFlags(), BOT_SCRIPT], {
     env: {
+      ...productionAllocatorSettings(),
       PATH: process.env.PATH,
       GRAPH_BASE_URL: graphUrl,
       GRAPH_TIME_SCALE: String(timeScale),
@@ -90,6 +103,7 @@ async function startProductionBot({ graphUrl, storageConnectionString, timeScale
 }
 
 module.exports = {
+  productionAllocatorSettings,
   productionCommandLine,
   productionHeapMb,
   productionNodeFlags,

@@ -15,6 +15,7 @@ const productionStart = require('../../bench/production-start') as {
   productionCommandLine(): string;
   productionNodeFlags(): string[];
   productionHeapMb(): number | null;
+  productionAllocatorSettings(): Record<string, string>;
 };
 
 describe('the production start command', () => {
@@ -42,6 +43,13 @@ describe('the production start command', () => {
     // One start serves every benchmark, and it spawns the bot with those flags.
     expect(read('bench/production-start.js')).toMatch(
       /spawn\(process\.execPath, \[\.\.\.productionNodeFlags\(\)/
+    );
+    // And with the memory allocator's settings App Service gives it.
+    expect(productionStart.productionAllocatorSettings()).toEqual({
+      MALLOC_MMAP_THRESHOLD_: '131072',
+    });
+    expect(read('bench/production-start.js')).toMatch(
+      /env: \{\s*\.\.\.productionAllocatorSettings\(\)/
     );
     for (const bench of ['bench/bot-run.js', 'bench/turns.js']) {
       expect(read(bench)).toMatch(/startProductionBot\(/);
