@@ -39,7 +39,7 @@ export async function withContents(
  * whole wave. Its digest is not checked, which would mean holding it: what is read so is only shown or
  * counted (names in a report, who is in no wave), never acted on; a wave that runs is read by contentsOf.
  */
-export async function forEachEntryOf(
+async function forEachEntryOf(
   contents: WaveContents,
   wave: Pick<StoredWave, 'digest' | 'entries'>,
   visit: (entry: WaveEntry) => void
