@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import type { ContainerClient } from '@azure/storage-blob';
 import { NEW_MIGRATION_RECORD, type MigrationRecord } from '../domain/migration-record';
 import {
@@ -79,7 +80,12 @@ export class BlobMigrationStore implements MigrationStore {
 
 export async function streamText(stream: NodeJS.ReadableStream | undefined): Promise<string> {
   if (!stream) return '';
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  // Decoded as the chunks come: a large blob (a 500,000-user plan's members, ~35 MB) is held as text once,
+  // not also as copies of its chunks and their concatenation outside the heap.
+  const decoder = new StringDecoder('utf8');
+  const pieces: string[] = [];
+  for await (const chunk of stream)
+    pieces.push(typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
+  pieces.push(decoder.end());
+  return pieces.join('');
 }
