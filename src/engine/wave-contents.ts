@@ -18,7 +18,8 @@ export async function contentsOf(
   wave: Pick<StoredWave, 'number' | 'digest' | 'entries'>
 ): Promise<readonly WaveEntry[]> {
   if (wave.entries) return wave.entries;
-  const entries = await contents.read(wave.digest);
+  const entries: WaveEntry[] = [];
+  await contents.forEachEntry(wave.digest, (entry) => entries.push(entry));
   if (waveDigest(entries) !== wave.digest)
     throw new WaveContentsError(
       `Wave ${wave.number}'s stored contents do not match its digest ${wave.digest.slice(0, 12)} (the blob was changed): nothing of it was run. Propose the waves again with \`waves\`.`

@@ -31,12 +31,6 @@ export class BlobWaveContents implements WaveContents {
     );
   }
 
-  async read(digest: string): Promise<readonly WaveEntry[]> {
-    const entries: WaveEntry[] = [];
-    await this.forEachEntry(digest, (entry) => entries.push(entry));
-    return entries;
-  }
-
   async forEachEntry(digest: string, visit: (entry: WaveEntry) => void): Promise<void> {
     const stream = await this.blobs.stream(digest);
     if (stream === null)

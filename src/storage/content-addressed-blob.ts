@@ -64,7 +64,7 @@ export class ContentAddressedBlobs {
   async stream(digest: string): Promise<NodeJS.ReadableStream | null> {
     try {
       const download = await this.container.getBlockBlobClient(this.nameOf(digest)).download();
-      return download.readableStreamBody ?? null;
+      return download.readableStreamBody ?? Readable.from([]);
     } catch (error) {
       if (statusOf(error) === 404) return null;
       throw error;
@@ -73,12 +73,7 @@ export class ContentAddressedBlobs {
 
   /** The text stored under `digest`; null when nothing is. */
   async text(digest: string): Promise<string | null> {
-    try {
-      const download = await this.container.getBlockBlobClient(this.nameOf(digest)).download();
-      return await streamText(download.readableStreamBody);
-    } catch (error) {
-      if (statusOf(error) === 404) return null;
-      throw error;
-    }
+    const stream = await this.stream(digest);
+    return stream === null ? null : streamText(stream);
   }
 }

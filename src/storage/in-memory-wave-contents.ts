@@ -17,12 +17,6 @@ export class InMemoryWaveContents implements WaveContents {
     this.blobs.set(digest, [...waveContentsText(digest, entries)].join(''));
   }
 
-  async read(digest: string): Promise<readonly WaveEntry[]> {
-    const entries: WaveEntry[] = [];
-    await this.forEachEntry(digest, (entry) => entries.push(entry));
-    return entries;
-  }
-
   async forEachEntry(digest: string, visit: (entry: WaveEntry) => void): Promise<void> {
     this.reads++;
     const text = this.blobs.get(digest);

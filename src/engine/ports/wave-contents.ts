@@ -7,11 +7,9 @@ import type { WaveEntry } from '../../domain/waves';
  */
 export interface WaveContents {
   save(digest: string, entries: readonly WaveEntry[]): Promise<void>;
-  /** The entries stored under `digest`; throws WaveContentsError when there are none. */
-  read(digest: string): Promise<readonly WaveEntry[]>;
   /**
-   * Each entry stored under `digest`, as it is read: for a reader that keeps a little of each (ids,
-   * names), never the whole wave. Throws WaveContentsError as `read` does.
+   * Each entry stored under `digest`, in the order stored, as it is read (a reader keeping a little of
+   * each never holds the whole wave); throws WaveContentsError when there are none or they are unreadable.
    */
   forEachEntry(digest: string, visit: (entry: WaveEntry) => void): Promise<void>;
 }
